@@ -1,0 +1,157 @@
+"""Command line: each command reads its arguments and calls the function a notebook would."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import FactcheckError
+
+SENTENCE_COLUMNS = ("article_id", "sentence_id", "index", "start", "end", "text")
+
+
+def _cmd_sentences(args: argparse.Namespace) -> int:
+    from .articles import iter_articles
+
+    out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
+    try:
+        writer = csv.writer(out, lineterminator="\n") if args.format == "csv" else None
+        if writer:
+            writer.writerow(SENTENCE_COLUMNS)
+        for article in iter_articles(args.files, progress=not args.quiet):
+            for s in article.sentences:
+                row = (article.id, s.id, s.index, s.start, s.end, s.text)
+                if writer:
+                    writer.writerow(row)
+                else:
+                    out.write(json.dumps(dict(zip(SENTENCE_COLUMNS, row)), ensure_ascii=False))
+                    out.write("\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .exports import export_annotations
+
+    rows = export_annotations(
+        args.files, to=args.to, out=args.output, spreadsheet_safe=args.spreadsheet_safe
+    )
+    print(f"wrote {rows} rows to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .log import validate_logs
+
+    problems = validate_logs(args.files)
+    for problem in problems:
+        print(problem)
+    if not problems:
+        print(f"{len(args.files)} file(s) OK", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _cmd_chart(args: argparse.Namespace) -> int:
+    from .charts import chart_by_kind, save_chart
+    from .log import read_annotations
+
+    chart = chart_by_kind(read_annotations(args.files), args.kind)
+    save_chart(chart, args.output)
+    print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def _cmd_agreement(args: argparse.Namespace) -> int:
+    from .agreement import agreement
+    from .log import read_annotations
+
+    table = agreement(read_annotations(args.files))
+    if args.json:
+        print(table.to_json(orient="records", force_ascii=False))
+    else:
+        print(table.to_string(index=False))
+    return 0
+
+
+def _cmd_lab(args: argparse.Namespace) -> int:
+    import subprocess
+
+    from .paths import notebooks_dir
+
+    folder = Path(args.folder) if args.folder else notebooks_dir()
+    command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}"]
+    if args.notebook:
+        command.append(str(folder / args.notebook))
+    command += args.jupyter_args
+    return subprocess.call(command)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``factcheck`` argument parser with one sub-command per task."""
+    parser = argparse.ArgumentParser(prog="factcheck", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("sentences", help="write one row per sentence of the given articles")
+    p.add_argument("files", nargs="+", help="article files, folders, globs or corpora")
+    p.add_argument("--format", choices=("csv", "jsonl"), default="csv")
+    p.add_argument("-o", "--output", help="output file (default: standard output)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_sentences)
+
+    p = sub.add_parser("export", help="export annotation logs as a dataset")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--to", choices=("csv", "jsonl", "parquet", "checkthat"), required=True)
+    p.add_argument("-o", "--output", required=True)
+    p.add_argument(
+        "--spreadsheet-safe",
+        action="store_true",
+        help="neutralise formula-like cells and add a UTF-8 BOM for Excel",
+    )
+    p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("validate", help="check annotation logs; exit 1 if any problem")
+    p.add_argument("files", nargs="+")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("chart", help="save a chart of annotation logs as html, png or svg")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--kind", required=True)
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=_cmd_chart)
+
+    p = sub.add_parser("agreement", help="inter-annotator agreement of annotation logs")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_agreement)
+
+    p = sub.add_parser("lab", help="start JupyterLab on the factcheck notebooks")
+    p.add_argument("--folder", help="notebook folder (default: the project's notebooks/)")
+    p.add_argument("--notebook", default="01-label-articles.ipynb")
+    p.add_argument("jupyter_args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=_cmd_lab)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (2 for unreadable input)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except FactcheckError as exc:
+        print(f"factcheck {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        name = exc.filename or ""
+        print(f"factcheck {args.command}: {name}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
