@@ -9,9 +9,11 @@ Label your first article in three lines::
 
 from __future__ import annotations
 
-from .articles import Article, RemovedLine, safe_id
+from .articles import Article, iter_articles, load_article, load_articles, safe_id
+from .cleaning import RemovedLine
 from .errors import FactcheckError, InputError, InputWarning, LogFormatError, SchemeError
 from .labels import DEFAULT_SCHEME, Label, LabelScheme, load_scheme
+from .paths import sample_path
 from .sentences import Sentence, split_sentences
 
 __version__ = "0.1.0"
@@ -29,7 +31,11 @@ __all__ = [
     "SchemeError",
     "Sentence",
     "__version__",
+    "iter_articles",
+    "load_article",
+    "load_articles",
     "load_scheme",
     "safe_id",
+    "sample_path",
     "split_sentences",
 ]

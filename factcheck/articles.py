@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import re
+import sys
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
+from tqdm.auto import tqdm
+
+from ._decode import decode_bytes
+from .cleaning import RemovedLine, clean_text
+from .corpus import read_csv_corpus, read_jsonl_corpus
+from .errors import InputError
 from .sentences import Sentence, split_sentences
-
-
-@dataclass(frozen=True)
-class RemovedLine:
-    """A line that cleaning dropped from the article, kept so cleaning can be audited."""
-
-    line: int
-    text: str
-    reason: str
+from .webpage import extract_webpage
 
 
 @dataclass(frozen=True)
@@ -77,3 +79,160 @@ def safe_id(name: str) -> str:
         digest = hashlib.blake2b(str(name).encode(), digest_size=4).hexdigest()
         slug = f"article-{digest}"
     return slug
+
+
+TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+CORPUS_SUFFIXES = frozenset({".csv", ".jsonl", ".ndjson"})
+ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | CORPUS_SUFFIXES
+MAX_FILE_BYTES = 20_000_000  # one article is < 1 MB; bigger text files are corpora or mistakes
+
+
+def _read_text(path: Path, max_bytes: int) -> str:
+    """The decoded text of ``path``; InputError for unreadable, huge, binary or empty files."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes and path.suffix.lower() not in CORPUS_SUFFIXES:
+            raise InputError(
+                f"{path}: {size / 1e6:.1f} MB is too large for one article (limit "
+                f"{max_bytes / 1e6:.0f} MB). If it holds many articles, save them as a CSV or "
+                "JSONL corpus with one article per row; or pass max_bytes= to raise the limit."
+            )
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder; use load_articles() for folders.") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the file ({exc.strerror or exc}).") from None
+    text = decode_bytes(data, path)
+    if not text.strip():
+        raise InputError(f"{path}: the file is empty. Save the article text into it first.")
+    return text
+
+
+def _article_from_text(text: str, *, id: str, source: str, title: str = "", **extra) -> Article:
+    cleaned = clean_text(text, title=title)
+    if not cleaned.text.strip():
+        raise InputError(
+            f"{source}: no article text is left after removing page furniture "
+            f"({len(cleaned.removed)} line(s) removed, e.g. {cleaned.removed[0].reason!r} "
+            f"at line {cleaned.removed[0].line}). Check that the file holds the article body."
+            if cleaned.removed
+            else f"{source}: no article text found."
+        )
+    metadata = {**cleaned.metadata, **{k: v for k, v in extra.items() if v}}
+    fallback = id.replace("-", " ").replace("_", " ").strip().capitalize()
+    return Article(
+        id=safe_id(id),
+        title=cleaned.title or fallback,
+        text=cleaned.text,
+        source=source,
+        metadata=metadata,
+        removed=cleaned.removed,
+    )
+
+
+def _articles_in_file(path: Path, max_bytes: int) -> Iterator[Article]:
+    """Every article in one file: one for text and HTML, one per row for corpora."""
+    suffix = path.suffix.lower()
+    text = _read_text(path, max_bytes)
+    if suffix in HTML_SUFFIXES:
+        page = extract_webpage(text, str(path))
+        yield _article_from_text(
+            page.text, id=path.stem, source=str(path), title=page.title, **page.metadata
+        )
+    elif suffix in CORPUS_SUFFIXES:
+        rows = read_jsonl_corpus(text, path) if suffix != ".csv" else read_csv_corpus(text, path)
+        for row in rows:
+            yield _article_from_text(
+                row.text,
+                id=row.id,
+                source=row.url or f"{path}:{row.line}",
+                title=row.title,
+                corpus_id=row.id,
+                url=row.url,
+                date=row.date,
+                outlet=row.source,
+            )
+    else:
+        yield _article_from_text(text, id=path.stem, source=str(path))
+
+
+def load_article(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> Article:
+    """Load one article from a .txt, .md or .html file (or a corpus holding exactly one)."""
+    path = Path(path)
+    articles = list(_articles_in_file(path, max_bytes))
+    if len(articles) != 1:
+        raise InputError(
+            f"{path}: holds {len(articles)} articles; use load_articles() to load a corpus."
+        )
+    return articles[0]
+
+
+def _expand(spec: str | Path) -> list[Path]:
+    """The article files named by a path, a folder (searched recursively) or a glob."""
+    path = Path(spec).expanduser()
+    if path.is_dir():
+        files = sorted(
+            p
+            for p in path.rglob("*")
+            if p.is_file()
+            and p.suffix.lower() in ARTICLE_SUFFIXES
+            and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        )
+        if not files:
+            raise InputError(
+                f"{path}: no article files in this folder (looked for "
+                f"{', '.join(sorted(ARTICLE_SUFFIXES))}). Put articles there or give a file."
+            )
+        return files
+    if path.exists():
+        return [path]
+    matches = sorted(Path(p) for p in glob.glob(str(spec), recursive=True))
+    files = [p for p in matches if p.is_file()]
+    if not files:
+        raise InputError(
+            f"{spec}: no such file or folder, and no file matches it as a glob pattern."
+        )
+    return files
+
+
+def article_files(specs: str | Path | Iterable[str | Path]) -> list[Path]:
+    """Expand paths, folders and globs into a list of article files, in a stable order."""
+    if isinstance(specs, (str, Path)):
+        specs = [specs]
+    return [path for spec in specs for path in _expand(spec)]
+
+
+def iter_articles(
+    specs: str | Path | Iterable[str | Path],
+    *,
+    progress: bool = False,
+    max_bytes: int = MAX_FILE_BYTES,
+) -> Iterator[Article]:
+    """Yield articles file by file (a progress bar on stderr when ``progress`` and many files)."""
+    files = article_files(specs)
+    seen: dict[str, str] = {}
+    for path in tqdm(
+        files, desc="articles", unit="file", disable=not progress or len(files) < 2, file=sys.stderr
+    ):
+        for article in _articles_in_file(path, max_bytes):
+            if article.id in seen:
+                raise InputError(
+                    f"{article.source}: article id {article.id!r} is already used by "
+                    f"{seen[article.id]}. Ids must be unique: rename one file or fix the id."
+                )
+            seen[article.id] = article.source
+            yield article
+
+
+def load_articles(
+    specs: str | Path | Iterable[str | Path],
+    *,
+    progress: bool = False,
+    max_bytes: int = MAX_FILE_BYTES,
+) -> list[Article]:
+    """Load every article from files, folders, globs and corpora (CSV/JSONL, one per row)."""
+    articles = list(iter_articles(specs, progress=progress, max_bytes=max_bytes))
+    if not articles:
+        raise InputError(f"{specs}: found no articles with text. Check the files' contents.")
+    return articles

@@ -5,34 +5,46 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from .errors import FactcheckError
 
 SENTENCE_COLUMNS = ("article_id", "sentence_id", "index", "start", "end", "text")
 
 
-def _cmd_sentences(args: argparse.Namespace) -> int:
+def _write_sentences(args: argparse.Namespace, out: TextIO) -> None:
     from .articles import iter_articles
 
-    out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
+    writer = csv.writer(out, lineterminator="\n") if args.format == "csv" else None
+    if writer:
+        writer.writerow(SENTENCE_COLUMNS)
+    for article in iter_articles(args.files, progress=not args.quiet):
+        for s in article.sentences:
+            row = (article.id, s.id, s.index, s.start, s.end, s.text)
+            if writer:
+                writer.writerow(row)
+            else:
+                record = dict(zip(SENTENCE_COLUMNS, row, strict=True))
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def _cmd_sentences(args: argparse.Namespace) -> int:
+    if not args.output:
+        _write_sentences(args, sys.stdout)
+        return 0
+    # Write beside the target and rename on success: an error never truncates an old file.
+    target = Path(args.output)
+    tmp = target.with_name(f".{target.name}.partial")
     try:
-        writer = csv.writer(out, lineterminator="\n") if args.format == "csv" else None
-        if writer:
-            writer.writerow(SENTENCE_COLUMNS)
-        for article in iter_articles(args.files, progress=not args.quiet):
-            for s in article.sentences:
-                row = (article.id, s.id, s.index, s.start, s.end, s.text)
-                if writer:
-                    writer.writerow(row)
-                else:
-                    out.write(json.dumps(dict(zip(SENTENCE_COLUMNS, row)), ensure_ascii=False))
-                    out.write("\n")
+        with open(tmp, "w", encoding="utf-8", newline="") as out:
+            _write_sentences(args, out)
+        os.replace(tmp, target)
     finally:
-        if out is not sys.stdout:
-            out.close()
+        tmp.unlink(missing_ok=True)
     return 0
 
 
@@ -144,6 +156,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
+    except BrokenPipeError:  # e.g. piped into `head`: not an error
+        sys.stderr.close()
+        return 0
     except FactcheckError as exc:
         print(f"factcheck {args.command}: {exc}", file=sys.stderr)
         return 2

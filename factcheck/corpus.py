@@ -1,0 +1,106 @@
+"""Corpora: CSV and JSONL files holding one article per row."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError, InputWarning
+
+REQUIRED_COLUMNS = ("id", "title", "text")
+OPTIONAL_COLUMNS = ("url", "date", "source")
+
+
+@dataclass(frozen=True)
+class CorpusRow:
+    """One article row of a corpus; ``line`` is where the row starts in the file (1-based)."""
+
+    line: int
+    id: str
+    title: str
+    text: str
+    url: str = ""
+    date: str = ""
+    source: str = ""
+
+
+def _check_columns(columns: list[str], source: str | Path, where: str) -> None:
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise InputError(
+            f"{source}{where}: missing column(s) {', '.join(missing)}; found "
+            f"{', '.join(columns) or 'none'}. A corpus needs columns id, title, text "
+            "(optional url, date, source), one article per row."
+        )
+
+
+def _row(line: int, record: dict, source: str | Path, unit: str) -> CorpusRow | None:
+    """A CorpusRow, or None (with a warning naming the row) when the row has no text."""
+    values = {k: "" if record.get(k) is None else str(record.get(k)) for k in record}
+    if not values.get("id", "").strip():
+        raise InputError(
+            f"{source}, {unit} {line}: the 'id' is empty. Give every article a unique id."
+        )
+    if not values.get("text", "").strip():
+        warnings.warn(
+            f"{source}, {unit} {line}: article {values['id']!r} has no text; skipped it. "
+            "Fill in the 'text' column or remove the row.",
+            InputWarning,
+            stacklevel=4,
+        )
+        return None
+    return CorpusRow(
+        line=line,
+        **{k: values.get(k, "") for k in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)},
+    )
+
+
+def read_csv_corpus(text: str, source: str | Path) -> Iterator[CorpusRow]:
+    """Rows of a CSV corpus (RFC 4180: quoted fields may hold commas and newlines)."""
+    csv.field_size_limit(2**31 - 1)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    _check_columns(list(reader.fieldnames or []), source, "")
+    start = reader.line_num + 1
+    try:
+        for record in reader:
+            if None in record:
+                raise InputError(
+                    f"{source}, line {start}: the row has more fields than the header "
+                    f"({len(reader.fieldnames or [])}). Quote fields that contain commas."
+                )
+            row = _row(start, record, source, "line")
+            start = reader.line_num + 1
+            if row is not None:
+                yield row
+    except csv.Error as exc:
+        raise InputError(
+            f"{source}, line {reader.line_num}: malformed CSV ({exc}). Check the quoting."
+        ) from None
+
+
+def read_jsonl_corpus(text: str, source: str | Path) -> Iterator[CorpusRow]:
+    """Rows of a JSONL corpus: one JSON object per line; blank lines are ignored."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"{source}, line {number}: not valid JSON ({exc.msg} at column {exc.colno}). "
+                "Each line must be one JSON object."
+            ) from None
+        if not isinstance(record, dict):
+            raise InputError(
+                f"{source}, line {number}: expected a JSON object with id, title and text, "
+                f"got {type(record).__name__}."
+            )
+        _check_columns(list(record), source, f", line {number}")
+        row = _row(number, record, source, "line")
+        if row is not None:
+            yield row

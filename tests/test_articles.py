@@ -1,0 +1,326 @@
+"""Loading articles: text, Markdown, HTML, corpora, encodings, ids and bad input."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import factcheck
+from factcheck import Article, InputError, InputWarning, load_article, load_articles, safe_id
+
+SAMPLES = factcheck.sample_path()
+
+ARTICLE = (
+    "Harbour fees rise again\n\n"
+    "By Ada Brennan\n\n"
+    "The port authority raised mooring fees by 12% on Monday.\n\n"
+    "“It is daylight robbery,” said one skipper.\n"
+)
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def assert_slices_back(article: Article) -> None:
+    for sentence in article.sentences:
+        assert article.text[sentence.start : sentence.end] == sentence.text
+
+
+def test_bundled_samples_load_with_titles_and_sentences():
+    """Test that every bundled sample loads, with a title and sentences that slice back."""
+    articles = load_articles(SAMPLES)
+    assert {a.id for a in articles} == {"harbour-wind-farm", "riverside-bridge", "school-meals"}
+    for article in articles:
+        assert article.title
+        assert len(article.sentences) >= 10
+        assert_slices_back(article)
+        assert all(s.text != article.title for s in article.sentences)
+
+
+def test_markdown_sample_prints_only_body_sentences():
+    """Test that the scraped Markdown sample keeps no image, caption, byline or comments."""
+    article = load_article(SAMPLES / "riverside-bridge.md")
+    texts = [s.text for s in article.sentences]
+    assert article.title == "Riverside Bridge to close for six months as repair bill doubles"
+    assert texts[0].startswith("The Riverside Bridge will close to all traffic")
+    assert texts[-1] == "It carried a tram line until 1971."
+    joined = " ".join(texts)
+    for furniture in (
+        "![",
+        "Photo:",
+        "By Tomas",
+        "Published",
+        "Advertisement",
+        "Read more",
+        "Share this",
+        "newsletter",
+        "Tags:",
+        "©",
+        "COMMENTS",
+        "moderated",
+    ):
+        assert furniture not in joined
+    assert article.metadata["byline"] == "Tomas Feld, City Hall reporter"
+    assert article.metadata["images"][0].endswith("riverside-bridge-pier.jpg")
+
+
+def test_html_page_uses_og_title_and_drops_navigation_and_asides():
+    """Test that a saved HTML page yields its body; the h1/og:title is the title only."""
+    article = load_article(SAMPLES / "school-meals.html")
+    texts = [s.text for s in article.sentences]
+    assert article.title == "Free school meals plan splits county council"
+    assert texts[0].startswith("Northgate County Council will vote next Thursday")
+    joined = " ".join(texts)
+    for furniture in ("Home", "Most read", "Budget gap", "newsletter", "Privacy", "Photo:"):
+        assert furniture not in joined
+    assert article.metadata["byline"] == "Priya Anand"
+    assert article.metadata["captions"] == [
+        "Pupils queue for lunch at Hollins Primary School. Photo: Northgate Herald"
+    ]
+
+
+def test_html_markup_in_article_text_stays_literal_text(tmp_path):
+    """Test that escaped markup in a page becomes literal text (it is escaped later, on display)."""
+    page = write(
+        tmp_path / "x.html",
+        "<html><head><title>T</title></head><body><article><h1>Tainted page</h1>"
+        "<p>The mayor said the figures were wrong and would be corrected next week.</p>"
+        "<p>A reader posted &lt;img src=x onerror=alert(1)&gt; under the story on Monday.</p>"
+        "</article></body></html>",
+    )
+    article = load_article(page)
+    assert "<img src=x onerror=alert(1)>" in article.text
+
+
+@pytest.mark.parametrize(
+    "encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le-bom", "utf-16-be-bom"]
+)
+def test_unicode_encodings_with_and_without_bom(tmp_path, encoding):
+    """Test that UTF-8 (with or without BOM) and UTF-16 with BOM give the same article."""
+    text = ARTICLE
+    if encoding == "utf-16-le-bom":
+        data = b"\xff\xfe" + text.encode("utf-16-le")
+    elif encoding == "utf-16-be-bom":
+        data = b"\xfe\xff" + text.encode("utf-16-be")
+    else:
+        data = text.encode(encoding)
+    path = tmp_path / "fees.txt"
+    path.write_bytes(data)
+    article = load_article(path)
+    assert article.title == "Harbour fees rise again"
+    assert [s.text for s in article.sentences] == [
+        "The port authority raised mooring fees by 12% on Monday.",
+        "“It is daylight robbery,” said one skipper.",
+    ]
+
+
+def test_windows_1252_falls_back_with_a_warning_naming_the_file(tmp_path):
+    """Test that a Windows-1252 file is read (curly quotes intact) with a warning."""
+    path = write(tmp_path / "fees.txt", ARTICLE, encoding="cp1252")
+    with pytest.warns(InputWarning, match=r"fees\.txt: not valid UTF-8.*Windows-1252"):
+        article = load_article(path)
+    assert "“It is daylight robbery,” said one skipper." in article.text
+
+
+def test_crlf_file_has_lf_offsets(tmp_path):
+    """Test that CRLF line ends are normalised so offsets are platform independent."""
+    path = write(tmp_path / "fees.txt", ARTICLE.replace("\n", "\r\n"))
+    article = load_article(path)
+    assert "\r" not in article.text
+    assert_slices_back(article)
+
+
+def test_csv_corpus_one_article_per_row_with_quoted_newlines(tmp_path):
+    """Test that a CSV corpus gives one article per row; quoted commas/newlines survive."""
+    path = tmp_path / "corpus.csv"
+    path.write_text(
+        "id,title,text,url,date,source\n"
+        'A-17,"Fees, again","The fee rose 12%.\n\nSkippers, angry, left.",'
+        "https://example-news.test/a17,2026-01-02,Coast Post\n"
+        "b2,Second,Trams run late.,,,\n",
+        encoding="utf-8",
+    )
+    first, second = load_articles(path)
+    assert first.id == "a-17" and first.metadata["corpus_id"] == "A-17"
+    assert first.title == "Fees, again"
+    assert first.source == "https://example-news.test/a17"
+    assert first.metadata["outlet"] == "Coast Post" and first.date == "2026-01-02"
+    assert [s.text for s in first.sentences] == ["The fee rose 12%.", "Skippers, angry, left."]
+    assert second.source == f"{path}:5"  # row 1 spans lines 2-4
+
+
+def test_jsonl_corpus(tmp_path):
+    """Test that a JSONL corpus gives one article per line."""
+    path = tmp_path / "corpus.jsonl"
+    rows = [
+        {"id": "x1", "title": "One", "text": "Rates rose. Then fell."},
+        {"id": "x2", "title": "Two", "text": "Snow closed the pass.", "url": "https://e.test/2"},
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n\n", encoding="utf-8")
+    articles = load_articles(path)
+    assert [a.id for a in articles] == ["x1", "x2"]
+    assert [s.text for s in articles[0].sentences] == ["Rates rose.", "Then fell."]
+
+
+def test_corpus_missing_column_names_it(tmp_path):
+    """Test that a corpus without a 'text' column fails naming the file and the column."""
+    path = write(tmp_path / "c.csv", "id,title,body\n1,T,Some text.\n")
+    with pytest.raises(
+        InputError, match=r"c\.csv: missing column\(s\) text; found id, title, body"
+    ):
+        load_articles(path)
+
+
+def test_jsonl_missing_column_names_line(tmp_path):
+    """Test that a JSONL row without 'text' is reported with its line number."""
+    path = write(tmp_path / "c.jsonl", '{"id": "1", "title": "T", "text": "A."}\n{"id": "2"}\n')
+    with pytest.raises(InputError, match=r"c\.jsonl, line 2: missing column\(s\) title, text"):
+        load_articles(path)
+
+
+def test_corpus_row_without_text_is_skipped_with_warning_naming_row(tmp_path):
+    """Test that an empty-text row is skipped with a warning naming file and line."""
+    path = write(tmp_path / "c.csv", "id,title,text\n1,T,Fine text.\n2,Empty,\n")
+    with pytest.warns(InputWarning, match=r"c\.csv, line 3: article '2' has no text"):
+        articles = load_articles(path)
+    assert [a.id for a in articles] == ["1"]
+
+
+def test_corpus_with_only_empty_rows_is_an_error_not_empty_result(tmp_path):
+    """Test that a corpus whose rows all lack text raises instead of returning nothing."""
+    path = write(tmp_path / "c.csv", "id,title,text\n1,T,\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InputWarning)
+        with pytest.raises(InputError, match="found no articles with text"):
+            load_articles(path)
+
+
+def test_invalid_jsonl_line_is_reported(tmp_path):
+    """Test that a broken JSON line names the file and line."""
+    path = write(tmp_path / "c.jsonl", '{"id": "1", "title": "T", "text": "A."}\n{oops\n')
+    with pytest.raises(InputError, match=r"c\.jsonl, line 2: not valid JSON"):
+        load_articles(path)
+
+
+def test_csv_row_with_extra_fields_is_reported(tmp_path):
+    """Test that an unquoted comma giving an extra field is reported with its line."""
+    path = write(tmp_path / "c.csv", "id,title,text\n1,T,Fine.\n2,T,One, two.\n")
+    with pytest.raises(InputError, match=r"c\.csv, line 3: the row has more fields"):
+        load_articles(path)
+
+
+def test_empty_file_is_an_error_naming_it(tmp_path):
+    """Test that an empty article file raises an error naming it."""
+    path = write(tmp_path / "empty.txt", "  \n")
+    with pytest.raises(InputError, match=r"empty\.txt: the file is empty"):
+        load_article(path)
+
+
+def test_binary_file_is_an_error_naming_it(tmp_path):
+    """Test that a binary file (e.g. a PNG renamed .txt) is rejected clearly."""
+    path = tmp_path / "photo.txt"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    with pytest.raises(InputError, match=r"photo\.txt: looks like a binary file"):
+        load_article(path)
+
+
+def test_furniture_only_file_is_an_error(tmp_path):
+    """Test that a file with nothing but page furniture is an error, not an empty article."""
+    path = write(tmp_path / "f.md", "![x](https://i.test/x.jpg)\n\nAdvertisement\n\nTags: a, b\n")
+    with pytest.raises(InputError, match=r"f\.md: no article text is left.*3 line\(s\) removed"):
+        load_article(path)
+
+
+def test_huge_text_file_is_refused_with_advice(tmp_path):
+    """Test that a 50 MB text file is refused with the size and what to do instead."""
+    path = tmp_path / "dump.txt"
+    with path.open("wb") as handle:
+        handle.write(b"The council met again. " * (50_000_000 // 23 + 1))
+    with pytest.raises(InputError, match=r"dump\.txt: 50\.0 MB is too large.*CSV or JSONL"):
+        load_article(path)
+
+
+def test_folder_without_articles_is_an_error(tmp_path):
+    """Test that a folder with no article files raises naming the folder."""
+    (tmp_path / "notes.docx").write_bytes(b"PK")
+    with pytest.raises(InputError, match="no article files in this folder"):
+        load_articles(tmp_path)
+
+
+def test_missing_path_is_an_error(tmp_path):
+    """Test that a path that does not exist and matches no glob is reported."""
+    with pytest.raises(InputError, match="no such file or folder"):
+        load_articles(tmp_path / "nope" / "*.md")
+
+
+def test_folder_and_glob_loading_is_sorted_and_skips_hidden(tmp_path):
+    """Test that folders are searched recursively in a stable order, skipping hidden files."""
+    write(tmp_path / "b.txt", "Second article body.")
+    (tmp_path / "sub").mkdir()
+    write(tmp_path / "sub" / "a.md", "First article body.")
+    (tmp_path / ".ipynb_checkpoints").mkdir()
+    write(tmp_path / ".ipynb_checkpoints" / "c.txt", "Hidden copy.")
+    assert [a.id for a in load_articles(tmp_path)] == ["b", "a"]
+    assert [a.id for a in load_articles(str(tmp_path / "**" / "*.md"))] == ["a"]
+
+
+def test_duplicate_ids_are_an_error(tmp_path):
+    """Test that two files giving the same id are reported (ids must be unique and stable)."""
+    write(tmp_path / "story.txt", "One body.")
+    write(tmp_path / "story.md", "Other body.")
+    with pytest.raises(InputError, match="article id 'story' is already used"):
+        load_articles(tmp_path)
+
+
+def test_load_article_on_multi_row_corpus_points_to_load_articles(tmp_path):
+    """Test that load_article on a corpus of several rows says to use load_articles."""
+    path = write(
+        tmp_path / "c.jsonl",
+        '{"id":"1","title":"","text":"A."}\n{"id":"2","title":"","text":"B."}\n',
+    )
+    with pytest.raises(InputError, match="holds 2 articles; use load_articles"):
+        load_article(path)
+
+
+def test_sentence_ids_are_stable_across_loads_and_unique(tmp_path):
+    """Test that sentence ids are the same on every load and unique within the article."""
+    first = load_article(SAMPLES / "riverside-bridge.md")
+    second = load_article(SAMPLES / "riverside-bridge.md")
+    assert [s.id for s in first.sentences] == [s.id for s in second.sentences]
+    assert len({s.id for s in first.sentences}) == len(first.sentences)
+    assert first.sentences[0].id.startswith("riverside-bridge-0000-")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("../Budget 2026: Final?", "budget-2026-final"),
+        ("/etc/passwd", "etc-passwd"),
+        ("Café Olé", "cafe-ole"),
+        ("..", None),
+        ("", None),
+    ],
+)
+def test_safe_id_never_leaves_a_folder(name, expected):
+    """Test that ids are filesystem-safe: no separators, no dot-only names, never empty."""
+    result = safe_id(name)
+    if expected:
+        assert result == expected
+    assert result and "/" not in result and "\\" not in result and result not in {".", ".."}
+    assert safe_id(result) == result
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(min_size=1, max_size=60))
+def test_safe_id_is_idempotent_and_safe(name):
+    """Test that any name maps to a safe id that maps to itself."""
+    result = safe_id(name)
+    assert result == safe_id(result)
+    assert all(c.isascii() and (c.isalnum() or c in "-._") for c in result)

@@ -1,0 +1,184 @@
+"""Cleaning scraped articles: furniture goes, every real sentence stays, and the audit trail."""
+
+from __future__ import annotations
+
+import pytest
+
+from factcheck.cleaning import clean_text
+
+SCRAPED = """\
+![Firefighters on the ridge above Calder Falls](https://img.example-news.test/fire.jpg)
+
+Firefighters on the ridge above Calder Falls on Sunday. (Photo: Ines Mora / Ridge Gazette)
+
+# Wildfire near Calder Falls forces 2,000 from their homes
+
+By Ines Mora and Pete Lund, Staff writers
+
+Published 9 August 2026 at 7:15 a.m. | Updated 9 August 2026 at 11:02 a.m.
+
+5 min read
+
+About 2,000 residents of Calder Falls were ordered to leave their homes on Sunday as a wildfire crossed the county road, the sheriff's office said.
+
+“We have never seen it move this fast,” said fire chief Nora Ekwueme.
+
+Advertisement
+
+The fire has burned roughly 4,300 acres, according to the state forestry service.
+
+Read more: How the 2019 fire changed the valley
+
+Related stories
+[Evacuation centres open in two towns](https://example-news.test/centres)
+[What to pack if you are told to leave](https://example-news.test/pack)
+
+Officials could not say when residents would be allowed back.
+
+Share on Facebook | X | WhatsApp | Email
+
+Sign up for our breaking news alerts.
+
+Tags: Wildfire, Calder Falls, Emergency
+
+© 2026 Ridge Gazette. All rights reserved.
+
+COMMENTS
+
+Comments are moderated. Please read our community guidelines before posting.
+
+Read our comments FAQ
+
+hikerjoe: stay safe everyone
+"""
+
+BODY_SENTENCES = [
+    "About 2,000 residents of Calder Falls were ordered to leave their homes on Sunday as a "
+    "wildfire crossed the county road, the sheriff's office said.",
+    "“We have never seen it move this fast,” said fire chief Nora Ekwueme.",
+    "The fire has burned roughly 4,300 acres, according to the state forestry service.",
+    "Officials could not say when residents would be allowed back.",
+]
+
+
+def test_furniture_is_removed_and_body_kept_in_order():
+    """Test that a scraped article keeps exactly its body paragraphs, in reading order."""
+    cleaned = clean_text(SCRAPED)
+    assert cleaned.text.split("\n\n") == BODY_SENTENCES
+
+
+def test_headline_becomes_title_not_body():
+    """Test that the Markdown headline is the title and is not part of the body."""
+    cleaned = clean_text(SCRAPED)
+    assert cleaned.title == "Wildfire near Calder Falls forces 2,000 from their homes"
+    assert "Wildfire near" not in cleaned.text
+
+
+def test_metadata_collects_byline_date_image_caption_tags():
+    """Test that byline, date, image URL, caption and tags are kept as metadata."""
+    meta = clean_text(SCRAPED).metadata
+    assert meta["byline"] == "Ines Mora and Pete Lund, Staff writers"
+    assert meta["date"] == "9 August 2026 at 7:15 a.m."
+    assert meta["images"] == ["https://img.example-news.test/fire.jpg"]
+    assert meta["captions"] == [
+        "Firefighters on the ridge above Calder Falls on Sunday. (Photo: Ines Mora / Ridge Gazette)"
+    ]
+    assert meta["tags"] == ["Wildfire", "Calder Falls", "Emergency"]
+
+
+def test_every_removed_line_is_audited_with_line_number_and_reason():
+    """Test that each dropped line is recorded with its 1-based line number and a reason."""
+    cleaned = clean_text(SCRAPED)
+    lines = SCRAPED.split("\n")
+    for removed in cleaned.removed:
+        assert lines[removed.line - 1].strip() == removed.text
+    reasons = {r.text[:20]: r.reason for r in cleaned.removed}
+    assert reasons["Advertisement"] == "advertisement"
+    assert reasons["Read more: How the 2"] == "related link"
+    assert reasons["[Evacuation centres "] == "related link"
+    assert reasons["Share on Facebook | "] == "share prompt"
+    assert reasons["Sign up for our brea"] == "share prompt"
+    assert reasons["© 2026 Ridge Gazette"] == "copyright"
+    assert reasons["hikerjoe: stay safe "] == "comment section"
+    assert reasons["5 min read"] == "reading time"
+    kept_or_removed = len(cleaned.removed) + len(BODY_SENTENCES)
+    assert kept_or_removed == sum(1 for line in lines if line.strip())
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "By Friday, officials had evacuated 300 homes.",
+        "Updated figures released on Tuesday show unemployment at 4.1%.",
+        "Published reports put the cost at $3 million.",
+        "Copyright lawyers say the case could take years.",
+        "Related charges were filed against two other men on Friday.",
+        "Share prices fell 4% on Monday after the announcement.",
+        "Follow the money, investigators say.",
+        "Comments by the minister drew sharp criticism from teachers.",
+        "Advertising revenue at the paper fell by a third last year.",
+        "Photo radar cameras will be installed on Main Street in May.",
+        "Sign language interpreters were present at every briefing.",
+        "Tags on the crates showed they had come from the port.",
+        "Subscribers to the water scheme will pay 8% more from April.",
+        "Read the full report, the auditor urged councillors.",
+        "Listen to residents and you hear the same complaint.",
+    ],
+)
+def test_real_sentences_that_resemble_furniture_are_kept(sentence):
+    """Test that cleaning is conservative: sentences starting like furniture are kept."""
+    article = f"Storm hits the coast\n\nThe storm arrived on Monday.\n\n{sentence}\n\nIt left."
+    cleaned = clean_text(article)
+    assert sentence in cleaned.text.split("\n\n")
+    assert cleaned.removed[0].reason == "headline (used as title)"
+    assert len(cleaned.removed) == 1
+
+
+def test_given_title_wins_and_repeated_headline_is_dropped():
+    """Test that a corpus/HTML title is used and a first line repeating it is removed."""
+    cleaned = clean_text("Budget passes\n\nThe budget passed on Monday.", title="Budget passes")
+    assert cleaned.title == "Budget passes"
+    assert cleaned.text == "The budget passed on Monday."
+    assert cleaned.removed[0].reason == "headline (repeats the title)"
+
+
+def test_first_line_that_is_a_sentence_is_not_taken_as_headline():
+    """Test that a text starting with a full sentence keeps it as body (no invented title)."""
+    cleaned = clean_text("The budget passed on Monday.\n\nIt was close.")
+    assert cleaned.title == ""
+    assert cleaned.text == "The budget passed on Monday.\n\nIt was close."
+
+
+def test_inline_markdown_links_keep_their_text():
+    """Test that an inline Markdown link inside a sentence keeps the words and drops the URL."""
+    cleaned = clean_text(
+        "Body first.\n\nThe [council minutes](https://example.test/m.pdf) confirm the vote."
+    )
+    assert cleaned.text.split("\n\n")[1] == "The council minutes confirm the vote."
+    assert cleaned.metadata["links"] == ["https://example.test/m.pdf"]
+
+
+def test_crlf_and_non_breaking_spaces_are_normalised_but_curly_quotes_kept():
+    """Test that CRLF becomes LF, NBSP becomes a space, and curly quotes are untouched."""
+    cleaned = clean_text("First line here.\r\n\r\n“Quoted,”\u00a0she said.\r\n")
+    assert cleaned.text == "First line here.\n\n“Quoted,” she said."
+
+
+def test_subheadings_and_list_items_stay_as_their_own_lines():
+    """Test that ## subheadings lose their markers and list items stay on their own lines."""
+    cleaned = clean_text(
+        "The plan has three parts.\n\n## What changes\n\n- Fares rise 5%.\n- Trams run later."
+    )
+    assert (
+        cleaned.text
+        == "The plan has three parts.\n\nWhat changes\n\n- Fares rise 5%.\n- Trams run later."
+    )
+
+
+def test_image_without_credit_does_not_swallow_next_sentence():
+    """Test that the line after an image is only a caption when it looks like one."""
+    cleaned = clean_text(
+        "![A crowd](https://img.test/c.jpg)\n\nThe crowd gathered at noon on the square."
+    )
+    assert cleaned.text == "The crowd gathered at noon on the square."
+    assert [r.reason for r in cleaned.removed] == ["image"]
