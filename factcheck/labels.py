@@ -136,12 +136,12 @@ DEFAULT_SCHEME = LabelScheme(
         ),
     ),
     rules=(
-        "Attributed speech (\"X said Y\"): label what the sentence asks the reader to believe. "
+        'Attributed speech ("X said Y"): label what the sentence asks the reader to believe. '
         "If Y is a judgement, label opinion. If Y is a factual claim, label it verified only "
         "when Y itself is confirmed by a source, otherwise unconfirmed - that X said it is "
         "not enough. Example: '\"Crime has doubled,\" the mayor said.' is unconfirmed unless "
         "the crime figures confirm it.",
-        "Hedges (\"reportedly\", \"according to\", \"sources say\") mark a claim as "
+        'Hedges ("reportedly", "according to", "sources say") mark a claim as '
         "unconfirmed unless you have checked the underlying source yourself.",
         "Figures quoted without a source are unconfirmed until you find one.",
     ),
