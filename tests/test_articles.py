@@ -324,3 +324,43 @@ def test_safe_id_is_idempotent_and_safe(name):
     result = safe_id(name)
     assert result == safe_id(result)
     assert all(c.isascii() and (c.isalnum() or c in "-._") for c in result)
+
+
+LINES = st.sampled_from(
+    [
+        "![x](https://img.test/x.jpg)",
+        "Advertisement",
+        "By Ana Ruiz",
+        "Read more: Another story",
+        "“Why now?” asked Sen. Reyes.",
+        'Prices rose 4.5% in 2000.Officials said "no."',
+        "- A list item",
+        "## A subheading",
+        "The council met on Monday.",
+        "COMMENTS",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            LINES, st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=80)
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    st.sampled_from(["\n", "\r\n", "\n\n"]),
+)
+def test_loaded_sentences_always_slice_back_from_article_text(tmp_path_factory, lines, sep):
+    """Test that for any scraped-looking file, every sentence slices back from article.text."""
+    path = tmp_path_factory.mktemp("prop") / "a.md"
+    path.write_text("Body first.\n\n" + sep.join(lines), encoding="utf-8", newline="")
+    article = load_article(path)
+    previous_end = 0
+    for sentence in article.sentences:
+        assert article.text[sentence.start : sentence.end] == sentence.text
+        assert sentence.text == sentence.text.strip() and sentence.text
+        assert sentence.start >= previous_end
+        previous_end = sentence.end
