@@ -1,0 +1,189 @@
+"""Benchmark the annotation log: label-to-disk latency and reading 1,000,000 events.
+
+Prints figures, not assertions. ``record()`` appends one fsynced row, so its latency must not
+grow with the file: compare 1,000 and 1,000,000 existing rows, beside the naive route
+(pandas read + rewrite of the whole CSV). Then ``read_annotations`` on 1,000,000 events over
+50 annotator files, in a subprocess so its peak memory is its own. Runs in about 1-2 minutes::
+
+    .venv/bin/python benchmarks/bench_log.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from factcheck.articles import Article
+from factcheck.log import HEADER, SCHEMA_ID, AnnotationLog, format_row
+
+RECORDS = 300
+NAIVE_ITERATIONS = {1_000: 30, 1_000_000: 2}
+TEXT = (
+    "Councillor Maren Holt said the Riverside bridge repairs, first costed at 4.2 million, "
+    "would now finish in spring."
+)
+LABELS = ("verified", "unconfirmed", "opinion")
+
+
+def write_log(path: Path, rows: int, annotator: str, sentences: int = 10_000) -> None:
+    """A realistic log of ``rows`` events over ``sentences`` sentences, written directly."""
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write(HEADER)
+        chunk = []
+        for i in range(rows):
+            s = i % sentences
+            article = f"article-{s // 40:04d}"
+            chunk.append(
+                format_row(
+                    (
+                        SCHEMA_ID,
+                        f"2026-11-24T10:{(i // 60_000) % 60:02d}:{(i // 1000) % 60:02d}."
+                        f"{i % 1_000_000:06d}+00:00",
+                        annotator,
+                        article,
+                        f"{article}-{s % 40:04d}-abcdef",
+                        s % 40,
+                        0,
+                        len(TEXT),
+                        LABELS[i % 3],
+                        "checked against the council minutes, p. 4" if i % 7 == 0 else "",
+                        "label",
+                        "default@1",
+                        f"articles/{article}.md",
+                        TEXT,
+                    )
+                )
+            )
+            if len(chunk) == 10_000:
+                handle.write("".join(chunk))
+                chunk.clear()
+        handle.write("".join(chunk))
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def bench_record(folder: Path, existing: int) -> dict[str, float]:
+    """Median/p99 of record() with ``existing`` rows in the file, and of the naive rewrite."""
+    path = folder / f"ana-{existing}.csv"
+    write_log(path, existing, "ana")
+    started = time.perf_counter()
+    log = AnnotationLog(path, annotator="ana")
+    open_seconds = time.perf_counter() - started
+    sentences = Article.from_text(TEXT + "\n" + TEXT.replace("4.2", "5.1"), id="bench").sentences
+    times = []
+    for i in range(RECORDS):
+        started = time.perf_counter()
+        log.record(sentences[i % 2], LABELS[i % 3], note="benchmark")
+        times.append(time.perf_counter() - started)
+    naive = []
+    for _ in range(NAIVE_ITERATIONS[existing]):
+        started = time.perf_counter()
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame.loc[len(frame)] = frame.iloc[-1]
+        frame.to_csv(path, index=False)
+        with open(path, "rb+") as handle:
+            os.fsync(handle.fileno())
+        naive.append(time.perf_counter() - started)
+    return {
+        "open_s": open_seconds,
+        "median_ms": statistics.median(times) * 1000,
+        "p99_ms": percentile(times, 0.99) * 1000,
+        "naive_median_ms": statistics.median(naive) * 1000,
+    }
+
+
+READER = """
+import glob, json, sys, time
+import pandas as pd
+from factcheck.log import read_annotations
+
+def high_water_mb():  # VmHWM is per process image, so a parent's memory does not leak in
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+
+base = high_water_mb()
+folder, route = sys.argv[1], sys.argv[2]
+started, cpu = time.perf_counter(), time.process_time()
+if route == "factcheck":
+    frame = read_annotations(folder, history=True)
+    current = len(read_annotations(folder))
+else:
+    paths = sorted(glob.glob(folder + "/*.csv"))
+    frame = pd.concat([pd.read_csv(p, keep_default_na=False) for p in paths])
+    current = 0
+seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+print(json.dumps({"rows": len(frame), "current": current, "seconds": seconds, "cpu": cpu,
+                  "rss_peak_mb": high_water_mb(), "rss_after_imports_mb": base}))
+"""
+
+
+def bench_read(folder: Path, events: int = 1_000_000, files: int = 50) -> dict[str, dict]:
+    """Time and peak memory (VmHWM) of read_annotations and naive pandas.read_csv, each alone."""
+    for number in range(files):
+        write_log(
+            folder / f"annotator-{number:02d}.csv", events // files, f"annotator-{number:02d}"
+        )
+    results = {}
+    for route in ("factcheck", "naive"):
+        output = subprocess.run(
+            [sys.executable, "-c", READER, str(folder), route],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        results[route] = json.loads(output)
+    return results
+
+
+def main() -> None:
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        small = bench_record(folder, 1_000)
+        large = bench_record(folder, 1_000_000)
+        print(f"record() latency, {RECORDS} labels each (append + fsync under a file lock):")
+        print(
+            f"{'existing rows':>15} {'median ms':>10} {'p99 ms':>8} {'naive median ms':>16} "
+            f"{'naive/ours':>10} {'open s':>7}"
+        )
+        for rows, figures in ((1_000, small), (1_000_000, large)):
+            print(
+                f"{rows:>15,} {figures['median_ms']:>10.3f} {figures['p99_ms']:>8.3f} "
+                f"{figures['naive_median_ms']:>16.1f} "
+                f"{figures['naive_median_ms'] / figures['median_ms']:>10.0f} "
+                f"{figures['open_s']:>7.2f}"
+            )
+        print(f"1M/1k ratio of record() medians: {large['median_ms'] / small['median_ms']:.2f}")
+        reading = folder / "read"
+        reading.mkdir()
+        results = bench_read(reading)
+        ours, naive = results["factcheck"], results["naive"]
+        print(
+            f"read_annotations(history=True) then read_annotations(): {ours['rows']:,} events "
+            f"({ours['current']:,} current labels) over 50 files in {ours['seconds']:.2f} s "
+            f"(CPU {ours['cpu']:.2f} s); peak RSS {ours['rss_peak_mb']:.0f} MB (after imports "
+            f"{ours['rss_after_imports_mb']:.0f} MB)"
+        )
+        print(
+            f"naive pandas.read_csv + concat (no validation): {naive['seconds']:.2f} s (CPU "
+            f"{naive['cpu']:.2f} s), peak RSS "
+            f"{naive['rss_peak_mb']:.0f} MB; ratio ours/naive time "
+            f"{ours['seconds'] / naive['seconds']:.2f}"
+        )
+    print(f"total benchmark time {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

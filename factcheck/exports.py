@@ -1,0 +1,272 @@
+"""Exports: turn annotation logs into datasets (tidy CSV, JSONL, Parquet, CheckThat! TSV).
+
+The pure functions (``to_tidy``, ``adjudicate``, ``to_checkthat``, ``neutralise_formulas``) take
+the DataFrame from ``read_annotations`` and return a new one, for use in a notebook;
+``export_annotations`` reads logs, applies them and writes a file atomically.
+Formats are documented in ``annotations/README.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import InputError, InputWarning
+from .labels import DEFAULT_SCHEME
+from .log import COLUMNS, format_row, log_files, read_annotations
+
+FORMATS: tuple[str, ...] = ("csv", "jsonl", "parquet", "checkthat")
+SENTENCE_COLUMNS: tuple[str, ...] = (
+    "article_id",
+    "sentence_id",
+    "sentence_index",
+    "start",
+    "end",
+    "text",
+)
+TIDY_COLUMNS: tuple[str, ...] = (
+    *SENTENCE_COLUMNS,
+    "annotator",
+    "label",
+    "note",
+    "timestamp",
+    "scheme",
+    "source",
+)
+CHECKTHAT_LABELS: Mapping[str, str] = {"verified": "OBJ", "unconfirmed": "OBJ", "opinion": "SUBJ"}
+CHECKTHAT_COLUMNS: tuple[str, ...] = ("sentence_id", "sentence", "label")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_TSV_BREAKS = re.compile(r"[\t\r\n]+")
+
+
+def _check_current(df: pd.DataFrame) -> None:
+    missing = [name for name in COLUMNS if name not in df.columns]
+    if missing:
+        raise InputError(
+            f"The DataFrame lacks column(s) {', '.join(missing)}. Pass the DataFrame returned "
+            "by factcheck.read_annotations(files)."
+        )
+    if df.duplicated(["annotator", "sentence_id"]).any():
+        raise InputError(
+            "The DataFrame has several rows for one annotator and sentence. Pass "
+            "read_annotations(files), not read_annotations(files, history=True)."
+        )
+
+
+def vote_labels(df: pd.DataFrame) -> list[str]:
+    """Labels to count votes for: the default scheme's, then any others found, sorted."""
+    found = set(df["label"].unique()) - {""}
+    return [*DEFAULT_SCHEME.names, *sorted(found - set(DEFAULT_SCHEME.names))]
+
+
+def vote_column(label: str) -> str:
+    """The column holding a label's votes, e.g. ``votes_verified``, ``votes_not_a_claim``."""
+    return "votes_" + re.sub(r"\s+", "_", label)
+
+
+def adjudicate(df: pd.DataFrame, labels: Sequence[str] | None = None) -> pd.DataFrame:
+    """One row per sentence: votes per label, majority label, agreement share and tie flag.
+
+    ``agreement`` is the share of annotators who chose the most frequent label; on a tie
+    ``tie`` is True and ``majority_label`` is "" (no majority).
+    """
+    _check_current(df)
+    labels = list(labels) if labels is not None else vote_labels(df)
+    keys = ["article_id", "sentence_id"]
+    if df.empty:
+        columns = [*SENTENCE_COLUMNS, "n_votes", *map(vote_column, labels)]
+        out = df[list(SENTENCE_COLUMNS)].reindex(columns=columns)
+        out[columns[len(SENTENCE_COLUMNS) :]] = out[columns[len(SENTENCE_COLUMNS) :]].astype(
+            "int64"
+        )
+        return out.assign(
+            majority_label=pd.Series([], dtype="str"),
+            agreement=pd.Series([], dtype="float64"),
+            tie=pd.Series([], dtype="bool"),
+        )
+    sentences = df.drop_duplicates(keys)[list(SENTENCE_COLUMNS)].set_index(keys)
+    votes = pd.crosstab([df["article_id"], df["sentence_id"]], df["label"])
+    votes = votes.reindex(index=sentences.index, columns=labels, fill_value=0).astype("int64")
+    top = votes.max(axis=1)
+    n_votes = votes.sum(axis=1).astype("int64")
+    winners = votes.eq(top, axis=0).sum(axis=1)
+    tie = (winners > 1) & (n_votes > 0)
+    majority = votes.idxmax(axis=1).astype("str").where(~tie & (n_votes > 0), "")
+    out = sentences.copy()
+    out["n_votes"] = n_votes
+    for label in labels:
+        out[vote_column(label)] = votes[label]
+    out["majority_label"] = majority.astype("str")
+    out["agreement"] = (top / n_votes.where(n_votes > 0)).fillna(0.0).astype("float64")
+    out["tie"] = tie.astype("bool")
+    out = out.reset_index()
+    return out.sort_values(["article_id", "sentence_index", "sentence_id"]).reset_index(drop=True)
+
+
+def to_tidy(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per sentence per annotator, with the sentence's adjudication columns added."""
+    _check_current(df)
+    keys = ["article_id", "sentence_id"]
+    votes = adjudicate(df).drop(columns=[c for c in SENTENCE_COLUMNS if c not in keys])
+    tidy = df[list(TIDY_COLUMNS)].merge(votes, on=keys, how="left", validate="m:1")
+    tidy = tidy.sort_values(["article_id", "sentence_index", "sentence_id", "annotator"])
+    return tidy.reset_index(drop=True)
+
+
+def to_checkthat(df: pd.DataFrame, mapping: Mapping[str, str] = CHECKTHAT_LABELS) -> pd.DataFrame:
+    """CheckThat! subjectivity rows (sentence_id, sentence, label OBJ/SUBJ), one per sentence.
+
+    Votes are mapped first (opinion -> SUBJ, verified/unconfirmed -> OBJ), then the majority
+    wins; ties and labels without a mapping are dropped with a warning. Tabs and line breaks
+    in ids or sentences become one space (with a warning), so the TSV needs no quoting.
+    """
+    _check_current(df)
+    unmapped = sorted(set(df["label"]) - set(mapping))
+    if unmapped:
+        warnings.warn(
+            f"CheckThat! export: labels {', '.join(map(repr, unmapped))} have no OBJ/SUBJ "
+            "mapping; their votes were left out. Pass mapping= to include them.",
+            InputWarning,
+            stacklevel=2,
+        )
+    mapped = df[df["label"].isin(list(mapping))].assign(
+        label=lambda d: d["label"].map(dict(mapping)).astype("str")
+    )
+    votes = adjudicate(mapped, labels=sorted(set(mapping.values())))
+    ties = votes[votes["tie"]]
+    if len(ties):
+        warnings.warn(
+            f"CheckThat! export: {len(ties)} sentence(s) with as many OBJ as SUBJ votes were "
+            f"left out (e.g. {ties['sentence_id'].iloc[0]}). Adjudicate them and export again.",
+            InputWarning,
+            stacklevel=2,
+        )
+    votes = votes[~votes["tie"] & (votes["n_votes"] > 0)]
+    out = pd.DataFrame(
+        {
+            "sentence_id": votes["sentence_id"].astype("str"),
+            "sentence": votes["text"].astype("str"),
+            "label": votes["majority_label"].astype("str"),
+        }
+    )
+    changed = 0
+    for name in ("sentence_id", "sentence"):
+        has_break = out[name].str.contains(_TSV_BREAKS.pattern, regex=True)
+        changed += int(has_break.sum())
+        out[name] = out[name].str.replace(_TSV_BREAKS.pattern, " ", regex=True)
+    if changed:
+        warnings.warn(
+            f"CheckThat! export: replaced tabs/line breaks with a space in {changed} field(s), "
+            "since the TSV is written without quoting.",
+            InputWarning,
+            stacklevel=2,
+        )
+    return out.reset_index(drop=True)
+
+
+def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy where text cells starting with = + - @ tab or CR get a leading ``'`` (OWASP)."""
+    out = df.copy()
+    for name in out.columns:
+        column = out[name]
+        if pd.api.types.is_string_dtype(column) or column.dtype == object:
+            text = column.astype("str")
+            risky = text.str.startswith(FORMULA_START)
+            out[name] = text.where(~risky, "'" + text)
+    return out
+
+
+def _iso(series: pd.Series) -> pd.Series:
+    return series.dt.strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+
+
+def _write_csv(df: pd.DataFrame, handle, *, bom: bool) -> None:
+    if bom:
+        handle.write("\ufeff")
+    handle.write(format_row(df.columns))
+    columns = [df[name].tolist() for name in df.columns]
+    for row in zip(*columns, strict=True):
+        handle.write(format_row(row))
+
+
+def _write_jsonl(df: pd.DataFrame, handle) -> None:
+    for record in df.to_dict("records"):
+        clean = {k: (v.item() if hasattr(v, "item") else v) for k, v in record.items()}
+        handle.write(json.dumps(clean, ensure_ascii=False) + "\n")
+
+
+def _write_checkthat(df: pd.DataFrame, handle) -> None:
+    handle.write("\t".join(CHECKTHAT_COLUMNS) + "\n")
+    for sid, sentence, label in zip(df["sentence_id"], df["sentence"], df["label"], strict=True):
+        handle.write(f"{sid}\t{sentence}\t{label}\n")
+
+
+def _atomic_write(out: Path, write: Callable[[Path], None]) -> None:
+    """Write to a temporary file beside ``out``, then rename: ``out`` is never half-written."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        os.replace(tmp, out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def export_frame(df: pd.DataFrame, to: str) -> pd.DataFrame:
+    """The rows an export writes (before text serialisation): tidy for csv/jsonl/parquet."""
+    if to == "checkthat":
+        return to_checkthat(df)
+    return to_tidy(df)
+
+
+def export_annotations(
+    files: Sequence[str | os.PathLike[str]],
+    to: str,
+    out: str | os.PathLike[str],
+    *,
+    spreadsheet_safe: bool = False,
+) -> int:
+    """Read logs and write them as ``to`` (csv, jsonl, parquet, checkthat); returns rows written."""
+    if to not in FORMATS:
+        raise InputError(f"Unknown export format {to!r}. Use one of: {', '.join(FORMATS)}.")
+    if spreadsheet_safe and to != "csv":
+        raise InputError(
+            "--spreadsheet-safe applies to csv exports only (other formats are not opened in "
+            "spreadsheets). Drop the option or export with --to csv."
+        )
+    target = Path(out).expanduser()
+    inputs = {path.resolve() for path in log_files(files)}
+    if target.resolve() in inputs:
+        raise InputError(
+            f"{target} is one of the logs being exported; choose another output file so the "
+            "log is not overwritten."
+        )
+    frame = export_frame(read_annotations(files), to)
+    if to == "csv":
+        safe = spreadsheet_safe
+        text = frame.assign(timestamp=_iso(frame["timestamp"]))
+        text = neutralise_formulas(text) if safe else text
+        _atomic_write(target, lambda p: _with_text(p, lambda h: _write_csv(text, h, bom=safe)))
+    elif to == "jsonl":
+        text = frame.assign(timestamp=_iso(frame["timestamp"]))
+        _atomic_write(target, lambda p: _with_text(p, lambda h: _write_jsonl(text, h)))
+    elif to == "parquet":
+        _atomic_write(target, lambda p: frame.to_parquet(p, index=False, engine="pyarrow"))
+    else:
+        _atomic_write(target, lambda p: _with_text(p, lambda h: _write_checkthat(frame, h)))
+    return len(frame)
+
+
+def _with_text(path: Path, write: Callable[[object], None]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        write(handle)

@@ -1,0 +1,646 @@
+"""Tests for the annotation log: recording, undo, resume, names, reading and validation."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from factcheck import cli
+from factcheck.errors import InputError, InputWarning, LogFormatError, SchemeError
+from factcheck.labels import DEFAULT_SCHEME, Label
+from factcheck.log import (
+    COLUMNS,
+    HEADER,
+    AnnotationLog,
+    LogEvent,
+    Problem,
+    annotator_slug,
+    read_annotations,
+    validate_logs,
+)
+from tests._log_helpers import article, row, sentence, write_log
+
+ISO_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00")
+
+
+@pytest.fixture
+def sentences():
+    return article().sentences
+
+
+# --- recording -----------------------------------------------------------------------------
+
+
+def test_record_puts_header_and_row_on_disk_before_returning(tmp_path, sentences):
+    """Test that record() has written the header and a complete row when it returns."""
+    log = AnnotationLog(annotator="ana", folder=tmp_path)
+    event = log.record(sentences[0], "verified", "minutes, p. 4")
+    data = (tmp_path / "ana.csv").read_text(encoding="utf-8")
+    assert data.startswith(HEADER)
+    assert data.endswith("\n")
+    assert data.count("\n") == 2
+    assert isinstance(event, LogEvent)
+    assert ISO_UTC.fullmatch(event.timestamp)
+    assert (event.annotator, event.label, event.action, event.scheme) == (
+        "ana",
+        "verified",
+        "label",
+        "default@1",
+    )
+    assert (event.start, event.end, event.text) == (
+        sentences[0].start,
+        sentences[0].end,
+        sentences[0].text,
+    )
+
+
+def test_record_writes_every_column_of_the_contract(tmp_path, sentences):
+    """Test that the row read back carries the sentence, label, note and source."""
+    log = AnnotationLog(annotator="ana", folder=tmp_path)
+    log.record(sentences[1], "opinion", 'quote, "boldest"', source="articles/riverside.md")
+    frame = read_annotations(tmp_path)
+    assert list(frame.columns) == list(COLUMNS)
+    got = frame.iloc[0]
+    assert got["schema"] == "factcheck-log/1"
+    assert got["article_id"] == "riverside-budget"
+    assert got["sentence_id"] == sentences[1].id
+    assert got["sentence_index"] == 1
+    assert got["note"] == 'quote, "boldest"'
+    assert got["source"] == "articles/riverside.md"
+    assert got["text"] == sentences[1].text
+
+
+def test_unknown_label_raises_before_anything_is_written(tmp_path, sentences):
+    """Test that an unknown label raises SchemeError naming the known labels, writing nothing."""
+    log = AnnotationLog(annotator="ana", folder=tmp_path)
+    with pytest.raises(SchemeError, match="Known labels: verified, unconfirmed, opinion"):
+        log.record(sentences[0], "verifed")
+    assert not (tmp_path / "ana.csv").exists()
+    log.record(sentences[0], "verified")
+    before = (tmp_path / "ana.csv").read_bytes()
+    with pytest.raises(SchemeError):
+        log.record(sentences[0], "Verified")
+    assert (tmp_path / "ana.csv").read_bytes() == before
+
+
+@pytest.mark.parametrize("cleared", [None, ""])
+def test_none_or_empty_label_clears(tmp_path, sentences, cleared):
+    """Test that None or "" appends a clear event and removes the current label."""
+    log = AnnotationLog(annotator="ana", folder=tmp_path)
+    log.record(sentences[0], "verified")
+    event = log.record(sentences[0], cleared)
+    assert (event.action, event.label) == ("clear", "")
+    assert log.label_of(sentences[0].id) is None
+    assert log.current() == {}
+    assert read_annotations(tmp_path).empty
+    assert list(read_annotations(tmp_path, history=True)["action"]) == ["label", "clear"]
+
+
+def test_changing_a_label_appends_and_keeps_history(tmp_path, sentences):
+    """Test that relabelling appends an event; the latest one is current."""
+    log = AnnotationLog(annotator="ana", folder=tmp_path)
+    log.record(sentences[2], "verified")
+    log.record(sentences[2], "unconfirmed", "single source")
+    assert log.label_of(sentences[2].id) == "unconfirmed"
+    history = read_annotations(tmp_path, history=True)
+    assert list(history["label"]) == ["verified", "unconfirmed"]
+    current = read_annotations(tmp_path)
+    assert list(current["label"]) == ["unconfirmed"]
+    assert list(current["note"]) == ["single source"]
+
+
+def test_custom_scheme_labels_are_accepted_and_its_id_written(tmp_path, sentences):
+    """Test that a scheme with an extra label records it and writes the scheme id."""
+    satire = Label("satire", "Humour presented as news.", "Local man wins by losing.", "4", "#000")
+    scheme = DEFAULT_SCHEME.with_labels(satire, name="class")
+    log = AnnotationLog(annotator="ana", folder=tmp_path, scheme=scheme)
+    log.record(sentences[0], "satire")
+    frame = read_annotations(tmp_path, schemes=[scheme])
+    assert list(frame["label"]) == ["satire"]
+    assert list(frame["scheme"]) == ["class@1"]
+    # Without the scheme object, rows of an unknown scheme are checked for syntax only.
+    assert list(read_annotations(tmp_path)["label"]) == ["satire"]
+
+
+def test_record_does_not_reread_the_file(tmp_path, sentences):
+    """Test that appending never parses the file again (damage after opening goes unnoticed)."""
+    log = AnnotationLog(annotator="ana", folder=tmp_path)
+    log.record(sentences[0], "verified")
+    path = tmp_path / "ana.csv"
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write("garbage row that is not CSV of the log\n")
+    log.record(sentences[1], "opinion")
+    with pytest.raises(LogFormatError, match=r"ana\.csv, line 3: has 1 fields, expected 14"):
+        read_annotations(path)
+
+
+# --- undo and resume -----------------------------------------------------------------------
+
+
+def test_undo_restores_previous_label_and_note(tmp_path, sentences):
+    """Test that undo appends an 'undo' event carrying the previous label and note."""
+    log = AnnotationLog(annotator="ana", folder=tmp_path)
+    log.record(sentences[0], "verified", "minutes p. 4")
+    log.record(sentences[0], "opinion", "changed my mind")
+    event = log.undo()
+    assert (event.action, event.label, event.note) == ("undo", "verified", "minutes p. 4")
+    assert log.label_of(sentences[0].id) == "verified"
+    assert read_annotations(tmp_path)["note"].tolist() == ["minutes p. 4"]
+
+
+def test_repeated_undo_walks_back_across_sentences(tmp_path, sentences):
+    """Test that each undo reverts the next older event until nothing is left (None)."""
+    log = AnnotationLog(annotator="ana", folder=tmp_path)
+    log.record(sentences[0], "verified")
+    log.record(sentences[1], "opinion")
+    log.record(sentences[0], None)
+    assert log.undo().sentence_id == sentences[0].id
+    assert log.label_of(sentences[0].id) == "verified"
+    assert log.undo().sentence_id == sentences[1].id
+    assert log.label_of(sentences[1].id) is None
+    assert log.undo().label == ""
+    assert log.current() == {}
+    size = (tmp_path / "ana.csv").stat().st_size
+    assert log.undo() is None
+    assert (tmp_path / "ana.csv").stat().st_size == size
+
+
+def test_undo_after_undo_and_new_label(tmp_path, sentences):
+    """Test that a label made after an undo is undone back to the state before it."""
+    log = AnnotationLog(annotator="ana", folder=tmp_path)
+    log.record(sentences[0], "verified")
+    log.record(sentences[0], "opinion")
+    log.undo()
+    log.record(sentences[0], "unconfirmed")
+    assert log.undo().label == "verified"
+    assert log.undo().label == ""
+
+
+def test_undo_works_after_reopening(tmp_path, sentences):
+    """Test that the undo history is rebuilt from the rows when the log is opened again."""
+    log = AnnotationLog(annotator="ana", folder=tmp_path)
+    log.record(sentences[0], "verified", "first")
+    log.record(sentences[1], "opinion")
+    log.record(sentences[0], "unconfirmed", "second")
+    log.undo()
+    reopened = AnnotationLog(annotator="ana", folder=tmp_path)
+    assert reopened.label_of(sentences[0].id) == "verified"
+    assert reopened.undo().sentence_id == sentences[1].id
+    event = reopened.undo()
+    assert (event.sentence_id, event.label) == (sentences[0].id, "")
+    assert reopened.undo() is None
+
+
+def test_reopening_restores_current_labels(tmp_path, sentences):
+    """Test that a new AnnotationLog on an existing file resumes with the same labels."""
+    log = AnnotationLog(annotator="ana", folder=tmp_path)
+    for s, label in zip(sentences, ["verified", "opinion", "unconfirmed", "opinion"], strict=True):
+        log.record(s, label, note=f"note {s.index}")
+    log.record(sentences[3], None)
+    resumed = AnnotationLog(annotator="ana", folder=tmp_path)
+    assert resumed.current() == log.current()
+    assert set(resumed.current()) == {s.id for s in sentences[:3]}
+    assert resumed.current()[sentences[1].id].sentence_index == 1
+
+
+def test_other_annotators_in_a_shared_file_are_kept_apart(tmp_path, sentences):
+    """Test that two annotators writing one file each see only their own labels and undo."""
+    path = tmp_path / "shared.csv"
+    ana = AnnotationLog(path, annotator="ana")
+    ben = AnnotationLog(path, annotator="ben")
+    ana.record(sentences[0], "verified")
+    ben.record(sentences[0], "opinion")
+    assert ana.undo().annotator == "ana"
+    assert ben.label_of(sentences[0].id) == "opinion"
+    assert AnnotationLog(path, annotator="ben").current().keys() == {sentences[0].id}
+    assert AnnotationLog(path, annotator="ana").current() == {}
+
+
+# --- names and paths -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "stem"),
+    [
+        ("ana", "ana"),
+        ("Ana Lima", "ana-lima"),
+        ("../../etc/x", "etc-x"),
+        ("/etc/passwd", "etc-passwd"),
+        ("C:\\Users\\ana", "c-users-ana"),
+        ("Zoë", "zoë"),
+        ("con", "con-"),
+    ],
+)
+def test_annotator_names_never_leave_the_folder(tmp_path, sentences, name, stem):
+    """Test that path-like names are sanitised to a file inside the annotations folder."""
+    log = AnnotationLog(annotator=name, folder=tmp_path)
+    log.record(sentences[0], "verified")
+    assert log.path == (tmp_path / f"{stem}.csv").resolve()
+    assert [p.name for p in tmp_path.glob("*.csv")] == [f"{stem}.csv"]
+    assert read_annotations(tmp_path)["annotator"].tolist() == [name]
+
+
+@pytest.mark.parametrize("name", ["", "   ", "..", "/", "ana\x00", "ana\nben"])
+def test_unusable_annotator_names_raise(tmp_path, name):
+    """Test that empty, dot-only or control-character names raise InputError."""
+    with pytest.raises(InputError, match="Annotator name"):
+        AnnotationLog(annotator=name, folder=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_symlink_out_of_the_folder_is_refused(tmp_path):
+    """Test that a log file that is a symlink to outside the folder raises InputError."""
+    folder = tmp_path / "annotations"
+    folder.mkdir()
+    outside = tmp_path / "outside.csv"
+    outside.write_text("precious\n")
+    (folder / "ana.csv").symlink_to(outside)
+    with pytest.raises(InputError, match="outside the folder"):
+        AnnotationLog(annotator="ana", folder=folder)
+    assert outside.read_text() == "precious\n"
+
+
+def test_case_variants_share_a_file_but_not_labels(tmp_path, sentences):
+    """Test that 'Ana' and 'ana' use one file (portable) yet keep separate annotator rows."""
+    AnnotationLog(annotator="Ana", folder=tmp_path).record(sentences[0], "verified")
+    AnnotationLog(annotator="ana", folder=tmp_path).record(sentences[0], "opinion")
+    assert annotator_slug("Ana") == annotator_slug("ana") == "ana"
+    frame = read_annotations(tmp_path)
+    assert sorted(frame["annotator"]) == ["Ana", "ana"]
+
+
+def test_unwritable_folder_raises_oserror(tmp_path, sentences):
+    """Test that a folder path that is a file raises OSError, which the widget shows."""
+    blocker = tmp_path / "annotations"
+    blocker.write_text("not a folder")
+    with pytest.raises(OSError):
+        AnnotationLog(annotator="ana", folder=blocker).record(sentences[0], "verified")
+    assert blocker.read_text() == "not a folder"
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def _two_annotators(tmp_path: Path) -> None:
+    write_log(
+        tmp_path / "ana.csv",
+        [
+            row(
+                sentence_id="a1-0000",
+                label="verified",
+                timestamp="2026-11-24T10:00:00.000000+00:00",
+            ),
+            row(
+                sentence_id="a1-0001",
+                label="opinion",
+                timestamp="2026-11-24T10:00:01.000000+00:00",
+                index=1,
+            ),
+            row(
+                sentence_id="a1-0000",
+                label="unconfirmed",
+                timestamp="2026-11-24T10:00:02.000000+00:00",
+            ),
+        ],
+    )
+    write_log(
+        tmp_path / "ben.csv",
+        [
+            row(
+                annotator="ben",
+                sentence_id="a1-0001",
+                label="opinion",
+                index=1,
+                timestamp="2026-11-24T09:00:00.000000+00:00",
+            ),
+            row(
+                annotator="ben",
+                sentence_id="a1-0001",
+                label="",
+                action="clear",
+                index=1,
+                timestamp="2026-11-24T09:30:00.000000+00:00",
+            ),
+            row(
+                annotator="ben",
+                sentence_id="a1-0000",
+                label="verified",
+                timestamp="2026-11-24T09:40:00.000000+00:00",
+            ),
+        ],
+    )
+
+
+def test_read_annotations_latest_event_wins_and_clears_are_dropped(tmp_path):
+    """Test the current view: one row per annotator and sentence, cleared labels dropped."""
+    _two_annotators(tmp_path)
+    frame = read_annotations(tmp_path)
+    got = list(zip(frame["annotator"], frame["sentence_id"], frame["label"], strict=True))
+    assert got == [
+        ("ana", "a1-0000", "unconfirmed"),
+        ("ana", "a1-0001", "opinion"),
+        ("ben", "a1-0000", "verified"),
+    ]
+
+
+def test_read_annotations_types(tmp_path):
+    """Test the column dtypes: UTC datetime, int64 offsets, strings elsewhere."""
+    _two_annotators(tmp_path)
+    frame = read_annotations(tmp_path, history=True)
+    assert str(frame["timestamp"].dtype) == "datetime64[us, UTC]"
+    for name in ("sentence_index", "start", "end"):
+        assert frame[name].dtype == "int64"
+    for name in ("annotator", "label", "note", "text"):
+        assert pd.api.types.is_string_dtype(frame[name])
+    assert frame["timestamp"].is_monotonic_increasing
+    assert len(frame) == 6
+
+
+def test_read_annotations_accepts_path_folder_glob_and_list(tmp_path):
+    """Test that a file, a folder, a glob and a list select the same logs."""
+    _two_annotators(tmp_path)
+    (tmp_path / "notes.txt").write_text("not a log")
+    expected = read_annotations(tmp_path)
+    for spec in (str(tmp_path / "*.csv"), [tmp_path / "ana.csv", tmp_path / "ben.csv"]):
+        pd.testing.assert_frame_equal(read_annotations(spec), expected)
+    assert set(read_annotations(tmp_path / "ana.csv")["annotator"]) == {"ana"}
+    duplicated = [tmp_path / "ana.csv", tmp_path / "ana.csv"]
+    assert len(read_annotations(duplicated, history=True)) == 3
+
+
+def test_missing_inputs_raise_clear_errors(tmp_path):
+    """Test that a missing path raises FileNotFoundError and an empty glob InputError."""
+    with pytest.raises(FileNotFoundError, match="no such annotation log"):
+        read_annotations(tmp_path / "nobody.csv")
+    with pytest.raises(InputError, match="No annotation logs match"):
+        read_annotations(str(tmp_path / "*.csv"))
+
+
+def test_empty_folder_gives_empty_frame_with_columns(tmp_path):
+    """Test that a folder without logs gives an empty, typed DataFrame."""
+    frame = read_annotations(tmp_path)
+    assert frame.empty
+    assert list(frame.columns) == list(COLUMNS)
+    assert frame["start"].dtype == "int64"
+
+
+# --- malformed files: documented result, file untouched ------------------------------------
+
+
+def _good_rows() -> list[tuple[object, ...]]:
+    return [
+        row(sentence_id="a1-0000", label="verified"),
+        row(sentence_id="a1-0001", label="opinion", index=1, note="two\nlines, quoted"),
+        row(sentence_id="a1-0002", label="unconfirmed", index=2),
+    ]
+
+
+def test_torn_last_line_is_skipped_with_warning(tmp_path):
+    """Test that a last row without newline is skipped with file:line and the rest kept."""
+    path = tmp_path / "ana.csv"
+    data = write_log(path, _good_rows())
+    torn = data + b"factcheck-log/1,2026-11-24T10:15:02.1"
+    path.write_bytes(torn)
+    with pytest.warns(InputWarning, match=r"ana\.csv, line 6: the last row is incomplete"):
+        frame = read_annotations(path)
+    assert frame["sentence_id"].tolist() == ["a1-0000", "a1-0001", "a1-0002"]
+    assert path.read_bytes() == torn
+
+
+def test_torn_file_reads_together_with_intact_files(tmp_path):
+    """Test that a torn log (exact parser) and an intact log (fast parser) combine."""
+    write_log(tmp_path / "ana.csv", _good_rows())
+    torn = tmp_path / "ben.csv"
+    rows = [row(annotator="ben", sentence_id="a1-0005", index=5, note="x\ny")]
+    torn.write_bytes(write_log(torn, rows) + b"factcheck-log/1,2026")
+    with pytest.warns(InputWarning, match=r"ben\.csv, line 4"):
+        frame = read_annotations(tmp_path, history=True)
+    assert sorted(frame["sentence_id"]) == ["a1-0000", "a1-0001", "a1-0002", "a1-0005"]
+    assert frame["note"].tolist()[-1] == "x\ny"
+
+
+def test_article_ids_never_become_paths(tmp_path):
+    """Test that a path-like article id is only data: the one file written is the log."""
+    log = AnnotationLog(annotator="ana", folder=tmp_path / "annotations")
+    log.record(sentence("The ferry was late.", article_id="../../escape"), "verified")
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
+    assert written == ["annotations", "annotations/ana.csv", "annotations/ana.csv.lock"]
+    assert read_annotations(log.path)["article_id"].tolist() == ["../../escape"]
+
+
+def test_torn_last_line_inside_quoted_text_is_skipped(tmp_path):
+    """Test that a row cut inside a quoted multi-line field is recognised as torn."""
+    path = tmp_path / "ana.csv"
+    data = write_log(path, _good_rows())
+    torn = (
+        data
+        + b'factcheck-log/1,2026-11-24T10:15:02.123456+00:00,ana,a1,a1-0003,3,0,5,verified,"first line\n'
+    )
+    path.write_bytes(torn)
+    with pytest.warns(InputWarning, match="incomplete"):
+        frame = read_annotations(path)
+    assert len(frame) == 3
+    assert path.read_bytes() == torn
+
+
+def test_short_last_line_with_newline_is_torn(tmp_path):
+    """Test that a last line with too few fields (but a newline) is skipped as torn."""
+    path = tmp_path / "ana.csv"
+    data = write_log(path, _good_rows()) + b"factcheck-log/1,2026-11-24\n"
+    path.write_bytes(data)
+    with pytest.warns(InputWarning, match="line 6"):
+        assert len(read_annotations(path)) == 3
+    assert path.read_bytes() == data
+
+
+def test_excel_bom_and_crlf_are_tolerated(tmp_path):
+    """Test that a UTF-8 BOM and CRLF line ends (Excel's save) read the same as the original."""
+    original = tmp_path / "original" / "ana.csv"
+    original.parent.mkdir()
+    data = write_log(original, _good_rows())
+    excel = tmp_path / "excel" / "ana.csv"
+    excel.parent.mkdir()
+    excel_data = b"\xef\xbb\xbf" + data.replace(b"\n", b"\r\n")
+    excel.write_bytes(excel_data)
+    got = read_annotations(excel)
+    want = read_annotations(original)
+    # Line breaks inside quoted fields become CRLF too, exactly as Excel writes them.
+    want["note"] = want["note"].str.replace("\n", "\r\n")
+    pd.testing.assert_frame_equal(got, want)
+    assert excel.read_bytes() == excel_data
+
+
+def test_semicolon_delimited_file_is_reported(tmp_path):
+    """Test that a semicolon-separated file raises LogFormatError saying so, file untouched."""
+    path = tmp_path / "ana.csv"
+    data = write_log(path, _good_rows())
+    text = data.decode().replace(",", ";").encode()
+    path.write_bytes(text)
+    with pytest.raises(
+        LogFormatError, match=r"ana\.csv, line 1: the columns are separated by semicolons"
+    ):
+        read_annotations(path)
+    assert path.read_bytes() == text
+
+
+def test_unknown_label_names_file_line_and_fix(tmp_path):
+    """Test the message for an unknown label: file, line (counting multi-line rows), fix."""
+    path = tmp_path / "ana.csv"
+    rows = [*_good_rows(), row(sentence_id="a1-0003", label="verifed", index=3)]
+    data = write_log(path, rows)
+    expected = (
+        f"{path}, line 6: unknown label 'verifed'. Known labels: verified, unconfirmed, "
+        "opinion. Correct the row or add the label to the scheme."
+    )
+    with pytest.raises(LogFormatError, match=re.escape(expected)):
+        read_annotations(path)
+    assert path.read_bytes() == data
+
+
+def test_missing_column_is_reported(tmp_path):
+    """Test that a header without the note column raises LogFormatError naming it."""
+    path = tmp_path / "ana.csv"
+    header = HEADER.replace("note,", "")
+    rows = [tuple(v for i, v in enumerate(r) if COLUMNS[i] != "note") for r in _good_rows()]
+    data = write_log(path, rows, header=header)
+    with pytest.raises(LogFormatError, match=r"line 1: missing column\(s\) note"):
+        read_annotations(path)
+    assert path.read_bytes() == data
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        (row(timestamp="24/11/2026 10:15"), "bad timestamp '24/11/2026 10:15'"),
+        (row(timestamp="2026-11-24T10:15:02"), "bad timestamp"),
+        (row(start="x"), "start 'x' is not a whole number"),
+        (row(start=9, end=3), "start 9 is after end 3"),
+        (row(action="relabel"), "unknown action 'relabel'"),
+        (row(label="", action="label"), "action 'label' with an empty label"),
+        (row(label="opinion", action="clear"), "action 'clear' with label 'opinion'"),
+        (row(annotator=""), "empty annotator"),
+        (row(scheme="default"), "scheme 'default' is not a scheme id"),
+        (row(scheme="class@2", label="Satire, maybe"), "label 'Satire, maybe' is not a label name"),
+    ],
+)
+def test_malformed_rows_raise_with_line(tmp_path, bad, message):
+    """Test that each kind of malformed row raises LogFormatError naming line 3."""
+    path = tmp_path / "ana.csv"
+    data = write_log(path, [row(), bad, row(sentence_id="a1-0009")])
+    with pytest.raises(LogFormatError, match=re.escape(f"{path}, line 3: {message}")):
+        read_annotations(path)
+    assert path.read_bytes() == data
+
+
+def test_row_with_extra_field_in_the_middle_raises(tmp_path):
+    """Test that a wrong field count before the last line is an error, not a torn line."""
+    path = tmp_path / "ana.csv"
+    data = write_log(path, _good_rows())
+    lines = data.split(b"\n")
+    lines[1] = lines[1] + b",extra"
+    path.write_bytes(b"\n".join(lines))
+    with pytest.raises(LogFormatError, match="line 2: has 15 fields, expected 14"):
+        read_annotations(path)
+
+
+def test_empty_file_gives_empty_frame_and_warning(tmp_path):
+    """Test that a 0-byte log warns naming the file and contributes no rows."""
+    empty = tmp_path / "ben.csv"
+    empty.write_bytes(b"")
+    write_log(tmp_path / "ana.csv", _good_rows())
+    with pytest.warns(InputWarning, match=r"ben\.csv: the file is empty"):
+        frame = read_annotations(tmp_path)
+    assert len(frame) == 3
+    assert empty.read_bytes() == b""
+
+
+def test_header_only_file_is_a_valid_empty_log(tmp_path):
+    """Test that a log with just the header reads as no rows, without a warning."""
+    path = tmp_path / "ana.csv"
+    write_log(path, [])
+    assert read_annotations(path).empty
+
+
+def test_opening_a_malformed_log_raises_and_writes_nothing(tmp_path, sentences):
+    """Test that AnnotationLog refuses to append to a log with a bad row, leaving it as is."""
+    path = tmp_path / "ana.csv"
+    data = write_log(path, [row(), row(label="verifed")])
+    with pytest.raises(LogFormatError, match="line 3: unknown label 'verifed'"):
+        AnnotationLog(annotator="ana", folder=tmp_path)
+    assert path.read_bytes() == data
+
+
+def test_torn_tail_is_set_aside_before_the_next_append(tmp_path, sentences):
+    """Test that record() moves a torn last row to <log>.torn, then the log reads cleanly."""
+    log = AnnotationLog(annotator="ana", folder=tmp_path)
+    log.record(sentences[0], "verified")
+    path = tmp_path / "ana.csv"
+    fragment = b'factcheck-log/1,2026-11-24T10:15:02.123456+00:00,ana,x,"half\nof a row'
+    with open(path, "ab") as handle:
+        handle.write(fragment)
+    with pytest.warns(InputWarning, match=r"line 3: the last row was incomplete"):
+        log.record(sentences[1], "opinion")
+    assert (tmp_path / "ana.csv.torn").read_bytes() == fragment + b"\n"
+    frame = read_annotations(path)
+    assert frame["label"].tolist() == ["verified", "opinion"]
+
+
+# --- validate ------------------------------------------------------------------------------
+
+
+def test_validate_logs_collects_every_problem(tmp_path):
+    """Test that validate_logs lists all problems as path:line: message without raising."""
+    bad = tmp_path / "ana.csv"
+    write_log(bad, [row(label="verifed"), row(), row(timestamp="yesterday")])
+    good = tmp_path / "ben.csv"
+    write_log(good, _good_rows())
+    torn = tmp_path / "cy.csv"
+    torn.write_bytes(write_log(torn, _good_rows()) + b"factcheck-log/1,20")
+    problems = validate_logs([bad, good, torn])
+    assert [(Path(p.path).name, p.line) for p in problems] == [
+        ("ana.csv", 2),
+        ("ana.csv", 4),
+        ("cy.csv", 6),
+    ]
+    assert str(problems[0]) == (
+        f"{bad}:2: unknown label 'verifed'. Known labels: verified, unconfirmed, opinion. "
+        "Correct the row or add the label to the scheme."
+    )
+    assert validate_logs([good]) == []
+    assert validate_logs([tmp_path / "nobody.csv"])[0].line == 0
+    assert isinstance(problems[0], Problem)
+
+
+def test_cli_validate_exit_codes(tmp_path, capsys):
+    """Test that `factcheck validate` exits 0 for good logs and 1 listing problems."""
+    good = tmp_path / "ana.csv"
+    write_log(good, _good_rows())
+    bad = tmp_path / "ben.csv"
+    write_log(bad, [row(annotator="ben", label="verifed")])
+    assert cli.main(["validate", str(good)]) == 0
+    assert cli.main(["validate", str(good), str(bad)]) == 1
+    assert f"{bad}:2: unknown label 'verifed'" in capsys.readouterr().out
+
+
+def test_files_written_by_record_validate_clean(tmp_path, sentences):
+    """Test that a log written by AnnotationLog passes validate_logs."""
+    log = AnnotationLog(annotator="ana", folder=tmp_path)
+    for s in sentences:
+        log.record(s, "opinion", note='He said, "no"\r\nthen left')
+    log.undo()
+    assert validate_logs([tmp_path / "ana.csv"]) == []
+    assert os.path.exists(tmp_path / "ana.csv.lock")
+
+
+def test_readme_documents_every_column_and_label():
+    """Test that annotations/README.md has a data-dictionary row per column and default label."""
+    readme = (Path(__file__).parents[1] / "annotations" / "README.md").read_text(encoding="utf-8")
+    assert "`factcheck-log/1`" in readme
+    for number, name in enumerate(COLUMNS, start=1):
+        assert f"| {number} | `{name}` |" in readme
+    for label in DEFAULT_SCHEME:
+        assert f"| {label.key} | `{label.name}` | {label.definition} | {label.example} |" in readme
