@@ -1,0 +1,1 @@
+"""Real-browser tests: JupyterLab driven through Playwright in Debian's chromium."""

@@ -1,0 +1,497 @@
+"""Start an isolated JupyterLab and drive it from Playwright, for the tests in tests/browser.
+
+Playwright is imported inside functions only, so this module (and the conftest that uses it)
+imports on machines without it, where the browser tests are skipped instead of erroring.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import http.cookiejar
+import importlib.util
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, Playwright
+
+CHROMIUM_PATH = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    # Tests never touch the internet: any host name other than the local server fails to resolve.
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+)
+MISSING_MESSAGE = (
+    "browser tests need Debian's chromium at /usr/bin/chromium and the playwright package: "
+    "sudo apt-get install -y chromium && pip install -e '.[test]'; they always run when CI=true"
+)
+ARTIFACTS_ENV = "FACTCHECK_BROWSER_ARTIFACTS"
+
+SERVER_START_TIMEOUT_S = 120.0
+KERNEL_EXIT_TIMEOUT_S = 60.0
+KERNEL_TIMEOUT_MS = 120_000
+UI_TIMEOUT_MS = 60_000
+THEMES = {"dark": "JupyterLab Dark", "light": "JupyterLab Light"}
+
+# Lab settings every test starts from: no news/update prompts (they also fetch from the internet).
+_USER_SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
+}
+# Environment variables that would let the user's own Jupyter/IPython setup leak into the server.
+_LEAKY_ENV_PREFIXES = ("JUPYTER", "IPYTHON")
+
+_IDLE_JS = """() => {
+  const items = Array.from(document.querySelectorAll('#jp-main-statusbar .jp-StatusBar-TextItem'));
+  const idle = items.some((e) => {
+    const text = e.textContent.trim();  // e.g. 'Python 3 (ipykernel) | Idle'
+    return /\\|\\s*Idle$/.test(text) && !text.startsWith('No Kernel');
+  });
+  const busy = Array.from(document.querySelectorAll('.jp-InputArea-prompt'))
+    .some((e) => e.textContent.includes('*'));
+  return idle && !busy;
+}"""
+
+# Reads the current notebook's model (window.jupyterapp exists because the server runs with
+# LabApp.expose_app_in_browser): non-empty code cells, those still waiting to run, whether the
+# kernel went busy since _WATCH_BUSY_JS, and error outputs.
+_NOTEBOOK_STATE_JS = """() => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  if (!panel || !panel.content || !panel.content.model) return null;
+  const cells = panel.content.model.cells;
+  let runnable = 0;
+  let pending = 0;
+  const errors = [];
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells.get(i);
+    if (cell.type !== 'code' || !cell.sharedModel.getSource().trim()) continue;
+    runnable++;
+    if (cell.executionCount === null) pending++;
+    for (const out of cell.outputs.toJSON()) {
+      if (out.output_type === 'error') errors.push(`cell ${i + 1}: ${out.ename}: ${out.evalue}`);
+    }
+  }
+  return {runnable, pending, errors, busySeen: panel.harnessBusySeen === true};
+}"""
+
+# Before a run: note when the kernel goes busy, so a wait cannot end on the idle state of
+# before the run (a notebook saved with execution counts looks finished until it restarts).
+_WATCH_BUSY_JS = """() => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  if (!panel.harnessWatchingBusy) {
+    panel.sessionContext.statusChanged.connect((_, status) => {
+      if (status === 'busy') panel.harnessBusySeen = true;
+    });
+    panel.harnessWatchingBusy = true;
+  }
+  panel.harnessBusySeen = false;
+}"""
+
+
+def running_in_ci() -> bool:
+    """Whether CI=true, where browser tests must run (and fail) rather than skip."""
+    return os.environ.get("CI", "").strip().lower() == "true"
+
+
+def missing_browser_requirements() -> list[str]:
+    """Name what the browser tests need but this machine lacks; empty when all is there."""
+    missing = []
+    if not (CHROMIUM_PATH.is_file() and os.access(CHROMIUM_PATH, os.X_OK)):
+        missing.append(str(CHROMIUM_PATH))
+    if importlib.util.find_spec("playwright") is None:
+        missing.append("the playwright package")
+    return missing
+
+
+@dataclass
+class JupyterLab:
+    """A JupyterLab server started for the tests, with its own config, data and runtime dirs."""
+
+    url: str
+    port: int
+    root_dir: Path
+    base_dir: Path
+    process: subprocess.Popen[bytes]
+    startup_seconds: float = 0.0
+    _opener: urllib.request.OpenerDirector | None = field(default=None, repr=False)
+    _cookies: http.cookiejar.CookieJar = field(default_factory=http.cookiejar.CookieJar, repr=False)
+
+    @property
+    def runtime_dir(self) -> Path:
+        """JUPYTER_RUNTIME_DIR of the server; kernel connection files live here."""
+        return self.base_dir / "runtime"
+
+    @property
+    def settings_dir(self) -> Path:
+        """The lab's user-settings dir (theme changes and such are saved here)."""
+        return self.base_dir / "user-settings"
+
+    @property
+    def log_path(self) -> Path:
+        """Where the server's stdout and stderr go."""
+        return self.base_dir / "server.log"
+
+    def copy_notebook(self, src: Path, name: str) -> Path:
+        """Copy a notebook into the server's root dir as `name` and return its new path."""
+        dest = self.root_dir / name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dest)
+        return dest
+
+    def api(self, method: str, path: str, body: Any = None) -> Any:
+        """Call the server's REST API (echoing the _xsrf cookie) and return the decoded JSON."""
+        if self._opener is None:
+            self._opener = urllib.request.build_opener(
+                urllib.request.ProxyHandler({}), urllib.request.HTTPCookieProcessor(self._cookies)
+            )
+            # The lab page sets the _xsrf cookie that every non-GET request must echo.
+            self._opener.open(f"{self.url}/lab", timeout=30).read()
+        xsrf = next((c.value for c in self._cookies if c.name == "_xsrf"), "")
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(
+            f"{self.url}/{path.lstrip('/')}",
+            data=data,
+            method=method,
+            headers={"X-XSRFToken": xsrf, "Content-Type": "application/json"},
+        )
+        with self._opener.open(request, timeout=60) as response:
+            payload = response.read()
+        return json.loads(payload) if payload else None
+
+    def kernels(self) -> list[dict[str, Any]]:
+        """The kernels the server is running, as GET /api/kernels lists them."""
+        return self.api("GET", "api/kernels")
+
+    def kernel_processes(self) -> list[int]:
+        """Process ids of live kernels started by this server (found by their connection file)."""
+        return _pids_with_argument_containing(str(self.runtime_dir / "kernel-"))
+
+    def shutdown_kernels(self, timeout: float = KERNEL_EXIT_TIMEOUT_S) -> None:
+        """Shut down every session and kernel over REST, then wait for the processes to exit."""
+        for session in self.api("GET", "api/sessions"):
+            _delete_ignoring_missing(self, f"api/sessions/{session['id']}")
+        for kernel in self.kernels():
+            _delete_ignoring_missing(self, f"api/kernels/{kernel['id']}")
+        deadline = time.monotonic() + timeout
+        while (pids := self.kernel_processes()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if pids:
+            raise RuntimeError(
+                f"kernel processes {pids} still run {timeout:.0f} s after their REST shutdown; "
+                f"see {self.log_path}"
+            )
+
+    def reset_user_settings(self) -> None:
+        """Put the lab's user settings and workspaces back to how every test starts."""
+        shutil.rmtree(self.settings_dir, ignore_errors=True)
+        shutil.rmtree(self.base_dir / "workspaces", ignore_errors=True)
+        _write_user_settings(self.settings_dir)
+        (self.base_dir / "workspaces").mkdir()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Terminate the server's process group (SIGTERM, then SIGKILL after `timeout` s)."""
+        if self.process.poll() is None:
+            _signal_group(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                _signal_group(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout)
+
+    def log_tail(self, lines: int = 40) -> str:
+        """The last lines of the server log, for error messages."""
+        try:
+            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+def start_jupyter_lab(base_dir: Path, *, timeout: float = SERVER_START_TIMEOUT_S) -> JupyterLab:
+    """Start `python -m jupyterlab` isolated under base_dir and wait until /api/status answers."""
+    root_dir = base_dir / "root"
+    for sub in ("root", "config", "data", "runtime", "ipython", "workspaces"):
+        (base_dir / sub).mkdir(parents=True, exist_ok=True)
+    _write_user_settings(base_dir / "user-settings")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_LEAKY_ENV_PREFIXES)}
+    env.update(
+        JUPYTER_CONFIG_DIR=str(base_dir / "config"),
+        JUPYTER_DATA_DIR=str(base_dir / "data"),
+        JUPYTER_RUNTIME_DIR=str(base_dir / "runtime"),
+        # The venv's share/jupyter (kernel specs, lab extensions such as ipywidgets') stays first.
+        JUPYTER_PREFER_ENV_PATH="1",
+        IPYTHONDIR=str(base_dir / "ipython"),
+        PYTHONUNBUFFERED="1",
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--allow-root",
+        "--ServerApp.open_browser=False",
+        "--ServerApp.ip=127.0.0.1",
+        "--ServerApp.port=0",  # the OS picks a free port; read back from jpserver-<pid>.json
+        "--ServerApp.port_retries=0",
+        "--IdentityProvider.token=",
+        "--ServerApp.password=",
+        f"--ServerApp.root_dir={root_dir}",
+        f"--LabApp.user_settings_dir={base_dir / 'user-settings'}",
+        f"--LabApp.workspaces_dir={base_dir / 'workspaces'}",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly",
+        "--LabApp.expose_app_in_browser=True",
+        # Safety net if pytest is killed: orphaned kernels and an idle server end by themselves.
+        "--MappingKernelManager.cull_idle_timeout=900",
+        "--ServerApp.shutdown_no_activity_timeout=900",
+    ]
+    started = time.monotonic()
+    with (base_dir / "server.log").open("wb") as log:
+        process = subprocess.Popen(
+            command,
+            cwd=root_dir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so teardown can end all of it
+            preexec_fn=_terminate_when_parent_dies if sys.platform == "linux" else None,
+        )
+    lab = JupyterLab(url="", port=0, root_dir=root_dir, base_dir=base_dir, process=process)
+    info_file = base_dir / "runtime" / f"jpserver-{process.pid}.json"
+    deadline = started + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"JupyterLab exited with code {process.returncode} before it answered "
+                f"/api/status; its log ({lab.log_path}) ends:\n{lab.log_tail()}"
+            )
+        if not lab.port and info_file.exists():
+            # A half-written file fails to parse; it is read again on the next round.
+            with contextlib.suppress(ValueError, KeyError):
+                lab.port = int(json.loads(info_file.read_text(encoding="utf-8"))["port"])
+            lab.url = f"http://127.0.0.1:{lab.port}" if lab.port else ""
+        if lab.port and _answers(f"{lab.url}/api/status"):
+            lab.startup_seconds = time.monotonic() - started
+            return lab
+        time.sleep(0.1)
+    lab.stop()
+    raise RuntimeError(
+        f"JupyterLab did not answer /api/status within {timeout:.0f} s; "
+        f"its log ({lab.log_path}) ends:\n{lab.log_tail()}"
+    )
+
+
+def launch_chromium(playwright: Playwright) -> Browser:
+    """Launch Debian's chromium headless with the flags that keep it quiet and offline."""
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM_PATH), headless=True, args=list(CHROMIUM_ARGS)
+    )
+
+
+def write_notebook(path: Path, cells: list[str], kernel: str = "python3") -> Path:
+    """Write a notebook of code cells (no outputs) that opens with the named kernel."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in cells]
+    notebook.metadata["kernelspec"] = {"name": kernel, "display_name": kernel, "language": "python"}
+    notebook.metadata["language_info"] = {"name": "python"}
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, path)
+    return path
+
+
+def open_lab(page: Page, lab: JupyterLab, *, timeout: int = UI_TIMEOUT_MS) -> None:
+    """Open the lab with a fresh workspace and wait until every plugin has started."""
+    page.goto(f"{lab.url}/lab?reset", timeout=timeout)
+    page.wait_for_function("() => window.jupyterapp !== undefined", timeout=timeout)
+    page.evaluate("() => window.jupyterapp.restored.then(() => true)")
+    dismiss_toasts(page)
+
+
+def open_notebook(
+    page: Page, lab: JupyterLab, name: str, *, timeout: int = KERNEL_TIMEOUT_MS
+) -> None:
+    """Open root_dir/name in a fresh workspace and wait until its kernel is idle."""
+    page.goto(f"{lab.url}/lab/tree/{quote(name)}?reset", timeout=timeout)
+    page.locator(".jp-NotebookPanel").first.wait_for(state="visible", timeout=timeout)
+    wait_for_idle(page, timeout=timeout)
+    dismiss_toasts(page)
+
+
+def wait_for_idle(page: Page, *, timeout: int = KERNEL_TIMEOUT_MS) -> None:
+    """Wait until the status bar reads '... | Idle' and no cell prompt shows [*]."""
+    page.wait_for_function(_IDLE_JS, timeout=timeout, polling=100)
+
+
+def run_all_cells(
+    page: Page, *, timeout: int = KERNEL_TIMEOUT_MS, check_errors: bool = True
+) -> None:
+    """Run all cells from the Run menu and wait until every one has run and the kernel is idle.
+
+    Raises AssertionError naming the cell and exception when a cell raised (unless
+    check_errors=False), so a broken notebook fails fast instead of timing out later.
+    """
+    page.evaluate(_WATCH_BUSY_JS)
+    _click_menu(page, "Run", "Run All Cells")
+    page.wait_for_function(
+        f"""() => {{
+          const state = ({_NOTEBOOK_STATE_JS})();
+          return state !== null && (state.busySeen || state.runnable === 0)
+            && (state.pending === 0 || state.errors.length > 0) && ({_IDLE_JS})();
+        }}""",
+        timeout=timeout,
+        polling=100,
+    )
+    if check_errors and (errors := cell_errors(page)):
+        raise AssertionError("cells raised while running all: " + "; ".join(errors))
+
+
+def cell_errors(page: Page) -> list[str]:
+    """The error outputs of the current notebook, as 'cell N: Name: message'."""
+    state = page.evaluate(_NOTEBOOK_STATE_JS)
+    return [] if state is None else list(state["errors"])
+
+
+def set_theme(page: Page, theme: str) -> None:
+    """Switch the lab theme through Settings > Theme ('dark', 'light' or a full theme name)."""
+    name = THEMES.get(theme, theme)
+    _click_menu(page, "Settings", "Theme", name)
+    page.wait_for_function(
+        "name => document.body.dataset.jpThemeName === name", arg=name, timeout=UI_TIMEOUT_MS
+    )
+
+
+def dismiss_toasts(page: Page, *, timeout: int = 10_000) -> None:
+    """Close every notification toast (they can cover the lower right of the page)."""
+    page.wait_for_function(
+        """() => {
+          document.querySelectorAll('.jp-Notification-Toast-Close').forEach((b) => b.click());
+          return document.querySelectorAll('.Toastify__toast').length === 0;
+        }""",
+        timeout=timeout,
+        polling=100,
+    )
+
+
+def wait_for_file(path: Path, *, timeout: float = 30.0) -> Path:
+    """Wait until a file exists and is not empty (e.g. written by the kernel); return it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.is_file() and path.stat().st_size > 0:
+            return path
+        time.sleep(0.05)
+    raise AssertionError(f"{path} did not appear within {timeout:.0f} s")
+
+
+def expect(actual: Any, message: str | None = None) -> Any:
+    """Playwright's expect, imported lazily so test modules import without playwright."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(actual, message)
+
+
+def artifacts_dir(lab: JupyterLab) -> Path:
+    """Where failure screenshots go: $FACTCHECK_BROWSER_ARTIFACTS or the lab's temp dir."""
+    directory = Path(os.environ.get(ARTIFACTS_ENV) or lab.base_dir / "artifacts")
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def _click_menu(page: Page, menu: str, *items: str) -> None:
+    """Open a main-menu menu by its label, then click the enabled items labelled `items` in turn."""
+    page.locator("#jp-menu-panel").get_by_role("menuitem", name=menu, exact=True).click()
+    for label in items:
+        exact_label = page.locator(
+            ".lm-Menu-itemLabel", has_text=re.compile(rf"^{re.escape(label)}$")
+        )
+        page.locator(".lm-Menu .lm-Menu-item:not(.lm-mod-disabled)", has=exact_label).click(
+            timeout=UI_TIMEOUT_MS
+        )
+
+
+def _write_user_settings(settings_dir: Path) -> None:
+    """Write the lab user settings every test starts from."""
+    for relative, values in _USER_SETTINGS.items():
+        path = settings_dir / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values, indent=2), encoding="utf-8")
+
+
+def _terminate_when_parent_dies() -> None:
+    """In the server's process before exec: have Linux SIGTERM it if pytest dies untidily.
+
+    A killed pytest (timeout, SIGKILL) runs no teardown; on SIGTERM the server still shuts
+    down its kernels, so nothing outlives the test run.
+    """
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def _answers(url: str) -> bool:
+    """Whether a GET of url returns 200 (no proxy: the server is local)."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=5) as response:
+            return response.status == 200
+    except (OSError, urllib.error.URLError):
+        return False
+
+
+def _delete_ignoring_missing(lab: JupyterLab, path: str) -> None:
+    """DELETE a REST resource; one that has already gone (404) is fine."""
+    try:
+        lab.api("DELETE", path)
+    except urllib.error.HTTPError as error:
+        if error.code != 404:
+            raise
+
+
+def _signal_group(pid: int, sig: signal.Signals) -> None:
+    """Send a signal to the process group led by pid, if it still exists."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, sig)
+
+
+def _pids_with_argument_containing(text: str) -> list[int]:
+    """Pids of live processes with a command-line argument containing text."""
+    proc = Path("/proc")
+    if not proc.is_dir():  # macOS and friends
+        out = subprocess.run(
+            ["ps", "-axww", "-o", "pid=,args="], capture_output=True, text=True, check=True
+        ).stdout
+        return [int(line.split(None, 1)[0]) for line in out.splitlines() if text in line]
+    pids = []
+    for entry in proc.iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            arguments = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue  # exited while we looked
+        if any(text.encode() in argument for argument in arguments):
+            pids.append(int(entry.name))
+    return pids
