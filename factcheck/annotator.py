@@ -1,0 +1,682 @@
+"""The labelling widget: stock ipywidgets plus a small anywidget keyboard bridge.
+
+A thin view. The rules (keys, focus, filter, pages, progress) live in ``session.py``, the
+durable record in ``AnnotationLog``; ``Annotator.label`` is the one path every click, key
+press and script takes. Sentence rows are a fixed pool reused page after page, so widget
+count and render time do not grow with the article.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import ipywidgets as w
+import traitlets
+from ipywidgets.widgets.widget_string import LabelStyle, TextStyle
+
+from . import session
+from ._escape import guidelines_html
+from .articles import Article
+from .errors import InputError
+from .labels import DEFAULT_SCHEME, LabelScheme
+from .log import AnnotationLog, LogEvent
+from .sentences import Sentence
+
+_STATIC = Path(__file__).parent / "static"
+_logger = logging.getLogger(__name__)
+
+
+class _KeyBridge(anywidget.AnyWidget):
+    """Sends key presses and row clicks on the annotator from the browser to Python."""
+
+    _esm = (_STATIC / "annotator.js").read_text(encoding="utf-8")
+    _css = (_STATIC / "annotator.css").read_text(encoding="utf-8")
+    handled_keys = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    autofocus = traitlets.Bool(True).tag(sync=True)
+    focus_token = traitlets.Int(0).tag(sync=True)
+
+
+@dataclass
+class _Row:
+    """The widgets of one reusable sentence row and the sentence it shows now."""
+
+    box: w.HBox
+    number: w.Label
+    text: w.Label
+    buttons: dict[str, w.Button]
+    clear: w.Button
+    note: w.Text
+    sentence_id: str = ""
+    classes: tuple[str, ...] = field(default=())
+
+
+def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Route an exception in a widget callback to the save indicator (ipywidgets hides them)."""
+
+    @wraps(method)
+    def run(self: Annotator, *args: Any, **kwargs: Any) -> Any:
+        try:
+            with self._lock:
+                return method(self, *args, **kwargs)
+        except Exception as exc:
+            _logger.exception("factcheck annotator callback failed")
+            self._show_status(
+                f"Error: {exc}. Labels already saved are safe in {self._log_name()}.", "fc-error"
+            )
+            return None
+
+    return run
+
+
+def _locked(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a method under the annotator's lock: the kernel may call back on several threads."""
+
+    @wraps(method)
+    def run(self: Annotator, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return run
+
+
+def _set_classes(widget: w.DOMWidget, classes: Iterable[str]) -> None:
+    """Replace a widget's CSS classes in one message (only when they change)."""
+    value = tuple(classes)
+    if tuple(widget._dom_classes) != value:
+        widget._dom_classes = value
+
+
+class Annotator:
+    """Label the sentences of one article or a corpus; every label is appended to a CSV log.
+
+    Display it as the last expression of a cell. ``label(sentence_id, label)`` does what a
+    click does. Labels already in the log are shown again, so re-running resumes the work.
+    """
+
+    def __init__(
+        self,
+        articles: Article | Iterable[Article],
+        annotator: str,
+        log: AnnotationLog | None = None,
+        *,
+        scheme: LabelScheme = DEFAULT_SCHEME,
+        page_size: int = 25,
+        folder: str | os.PathLike[str] = "annotations",
+    ) -> None:
+        self.articles = [articles] if isinstance(articles, Article) else list(articles)
+        if not self.articles:
+            raise InputError(
+                "Annotator: no articles to label. Load some first, e.g. "
+                "factcheck.load_articles(factcheck.sample_path())."
+            )
+        if not str(annotator).strip():
+            raise InputError(
+                'Annotator: give your name, e.g. Annotator(articles, annotator="ana").'
+            )
+        if page_size < 1:
+            raise ValueError(f"Annotator: page_size must be at least 1, not {page_size}.")
+        self.scheme = scheme
+        self.page_size = page_size
+        self.annotator = str(annotator).strip()
+        self.log = (
+            log
+            if log is not None
+            else AnnotationLog(annotator=self.annotator, folder=folder, scheme=scheme)
+        )
+        self._where: dict[str, tuple[int, int]] = {
+            s.id: (a, i)
+            for a, article in enumerate(self.articles)
+            for i, s in enumerate(article.sentences)
+        }
+        current = self.log.current()
+        self._labels = {sid: e.label for sid, e in current.items() if e.label}
+        self._notes = {sid: e.note for sid, e in current.items() if e.label and e.note}
+        self._pending_notes: dict[str, str] = {}
+        self._corpus_done = sum(1 for sid in self._labels if sid in self._where)
+        self._article_index = 0
+        self._order: list[int] = []
+        self._page = 0
+        self._focus = -1
+        self._painting = False
+        self._lock = threading.RLock()
+        self._messages = session.MessageOrder()
+        self.saved: bool | None = None
+        self._build()
+        resumed = self._corpus_done
+        self._show_status(
+            f"Resumed {resumed} saved label(s) from {self._log_name()}."
+            if resumed
+            else f"Labels are saved to {self._log_name()} as you click.",
+            "",
+        )
+        start = next(
+            (
+                a
+                for a, art in enumerate(self.articles)
+                if self._article_progress(a).done < len(art.sentences)
+            ),
+            0,
+        )
+        self.show_article(start)
+
+    # ----- building the view (once) -----
+
+    def _build(self) -> None:
+        corpus = len(self.articles) > 1
+        hidden = {"display": "none"} if not corpus else {}
+        self.title_label = w.Label(layout=w.Layout(width="100%"))
+        self.meta_label = w.Label(layout=w.Layout(width="100%"))
+        self.annotator_label = w.Label(
+            f"Annotator: {self.annotator}", layout=w.Layout(flex="0 0 auto", margin="0 1em 0 0")
+        )
+        self.status_label = w.Label(layout=w.Layout(width="100%"))
+        self.previous_article_button = w.Button(description="◀ Previous article", **_layout(hidden))
+        self.next_article_button = w.Button(description="Next article ▶", **_layout(hidden))
+        self.article_position_label = w.Label()
+        self.jump_dropdown = w.Dropdown(
+            options=[(f"{i + 1}. {a.title or a.id}", i) for i, a in enumerate(self.articles)],
+            description="Go to",
+            layout=w.Layout(width="auto", max_width="28em", **hidden),
+        )
+        self.article_progress = w.IntProgress(min=0, max=1, layout=w.Layout(width="12em"))
+        self.article_progress_label = w.Label()
+        self.corpus_progress = w.IntProgress(min=0, max=max(len(self._where), 1))
+        self.corpus_progress.layout = w.Layout(width="12em")
+        self.corpus_progress_label = w.Label()
+        self.guidelines = w.Accordion(children=[w.HTML(guidelines_html(self.scheme))])
+        self.guidelines.set_title(0, "Guidelines: what each label means, with examples and rules")
+        self.guidelines.selected_index = None
+        self.filter_buttons = w.ToggleButtons(
+            options=session.filter_options(self.scheme), value=session.FILTER_ALL
+        )
+        self.filter_buttons.style.button_width = "auto"
+        self.keys_label = w.Label(session.key_hints(self.scheme, corpus=corpus))
+        self._styles = _row_styles(self.scheme)
+        self.rows = [self._make_row(i) for i in range(self.page_size)]
+        self.previous_page_button = w.Button(description="◀ Previous page")
+        self.next_page_button = w.Button(description="Next page ▶")
+        self.page_label = w.Label()
+        self._bridge = _KeyBridge(handled_keys=list(session.key_actions(self.scheme)))
+
+        for label in (self.title_label, self.meta_label, self.status_label, self.keys_label):
+            label.add_class("fc-wrap")
+        self.title_label.add_class("fc-title")
+        self.meta_label.add_class("fc-muted")
+        self.keys_label.add_class("fc-muted")
+        self.status_label.add_class("fc-status")
+        self.annotator_label.add_class("fc-annotator-name")
+        self.previous_article_button.on_click(lambda _: self._go_article(-1))
+        self.next_article_button.on_click(lambda _: self._go_article(1))
+        self.previous_page_button.on_click(lambda _: self._go_page(-1))
+        self.next_page_button.on_click(lambda _: self._go_page(1))
+        self.jump_dropdown.observe(self._on_jump, names=["value"])
+        self.filter_buttons.observe(self._on_filter, names=["value"])
+        self._bridge.on_msg(self._on_browser_message)
+
+        rows_box = w.VBox([r.box for r in self.rows])
+        rows_box.add_class("fc-rows")
+        corpus_box = w.HBox([self.corpus_progress, self.corpus_progress_label], **_layout(hidden))
+        self.widget = w.VBox(
+            [
+                self.title_label,
+                self.meta_label,
+                w.HBox([self.annotator_label, self.status_label]),
+                w.HBox(
+                    [
+                        self.previous_article_button,
+                        self.article_position_label,
+                        self.next_article_button,
+                        self.jump_dropdown,
+                    ]
+                ),
+                w.HBox([self.article_progress, self.article_progress_label]),
+                corpus_box,
+                self.guidelines,
+                self.filter_buttons,
+                self.keys_label,
+                rows_box,
+                w.HBox([self.previous_page_button, self.page_label, self.next_page_button]),
+                self._bridge,
+            ]
+        )
+        self.widget.add_class("fc-annotator")
+
+    def _make_row(self, slot: int) -> _Row:
+        """One reusable row; styles are shared by all rows so each row costs few models."""
+        styles = self._styles
+        number = w.Label(layout=styles["number"], style=styles["label"])
+        number.add_class("fc-num")
+        text = w.Label(layout=styles["text"], style=styles["label"])
+        text.add_class("fc-text")
+        buttons = {}
+        for label in self.scheme:
+            button = w.Button(
+                description=label.name,
+                tooltip=f"Label {label.name} (key {label.key})",
+                style=styles[label.name],
+                layout=styles[f"{label.name} width"],
+            )
+            buttons[label.name] = button
+        clear = w.Button(
+            description="✕",
+            tooltip="Clear the label (0 or Backspace)",
+            layout=styles["clear"],
+            style=styles["clear_style"],
+        )
+        note = w.Text(
+            placeholder="note or evidence URL",
+            tooltip="Note or evidence URL: Enter saves it with the label",
+            continuous_update=False,
+            layout=styles["note"],
+            style=styles["note_style"],
+        )
+        box = w.HBox([number, text, *buttons.values(), clear, note], layout=w.Layout())
+        row = _Row(box, number, text, buttons, clear, note, classes=("fc-row", f"fc-row-{slot}"))
+        _set_classes(box, row.classes)
+        for name, button in buttons.items():
+            button.add_class("fc-btn")
+            button.on_click(lambda _, row=row, name=name: self._click(row, name))
+        clear.on_click(lambda _, row=row: self._click(row, None))
+        note.observe(lambda change, row=row: self._on_note(row, change), names=["value"])
+        return row
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    # ----- public state -----
+
+    @property
+    def article(self) -> Article:
+        """The article shown now."""
+        return self.articles[self._article_index]
+
+    @property
+    def focused(self) -> Sentence | None:
+        """The sentence that keys act on, or None when the view is empty."""
+        if self._focus < 0:
+            return None
+        return self.article.sentences[self._order[self._focus]]
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Current label per sentence id (saved labels only)."""
+        return dict(self._labels)
+
+    @property
+    def notes(self) -> dict[str, str]:
+        """Saved note per labelled sentence id."""
+        return dict(self._notes)
+
+    @property
+    def page(self) -> int:
+        """The page of sentence rows shown now, counting from 0."""
+        return self._page
+
+    @property
+    def visible_sentences(self) -> list[Sentence]:
+        """The sentences in the rows on screen now, top to bottom."""
+        return [self._sentence(r.sentence_id) for r in self.rows if r.sentence_id]
+
+    @property
+    def status(self) -> str:
+        """The save indicator's text."""
+        return self.status_label.value
+
+    # ----- actions (what clicks and keys do) -----
+
+    @_locked
+    def label(
+        self, sentence_id: str, label: str | None, note: str | None = None
+    ) -> LogEvent | None:
+        """Record ``label`` for a sentence (None or "" clears), exactly as a click does.
+
+        ``note=None`` keeps the note already typed or saved. Returns the logged event, or None
+        when nothing was written; a failed write is shown in the save indicator, not raised.
+        """
+        name = label or ""
+        if name:
+            self.scheme.get(name)
+        sentence = self._sentence(sentence_id)
+        if not name and sentence_id not in self._labels:
+            self._show_status(f"Sentence {sentence.index + 1} has no label to clear.", "")
+            return None
+        if note is None:
+            note = self._pending_notes.get(sentence_id, self._notes.get(sentence_id, ""))
+        article = self.articles[self._where[sentence_id][0]]
+        try:
+            event = self.log.record(
+                sentence, name or None, note if name else "", source=article.source
+            )
+        except OSError as exc:
+            self.saved = False
+            what = f"label '{name}'" if name else "clear"
+            self._show_status(
+                f"NOT saved: the {what} on sentence {sentence.index + 1} could not be written to "
+                f"{self._log_name()} ({exc}). Fix the folder or file, then label again.",
+                "fc-error",
+            )
+            return None
+        self._apply(sentence_id, name, note if name else "")
+        self._pending_notes.pop(sentence_id, None)
+        self.saved = True
+        done = f"'{name}'" if name else "cleared"
+        self._show_status(
+            f"Saved {datetime.now():%H:%M:%S} to {self._log_name()}: sentence "
+            f"{sentence.index + 1} {done}.",
+            "",
+        )
+        return event
+
+    @_locked
+    def undo(self) -> LogEvent | None:
+        """Undo the last label or clear in the log; the view shows the label now in force."""
+        try:
+            event = self.log.undo()
+        except OSError as exc:
+            self.saved = False
+            self._show_status(
+                f"NOT saved: the undo could not be written to {self._log_name()} ({exc}).",
+                "fc-error",
+            )
+            return None
+        if event is None:
+            self._show_status("Nothing to undo.", "")
+            return None
+        self._apply(event.sentence_id, event.label or "", event.note or "")
+        self.saved = True
+        sentence = self._where.get(event.sentence_id)
+        if sentence is not None:
+            self.show_article(sentence[0], focus=event.sentence_id)
+        shown = f"'{event.label}'" if event.label else "unlabelled"
+        self._show_status(
+            f"Saved {datetime.now():%H:%M:%S} to {self._log_name()}: undone, the sentence is "
+            f"{shown} again.",
+            "",
+        )
+        return event
+
+    @_locked
+    def press(self, key: str) -> None:
+        """Act on one key press (``KeyboardEvent.key`` spelling), as the keyboard does."""
+        action = session.interpret_key(key, self.scheme)
+        focused = self.focused
+        if action is None:
+            return
+        if action.kind == "undo":
+            self.undo()
+        elif action.kind == "move":
+            self._set_focus(session.step_focus(self._focus, action.step, len(self._order)))
+        elif action.kind == "article":
+            self._go_article(action.step)
+        elif focused is not None and action.kind == "clear":
+            self.label(focused.id, None)
+        elif focused is not None and self.label(focused.id, action.label) is not None:
+            ids = [self.article.sentences[i].id for i in self._order]
+            following = session.next_unlabelled(ids, self._labels, self._focus)
+            if following is None:
+                self._set_focus(session.step_focus(self._focus, 1, len(self._order)))
+                self._show_status(self.status + " Every sentence here is labelled.", "")
+            else:
+                self._set_focus(following)
+
+    @_locked
+    def show_article(self, index: int, *, focus: str | None = None) -> None:
+        """Show article ``index`` (from 0) with the filter reset to all; focus ``focus``
+        or the first unlabelled sentence."""
+        index = min(max(index, 0), len(self.articles) - 1)
+        changed = index != self._article_index or not self._order
+        self._article_index = index
+        if changed and self.filter_buttons.value != session.FILTER_ALL:
+            self.filter_buttons.value = session.FILTER_ALL  # observer refreshes the order
+        self._refresh_order()
+        ids = [self.article.sentences[i].id for i in self._order]
+        if focus is not None and focus in ids:
+            position = ids.index(focus)
+        else:
+            position = session.first_unlabelled(ids, self._labels)
+            position = 0 if position is None and ids else position
+        self._focus = -1 if position is None else position
+        self._page = session.page_of(self._focus, self.page_size)
+        self._show_header()
+        self._render_page()
+
+    @_locked
+    def show_page(self, page: int) -> None:
+        """Show page ``page`` (from 0) of the sentences and focus its first row."""
+        pages = session.page_count(len(self._order), self.page_size)
+        self._page = min(max(page, 0), pages - 1)
+        start, stop = session.page_bounds(self._page, self.page_size, len(self._order))
+        self._focus = start if stop > start else -1
+        self._render_page()
+
+    # ----- callbacks -----
+
+    @_guarded
+    def _click(self, row: _Row, name: str | None) -> None:
+        if row.sentence_id:
+            self.label(row.sentence_id, name)
+
+    @_guarded
+    def _on_note(self, row: _Row, change: dict[str, Any]) -> None:
+        if self._painting or not row.sentence_id:
+            return
+        sid, text = row.sentence_id, change["new"]
+        if sid in self._labels:
+            if text != self._notes.get(sid, ""):
+                self.label(sid, self._labels[sid], note=text)
+        else:
+            self._pending_notes[sid] = text
+            self._show_status(
+                f"Note kept for sentence {self._sentence(sid).index + 1}: it is saved with the "
+                "label you choose.",
+                "fc-pending",
+            )
+
+    @_guarded
+    def _on_jump(self, change: dict[str, Any]) -> None:
+        if change["new"] is not None and change["new"] != self._article_index:
+            self.show_article(change["new"])
+
+    @_guarded
+    def _on_filter(self, change: dict[str, Any]) -> None:
+        self._refresh_order()
+        self.show_page(0)
+        first = session.first_unlabelled(
+            [self.article.sentences[i].id for i in self._order], self._labels
+        )
+        if first is not None and first < self.page_size:
+            self._set_focus(first)
+
+    @_guarded
+    def _on_browser_message(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
+        view, seq = str(content.get("view", "")), int(content.get("seq", 0))
+        for message in self._messages.accept(view, seq, content):
+            self._on_browser_event(message)
+
+    def _on_browser_event(self, content: dict[str, Any]) -> None:
+        if content.get("type") == "key":
+            self.press(str(content.get("key", "")))
+        elif content.get("type") == "row":
+            start, stop = session.page_bounds(self._page, self.page_size, len(self._order))
+            position = start + int(content.get("row", -1))
+            if start <= position < stop:
+                self._set_focus(position)
+
+    @_guarded
+    def _go_article(self, step: int) -> None:
+        self.show_article(self._article_index + step)
+
+    @_guarded
+    def _go_page(self, step: int) -> None:
+        self.show_page(self._page + step)
+
+    # ----- painting -----
+
+    def _sentence(self, sentence_id: str) -> Sentence:
+        where = self._where.get(sentence_id)
+        if where is None:
+            raise InputError(
+                f"Annotator: unknown sentence id {sentence_id!r}; use an id from "
+                "article.sentences of an article given to this Annotator."
+            )
+        return self.articles[where[0]].sentences[where[1]]
+
+    def _refresh_order(self) -> None:
+        """Take the filter's snapshot: rows do not jump while you label."""
+        self._order = session.visible_indices(
+            self.article.sentences, self._labels, self.filter_buttons.value
+        )
+
+    def _apply(self, sentence_id: str, label: str, note: str) -> None:
+        had = sentence_id in self._labels
+        if label:
+            self._labels[sentence_id] = label
+            self._notes[sentence_id] = note
+        else:
+            self._labels.pop(sentence_id, None)
+            self._notes.pop(sentence_id, None)
+        self._corpus_done += int(bool(label)) - int(had)
+        for row in self.rows:
+            if row.sentence_id == sentence_id:
+                self._paint_row(row)
+        self._show_progress()
+
+    def _article_progress(self, index: int) -> session.Progress:
+        return session.progress([s.id for s in self.articles[index].sentences], self._labels)
+
+    def _show_header(self) -> None:
+        article, count = self.article, len(self.articles)
+        self.title_label.value = article.title or article.id
+        meta = [article.source, article.date]
+        self.meta_label.value = " · ".join(part for part in meta if part)
+        self.article_position_label.value = f"article {self._article_index + 1} of {count}"
+        self.previous_article_button.disabled = self._article_index == 0
+        self.next_article_button.disabled = self._article_index == count - 1
+        self.jump_dropdown.value = self._article_index
+        self._show_progress()
+
+    def _show_progress(self) -> None:
+        article = self._article_progress(self._article_index)
+        self.article_progress.max = max(article.total, 1)
+        self.article_progress.value = article.done
+        self.article_progress_label.value = article.describe("in this article")
+        corpus = session.Progress(self._corpus_done, len(self._where))
+        self.corpus_progress.value = corpus.done
+        self.corpus_progress_label.value = corpus.describe(f"in {len(self.articles)} articles")
+
+    def _render_page(self) -> None:
+        start, stop = session.page_bounds(self._page, self.page_size, len(self._order))
+        sentences = self.article.sentences
+        previous_paragraph = None
+        for slot, row in enumerate(self.rows):
+            position = start + slot
+            if position >= stop:
+                row.sentence_id = ""
+                row.box.layout.display = "none"
+                continue
+            sentence = sentences[self._order[position]]
+            row.sentence_id = sentence.id
+            starts = previous_paragraph is not None and sentence.paragraph != previous_paragraph
+            previous_paragraph = sentence.paragraph
+            row.number.value = str(sentence.index + 1)
+            row.text.value = sentence.text
+            self._paint_row(row, paragraph_start=starts, focus=position == self._focus)
+            row.box.layout.display = None
+        pages = session.page_count(len(self._order), self.page_size)
+        shown = f"sentences {start + 1}–{stop}" if stop > start else "no sentences"
+        empty = " (no sentences match this filter)" if not self._order else ""
+        self.page_label.value = (
+            f"page {self._page + 1} of {pages} · {shown} of {len(self._order)}{empty}"
+        )
+        self.previous_page_button.disabled = self._page == 0
+        self.next_page_button.disabled = self._page >= pages - 1
+        self._bridge.focus_token += 1
+
+    def _paint_row(
+        self, row: _Row, *, paragraph_start: bool | None = None, focus: bool | None = None
+    ) -> None:
+        """Show a row's label, note, focus and paragraph break; only changed traits are sent."""
+        current = self._labels.get(row.sentence_id, "")
+        for name, button in row.buttons.items():
+            chosen = name == current
+            with button.hold_sync():
+                button.icon = "check" if chosen else ""
+                state = "fc-chosen" if chosen else ("fc-dim" if current else "")
+                _set_classes(button, ["fc-btn", state] if state else ["fc-btn"])
+        row.clear.disabled = not current
+        note = self._pending_notes.get(row.sentence_id, self._notes.get(row.sentence_id, ""))
+        if row.note.value != note:
+            self._painting = True
+            try:
+                row.note.value = note
+            finally:
+                self._painting = False
+        classes = list(row.classes)
+        old = set(row.box._dom_classes)
+        if paragraph_start if paragraph_start is not None else "fc-para-start" in old:
+            classes.append("fc-para-start")
+        if focus if focus is not None else "fc-focus" in old:
+            classes.append("fc-focus")
+        _set_classes(row.box, classes)
+
+    def _set_focus(self, position: int) -> None:
+        if position < 0:
+            return
+        page = session.page_of(position, self.page_size)
+        old_focus, self._focus = self._focus, position
+        if page != self._page:
+            self._page = page
+            self._render_page()
+            return
+        start = self._page * self.page_size
+        for slot in {old_focus - start, position - start}:
+            if 0 <= slot < len(self.rows) and self.rows[slot].sentence_id:
+                self._paint_row(self.rows[slot], focus=start + slot == position)
+        self._bridge.focus_token += 1
+
+    def _show_status(self, text: str, kind: str) -> None:
+        self.status_label.value = text
+        _set_classes(
+            self.status_label, ["fc-wrap", "fc-status", kind] if kind else ["fc-wrap", "fc-status"]
+        )
+
+    def _log_name(self) -> str:
+        path = Path(self.log.path)
+        try:
+            return str(path.resolve().relative_to(Path.cwd().resolve()))
+        except ValueError:
+            return str(path)
+
+
+def _layout(extra: dict[str, str]) -> dict[str, w.Layout]:
+    return {"layout": w.Layout(**extra)}
+
+
+def _row_styles(scheme: LabelScheme) -> dict[str, w.Widget]:
+    """Layouts and button styles shared by every row, so a row costs few widget models."""
+    styles: dict[str, w.Widget] = {
+        "number": w.Layout(width="2.5em", flex="0 0 auto"),
+        "text": w.Layout(flex="1 1 14em", min_width="12em"),
+        "clear": w.Layout(width="2.5em", flex="0 0 auto"),
+        "note": w.Layout(width="12em", flex="0 1 12em"),
+        "label": LabelStyle(),
+        "clear_style": w.ButtonStyle(),
+        "note_style": TextStyle(),
+    }
+    for label in scheme:
+        # A fixed width per label (room for the check mark) keeps the columns aligned.
+        width = f"{len(label.name) * 0.62 + 3.4:.1f}em"
+        styles[f"{label.name} width"] = w.Layout(width=width, flex="0 0 auto")
+        styles[label.name] = w.ButtonStyle(
+            button_color=label.colour, text_color=session.text_colour(label.colour)
+        )
+    return styles

@@ -1,0 +1,190 @@
+"""Session logic of the labelling widget: keys to actions, focus, filtering, paging, progress.
+
+Pure functions of plain values, so the rules are tested without a browser; the widget in
+``annotator.py`` only calls them and shows the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .labels import LabelScheme
+from .sentences import Sentence
+
+FILTER_ALL = "all"
+FILTER_UNLABELLED = "unlabelled"
+
+# Keys that do the same thing whatever the scheme; label keys come from the scheme.
+CLEAR_KEYS = ("0", "Backspace", "Delete")
+UNDO_KEYS = ("u",)
+NEXT_KEYS = ("ArrowDown", "j")
+PREVIOUS_KEYS = ("ArrowUp", "k")
+NEXT_ARTICLE_KEYS = ("n",)
+PREVIOUS_ARTICLE_KEYS = ("p",)
+
+
+@dataclass(frozen=True)
+class Action:
+    """What a key press asks for: ``label`` (with ``label``), ``clear``, ``undo``, ``move``
+    (focus by ``step`` sentences) or ``article`` (go ``step`` articles on)."""
+
+    kind: str
+    label: str = ""
+    step: int = 0
+
+
+def key_actions(scheme: LabelScheme) -> dict[str, Action]:
+    """Every handled key (``KeyboardEvent.key`` spelling) mapped to its action."""
+    actions = {label.key: Action("label", label=label.name) for label in scheme}
+    fixed = (
+        (CLEAR_KEYS, Action("clear")),
+        (UNDO_KEYS, Action("undo")),
+        (NEXT_KEYS, Action("move", step=1)),
+        (PREVIOUS_KEYS, Action("move", step=-1)),
+        (NEXT_ARTICLE_KEYS, Action("article", step=1)),
+        (PREVIOUS_ARTICLE_KEYS, Action("article", step=-1)),
+    )
+    for keys, action in fixed:
+        for key in keys:
+            actions.setdefault(key, action)  # a scheme's own key wins over a fixed one
+    return actions
+
+
+def interpret_key(key: str, scheme: LabelScheme) -> Action | None:
+    """The action for one key press, or None for a key the annotator does not handle."""
+    return key_actions(scheme).get(key)
+
+
+def key_hints(scheme: LabelScheme, *, corpus: bool = False) -> str:
+    """The one-line keyboard help shown above the sentences."""
+    parts = [f"{label.key} {label.name}" for label in scheme]
+    parts += ["0/Backspace clear", "u undo", "↑↓ or j/k move"]
+    if corpus:
+        parts.append("n/p next/previous article")
+    return "Keys: " + " · ".join(parts) + " (click the sentence list first)"
+
+
+def filter_options(scheme: LabelScheme) -> list[tuple[str, str]]:
+    """(caption, value) pairs for the filter control: all, unlabelled, then each label."""
+    return [("All", FILTER_ALL), ("Unlabelled", FILTER_UNLABELLED)] + [
+        (name.capitalize(), name) for name in scheme.names
+    ]
+
+
+def visible_indices(
+    sentences: Sequence[Sentence], labels: Mapping[str, str], which: str
+) -> list[int]:
+    """Indices into ``sentences`` that the filter ``which`` shows, in reading order."""
+    if which == FILTER_ALL:
+        return list(range(len(sentences)))
+    if which == FILTER_UNLABELLED:
+        return [i for i, s in enumerate(sentences) if not labels.get(s.id)]
+    return [i for i, s in enumerate(sentences) if labels.get(s.id) == which]
+
+
+def next_unlabelled(ids: Sequence[str], labels: Mapping[str, str], after: int) -> int | None:
+    """Position of the first unlabelled id after position ``after``, wrapping round to the
+    start; None when every id is labelled. ``after=-1`` finds the first unlabelled one."""
+    count = len(ids)
+    for offset in range(1, count + 1):
+        position = (after + offset) % count
+        if not labels.get(ids[position]):
+            return position
+    return None
+
+
+def first_unlabelled(ids: Sequence[str], labels: Mapping[str, str]) -> int | None:
+    """Position of the first unlabelled id, or None when all are labelled."""
+    return next_unlabelled(ids, labels, -1)
+
+
+def step_focus(position: int, step: int, count: int) -> int:
+    """Focus moved by ``step`` and kept within ``0..count-1`` (-1 when there is nothing)."""
+    if count == 0:
+        return -1
+    return min(max(position + step, 0), count - 1)
+
+
+def page_count(count: int, page_size: int) -> int:
+    """Number of pages needed for ``count`` rows (at least one, so an empty view has a page)."""
+    return max(1, -(-count // page_size))
+
+
+def page_of(position: int, page_size: int) -> int:
+    """The page that shows ``position`` (page 0 for no focus)."""
+    return max(position, 0) // page_size
+
+
+def page_bounds(page: int, page_size: int, count: int) -> tuple[int, int]:
+    """(start, stop) positions shown on ``page``; stop is the first position after it."""
+    start = min(page * page_size, count)
+    return start, min(start + page_size, count)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How many of ``total`` sentences carry a label."""
+
+    done: int
+    total: int
+
+    @property
+    def fraction(self) -> float:
+        """Share labelled, 0.0 for an empty set."""
+        return self.done / self.total if self.total else 0.0
+
+    def describe(self, what: str) -> str:
+        """E.g. ``"12 of 40 sentences labelled in this article (30%)"``."""
+        return f"{self.done} of {self.total} sentences labelled {what} ({self.fraction:.0%})"
+
+
+def progress(ids: Sequence[str], labels: Mapping[str, str]) -> Progress:
+    """Labelled sentences among ``ids``."""
+    return Progress(sum(1 for i in ids if labels.get(i)), len(ids))
+
+
+def text_colour(background: str) -> str:
+    """Black or white, whichever reads better on the hex colour ``background`` (WCAG)."""
+    digits = background.lstrip("#")
+    if len(digits) == 3:
+        digits = "".join(c * 2 for c in digits)
+    try:
+        channels = [int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    except ValueError:
+        return "#000000"
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return "#000000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#ffffff"
+
+
+@dataclass
+class MessageOrder:
+    """Puts numbered browser messages back in the order they were sent.
+
+    JupyterLab may deliver widget messages on different kernel threads (subshells), so two
+    quick key presses can arrive swapped. Each view numbers its messages from 0; ``accept``
+    returns the messages that are now due, in order. A gap longer than ``patience`` messages
+    is given up on, so one lost message never blocks the keyboard.
+    """
+
+    patience: int = 20
+    _next: dict[str, int] = field(default_factory=dict)
+    _waiting: dict[str, dict[int, Any]] = field(default_factory=dict)
+
+    def accept(self, view: str, seq: int, message: Any) -> list[Any]:
+        """Take message number ``seq`` of ``view``; return the messages due now, in order."""
+        expected = self._next.setdefault(view, 0)
+        if seq < expected:
+            return [message]  # a view that restarted its count, or a late straggler
+        waiting = self._waiting.setdefault(view, {})
+        waiting[seq] = message
+        if expected not in waiting and len(waiting) > self.patience:
+            expected = min(waiting)
+        due = []
+        while expected in waiting:
+            due.append(waiting.pop(expected))
+            expected += 1
+        self._next[view] = expected
+        return due

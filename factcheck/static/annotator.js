@@ -1,0 +1,83 @@
+// Keyboard bridge of the factcheck Annotator (an anywidget module: no JupyterLab build).
+// It listens for keys on the annotator's container and sends the handled ones to Python,
+// which decides what they do (factcheck/session.py). Keys typed in inputs are left alone.
+
+const TYPING = new Set(["INPUT", "TEXTAREA", "SELECT"]);
+
+function isTyping(target) {
+  return target instanceof HTMLElement && (target.isContentEditable || TYPING.has(target.tagName));
+}
+
+function rowIndex(target) {
+  const row = target instanceof Element ? target.closest(".fc-row") : null;
+  if (!row) return -1;
+  const match = /(?:^|\s)fc-row-(\d+)(?:\s|$)/.exec(row.className);
+  return match ? Number(match[1]) : -1;
+}
+
+function render({ model, el }) {
+  let container = null;
+  let tries = 0;
+  // The kernel may handle messages on several threads: number them so Python can reorder.
+  const view = Math.random().toString(36).slice(2);
+  let seq = 0;
+  const send = (message) => model.send({ ...message, view, seq: seq++ });
+
+  const onKeydown = (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (isTyping(event.target)) {
+      // Enter commits a note (ipywidgets sends it); Escape leaves the field. Either way the
+      // keys work again straight after, without reaching for the mouse.
+      if (event.key === "Enter" || event.key === "Escape") {
+        const field = event.target;
+        setTimeout(() => {
+          field.blur();
+          container?.focus({ preventScroll: true });
+        }, 0);
+      }
+      return;
+    }
+    if (!model.get("handled_keys").includes(event.key)) return;
+    // Stop JupyterLab's command-mode shortcuts (1 = heading cell, j/k = move cells).
+    event.preventDefault();
+    event.stopPropagation();
+    send({ type: "key", key: event.key });
+  };
+
+  const onMousedown = (event) => {
+    const row = rowIndex(event.target);
+    if (row >= 0) send({ type: "row", row });
+  };
+
+  const scrollToFocus = () => {
+    requestAnimationFrame(() => {
+      const row = container?.querySelector(".fc-row.fc-focus");
+      row?.scrollIntoView({ block: "nearest" });
+    });
+  };
+
+  const attach = () => {
+    container = el.closest(".fc-annotator");
+    if (!container) {
+      if (tries++ < 600) requestAnimationFrame(attach);
+      return;
+    }
+    container.tabIndex = 0;
+    // Capture phase: ipywidgets text fields stop keydown from bubbling, and Enter there must
+    // still hand the keys back to the list.
+    container.addEventListener("keydown", onKeydown, true);
+    container.addEventListener("mousedown", onMousedown);
+    container.dataset.fcReady = "1";
+    if (model.get("autofocus")) container.focus({ preventScroll: true });
+  };
+
+  model.on("change:focus_token", scrollToFocus);
+  attach();
+  return () => {
+    model.off("change:focus_token", scrollToFocus);
+    container?.removeEventListener("keydown", onKeydown, true);
+    container?.removeEventListener("mousedown", onMousedown);
+  };
+}
+
+export default { render };

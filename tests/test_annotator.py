@@ -1,0 +1,452 @@
+"""The labelling widget driven in the kernel: real widgets, real clicks, a real CSV on disk."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import threading
+from pathlib import Path
+
+import ipywidgets as w
+import pytest
+from ipywidgets.widgets.widget import _instances
+
+from factcheck.annotator import Annotator
+from factcheck.articles import Article
+from factcheck.errors import InputError, SchemeError
+from factcheck.log import AnnotationLog
+
+COUNCIL = (
+    "The Harbour Council approved a new ferry timetable on Tuesday. "
+    "Services will run every 20 minutes from March 2, the council said.\n\n"
+    "The change is a triumph for common sense. "
+    "Commuters reportedly waited up to an hour last winter.\n\n"
+    '"We listened to the riders," said councillor Ines Varga.'
+)
+ATTACK = '<img src=x onerror="window.__pwned=1">'
+
+
+def council(id: str = "ferry", title: str = "Ferry timetable approved") -> Article:
+    """A short fictional article with three paragraphs and five sentences."""
+    return Article.from_text(COUNCIL, id=id, title=title, source="ferry.md", date="2026-11-17")
+
+
+def long_article(count: int, id: str = "long") -> Article:
+    """A fictional article of ``count`` sentences, five to a paragraph."""
+    paragraphs = [
+        " ".join(f"Depot {p * 5 + i} logged {p * 5 + i + 3} late buses in June." for i in range(5))
+        for p in range(count // 5)
+    ]
+    return Article.from_text("\n\n".join(paragraphs), id=id, title=f"{count} sentences")
+
+
+def rows_of(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def all_widgets(root: w.Widget) -> list[w.Widget]:
+    """Every widget reachable from ``root`` through its traits (children, layout, style...)."""
+    seen: dict[str, w.Widget] = {}
+    stack = [root]
+    while stack:
+        widget = stack.pop()
+        if widget.model_id in seen:
+            continue
+        seen[widget.model_id] = widget
+        for name in widget.keys:
+            value = getattr(widget, name)
+            values = value if isinstance(value, (list, tuple)) else [value]
+            stack.extend(v for v in values if isinstance(v, w.Widget))
+    return list(seen.values())
+
+
+@pytest.fixture
+def ann(tmp_path: Path) -> Annotator:
+    return Annotator(council(), annotator="ana", folder=tmp_path)
+
+
+def test_click_on_a_label_button_writes_one_row_to_the_csv(ann: Annotator, tmp_path: Path):
+    """Test that clicking Verified on sentence 2 appends that label for it to the log on disk."""
+    ann.rows[1].buttons["verified"].click()
+    (row,) = rows_of(tmp_path / "ana.csv")
+    second = ann.article.sentences[1]
+    assert (row["sentence_id"], row["label"], row["action"]) == (second.id, "verified", "label")
+    assert row["text"] == second.text
+    assert row["source"] == "ferry.md"
+    assert ann.labels == {second.id: "verified"}
+    assert ann.status.startswith("Saved ")
+    assert "ana.csv" in ann.status
+    assert ann.saved is True
+
+
+def test_the_chosen_button_is_marked_by_icon_and_class(ann: Annotator):
+    """Test that a labelled row shows a check on its label and dims the other labels."""
+    ann.rows[0].buttons["opinion"].click()
+    buttons = ann.rows[0].buttons
+    assert buttons["opinion"].icon == "check"
+    assert "fc-chosen" in buttons["opinion"]._dom_classes
+    assert "fc-dim" in buttons["verified"]._dom_classes
+    assert buttons["verified"].icon == ""
+    assert not ann.rows[0].clear.disabled
+    assert ann.rows[1].clear.disabled
+
+
+def test_label_method_does_what_a_click_does(ann: Annotator, tmp_path: Path):
+    """Test that label() writes the same row and shows the same state as the button."""
+    sentence = ann.article.sentences[2]
+    event = ann.label(sentence.id, "opinion")
+    assert event is not None
+    assert event.label == "opinion"
+    assert ann.rows[2].buttons["opinion"].icon == "check"
+    assert [r["label"] for r in rows_of(tmp_path / "ana.csv")] == ["opinion"]
+
+
+def test_unknown_label_or_sentence_raises_and_writes_nothing(ann: Annotator, tmp_path: Path):
+    """Test that a misspelt label or a foreign sentence id is refused before any write."""
+    with pytest.raises(SchemeError, match="Known labels: verified, unconfirmed, opinion"):
+        ann.label(ann.article.sentences[0].id, "verifed")
+    with pytest.raises(InputError, match="unknown sentence id 'nope'"):
+        ann.label("nope", "verified")
+    assert not (tmp_path / "ana.csv").exists()
+
+
+def test_clear_button_clears_and_logs_a_clear(ann: Annotator, tmp_path: Path):
+    """Test that the clear button removes the label and appends a 'clear' event."""
+    ann.rows[0].buttons["verified"].click()
+    ann.rows[0].clear.click()
+    assert ann.labels == {}
+    assert [r["action"] for r in rows_of(tmp_path / "ana.csv")] == ["label", "clear"]
+    assert ann.rows[0].buttons["verified"].icon == ""
+
+
+_SENT: dict[int, int] = {}
+
+
+def browser_send(ann: Annotator, message: dict[str, object], *, seq: int | None = None) -> None:
+    """Deliver a message as the browser bridge does: a numbered custom message on its widget."""
+    if seq is None:
+        seq = _SENT.get(id(ann), 0)
+        _SENT[id(ann)] = seq + 1
+    ann._bridge._handle_custom_msg({**message, "view": f"view-{id(ann)}", "seq": seq}, [])
+
+
+def send_key(ann: Annotator, key: str) -> None:
+    """Deliver a key press as the browser bridge does."""
+    browser_send(ann, {"type": "key", "key": key})
+
+
+def test_number_keys_label_the_focused_sentence_and_jump_to_the_next_unlabelled(ann: Annotator):
+    """Test that keys 1, 2, 3 label successive sentences, skipping already labelled ones."""
+    sentences = ann.article.sentences
+    ann.label(sentences[1].id, "verified")
+    assert ann.focused == sentences[0]
+    send_key(ann, "3")
+    assert ann.focused == sentences[2]
+    send_key(ann, "2")
+    send_key(ann, "1")
+    assert ann.labels == {
+        sentences[0].id: "opinion",
+        sentences[1].id: "verified",
+        sentences[2].id: "unconfirmed",
+        sentences[3].id: "verified",
+    }
+    assert ann.focused == sentences[4]
+    assert "fc-focus" in ann.rows[4].box._dom_classes
+    assert "fc-focus" not in ann.rows[0].box._dom_classes
+
+
+def test_arrow_and_jk_keys_move_focus_within_the_article(ann: Annotator):
+    """Test that ArrowDown/j move focus down, ArrowUp/k up, stopping at the ends."""
+    sentences = ann.article.sentences
+    for key in ("ArrowDown", "j", "j"):
+        send_key(ann, key)
+    assert ann.focused == sentences[3]
+    for key in ("ArrowUp", "k", "k", "k", "k"):
+        send_key(ann, key)
+    assert ann.focused == sentences[0]
+
+
+def test_zero_clears_and_u_undoes(ann: Annotator, tmp_path: Path):
+    """Test that 0 clears the focused sentence and u undoes the last action in the log."""
+    first = ann.article.sentences[0]
+    send_key(ann, "1")
+    send_key(ann, "k")
+    send_key(ann, "0")
+    assert ann.labels == {}
+    send_key(ann, "u")
+    assert ann.labels == {first.id: "verified"}
+    send_key(ann, "u")
+    assert ann.labels == {}
+    assert [r["action"] for r in rows_of(tmp_path / "ana.csv")] == [
+        "label",
+        "clear",
+        "undo",
+        "undo",
+    ]
+    send_key(ann, "u")
+    assert ann.status == "Nothing to undo."
+
+
+def test_other_keys_do_nothing(ann: Annotator, tmp_path: Path):
+    """Test that unhandled keys neither label nor move the focus."""
+    for key in ("x", "Enter", "4", "Tab"):
+        send_key(ann, key)
+    assert ann.focused == ann.article.sentences[0]
+    assert not (tmp_path / "ana.csv").exists()
+
+
+def test_a_click_on_a_row_moves_the_keyboard_focus_there(ann: Annotator):
+    """Test that the bridge's row message focuses that row, so the next key labels it."""
+    browser_send(ann, {"type": "row", "row": len("abc")})
+    send_key(ann, "2")
+    assert ann.labels == {ann.article.sentences[3].id: "unconfirmed"}
+
+
+def test_key_presses_delivered_out_of_order_are_applied_in_order(ann: Annotator):
+    """Test that a key numbered after another waits for it (kernel threads may swap them)."""
+    sentences = ann.article.sentences
+    browser_send(ann, {"type": "key", "key": "2"}, seq=1)
+    assert ann.labels == {}
+    browser_send(ann, {"type": "key", "key": "1"}, seq=0)
+    assert ann.labels == {sentences[0].id: "verified", sentences[1].id: "unconfirmed"}
+
+
+def test_labels_from_several_threads_are_all_logged(tmp_path: Path):
+    """Test that labelling from two threads at once loses nothing and keeps counts right."""
+    ann = Annotator(long_article(100), annotator="ana", folder=tmp_path)
+    halves = [ann.article.sentences[:50], ann.article.sentences[50:]]
+    threads = [
+        threading.Thread(target=lambda half=half: [ann.label(s.id, "opinion") for s in half])
+        for half in halves
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(rows_of(tmp_path / "ana.csv")) == len(ann.article.sentences)
+    assert len(ann.labels) == len(ann.article.sentences)
+    assert ann.corpus_progress.value == len(ann.article.sentences)
+
+
+def test_resume_shows_saved_labels_and_focuses_the_first_unlabelled(tmp_path: Path):
+    """Test that a new Annotator on the same log shows old labels and notes and focuses the gap."""
+    first = Annotator(council(), annotator="ana", folder=tmp_path)
+    sentences = first.article.sentences
+    first.label(sentences[0].id, "verified", note="https://example.test/minutes")
+    first.label(sentences[1].id, "unconfirmed")
+    again = Annotator(council(), annotator="ana", folder=tmp_path)
+    assert again.labels == {sentences[0].id: "verified", sentences[1].id: "unconfirmed"}
+    assert again.rows[0].buttons["verified"].icon == "check"
+    assert again.rows[0].note.value == "https://example.test/minutes"
+    assert again.focused == sentences[2]
+    assert "Resumed 2 saved label(s)" in again.status
+    assert again.article_progress.value == len(sentences[:2])
+
+
+def test_a_failed_write_is_shown_and_the_label_is_not_marked_saved(tmp_path: Path):
+    """Test that when the CSV cannot be written the indicator says so and nothing looks saved."""
+    log_file = tmp_path / "ana.csv"
+    ann = Annotator(council(), annotator="ana", log=AnnotationLog(log_file, annotator="ana"))
+    ann.rows[0].buttons["opinion"].click()
+    log_file.rename(tmp_path / "kept.csv")
+    log_file.mkdir()  # a directory where the CSV should be: every write raises OSError
+    ann.rows[1].buttons["verified"].click()
+    assert ann.saved is False
+    assert ann.status.startswith("NOT saved: the label 'verified' on sentence 2")
+    assert "fc-error" in ann.status_label._dom_classes
+    assert ann.rows[1].buttons["verified"].icon == ""
+    assert ann.labels == {ann.article.sentences[0].id: "opinion"}
+    log_file.rmdir()
+    shutil.move(tmp_path / "kept.csv", log_file)
+    ann.rows[1].buttons["verified"].click()
+    assert ann.saved is True
+    assert "fc-error" not in ann.status_label._dom_classes
+    assert [r["label"] for r in rows_of(log_file)] == ["opinion", "verified"]
+
+
+def test_a_note_on_a_labelled_sentence_is_saved_on_commit(ann: Annotator, tmp_path: Path):
+    """Test that committing a note re-records the current label with the note."""
+    ann.rows[0].buttons["verified"].click()
+    ann.rows[0].note.value = "https://example.test/timetable.pdf"
+    rows = rows_of(tmp_path / "ana.csv")
+    assert [(r["label"], r["note"]) for r in rows] == [
+        ("verified", ""),
+        ("verified", "https://example.test/timetable.pdf"),
+    ]
+    assert ann.notes == {ann.article.sentences[0].id: "https://example.test/timetable.pdf"}
+
+
+def test_a_note_typed_before_the_label_is_saved_with_the_label(ann: Annotator, tmp_path: Path):
+    """Test that a note on an unlabelled sentence waits and is written with its label."""
+    ann.rows[2].note.value = "Columnist's view, no source"
+    assert not (tmp_path / "ana.csv").exists()
+    assert "saved with the label" in ann.status
+    ann.rows[2].buttons["opinion"].click()
+    (row,) = rows_of(tmp_path / "ana.csv")
+    assert (row["label"], row["note"]) == ("opinion", "Columnist's view, no source")
+
+
+def test_widget_count_does_not_grow_with_article_length(tmp_path: Path):
+    """Test that a 1,000-sentence article creates as many widgets as a 10-sentence one."""
+    counts = {}
+    for size in (10, 1000):
+        article = long_article(size, id=f"a{size}")
+        assert len(article.sentences) == size
+        before = len(_instances)
+        ann = Annotator(article, annotator="ana", folder=tmp_path, page_size=25)
+        counts[size] = len(_instances) - before
+        assert len(all_widgets(ann.widget)) <= counts[size]
+    assert counts[10] == counts[1000]
+    assert counts[10] < 400  # about nine widgets per row plus the header
+
+
+def test_next_page_reuses_the_same_row_widgets(tmp_path: Path):
+    """Test that paging updates the existing rows instead of creating widgets."""
+    ann = Annotator(long_article(100), annotator="ana", folder=tmp_path, page_size=25)
+    row_ids = [row.box.model_id for row in ann.rows]
+    before = len(_instances)
+    ann.next_page_button.click()
+    assert len(_instances) == before
+    assert [row.box.model_id for row in ann.rows] == row_ids
+    assert ann.page == 1
+    assert ann.visible_sentences == ann.article.sentences[25:50]
+    assert ann.rows[0].number.value == "26"
+    assert ann.focused == ann.article.sentences[25]
+    assert ann.page_label.value.startswith("page 2 of 4")
+
+
+def test_keyboard_focus_crosses_to_the_next_page(tmp_path: Path):
+    """Test that moving down from the last row of a page shows the next page."""
+    ann = Annotator(long_article(30), annotator="ana", folder=tmp_path, page_size=10)
+    for _ in range(10):
+        send_key(ann, "j")
+    assert ann.page == 1
+    assert ann.focused == ann.article.sentences[10]
+
+
+def test_the_last_page_hides_unused_rows(tmp_path: Path):
+    """Test that rows beyond the end of the article are hidden, not removed."""
+    ann = Annotator(long_article(30), annotator="ana", folder=tmp_path, page_size=25)
+    ann.show_page(1)
+    shown = [row for row in ann.rows if row.box.layout.display != "none"]
+    assert len(shown) == len(ann.article.sentences[25:])
+    assert ann.next_page_button.disabled
+
+
+def test_sentences_are_grouped_by_paragraph(ann: Annotator):
+    """Test that the first row of each paragraph after the first carries the break class."""
+    starts = ["fc-para-start" in row.box._dom_classes for row in ann.rows[:5]]
+    assert [s.paragraph for s in ann.article.sentences] == [0, 0, 1, 1, 2]
+    assert starts == [False, False, True, False, True]
+
+
+def test_filter_unlabelled_shows_only_unlabelled_sentences(ann: Annotator):
+    """Test that the unlabelled filter hides labelled sentences and a label filter shows them."""
+    sentences = ann.article.sentences
+    ann.label(sentences[0].id, "verified")
+    ann.label(sentences[3].id, "opinion")
+    ann.filter_buttons.value = "unlabelled"
+    assert ann.visible_sentences == [sentences[1], sentences[2], sentences[4]]
+    assert ann.focused == sentences[1]
+    ann.filter_buttons.value = "opinion"
+    assert ann.visible_sentences == [sentences[3]]
+    ann.filter_buttons.value = "unconfirmed"
+    assert ann.visible_sentences == []
+    assert "no sentences match" in ann.page_label.value
+    send_key(ann, "1")  # nothing focused: no error, no write
+    assert ann.labels == {sentences[0].id: "verified", sentences[3].id: "opinion"}
+
+
+def test_corpus_navigation_buttons_dropdown_and_progress(tmp_path: Path):
+    """Test that next/previous, the jump list and n/p keys change article; progress is per corpus."""
+    articles = [council("ferry-1", "Ferry one"), council("ferry-2", "Ferry two"), long_article(10)]
+    ann = Annotator(articles, annotator="ana", folder=tmp_path)
+    assert ann.article_position_label.value == "article 1 of 3"
+    assert ann.previous_article_button.disabled
+    ann.next_article_button.click()
+    assert ann.article.id == "ferry-2"
+    ann.label(ann.article.sentences[0].id, "verified")
+    assert ann.corpus_progress.value == 1
+    assert ann.corpus_progress_label.value.startswith("1 of 20 sentences labelled in 3 articles")
+    ann.jump_dropdown.value = 2
+    assert ann.article.id == "long"
+    assert ann.next_article_button.disabled
+    send_key(ann, "p")
+    assert ann.article.id == "ferry-2"
+    assert ann.jump_dropdown.value == 1
+    assert ann.article_progress.value == 1
+
+
+def test_resume_in_a_corpus_opens_the_first_article_with_work_left(tmp_path: Path):
+    """Test that resuming skips articles whose sentences are all labelled."""
+    articles = [council("done"), council("todo")]
+    first = Annotator(articles, annotator="ana", folder=tmp_path)
+    for sentence in articles[0].sentences:
+        first.label(sentence.id, "opinion")
+    again = Annotator(articles, annotator="ana", folder=tmp_path)
+    assert again.article.id == "todo"
+    assert again.focused == articles[1].sentences[0]
+
+
+def test_untrusted_text_never_reaches_html_unescaped(tmp_path: Path):
+    """Test that markup in text, title, source, note and name shows as text, never as HTML."""
+    text = f"The caption read {ATTACK} in full. A second sentence follows."
+    article = Article.from_text(text, id="xss", title=f"Title {ATTACK}", source=ATTACK)
+    ann = Annotator(article, annotator=f"ana {ATTACK}", folder=tmp_path)
+    ann.rows[0].note.value = ATTACK
+    ann.rows[0].buttons["opinion"].click()
+    widgets = all_widgets(ann.widget)
+    html_values = [x.value for x in widgets if isinstance(x, w.HTML)]
+    assert html_values
+    assert all("<img" not in value for value in html_values)
+    label_values = [x.value for x in widgets if isinstance(x, w.Label)]
+    assert f"Title {ATTACK}" in label_values
+    assert any(ATTACK in value for value in label_values if value.startswith("The caption"))
+    assert ann.rows[0].note.value == ATTACK
+    assert not any(isinstance(x, w.HTMLMath) for x in widgets)
+
+
+def test_an_error_in_a_callback_is_shown_in_the_save_indicator(ann: Annotator):
+    """Test that an exception inside a widget callback reaches the user, not a hidden log."""
+    browser_send(ann, {"type": "row", "row": "not a number"})
+    assert ann.status.startswith("Error: ")
+    assert "fc-error" in ann.status_label._dom_classes
+
+
+def test_no_articles_or_no_name_is_refused(tmp_path: Path):
+    """Test that an empty corpus and an empty annotator name raise a message saying what to do."""
+    with pytest.raises(InputError, match="no articles to label"):
+        Annotator([], annotator="ana", folder=tmp_path)
+    with pytest.raises(InputError, match="give your name"):
+        Annotator(council(), annotator="  ", folder=tmp_path)
+
+
+def test_the_annotator_displays_as_its_widget(ann: Annotator):
+    """Test that displaying the Annotator shows its VBox (the widget view mime type)."""
+    bundle = ann._repr_mimebundle_()
+    data = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert data["application/vnd.jupyter.widget-view+json"]["model_id"] == ann.widget.model_id
+    assert "fc-annotator" in ann.widget._dom_classes
+
+
+def test_key_hints_and_guidelines_are_on_screen(ann: Annotator):
+    """Test that the key help is visible and the guidelines are one click away."""
+    assert ann.keys_label.value.startswith("Keys: 1 verified · 2 unconfirmed · 3 opinion")
+    assert ann.guidelines.selected_index is None
+    (guide,) = ann.guidelines.children
+    assert "boldest promise" in guide.value
+
+
+def test_the_labelling_notebook_runs_and_shows_the_annotator(tmp_path: Path):
+    """Test that notebooks/01-label-articles.ipynb runs top to bottom and displays the widget."""
+    nbformat = pytest.importorskip("nbformat")
+    from nbclient import NotebookClient
+
+    source = Path(__file__).resolve().parents[1] / "notebooks" / "01-label-articles.ipynb"
+    notebook = nbformat.read(source, as_version=4)
+    NotebookClient(notebook, timeout=120, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+    assert not (tmp_path / "annotations" / "your-name.csv").exists()  # nothing labelled yet
