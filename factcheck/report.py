@@ -1,0 +1,410 @@
+"""The class report: one standalone HTML file (charts included, works offline) for a lesson.
+
+``write_class_report(key, folder, out)`` scores whatever student logs are in the folder now
+against the answer key and writes scores, the hardest sentences, class agreement, vote bars
+next to the key and each article coloured by the class majority. Every piece of article
+text, name, explanation and file name is escaped; chart data is made safe for <script>.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+from .agreement import ALL
+from .charts import label_colours, script_json, vegalite_version
+from .classroom import AnswerKey, ClassReport, _write_atomic, class_report
+from .labels import DEFAULT_SCHEME, LabelScheme
+
+OUTCOME_COLOURS = {"correct": "#009E73", "wrong": "#D55E00", "not answered": "#BBBBBB"}
+"""Colours of the score bars (Okabe-Ito green and vermillion, and grey)."""
+_HEX = re.compile(r"#[0-9A-Fa-f]{6}")
+_NEUTRAL = "#999999"
+
+PathLike = str | os.PathLike[str]
+
+
+def _esc(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _short(text: str, limit: int = 70) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _colours(report: ClassReport) -> dict[str, str]:
+    """Label -> a safe #RRGGBB colour (scheme colours first, the charts' fallbacks after)."""
+    labels = set(report.labels["label"].astype(str)) | set(report.sentences["expected"])
+    colours = label_colours(sorted(labels - {""}), report.scheme)
+    return {k: v if _HEX.fullmatch(v) else _NEUTRAL for k, v in colours.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Charts (Altair, built from small aggregated tables)
+
+
+def score_chart(report: ClassReport) -> alt.Chart:
+    """One bar per student: answers in the key that were correct, wrong or not given."""
+    total = report.scores.loc[report.scores["article_id"] == ALL]
+    rows = []
+    for r in total.to_dict("records"):
+        wrong = r["answered"] - r["correct"]
+        for outcome, count in (
+            ("correct", r["correct"]),
+            ("wrong", wrong),
+            ("not answered", r["in_key"] - r["answered"]),
+        ):
+            rows.append(
+                {
+                    "student": r["student"],
+                    "outcome": outcome,
+                    "count": int(count),
+                    "order": list(OUTCOME_COLOURS).index(outcome),
+                    "score": float(r["score"]) if pd.notna(r["score"]) else None,
+                }
+            )
+    table = pd.DataFrame(rows, columns=["student", "outcome", "count", "order", "score"])
+    return (
+        alt.Chart(table, title="Answers per student (sentences in the key)")
+        .mark_bar()
+        .encode(
+            y=alt.Y("student:N", title=None, sort=list(report.students)),
+            x=alt.X("count:Q", title="Sentences in the key", stack=True),
+            color=alt.Color(
+                "outcome:N",
+                title="Answer",
+                scale=alt.Scale(domain=list(OUTCOME_COLOURS), range=list(OUTCOME_COLOURS.values())),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                alt.Tooltip("student:N", title="Student"),
+                alt.Tooltip("outcome:N", title="Answer"),
+                alt.Tooltip("count:Q", title="Sentences"),
+                alt.Tooltip("score:Q", title="Score", format=".0%"),
+            ],
+        )
+        .properties(width=420, height=alt.Step(18))
+    )
+
+
+def vote_chart(report: ClassReport, article_id: str) -> alt.HConcatChart:
+    """The class's votes for each sentence of an article, with the key's answer beside them.
+
+    The bar segment of the key's label has a black outline; the right column reads e.g.
+    "key: opinion · 3 of 4 right".
+    """
+    sentences = report.sentences.loc[report.sentences["article_id"] == article_id]
+    rows = sentences.assign(
+        row=[
+            f"{int(i) + 1:>2}. {_short(t, 60)}"
+            for i, t in zip(sentences["sentence_index"], sentences["text"], strict=True)
+        ]
+    )
+    order = list(rows["row"])
+    votes = report.votes.merge(
+        rows[["sentence_id", "row", "expected", "text"]], on="sentence_id", how="inner"
+    )
+    votes["is_key"] = votes["label"] == votes["expected"]
+    colours = _colours(report)
+    y = alt.Y(
+        "row:N",
+        title=None,
+        sort=order,
+        scale=alt.Scale(domain=order),
+        axis=alt.Axis(labelLimit=360),
+    )
+    bars = (
+        alt.Chart(votes[["row", "label", "count", "is_key", "text", "expected"]])
+        .mark_bar()
+        .encode(
+            y=y,
+            x=alt.X("count:Q", title="Students", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color(
+                "label:N",
+                title="Label",
+                scale=alt.Scale(domain=list(colours), range=list(colours.values())),
+            ),
+            stroke=alt.condition("datum.is_key", alt.value("#000000"), alt.value(None)),
+            strokeWidth=alt.condition("datum.is_key", alt.value(2), alt.value(0)),
+            tooltip=[
+                alt.Tooltip("text:N", title="Sentence"),
+                alt.Tooltip("label:N", title="Label"),
+                alt.Tooltip("count:Q", title="Students"),
+                alt.Tooltip("expected:N", title="Key"),
+            ],
+        )
+        .properties(width=260, height=alt.Step(20))
+    )
+    notes = rows.assign(note=[_key_note(r) for r in rows.to_dict("records")])
+    side = (
+        alt.Chart(notes[["row", "note"]])
+        .mark_text(align="left", baseline="middle", dx=4)
+        .encode(
+            y=alt.Y("row:N", sort=order, scale=alt.Scale(domain=order), axis=None),
+            x=alt.value(0),
+            text="note:N",
+        )
+        .properties(
+            width=190, height=alt.Step(20), title="Answer key", view=alt.ViewBackground(stroke=None)
+        )
+    )
+    return alt.hconcat(bars, side, title=f"Class votes: {article_id}")
+
+
+def _key_note(row: dict) -> str:
+    if not row["expected"]:
+        return "not in the key"
+    if not row["n_answers"]:
+        return f"key: {row['expected']} · no answers"
+    return f"key: {row['expected']} · {row['n_correct']} of {row['n_answers']} right"
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML pieces (all text escaped)
+
+
+def label_chip(label: str, colours: dict[str, str]) -> str:
+    """A small coloured badge with the label's name (colour is never the only cue)."""
+    if not label:
+        return '<span class="fc-chip fc-none">no key</span>'
+    colour = colours.get(label, _NEUTRAL)
+    return f'<span class="fc-chip" style="border-color:{colour}">{_esc(label)}</span>'
+
+
+def article_html(report: ClassReport, article_id: str) -> str:
+    """The article's sentences in order, each coloured by the class's majority label.
+
+    A sentence whose majority differs from the key is marked "≠ key"; a sentence outside
+    the key has a dotted outline; the tooltip gives the votes and the key's answer.
+    """
+    colours = _colours(report)
+    rows = report.sentences.loc[report.sentences["article_id"] == article_id]
+    parts = []
+    for r in rows.to_dict("records"):
+        majority = r["majority_label"] if r["n_answers"] else ""
+        colour = colours.get(majority, _NEUTRAL) if majority else ""
+        style = f' style="background:{colour}33;border-bottom-color:{colour}"' if colour else ""
+        classes = ["fc-s"]
+        if not r["in_key"]:
+            classes.append("fc-open")
+        tip = f"Class: {r['votes'] or 'no answers'}"
+        if r["tie"]:
+            tip += " (tie)"
+        tip += f" | Key: {r['expected'] or 'not in the key'}"
+        mark = ""
+        if r["in_key"] and majority and (majority != r["expected"] or r["tie"]):
+            mark = '<sup class="fc-miss">≠ key</sup>'
+        parts.append(
+            f'<span class="{" ".join(classes)}"{style} title="{_esc(tip)}">'
+            f"{_esc(r['text'])}</span>{mark}"
+        )
+    legend = " ".join(label_chip(name, colours) for name in colours)
+    return (
+        f'<div class="fc-article"><p class="fc-legend">Coloured by the class majority: '
+        f'{legend} · <sup class="fc-miss">≠ key</sup> majority differs from the key · '
+        f'<span class="fc-s fc-open">dotted</span> not in the key</p>'
+        f'<p class="fc-text">{" ".join(parts)}</p></div>'
+    )
+
+
+def _percent(value: float) -> str:
+    return "–" if value is None or pd.isna(value) else f"{value:.0%}"
+
+
+def _scores_table(report: ClassReport) -> str:
+    articles = list(report.key.article_ids)
+    head = "".join(f"<th>{_esc(a)}</th>" for a in articles)
+    scores = report.scores.set_index(["student", "article_id"])
+    body = []
+    for student in report.students:
+        cells = []
+        for article in [*articles, ALL]:
+            r = scores.loc[(student, article)]
+            partial = " fc-partial" if r["answered"] < r["in_key"] else ""
+            cells.append(
+                f'<td class="fc-num{partial}">{int(r["correct"])}/{int(r["answered"])}'
+                f' <span class="fc-dim">of {int(r["in_key"])}</span></td>'
+            )
+        total = scores.loc[(student, ALL)]
+        extra = f" (+{int(total['unscored'])} outside the key)" if total["unscored"] else ""
+        body.append(
+            f"<tr><th>{_esc(student)}</th>{''.join(cells)}"
+            f'<td class="fc-num">{_percent(total["accuracy"])}</td>'
+            f'<td class="fc-num">{_percent(total["score"])}{_esc(extra)}</td></tr>'
+        )
+    return (
+        '<table class="fc-table"><thead><tr><th>Student</th>'
+        f"{head}<th>All</th><th>Accuracy</th><th>Score</th></tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def _hardest_table(report: ClassReport, colours: dict[str, str]) -> str:
+    hardest = report.hardest
+    if hardest.empty:
+        return "<p>No answers to sentences in the key yet.</p>"
+    body = "".join(
+        f"<tr><td>{_esc(r['article_id'])} #{int(r['sentence_index']) + 1}</td>"
+        f"<td>{_esc(r['text'])}</td><td>{label_chip(r['expected'], colours)}</td>"
+        f"<td>{_esc(r['explanation'])}</td>"
+        f'<td class="fc-num">{_percent(r["share_correct"])}</td><td>{_esc(r["votes"])}</td></tr>'
+        for r in hardest.to_dict("records")
+    )
+    return (
+        '<table class="fc-table"><thead><tr><th>Where</th><th>Sentence</th><th>Key</th>'
+        "<th>Explanation</th><th>Right</th><th>Class votes</th></tr></thead>"
+        f"<tbody>{body}</tbody></table>"
+    )
+
+
+def _agreement_table(report: ClassReport) -> str:
+    def number(value: float) -> str:
+        return "–" if pd.isna(value) else f"{value:.2f}"
+
+    body = "".join(
+        f"<tr><td>{_esc(r['measure'])}</td><td>{_esc(r['label'])}</td>"
+        f'<td class="fc-num">{number(r["value"])}</td>'
+        f'<td class="fc-num">{number(r["ci_low"])} – {number(r["ci_high"])}</td>'
+        f'<td class="fc-num">{int(r["n_items"])}</td><td class="fc-num">{int(r["n_annotators"])}'
+        f"</td><td>{_esc(r['note'])}</td></tr>"
+        for r in report.agreement.to_dict("records")
+    )
+    return (
+        '<table class="fc-table"><thead><tr><th>Measure</th><th>Label</th><th>Value</th>'
+        "<th>95% interval</th><th>Sentences</th><th>Students</th><th>Note</th></tr></thead>"
+        f"<tbody>{body}</tbody></table>"
+    )
+
+
+_STYLE = """
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 1.5em auto;
+  max-width: 1150px; padding: 0 1em; color: #222; line-height: 1.45; }
+h1 { margin-bottom: 0.2em; } h2 { margin-top: 2em; border-bottom: 1px solid #ddd; }
+.fc-meta, .fc-dim { color: #666; } .fc-dim { font-size: 0.85em; }
+.fc-table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.92em; }
+.fc-table th, .fc-table td { border: 1px solid #ddd; padding: 0.3em 0.5em; vertical-align: top;
+  text-align: left; }
+.fc-table thead th { background: #f4f4f4; }
+.fc-num { text-align: right; white-space: nowrap; } .fc-partial { background: #fff6e0; }
+.fc-chip { display: inline-block; border: 2px solid #999; border-radius: 0.8em;
+  padding: 0 0.5em; font-size: 0.85em; white-space: nowrap; }
+.fc-none { border-style: dotted; color: #666; }
+.fc-text { font-size: 1.05em; line-height: 2.1; }
+.fc-s { border-bottom: 3px solid transparent; padding: 0.1em 0.1em; border-radius: 2px; }
+.fc-open { outline: 1px dotted #888; }
+.fc-miss { color: #B00020; font-weight: bold; font-size: 0.7em; }
+.fc-problems { background: #fff3f3; border-left: 4px solid #B00020; padding: 0.5em 1em; }
+.fc-chart { margin: 1em 0; overflow-x: auto; }
+@media print { .fc-chart { page-break-inside: avoid; } }
+"""
+
+_EMBED = """
+const specs = %s;
+for (const [id, spec] of Object.entries(specs)) {
+  vegaEmbed("#" + id, spec, {"renderer": "svg", "actions": false}).catch((error) => {
+    console.error(error);
+    document.getElementById(id).textContent = "This chart could not be drawn: " + error;
+  });
+}
+"""
+
+
+def class_report_html(report: ClassReport) -> str:
+    """The whole report as one self-contained HTML page (Vega JavaScript embedded inline)."""
+    import vl_convert as vlc
+
+    colours = _colours(report)
+    charts: dict[str, dict] = {"fc-chart-scores": score_chart(report).to_dict()}
+    articles = []
+    for number, article_id in enumerate(_article_ids(report)):
+        chart_id = f"fc-chart-votes-{number}"
+        charts[chart_id] = vote_chart(report, article_id).to_dict()
+        articles.append(
+            f'<section class="fc-article-section"><h3>{_esc(article_id)}</h3>'
+            f'<div class="fc-chart" id="{chart_id}"></div>{article_html(report, article_id)}'
+            "</section>"
+        )
+    key = report.key
+    names_note = " Names are hidden (stable pseudonyms)." if report.hide_names else ""
+    problems = ""
+    if report.problems:
+        items = "".join(f"<li>{_esc(p)}</li>" for p in report.problems)
+        problems = (
+            '<div class="fc-problems"><b>Some files could not be fully read:</b>'
+            f"<ul>{items}</ul></div>"
+        )
+    generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    key_name = Path(key.path).name if key.path else "(in memory)"
+    body = f"""
+<h1>Class report</h1>
+<p class="fc-meta">Answer key <b>{_esc(key_name)}</b>: {len(key)} sentences in
+{len(key.article_ids)} article(s). {len(report.students)} student(s) from
+{len(report.files)} file(s).{names_note} Made {generated} from the files present then;
+make it again to include late submissions.</p>
+{problems}
+<h2>Scores</h2>
+<p>Each cell is <i>correct/answered</i> out of the sentences in the key; shaded cells are
+unfinished. <b>Accuracy</b> = correct / answered; <b>score</b> = correct / sentences in the
+key.</p>
+<div class="fc-chart" id="fc-chart-scores"></div>
+{_scores_table(report)}
+<h2>Hardest sentences</h2>
+<p>The sentences in the key with the lowest share of right answers (ties: the most
+disputed first). Good starting points for discussion.</p>
+{_hardest_table(report, colours)}
+<h2>How much the class agrees</h2>
+<p>Agreement among the students (not with the key): 1 = everyone gave the same labels,
+0 = no more than chance. Raw agreement is shown beside the chance-corrected figures.</p>
+{_agreement_table(report)}
+<h2>Articles</h2>
+<p>Votes per sentence, with the key's answer outlined in black, then the article coloured by
+the class's majority label. Hover a sentence for its votes.</p>
+{"".join(articles)}
+"""
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="generator" content="factcheck">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Class report: {_esc(key_name)}</title>
+<style>{_STYLE}</style>
+</head>
+<body>
+{body}
+<script type="text/javascript">{vlc.javascript_bundle(vl_version=vegalite_version())}</script>
+<script type="text/javascript">{_EMBED % script_json(charts)}</script>
+</body>
+</html>
+"""
+
+
+def _article_ids(report: ClassReport) -> list[str]:
+    """The key's articles, then any other article the students labelled."""
+    seen = list(report.key.article_ids)
+    others = sorted(set(report.sentences["article_id"]) - set(seen))
+    return seen + others
+
+
+def write_class_report(
+    key: AnswerKey | PathLike,
+    student_files_or_dir: PathLike | Iterable[PathLike],
+    out: PathLike,
+    *,
+    hide_names: bool = False,
+    scheme: LabelScheme = DEFAULT_SCHEME,
+) -> Path:
+    """Score the student logs now in the folder against the key and write the HTML report.
+
+    The page is complete before it replaces ``out``. Run it again after late submissions.
+    """
+    report = class_report(key, student_files_or_dir, hide_names=hide_names, scheme=scheme)
+    return _write_atomic(Path(out), class_report_html(report).encode("utf-8"))

@@ -1,0 +1,184 @@
+"""Tests for factcheck.report: the standalone class report and the class-review notebook."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from factcheck.articles import Article
+from factcheck.classroom import class_report, make_answer_key
+from factcheck.errors import LogFormatError
+from factcheck.log import AnnotationLog
+from factcheck.report import (
+    OUTCOME_COLOURS,
+    article_html,
+    class_report_html,
+    score_chart,
+    vote_chart,
+    write_class_report,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+ATTACK = "<img src=x onerror=\"document.title='pwned'\">"
+SCRIPT_ATTACK = "</script><script>document.title='pwned'</script>"
+
+MARKET = Article.from_text(
+    "The covered market reopened on Friday after a two-year renovation, the city confirmed. "
+    f"One trader wrote {ATTACK} on her stall sign to mock the delays. "
+    "Rents for stalls have reportedly risen by a third. "
+    "It is the most beautiful market in the region.",
+    id="covered-market",
+    source="articles/covered-market.txt",
+)
+M0, M1, M2, M3 = MARKET.sentences
+EVIL_NAME = "<img src=x onerror=alert(1)>"
+
+
+def make_class(folder: Path) -> Path:
+    """A key (M1 left out, a script-closing explanation) and three student logs."""
+    teacher = AnnotationLog(folder / "teacher" / "lee.csv", annotator="lee")
+    teacher.record(M0, "verified", "The city's press release is on record.")
+    teacher.record(M2, "unconfirmed", f"'Reportedly': no source. {SCRIPT_ATTACK}")
+    teacher.record(M3, "opinion", "'The most beautiful' is a judgement.")
+    key = folder / "key.csv"
+    make_answer_key(teacher.path, key)
+    students = folder / "class"
+    for name, labels in {
+        "amira": ("verified", "verified", "unconfirmed", "opinion"),
+        "ben": ("verified", "opinion", "verified", "opinion"),
+        EVIL_NAME: ("unconfirmed", "verified", "verified"),
+    }.items():
+        log = AnnotationLog(students / f"student{len(name)}.csv", annotator=name)
+        for sentence, label in zip(MARKET.sentences, labels, strict=False):
+            log.record(sentence, label)
+    return key
+
+
+@pytest.fixture(scope="module")
+def report_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The class report of the market class, written once: (path, HTML)."""
+    folder = tmp_path_factory.mktemp("report")
+    key = make_class(folder)
+    out = write_class_report(key, folder / "class", folder / "report.html")
+    return out, out.read_text(encoding="utf-8")
+
+
+def test_report_shows_sentences_key_and_scores(report_page: tuple[Path, str]):
+    """Test that the page holds each sentence, the key's labels and each student's counts."""
+    _, page = report_page
+    assert "The covered market reopened on Friday" in page
+    assert "It is the most beautiful market in the region." in page
+    assert "&#x27;The most beautiful&#x27; is a judgement." in page  # the explanation
+    assert re.search(r"<th>amira</th><td[^>]*>3/3 <span[^>]*>of 3</span>", page)
+    assert re.search(r"<th>ben</th><td[^>]*>2/3 <span[^>]*>of 3</span>", page)
+    assert "3 sentences in\n1 article(s). 3 student(s) from\n3 file(s)." in page
+    assert "+1 outside the key" in page  # amira and ben also labelled M1
+
+
+def test_report_escapes_untrusted_text(report_page: tuple[Path, str]):
+    """Test that markup in a sentence, a student name and an explanation is never live."""
+    _, page = report_page
+    assert "<img src=x" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page  # the student's name, as text
+    assert "&lt;img src=x onerror=&quot;document.title=&#x27;pwned&#x27;&quot;&gt;" in page
+    assert "<script>document.title" not in page
+    assert page.count("</script>") == page.count("<script")  # nothing closes a script early
+
+
+def test_report_works_offline(report_page: tuple[Path, str]):
+    """Test that the page loads no script or style from elsewhere and embeds vega-embed."""
+    _, page = report_page
+    assert not re.search(r"<script[^>]+src=", page)
+    assert not re.search(r"<link[^>]+href=", page)
+    assert "window.vegaEmbed=" in page
+    assert page.count('class="fc-chart"') == 2  # scores + one article's votes
+
+
+def test_write_class_report_keeps_the_old_report_on_error(tmp_path: Path):
+    """Test that a bad key raises and leaves an existing report file as it was."""
+    out = tmp_path / "report.html"
+    out.write_text("last week's report", encoding="utf-8")
+    bad = tmp_path / "key.csv"
+    bad.write_text("not,a,key\n", encoding="utf-8")
+    with pytest.raises(LogFormatError, match=r"key\.csv, line 1: missing column"):
+        write_class_report(bad, tmp_path, out)
+    assert out.read_text(encoding="utf-8") == "last week's report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["key.csv", "report.html"]
+
+
+def test_score_chart_counts_correct_wrong_and_missing(tmp_path: Path):
+    """Test that the score bars hold each student's correct, wrong and unanswered counts."""
+    report = class_report(make_class(tmp_path), tmp_path / "class")
+    values = score_chart(report).to_dict()["datasets"]
+    (rows,) = values.values()
+    counts = {(r["student"], r["outcome"]): r["count"] for r in rows}
+    assert counts[("ben", "correct")] == 2 and counts[("ben", "wrong")] == 1
+    assert counts[(EVIL_NAME, "correct")] == 0 and counts[(EVIL_NAME, "wrong")] == 2
+    assert counts[(EVIL_NAME, "not answered")] == 1  # stopped before the last sentence
+    spec = score_chart(report).to_dict()
+    assert spec["encoding"]["color"]["scale"]["range"] == list(OUTCOME_COLOURS.values())
+
+
+def test_vote_chart_outlines_the_key_answer(tmp_path: Path):
+    """Test that the vote bars flag the key's label and the side column states the key."""
+    report = class_report(make_class(tmp_path), tmp_path / "class")
+    spec = vote_chart(report, "covered-market").to_dict()
+    data = {name: rows for name, rows in spec["datasets"].items()}
+    votes = next(rows for rows in data.values() if rows and "is_key" in rows[0])
+    m3 = [r for r in votes if r["text"] == M3.text]
+    assert {(r["label"], r["count"], r["is_key"]) for r in m3} == {("opinion", 2, True)}
+    notes = next(rows for rows in data.values() if rows and "note" in rows[0])
+    assert [r["note"] for r in notes] == [
+        "key: verified · 2 of 3 right",
+        "not in the key",
+        "key: unconfirmed · 1 of 3 right",
+        "key: opinion · 2 of 2 right",
+    ]
+
+
+def test_article_view_colours_sentences_by_class_majority(tmp_path: Path):
+    """Test that each sentence gets its majority colour and a mismatch with the key is marked."""
+    report = class_report(make_class(tmp_path), tmp_path / "class")
+    view = article_html(report, "covered-market")
+    spans = re.findall(r'<span class="(fc-s[^"]*)"( style="[^"]*")? title="([^"]*)">', view)
+    assert len(spans) == len(MARKET.sentences)
+    assert "#CC79A7" in spans[3][1]  # M3: opinion, the key's answer
+    assert spans[1][0] == "fc-s fc-open"  # M1 is not in the key
+    assert "#0072B2" in spans[2][1]  # M2: verified 2, unconfirmed 1 - the class missed it
+    assert view.count('<sup class="fc-miss">≠ key</sup>') == 1 + 1  # legend + M2
+    assert "Key: unconfirmed" in spans[2][2]
+
+
+def test_hidden_names_stay_out_of_the_page(tmp_path: Path):
+    """Test that with hide_names the page shows pseudonyms and no student name."""
+    report = class_report(make_class(tmp_path), tmp_path / "class", hide_names=True)
+    page = class_report_html(report)
+    assert "amira" not in page and "&lt;img src=x onerror=alert(1)&gt;" not in page
+    assert len(set(re.findall(r"Student \d\d", page))) == 3
+    assert "Names are hidden" in page
+
+
+@pytest.mark.slow
+def test_class_review_notebook_runs(tmp_path: Path):
+    """Test that notebooks/04-class-review.ipynb runs top to bottom on the example class."""
+    path = ROOT / "notebooks" / "04-class-review.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    NotebookClient(
+        notebook,
+        timeout=180,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()
+    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    text = "".join(
+        str(o.get("data", {}).get("text/html", "")) + str(o.get("text", "")) for o in outputs
+    )
+    assert "grace" in text  # a student of the example class in the scores table
+    assert "fc-article" in text  # the coloured article view
+    charts = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert len(charts) == 1 + 3  # the scores, then the votes of each of the three articles
