@@ -13,6 +13,20 @@ from typing import TextIO
 
 from .errors import FactcheckError
 
+# Chart kinds are listed here, not imported, so `factcheck --help` starts without Altair;
+# tests/test_cli.py checks this list against factcheck.charts.CHART_KINDS.
+CHART_KINDS = (
+    "mix",
+    "mix-article",
+    "mix-source",
+    "mix-annotator",
+    "strip",
+    "confusion",
+    "disagreement",
+    "progress",
+    "overview",
+)
+
 SENTENCE_COLUMNS = ("article_id", "sentence_id", "index", "start", "end", "text")
 
 
@@ -59,13 +73,13 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .log import validate_logs
+    from .log import log_files, validate_logs
 
     problems = validate_logs(args.files)
     for problem in problems:
         print(problem)
     if not problems:
-        print(f"{len(args.files)} file(s) OK", file=sys.stderr)
+        print(f"{len(log_files(args.files))} file(s) OK", file=sys.stderr)
     return 1 if problems else 0
 
 
@@ -88,6 +102,22 @@ def _cmd_agreement(args: argparse.Namespace) -> int:
         print(table.to_json(orient="records", force_ascii=False))
     else:
         print(table.to_string(index=False))
+    return 0
+
+
+def _cmd_classroom_key(args: argparse.Namespace) -> int:
+    from .classroom import make_answer_key
+
+    key = make_answer_key(args.log, args.output, annotator=args.annotator)
+    print(f"wrote an answer key of {len(key.entries)} sentences to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _cmd_classroom_report(args: argparse.Namespace) -> int:
+    from .report import write_class_report
+
+    out = write_class_report(args.key, args.submissions, args.output, hide_names=args.hide_names)
+    print(f"wrote {out}", file=sys.stderr)
     return 0
 
 
@@ -133,7 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("chart", help="save a chart of annotation logs as html, png or svg")
     p.add_argument("files", nargs="+")
-    p.add_argument("--kind", required=True)
+    p.add_argument("--kind", required=True, choices=CHART_KINDS)
     p.add_argument("-o", "--output", required=True)
     p.set_defaults(func=_cmd_chart)
 
@@ -141,6 +171,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_agreement)
+
+    classroom = sub.add_parser("classroom", help="teaching sessions: answer keys and reports")
+    class_sub = classroom.add_subparsers(dest="classroom_command", required=True)
+    p = class_sub.add_parser("key", help="save a teacher's labels and notes as an answer key")
+    p.add_argument("log", help="the teacher's annotation log (CSV)")
+    p.add_argument("-o", "--output", required=True, help="answer key CSV to write")
+    p.add_argument("--annotator", help="whose labels, if the log has several annotators")
+    p.set_defaults(func=_cmd_classroom_key)
+    p = class_sub.add_parser("report", help="score students against a key; write HTML")
+    p.add_argument("submissions", nargs="+", help="folder of student CSVs, or the files")
+    p.add_argument("--key", required=True, help="answer key CSV")
+    p.add_argument("-o", "--output", required=True, help="report HTML to write")
+    p.add_argument("--hide-names", action="store_true", help="pseudonyms, for projection")
+    p.set_defaults(func=_cmd_classroom_report)
 
     p = sub.add_parser("lab", help="start JupyterLab on the factcheck notebooks")
     p.add_argument("--folder", help="notebook folder (default: the project's notebooks/)")

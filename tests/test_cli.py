@@ -1,4 +1,4 @@
-"""The ``factcheck sentences`` command, run as users run it (a real subprocess) and in-process."""
+"""The command line, run as users run it (a real subprocess) and in-process."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 import factcheck
+from factcheck import InputWarning
 from factcheck.cli import main
 
 SAMPLE = factcheck.sample_path() / "riverside-bridge.md"
@@ -81,3 +84,80 @@ def test_missing_file_exits_2(tmp_path, capsys):
     """Test that a missing path exits 2 naming it."""
     assert main(["sentences", str(tmp_path / "nope.md")]) == 2
     assert "nope.md: no such file or folder" in capsys.readouterr().err
+
+
+EXAMPLES = factcheck.paths.sample_path().parent.parent.parent / "annotations" / "examples"
+CLASSROOM = EXAMPLES / "classroom"
+
+
+def test_chart_kinds_listed_in_cli_match_the_charts_module():
+    """Test that the CLI's --kind choices are exactly the chart kinds the module builds."""
+    from factcheck import charts, cli
+
+    assert tuple(charts.CHART_KINDS) == cli.CHART_KINDS
+
+
+def test_validate_reports_ok_for_examples_and_exit_1_for_a_bad_log(tmp_path, capsys):
+    """Test that validate passes the bundled logs and names file:line of a bad row."""
+    assert main(["validate", str(EXAMPLES)]) == 0
+    assert "4 file(s) OK" in capsys.readouterr().err
+    bad = tmp_path / "bad.csv"
+    good_lines = (EXAMPLES / "ana.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    bad.write_text(good_lines[0] + good_lines[1].replace(",unconfirmed,", ",unconfirmd,"), "utf-8")
+    before = bad.read_bytes()
+    assert main(["validate", str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert f"{bad}:2:" in out and "unconfirmd" in out
+    assert bad.read_bytes() == before
+
+
+def test_export_checkthat_writes_tsv(tmp_path):
+    """Test that export --to checkthat writes the CLEF column layout with OBJ/SUBJ labels."""
+    out = tmp_path / "clef.tsv"
+    with pytest.warns(InputWarning, match="as many OBJ as SUBJ votes were left out"):
+        assert main(["export", str(EXAMPLES), "--to", "checkthat", "-o", str(out)]) == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0].split("\t") == ["sentence_id", "sentence", "label"]
+    assert {line.split("\t")[2] for line in lines[1:]} <= {"OBJ", "SUBJ"}
+    assert len(lines) > 10
+
+
+def test_agreement_json_has_krippendorff_alpha(capsys):
+    """Test that agreement --json prints records including an overall alpha."""
+    assert main(["agreement", str(EXAMPLES), "--json"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    overall = {r["measure"]: r for r in records if r["label"] == "(all)"}
+    assert 0 < overall["krippendorff_alpha"]["value"] <= 1
+    assert overall["krippendorff_alpha"]["n_annotators"] == 4
+
+
+def test_chart_svg_is_written(tmp_path):
+    """Test that chart --kind mix -o x.svg writes an SVG offline."""
+    out = tmp_path / "mix.svg"
+    assert main(["chart", str(EXAMPLES), "--kind", "mix", "-o", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").lstrip().startswith("<svg")
+
+
+def test_classroom_key_and_report(tmp_path):
+    """Test that classroom key makes a key from a teacher log and report writes the HTML."""
+    key = tmp_path / "key.csv"
+    assert (
+        main(["classroom", "key", str(CLASSROOM / "teacher" / "rahman.csv"), "-o", str(key)]) == 0
+    )
+    assert factcheck.read_answer_key(key).entries
+    report = tmp_path / "report.html"
+    code = main(
+        [
+            "classroom",
+            "report",
+            str(CLASSROOM),
+            "--key",
+            str(key),
+            "-o",
+            str(report),
+            "--hide-names",
+        ]
+    )
+    assert code == 0
+    page = report.read_text(encoding="utf-8")
+    assert "<html" in page and "Student" in page and "amira" not in page.lower()
