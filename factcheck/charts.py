@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import json
 import os
-import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ._atomic import write_bytes_atomic
 from .agreement import rating_matrix, resolve_labels, sentence_agreement
 from .errors import InputError
 from .labels import DEFAULT_SCHEME, LabelScheme
@@ -634,13 +634,4 @@ def save_chart(chart: alt.TopLevelMixin, path: str | os.PathLike[str]) -> Path:
             f"{path}: cannot save a chart as {path.suffix or 'a file without extension'!r}. "
             "Use a name ending in .html, .png or .svg."
         )
-    data = chart_bytes(chart, fmt)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        with open(tmp, "xb") as out:
-            out.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    return write_bytes_atomic(path, chart_bytes(chart, fmt))

@@ -14,7 +14,6 @@ import hashlib
 import hmac
 import io
 import os
-import uuid
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._atomic import write_bytes_atomic
 from .agreement import ALL, agreement, sentence_agreement
 from .errors import FactcheckError, InputError, LogFormatError
 from .labels import DEFAULT_SCHEME, LabelScheme
@@ -237,23 +237,7 @@ def write_answer_key(key: AnswerKey, out: PathLike) -> Path:
     for entry in key.entries:
         values = {c: getattr(entry, c) for c in KEY_COLUMNS if c != "schema"}
         lines.append(format_row([KEY_SCHEMA_ID, *values.values()]))
-    return _write_atomic(out, "".join(lines).encode("utf-8"))
-
-
-def _write_atomic(path: Path, data: bytes) -> Path:
-    """Write ``data`` beside ``path`` and rename it over ``path`` only once it is complete."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        with open(tmp, "xb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    return write_bytes_atomic(out, "".join(lines).encode("utf-8"))
 
 
 def read_answer_key(

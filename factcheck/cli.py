@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from ._atomic import replacing
 from .errors import FactcheckError
 
 # Chart kinds are listed here, not imported, so `factcheck --help` starts without Altair;
@@ -51,14 +51,8 @@ def _cmd_sentences(args: argparse.Namespace) -> int:
         _write_sentences(args, sys.stdout)
         return 0
     # Write beside the target and rename on success: an error never truncates an old file.
-    target = Path(args.output)
-    tmp = target.with_name(f".{target.name}.partial")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="") as out:
-            _write_sentences(args, out)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with replacing(args.output) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
+        _write_sentences(args, out)
     return 0
 
 

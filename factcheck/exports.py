@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
 
+from ._atomic import replacing
 from .errors import InputError, InputWarning
 from .labels import DEFAULT_SCHEME
 from .log import COLUMNS, format_row, log_files, read_annotations
@@ -209,17 +209,9 @@ def _write_checkthat(df: pd.DataFrame, handle) -> None:
 
 
 def _atomic_write(out: Path, write: Callable[[Path], None]) -> None:
-    """Write to a temporary file beside ``out``, then rename: ``out`` is never half-written."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
+    """Let ``write`` fill a temporary file, then rename it over ``out`` (never half-written)."""
+    with replacing(out) as tmp:
         write(tmp)
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def export_frame(df: pd.DataFrame, to: str) -> pd.DataFrame:

@@ -18,9 +18,10 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
+from ._atomic import write_bytes_atomic
 from .agreement import ALL
 from .charts import label_colours, script_json, vegalite_version
-from .classroom import AnswerKey, ClassReport, _write_atomic, class_report
+from .classroom import AnswerKey, ClassReport, class_report
 from .labels import DEFAULT_SCHEME, LabelScheme
 
 OUTCOME_COLOURS = {"correct": "#009E73", "wrong": "#D55E00", "not answered": "#BBBBBB"}
@@ -407,4 +408,4 @@ def write_class_report(
     The page is complete before it replaces ``out``. Run it again after late submissions.
     """
     report = class_report(key, student_files_or_dir, hide_names=hide_names, scheme=scheme)
-    return _write_atomic(Path(out), class_report_html(report).encode("utf-8"))
+    return write_bytes_atomic(out, class_report_html(report).encode("utf-8"))
