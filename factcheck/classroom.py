@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import hmac
-import io
 import os
 import warnings
 from collections.abc import Iterable, Sequence
@@ -27,7 +26,7 @@ from .agreement import ALL, agreement, sentence_agreement
 from .errors import FactcheckError, InputError, LogFormatError
 from .labels import DEFAULT_SCHEME, LabelScheme
 from .log import COLUMNS as LOG_COLUMNS
-from .log import format_row, log_files, read_annotations
+from .log import CsvRecordError, csv_records, format_row, log_files, read_annotations
 
 KEY_SCHEMA_ID = "factcheck-key/1"
 KEY_COLUMNS: tuple[str, ...] = (
@@ -265,7 +264,13 @@ def read_answer_key(
             f"{name}, line {line}: the answer key is not valid UTF-8 (was it saved by a "
             "spreadsheet in another encoding?). Save it as 'CSV UTF-8'."
         ) from None
-    records = _csv_records(text, name)
+    try:
+        records = csv_records(text)
+    except CsvRecordError as exc:
+        raise LogFormatError(
+            f"{name}, line {exc.line}: cannot be parsed as CSV ({exc.reason}). Check the "
+            "quotes on that line."
+        ) from None
     header = [h.strip() for h in records[0][1]]
     _check_key_header(header, name)
     position = {column: header.index(column) for column in KEY_COLUMNS}
@@ -307,24 +312,6 @@ def read_answer_key(
         extra = f" ({more} more problem(s) in this file.)" if more else ""
         raise LogFormatError(problems[0] + extra)
     return AnswerKey(tuple(entries), path=name)
-
-
-def _csv_records(text: str, name: str) -> list[tuple[int, list[str]]]:
-    """(first line number, fields) of each non-empty CSV record."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    records: list[tuple[int, list[str]]] = []
-    previous = 0
-    try:
-        for row in reader:
-            if row:
-                records.append((previous + 1, row))
-            previous = reader.line_num
-    except csv.Error as exc:
-        raise LogFormatError(
-            f"{name}, line {previous + 1}: cannot be parsed as CSV ({exc}). Check the quotes "
-            "on that line."
-        ) from None
-    return records
 
 
 def _check_key_header(header: list[str], name: str) -> None:

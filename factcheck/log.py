@@ -454,6 +454,30 @@ class _Records:
     warnings: list[Problem]
 
 
+class CsvRecordError(ValueError):
+    """The csv module could not parse a record; ``line`` is where it starts (1-based)."""
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(f"line {line}: {reason}")
+        self.line = line
+        self.reason = reason
+
+
+def csv_records(text: str) -> list[tuple[int, list[str]]]:
+    """(first line number, fields) of each non-empty CSV record; quoted newlines allowed."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    records: list[tuple[int, list[str]]] = []
+    previous = 0
+    try:
+        for fields_ in reader:
+            if fields_:
+                records.append((previous + 1, fields_))
+            previous = reader.line_num
+    except csv.Error as exc:
+        raise CsvRecordError(previous + 1, str(exc)) from None
+    return records
+
+
 def _read_exact(data: bytes, path: str) -> _Records:
     """Parse with the csv module, keeping each record's first line number."""
     problems: list[Problem] = []
@@ -475,16 +499,10 @@ def _read_exact(data: bytes, path: str) -> _Records:
     text = text.removeprefix("\ufeff")
     if csv.field_size_limit() < 2**30:
         csv.field_size_limit(2**30)
-    records: list[tuple[int, list[str]]] = []
-    reader = csv.reader(io.StringIO(text, newline=""))
-    previous = 0
     try:
-        for fields_ in reader:
-            if fields_:
-                records.append((previous + 1, fields_))
-            previous = reader.line_num
-    except csv.Error as exc:
-        problems.append(Problem(path, previous + 1, f"cannot be parsed as CSV ({exc})."))
+        records = csv_records(text)
+    except CsvRecordError as exc:
+        problems.append(Problem(path, exc.line, f"cannot be parsed as CSV ({exc.reason})."))
         return empty
     if not records:
         notes.append(Problem(path, 0, "the file has no rows; no annotations read from it."))
