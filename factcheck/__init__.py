@@ -9,19 +9,58 @@ Label your first article in three lines::
 
 from __future__ import annotations
 
-from . import charts
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# Eager although it needs pandas: importing the submodule ``factcheck.agreement`` anywhere
+# would otherwise replace the function of the same name on the package.
 from .agreement import agreement
-from .annotator import Annotator
 from .articles import Article, iter_articles, load_article, load_articles, safe_id
-from .classroom import AnswerKey, Feedback, make_answer_key, read_answer_key
 from .cleaning import RemovedLine
 from .errors import FactcheckError, InputError, InputWarning, LogFormatError, SchemeError
-from .exports import export_annotations
 from .labels import DEFAULT_SCHEME, Label, LabelScheme, load_scheme
-from .log import AnnotationLog, LogEvent, read_annotations, validate_logs
 from .paths import sample_path
-from .report import write_class_report
 from .sentences import Sentence, split_sentences
+
+if TYPE_CHECKING:
+    from . import charts
+    from .annotator import Annotator
+    from .classroom import AnswerKey, Feedback, make_answer_key, read_answer_key
+    from .exports import export_annotations
+    from .log import AnnotationLog, LogEvent, read_annotations, validate_logs
+    from .report import write_class_report
+
+# Names whose modules pull in pandas, Altair or ipywidgets are imported on first use, so
+# `factcheck sentences` and `import factcheck` stay fast (Altair alone takes ~2 s here).
+_LAZY = {
+    "charts": ("charts", None),
+    "Annotator": ("annotator", "Annotator"),
+    "AnswerKey": ("classroom", "AnswerKey"),
+    "Feedback": ("classroom", "Feedback"),
+    "make_answer_key": ("classroom", "make_answer_key"),
+    "read_answer_key": ("classroom", "read_answer_key"),
+    "export_annotations": ("exports", "export_annotations"),
+    "AnnotationLog": ("log", "AnnotationLog"),
+    "LogEvent": ("log", "LogEvent"),
+    "read_annotations": ("log", "read_annotations"),
+    "validate_logs": ("log", "validate_logs"),
+    "write_class_report": ("report", "write_class_report"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'factcheck' has no attribute {name!r}")
+    module_name, attribute = _LAZY[name]
+    module = importlib.import_module(f".{module_name}", __name__)
+    value = module if attribute is None else getattr(module, attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __version__ = "0.1.0"
 

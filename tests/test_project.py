@@ -42,3 +42,14 @@ def test_code_is_ruff_clean():
             [sys.executable, "-m", "ruff", *args], cwd=ROOT, capture_output=True, text=True
         )
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_import_does_not_load_altair_or_ipywidgets():
+    """Test that `import factcheck` leaves Altair and ipywidgets until they are used."""
+    code = (
+        "import sys, factcheck; "
+        "print(sorted(m for m in ('altair', 'ipywidgets', 'vl_convert') if m in sys.modules)); "
+        "factcheck.charts; print('altair' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.split("\n")[:2] == ["[]", "True"], result.stderr
