@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -118,14 +119,18 @@ def _cmd_classroom_report(args: argparse.Namespace) -> int:
 def _cmd_lab(args: argparse.Namespace) -> int:
     import subprocess
 
-    from .paths import notebooks_dir
+    from .paths import notebooks_dir, project_annotations_dir
 
     folder = Path(args.folder) if args.folder else notebooks_dir()
     command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}"]
-    if args.notebook:
+    if args.notebook and (folder / args.notebook).exists():
         command.append(str(folder / args.notebook))
     command += args.jupyter_args
-    return subprocess.call(command)
+    env = dict(os.environ)
+    annotations = project_annotations_dir()
+    if annotations and "FACTCHECK_ANNOTATIONS" not in env:
+        env["FACTCHECK_ANNOTATIONS"] = str(annotations)
+    return subprocess.call(command, env=env)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -180,10 +185,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--hide-names", action="store_true", help="pseudonyms, for projection")
     p.set_defaults(func=_cmd_classroom_report)
 
-    p = sub.add_parser("lab", help="start JupyterLab on the factcheck notebooks")
+    p = sub.add_parser(
+        "lab",
+        help="start JupyterLab on the factcheck notebooks (other options go to JupyterLab)",
+    )
     p.add_argument("--folder", help="notebook folder (default: the project's notebooks/)")
     p.add_argument("--notebook", default="01-label-articles.ipynb")
-    p.add_argument("jupyter_args", nargs=argparse.REMAINDER)
     p.set_defaults(func=_cmd_lab)
     return parser
 
@@ -191,7 +198,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (2 for unreadable input)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "lab":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.jupyter_args = extra  # e.g. factcheck lab --port 8890 --no-browser
     try:
         return args.func(args)
     except BrokenPipeError:  # e.g. piped into `head`: not an error

@@ -31,6 +31,7 @@ from filelock import FileLock, Timeout
 
 from .errors import InputError, InputWarning, LogFormatError, SchemeError
 from .labels import DEFAULT_SCHEME, LabelScheme
+from .paths import annotations_folder
 from .sentences import Sentence
 
 SCHEMA_ID = "factcheck-log/1"
@@ -161,9 +162,13 @@ def check_annotator(annotator: str) -> str:
     return name
 
 
-def log_path(annotator: str, folder: str | os.PathLike[str] = "annotations") -> Path:
-    """``<folder>/<slug>.csv`` for an annotator, resolved and checked to lie inside ``folder``."""
-    root = Path(folder).expanduser().resolve()
+def log_path(annotator: str, folder: str | os.PathLike[str] | None = None) -> Path:
+    """``<folder>/<slug>.csv`` for an annotator, resolved and checked to lie inside ``folder``.
+
+    ``folder`` defaults to ``annotations_folder()``: ``$FACTCHECK_ANNOTATIONS`` or
+    ``./annotations``.
+    """
+    root = Path(annotations_folder() if folder is None else folder).expanduser().resolve()
     path = (root / f"{annotator_slug(annotator)}.csv").resolve()
     if path.parent != root:
         raise InputError(
@@ -185,7 +190,7 @@ class AnnotationLog:
         path: str | os.PathLike[str] | None = None,
         *,
         annotator: str,
-        folder: str | os.PathLike[str] = "annotations",
+        folder: str | os.PathLike[str] | None = None,
         scheme: LabelScheme = DEFAULT_SCHEME,
     ) -> None:
         self.annotator = check_annotator(annotator)

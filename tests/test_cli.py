@@ -161,3 +161,54 @@ def test_classroom_key_and_report(tmp_path):
     assert code == 0
     page = report.read_text(encoding="utf-8")
     assert "<html" in page and "Student" in page and "amira" not in page.lower()
+
+
+def test_lab_starts_jupyterlab_on_the_labelling_notebook(tmp_path):
+    """Test that `factcheck lab` serves the notebooks folder with 01-label-articles.ipynb."""
+    import os
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "cfg"),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt"),
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "factcheck.cli",
+            "lab",
+            "--no-browser",
+            f"--port={port}",
+            "--ServerApp.ip=127.0.0.1",
+            "--IdentityProvider.token=",
+            "--allow-root",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                url = f"http://127.0.0.1:{port}/api/contents/01-label-articles.ipynb?content=0"
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    model = json.load(response)
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read().decode()
+                assert time.monotonic() < deadline, "JupyterLab did not answer within 90 s"
+                time.sleep(0.5)
+        assert model["type"] == "notebook"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)

@@ -644,3 +644,14 @@ def test_readme_documents_every_column_and_label():
         assert f"| {number} | `{name}` |" in readme
     for label in DEFAULT_SCHEME:
         assert f"| {label.key} | `{label.name}` | {label.definition} | {label.example} |" in readme
+
+
+def test_default_folder_follows_factcheck_annotations_variable(tmp_path, monkeypatch):
+    """Test that $FACTCHECK_ANNOTATIONS (set by `factcheck lab`) decides the default folder."""
+    from factcheck.log import AnnotationLog
+
+    monkeypatch.setenv("FACTCHECK_ANNOTATIONS", str(tmp_path / "shared"))
+    assert AnnotationLog(annotator="Ana").path == (tmp_path / "shared" / "ana.csv").resolve()
+    monkeypatch.delenv("FACTCHECK_ANNOTATIONS")
+    monkeypatch.chdir(tmp_path)
+    assert AnnotationLog(annotator="Ana").path == (tmp_path / "annotations" / "ana.csv").resolve()
