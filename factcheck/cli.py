@@ -68,9 +68,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from .labels import DEFAULT_SCHEME, load_scheme
     from .log import log_files, validate_logs
 
-    problems = validate_logs(args.files)
+    schemes = (load_scheme(args.scheme), DEFAULT_SCHEME) if args.scheme else (DEFAULT_SCHEME,)
+    problems = validate_logs(args.files, schemes=schemes)
     for problem in problems:
         print(problem)
     if not problems:
@@ -158,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check annotation logs; exit 1 if any problem")
     p.add_argument("files", nargs="+")
+    p.add_argument("--scheme", help="JSON label scheme the logs use (default: the built-in one)")
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("chart", help="save a chart of annotation logs as html, png or svg")

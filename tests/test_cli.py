@@ -212,3 +212,23 @@ def test_lab_starts_jupyterlab_on_the_labelling_notebook(tmp_path):
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def test_validate_checks_labels_against_a_custom_scheme_file(tmp_path, capsys):
+    """Test that --scheme FILE makes validate check a teacher's extra labels exactly."""
+    from factcheck import DEFAULT_SCHEME, AnnotationLog, Article, Label
+
+    scheme = DEFAULT_SCHEME.with_labels(
+        Label("false", "Contradicted by a reliable source.", "The moon is cheese.", "4", "#D55E00"),
+        name="class",
+    )
+    scheme_file = tmp_path / "class.json"
+    scheme_file.write_text(json.dumps(scheme.to_dict()), encoding="utf-8")
+    sentence = Article.from_text("The moon is cheese.", id="moon").sentences[0]
+    log = AnnotationLog(tmp_path / "ana.csv", annotator="ana", scheme=scheme)
+    log.record(sentence, "false")
+    assert main(["validate", str(tmp_path / "ana.csv"), "--scheme", str(scheme_file)]) == 0
+    text = (tmp_path / "ana.csv").read_text(encoding="utf-8").replace(",false,", ",flase,")
+    (tmp_path / "ana.csv").write_text(text, encoding="utf-8")
+    assert main(["validate", str(tmp_path / "ana.csv"), "--scheme", str(scheme_file)]) == 1
+    assert "flase" in capsys.readouterr().out
