@@ -26,9 +26,11 @@ if TYPE_CHECKING:
     from . import charts
     from .annotator import Annotator
     from .classroom import AnswerKey, Feedback, make_answer_key, read_answer_key
+    from .classroom_server import serve_classroom
     from .exports import export_annotations
     from .log import AnnotationLog, LogEvent, read_annotations, validate_logs
     from .report import write_class_report
+    from .student import student_app
 
 # Names whose modules pull in pandas, Altair or ipywidgets are imported on first use, so
 # `factcheck sentences` and `import factcheck` stay fast (Altair alone takes ~2 s here).
@@ -45,6 +47,8 @@ _LAZY = {
     "read_annotations": ("log", "read_annotations"),
     "validate_logs": ("log", "validate_logs"),
     "write_class_report": ("report", "write_class_report"),
+    "student_app": ("student", "student_app"),
+    "serve_classroom": ("classroom_server", "serve_classroom"),
 }
 
 
@@ -94,7 +98,9 @@ __all__ = [
     "read_answer_key",
     "safe_id",
     "sample_path",
+    "serve_classroom",
     "split_sentences",
+    "student_app",
     "validate_logs",
     "write_class_report",
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,12 +22,13 @@ from typing import Any
 import anywidget
 import ipywidgets as w
 import traitlets
-from ipywidgets.widgets.widget_string import LabelStyle, TextStyle
+from ipywidgets.widgets.widget_string import HTMLStyle, LabelStyle, TextStyle
 
 from . import session
 from ._escape import guidelines_html
 from .articles import Article
-from .errors import InputError
+from .classroom import AnswerKey, read_answer_key
+from .errors import InputError, InputWarning
 from .labels import DEFAULT_SCHEME, LabelScheme
 from .log import AnnotationLog, LogEvent
 from .sentences import Sentence
@@ -55,6 +57,7 @@ class _Row:
     buttons: dict[str, w.Button]
     clear: w.Button
     note: w.Text
+    feedback: w.HTML | None = None
     sentence_id: str = ""
     classes: tuple[str, ...] = field(default=())
 
@@ -100,6 +103,9 @@ class Annotator:
 
     Display it as the last expression of a cell. ``label(sentence_id, label)`` does what a
     click does. Labels already in the log are shown again, so re-running resumes the work.
+    Student mode (``key=`` an answer key) shows right/wrong with the teacher's explanation,
+    after each label (``feedback="immediate"``) or after ``check()`` (``feedback="end"``);
+    a revealed answer is final, so the score shown is the one the class report gives.
     """
 
     def __init__(
@@ -110,7 +116,9 @@ class Annotator:
         *,
         scheme: LabelScheme = DEFAULT_SCHEME,
         page_size: int = 25,
-        folder: str | os.PathLike[str] = "annotations",
+        folder: str | os.PathLike[str] | None = None,
+        key: AnswerKey | str | os.PathLike[str] | None = None,
+        feedback: str = session.FEEDBACK_IMMEDIATE,
     ) -> None:
         self.articles = [articles] if isinstance(articles, Article) else list(articles)
         if not self.articles:
@@ -124,6 +132,13 @@ class Annotator:
             )
         if page_size < 1:
             raise ValueError(f"Annotator: page_size must be at least 1, not {page_size}.")
+        if feedback not in session.FEEDBACK_MODES:
+            raise InputError(
+                f"Annotator: feedback={feedback!r} is not a feedback mode. Use "
+                f"{' or '.join(repr(m) for m in session.FEEDBACK_MODES)}."
+            )
+        self.key = _answer_key(key, scheme) if key is not None else None
+        self.feedback = feedback
         self.scheme = scheme
         self.page_size = page_size
         self.annotator = str(annotator).strip()
@@ -142,6 +157,15 @@ class Annotator:
         self._notes = {sid: e.note for sid, e in current.items() if e.label and e.note}
         self._pending_notes: dict[str, str] = {}
         self._corpus_done = sum(1 for sid in self._labels if sid in self._where)
+        if self.key is not None:
+            _check_key_matches(self.key, self.articles, self._where)
+        # feedback="end": which articles were checked. On resume, a fully labelled article
+        # counts as checked (checking needs every sentence labelled, so nothing is lost).
+        self._checked = {
+            a
+            for a, article in enumerate(self.articles)
+            if article.sentences and self._article_progress(a).done == len(article.sentences)
+        }
         self._article_index = 0
         self._order: list[int] = []
         self._page = 0
@@ -175,8 +199,9 @@ class Annotator:
         hidden = {"display": "none"} if not corpus else {}
         self.title_label = w.Label(layout=w.Layout(width="100%"))
         self.meta_label = w.Label(layout=w.Layout(width="100%"))
+        who = "Student" if self.key is not None else "Annotator"
         self.annotator_label = w.Label(
-            f"Annotator: {self.annotator}", layout=w.Layout(flex="0 0 auto", margin="0 1em 0 0")
+            f"{who}: {self.annotator}", layout=w.Layout(flex="0 0 auto", margin="0 1em 0 0")
         )
         self.status_label = w.Label(layout=w.Layout(width="100%"))
         self.previous_article_button = w.Button(description="◀ Previous article", **_layout(hidden))
@@ -199,7 +224,15 @@ class Annotator:
             options=session.filter_options(self.scheme), value=session.FILTER_ALL
         )
         self.filter_buttons.style.button_width = "auto"
-        self.keys_label = w.Label(session.key_hints(self.scheme, corpus=corpus))
+        self.keys_label = w.Label(
+            session.key_hints(self.scheme, corpus=corpus, undo=self.key is None)
+        )
+        self.score_label = w.Label(layout=w.Layout(width="100%"))
+        self.check_button = w.Button(
+            description="Check my answers",
+            tooltip="Show right and wrong for every sentence of this article (answers are final)",
+            icon="check-square-o",
+        )
         self._styles = _row_styles(self.scheme)
         self.rows = [self._make_row(i) for i in range(self.page_size)]
         self.previous_page_button = w.Button(description="◀ Previous page")
@@ -213,6 +246,10 @@ class Annotator:
         self.meta_label.add_class("fc-muted")
         self.keys_label.add_class("fc-muted")
         self.status_label.add_class("fc-status")
+        self.score_label.add_class("fc-wrap")
+        self.score_label.add_class("fc-score")
+        self.check_button.add_class("fc-check")
+        self.check_button.on_click(lambda _: self._on_check())
         self.annotator_label.add_class("fc-annotator-name")
         self.previous_article_button.on_click(lambda _: self._go_article(-1))
         self.next_article_button.on_click(lambda _: self._go_article(1))
@@ -225,6 +262,10 @@ class Annotator:
         rows_box = w.VBox([r.box for r in self.rows])
         rows_box.add_class("fc-rows")
         corpus_box = w.HBox([self.corpus_progress, self.corpus_progress_label], **_layout(hidden))
+        student: list[w.Widget] = []
+        if self.key is not None:
+            checking = [self.check_button] if self.feedback == session.FEEDBACK_END else []
+            student = [w.HBox([*checking, self.score_label])]
         self.widget = w.VBox(
             [
                 self.title_label,
@@ -240,6 +281,7 @@ class Annotator:
                 ),
                 w.HBox([self.article_progress, self.article_progress_label]),
                 corpus_box,
+                *student,
                 self.guidelines,
                 self.filter_buttons,
                 self.keys_label,
@@ -279,8 +321,17 @@ class Annotator:
             layout=styles["note"],
             style=styles["note_style"],
         )
-        box = w.HBox([number, text, *buttons.values(), clear, note], layout=w.Layout())
-        row = _Row(box, number, text, buttons, clear, note, classes=("fc-row", f"fc-row-{slot}"))
+        feedback = None
+        if self.key is not None:
+            feedback = w.HTML(layout=styles["feedback"], style=styles["feedback_style"])
+            _set_classes(feedback, ("fc-feedback", "fc-hidden"))
+        box = w.HBox(
+            [number, text, *buttons.values(), clear, note, *([feedback] if feedback else [])],
+            layout=w.Layout(),
+        )
+        row = _Row(
+            box, number, text, buttons, clear, note, feedback, classes=("fc-row", f"fc-row-{slot}")
+        )
         _set_classes(box, row.classes)
         for name, button in buttons.items():
             button.add_class("fc-btn")
@@ -346,6 +397,12 @@ class Annotator:
         if name:
             self.scheme.get(name)
         sentence = self._sentence(sentence_id)
+        if self._revealed(sentence_id):
+            self._show_status(
+                f"Your answer to sentence {sentence.index + 1} is final: its feedback is shown.",
+                "",
+            )
+            return None
         if not name and sentence_id not in self._labels:
             self._show_status(f"Sentence {sentence.index + 1} has no label to clear.", "")
             return None
@@ -378,7 +435,18 @@ class Annotator:
 
     @_locked
     def undo(self) -> LogEvent | None:
-        """Undo the last label or clear in the log; the view shows the label now in force."""
+        """Undo the last label or clear in the log; the view shows the label now in force.
+
+        Off in student mode: there a revealed answer is final (change an unrevealed one by
+        clicking another label).
+        """
+        if self.key is not None:
+            self._show_status(
+                "Undo is off for students: an answer is final once its feedback is shown; "
+                "before that, click another label to change it.",
+                "",
+            )
+            return None
         try:
             event = self.log.undo()
         except OSError as exc:
@@ -427,6 +495,43 @@ class Annotator:
                 self._show_status(self.status + " Every sentence here is labelled.", "")
             else:
                 self._set_focus(following)
+
+    @_locked
+    def check(self) -> session.Score | None:
+        """Reveal right/wrong for every sentence of the article shown and return its score.
+
+        With ``feedback="end"`` every sentence must be labelled first (else None and a status
+        message); the answers are final afterwards. Student mode only.
+        """
+        if self.key is None:
+            raise InputError(
+                "Annotator.check: there is no answer key. Pass key='key.csv' to Annotator "
+                "for student mode."
+            )
+        progress = self._article_progress(self._article_index)
+        if progress.done < progress.total and self.feedback == session.FEEDBACK_END:
+            left = progress.total - progress.done
+            self._show_status(f"Label every sentence first: {left} still unlabelled.", "fc-pending")
+            return None
+        self._checked.add(self._article_index)
+        for row in self.rows:
+            if row.sentence_id:
+                self._paint_row(row)
+        self._show_progress()
+        self._show_status(f"Checked. {self.score_label.value}", "")
+        return self.article_score()
+
+    def article_score(self, index: int | None = None) -> session.Score:
+        """Score of article ``index`` (default: the one shown) over its revealed answers."""
+        if self.key is None:
+            return session.Score()
+        article = self.articles[self._article_index if index is None else index]
+        ids = [s.id for s in article.sentences]
+        return session.score(self.key, ids, self._revealed_labels(ids))
+
+    def overall_score(self) -> session.Score:
+        """Score over every article, revealed answers only."""
+        return sum((self.article_score(i) for i in range(len(self.articles))), session.Score())
 
     @_locked
     def show_article(self, index: int, *, focus: str | None = None) -> None:
@@ -512,6 +617,10 @@ class Annotator:
                 self._set_focus(position)
 
     @_guarded
+    def _on_check(self) -> None:
+        self.check()
+
+    @_guarded
     def _go_article(self, step: int) -> None:
         self.show_article(self._article_index + step)
 
@@ -550,6 +659,17 @@ class Annotator:
                 self._paint_row(row)
         self._show_progress()
 
+    def _revealed(self, sentence_id: str) -> bool:
+        """Whether a sentence's feedback shows (student mode): it is then final."""
+        if self.key is None:
+            return False
+        if self.feedback == session.FEEDBACK_IMMEDIATE:
+            return sentence_id in self._labels
+        return self._where[sentence_id][0] in self._checked
+
+    def _revealed_labels(self, ids: Iterable[str]) -> dict[str, str]:
+        return {i: self._labels[i] for i in ids if i in self._labels and self._revealed(i)}
+
     def _article_progress(self, index: int) -> session.Progress:
         return session.progress([s.id for s in self.articles[index].sentences], self._labels)
 
@@ -572,6 +692,16 @@ class Annotator:
         corpus = session.Progress(self._corpus_done, len(self._where))
         self.corpus_progress.value = corpus.done
         self.corpus_progress_label.value = corpus.describe(f"in {len(self.articles)} articles")
+        if self.key is not None:
+            self.score_label.value = session.score_text(
+                self.article_score(),
+                self.overall_score(),
+                articles=len(self.articles),
+                mode=self.feedback,
+            )
+            checked = self._article_index in self._checked
+            self.check_button.disabled = checked or article.done < article.total
+            self.check_button.description = "Checked" if checked else "Check my answers"
 
     def _render_page(self) -> None:
         start, stop = session.page_bounds(self._page, self.page_size, len(self._order))
@@ -612,7 +742,9 @@ class Annotator:
                 button.icon = "check" if chosen else ""
                 state = "fc-chosen" if chosen else ("fc-dim" if current else "")
                 _set_classes(button, ["fc-btn", state] if state else ["fc-btn"])
-        row.clear.disabled = not current
+        row.clear.disabled = not current or self._revealed(row.sentence_id)
+        if row.feedback is not None:
+            self._paint_feedback(row, current)
         note = self._pending_notes.get(row.sentence_id, self._notes.get(row.sentence_id, ""))
         if row.note.value != note:
             self._painting = True
@@ -627,6 +759,21 @@ class Annotator:
         if focus if focus is not None else "fc-focus" in old:
             classes.append("fc-focus")
         _set_classes(row.box, classes)
+
+    def _paint_feedback(self, row: _Row, current: str) -> None:
+        """Student mode: lock a revealed row and show its feedback (escaped HTML)."""
+        final = self._revealed(row.sentence_id)
+        view = session.feedback_view(self.key, row.sentence_id, current, revealed=final)
+        for button in row.buttons.values():
+            if button.disabled != final:
+                button.disabled = final
+        if row.note.disabled != final:
+            row.note.disabled = final
+        value = session.feedback_html(view)
+        if row.feedback.value != value:
+            row.feedback.value = value
+        kind = f"fc-{view.kind}" if view.kind else "fc-hidden"
+        _set_classes(row.feedback, ("fc-feedback", kind))
 
     def _set_focus(self, position: int) -> None:
         if position < 0:
@@ -671,6 +818,8 @@ def _row_styles(scheme: LabelScheme) -> dict[str, w.Widget]:
         "label": LabelStyle(),
         "clear_style": w.ButtonStyle(),
         "note_style": TextStyle(),
+        "feedback": w.Layout(flex="1 1 100%", margin="0 0 4px 3em"),
+        "feedback_style": HTMLStyle(),
     }
     for label in scheme:
         # A fixed width per label (room for the check mark) keeps the columns aligned.
@@ -680,3 +829,36 @@ def _row_styles(scheme: LabelScheme) -> dict[str, w.Widget]:
             button_color=label.colour, text_color=session.text_colour(label.colour)
         )
     return styles
+
+
+def _answer_key(key: AnswerKey | str | os.PathLike[str], scheme: LabelScheme) -> AnswerKey:
+    """The answer key itself, or read from its CSV file."""
+    if isinstance(key, AnswerKey):
+        return key
+    schemes = (scheme,) if scheme.id == DEFAULT_SCHEME.id else (scheme, DEFAULT_SCHEME)
+    return read_answer_key(key, schemes=schemes)
+
+
+def _check_key_matches(
+    key: AnswerKey, articles: list[Article], where: dict[str, tuple[int, int]]
+) -> None:
+    """Refuse a key for other articles; warn about key sentences the articles no longer have."""
+    name = key.path or "the answer key"
+    if not any(entry.sentence_id in where for entry in key.entries):
+        raise InputError(
+            f"{name}: none of its {len(key.entries)} sentences is in the articles given "
+            f"({', '.join(a.id for a in articles[:5])}); it is a key for "
+            f"{', '.join(key.article_ids[:5]) or 'no article'}. Load those articles, or make "
+            "a key for these ones."
+        )
+    ids = {a.id for a in articles}
+    lost = [e for e in key.entries if e.article_id in ids and e.sentence_id not in where]
+    if lost:
+        warnings.warn(
+            f"{name}: {len(lost)} sentence(s) of the key are not in the articles as loaded "
+            f"now (first: {lost[0].sentence_id!r}, sentence {lost[0].sentence_index + 1} of "
+            f"{lost[0].article_id}); was the article edited after the key was made? Students "
+            "cannot answer them; make the key again from the current articles.",
+            InputWarning,
+            stacklevel=3,
+        )

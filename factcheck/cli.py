@@ -118,6 +118,20 @@ def _cmd_classroom_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_classroom_serve(args: argparse.Namespace) -> int:
+    from .classroom_server import serve_classroom
+
+    return serve_classroom(
+        args.key,
+        args.articles,
+        args.out,
+        port=args.port,
+        feedback=args.feedback,
+        ip=args.ip,
+        open_browser=args.open,
+    )
+
+
 def _cmd_lab(args: argparse.Namespace) -> int:
     import subprocess
 
@@ -187,6 +201,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="report HTML to write")
     p.add_argument("--hide-names", action="store_true", help="pseudonyms, for projection")
     p.set_defaults(func=_cmd_classroom_report)
+    p = class_sub.add_parser("serve", help="serve the no-code student app (Voila)")
+    p.add_argument("--key", required=True, help="answer key CSV")
+    p.add_argument("--articles", required=True, help="the articles the key covers")
+    p.add_argument("--out", required=True, help="folder where each student's CSV is written")
+    p.add_argument("--port", type=int, default=8866)
+    p.add_argument(
+        "--feedback",
+        choices=("immediate", "end"),
+        default="immediate",
+        help="show right/wrong after each label, or after 'Check my answers'",
+    )
+    p.add_argument(
+        "--ip",
+        default="127.0.0.1",
+        help="127.0.0.1: this computer only; 0.0.0.0: anyone on the network (no password)",
+    )
+    p.add_argument("--open", action="store_true", help="open the app in a browser")
+    p.set_defaults(func=_cmd_classroom_serve)
 
     p = sub.add_parser(
         "lab",

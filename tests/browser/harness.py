@@ -7,9 +7,12 @@ imports on machines without it, where the browser tests are skipped instead of e
 from __future__ import annotations
 
 import contextlib
+import csv
 import ctypes
+import fcntl
 import http.cookiejar
 import importlib.util
+import io
 import json
 import os
 import re
@@ -17,10 +20,13 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -61,16 +67,33 @@ _USER_SETTINGS = {
 # Environment variables that would let the user's own Jupyter/IPython setup leak into the server.
 _LEAKY_ENV_PREFIXES = ("JUPYTER", "IPYTHON")
 
-_IDLE_JS = """() => {
+_LAB_IDLE_JS = """() => {
   const items = Array.from(document.querySelectorAll('#jp-main-statusbar .jp-StatusBar-TextItem'));
-  const idle = items.some((e) => {
+  return items.some((e) => {
     const text = e.textContent.trim();  // e.g. 'Python 3 (ipykernel) | Idle'
     return /\\|\\s*Idle$/.test(text) && !text.startsWith('No Kernel');
   });
+}"""
+
+# Notebook 7 has no status bar. Its toolbar's execution indicator (data-status) reads idle
+# for a moment before the session has even started its kernel (seen here), so the session
+# must also be ready and idle, with nothing in the kernel status banner ('Kernel Connecting').
+_NOTEBOOK7_IDLE_JS = """() => {
+  const indicator = document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator');
+  const banner = document.querySelector('.jp-NotebookKernelStatus');
+  const context = window.jupyterapp?.shell.currentWidget?.sessionContext;
+  return indicator?.dataset.status === 'idle' && !(banner?.textContent.trim())
+    && context?.isReady === true && context.kernelDisplayStatus === 'idle';
+}"""
+
+# The front end is Notebook 7 when its page marks the body data-notebook="notebooks" etc.
+_IDLE_JS = f"""() => {{
+  const idle = document.body.dataset.notebook !== undefined
+    ? ({_NOTEBOOK7_IDLE_JS})() : ({_LAB_IDLE_JS})();
   const busy = Array.from(document.querySelectorAll('.jp-InputArea-prompt'))
     .some((e) => e.textContent.includes('*'));
   return idle && !busy;
-}"""
+}}"""
 
 # Reads the current notebook's model (window.jupyterapp exists because the server runs with
 # LabApp.expose_app_in_browser): non-empty code cells, those still waiting to run, whether the
@@ -133,6 +156,7 @@ class JupyterLab:
     base_dir: Path
     process: subprocess.Popen[bytes]
     startup_seconds: float = 0.0
+    home_path: str = "lab"  # the page that sets the _xsrf cookie: "lab" or Notebook 7's "tree"
     _opener: urllib.request.OpenerDirector | None = field(default=None, repr=False)
     _cookies: http.cookiejar.CookieJar = field(default_factory=http.cookiejar.CookieJar, repr=False)
 
@@ -164,8 +188,8 @@ class JupyterLab:
             self._opener = urllib.request.build_opener(
                 urllib.request.ProxyHandler({}), urllib.request.HTTPCookieProcessor(self._cookies)
             )
-            # The lab page sets the _xsrf cookie that every non-GET request must echo.
-            self._opener.open(f"{self.url}/lab", timeout=30).read()
+            # The home page sets the _xsrf cookie that every non-GET request must echo.
+            self._opener.open(f"{self.url}/{self.home_path}", timeout=30).read()
         xsrf = next((c.value for c in self._cookies if c.name == "_xsrf"), "")
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(
@@ -229,6 +253,25 @@ class JupyterLab:
 
 def start_jupyter_lab(base_dir: Path, *, timeout: float = SERVER_START_TIMEOUT_S) -> JupyterLab:
     """Start `python -m jupyterlab` isolated under base_dir and wait until /api/status answers."""
+    return _start_server(base_dir, "jupyterlab", "LabApp", timeout=timeout)
+
+
+def start_notebook7(base_dir: Path, *, timeout: float = SERVER_START_TIMEOUT_S) -> JupyterLab:
+    """Start `python -m notebook` (Notebook 7) isolated like start_jupyter_lab; home is /tree."""
+    server = _start_server(base_dir, "notebook", "JupyterNotebookApp", timeout=timeout)
+    server.home_path = "tree"
+    return server
+
+
+def _start_server(
+    base_dir: Path, module: str, app: str, *, timeout: float = SERVER_START_TIMEOUT_S
+) -> JupyterLab:
+    """Start `python -m module` (a LabServerApp named app) isolated under base_dir.
+
+    Free port on 127.0.0.1, empty token, root_dir, config, data, runtime, settings and
+    workspaces under base_dir; returns once /api/status answers.
+    """
+    name = "JupyterLab" if module == "jupyterlab" else f"python -m {module}"
     root_dir = base_dir / "root"
     for sub in ("root", "config", "data", "runtime", "ipython", "workspaces"):
         (base_dir / sub).mkdir(parents=True, exist_ok=True)
@@ -246,7 +289,7 @@ def start_jupyter_lab(base_dir: Path, *, timeout: float = SERVER_START_TIMEOUT_S
     command = [
         sys.executable,
         "-m",
-        "jupyterlab",
+        module,
         "--no-browser",
         "--allow-root",
         "--ServerApp.open_browser=False",
@@ -256,12 +299,13 @@ def start_jupyter_lab(base_dir: Path, *, timeout: float = SERVER_START_TIMEOUT_S
         "--IdentityProvider.token=",
         "--ServerApp.password=",
         f"--ServerApp.root_dir={root_dir}",
-        f"--LabApp.user_settings_dir={base_dir / 'user-settings'}",
-        f"--LabApp.workspaces_dir={base_dir / 'workspaces'}",
+        f"--{app}.user_settings_dir={base_dir / 'user-settings'}",
+        f"--{app}.workspaces_dir={base_dir / 'workspaces'}",
+        # Lab's server extension also runs under Notebook 7: keep its news and updates off.
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
         "--LabApp.extension_manager=readonly",
-        "--LabApp.expose_app_in_browser=True",
+        f"--{app}.expose_app_in_browser=True",
         # Safety net if pytest is killed: orphaned kernels and an idle server end by themselves.
         "--MappingKernelManager.cull_idle_timeout=900",
         "--ServerApp.shutdown_no_activity_timeout=900",
@@ -284,7 +328,7 @@ def start_jupyter_lab(base_dir: Path, *, timeout: float = SERVER_START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(
-                f"JupyterLab exited with code {process.returncode} before it answered "
+                f"{name} exited with code {process.returncode} before it answered "
                 f"/api/status; its log ({lab.log_path}) ends:\n{lab.log_tail()}"
             )
         if not lab.port and info_file.exists():
@@ -298,7 +342,7 @@ def start_jupyter_lab(base_dir: Path, *, timeout: float = SERVER_START_TIMEOUT_S
         time.sleep(0.1)
     lab.stop()
     raise RuntimeError(
-        f"JupyterLab did not answer /api/status within {timeout:.0f} s; "
+        f"{name} did not answer /api/status within {timeout:.0f} s; "
         f"its log ({lab.log_path}) ends:\n{lab.log_tail()}"
     )
 
@@ -342,8 +386,24 @@ def open_notebook(
     dismiss_toasts(page)
 
 
+def open_notebook7(
+    page: Page, server: JupyterLab, name: str, *, timeout: int = KERNEL_TIMEOUT_MS
+) -> None:
+    """Open root_dir/name in Notebook 7's notebook page and wait until its kernel is idle."""
+    page.goto(f"{server.url}/notebooks/{quote(name)}", timeout=timeout)
+    page.wait_for_function("() => window.jupyterapp !== undefined", timeout=timeout)
+    page.evaluate("() => window.jupyterapp.restored.then(() => true)")
+    page.locator(".jp-NotebookPanel").first.wait_for(state="visible", timeout=timeout)
+    wait_for_idle(page, timeout=timeout)
+    dismiss_toasts(page)
+
+
 def wait_for_idle(page: Page, *, timeout: int = KERNEL_TIMEOUT_MS) -> None:
-    """Wait until the status bar reads '... | Idle' and no cell prompt shows [*]."""
+    """Wait until the kernel is idle and no cell prompt shows [*].
+
+    In JupyterLab the status bar must read '... | Idle'; in Notebook 7 the toolbar's
+    execution indicator must say idle with the session ready and no kernel status banner.
+    """
     page.wait_for_function(_IDLE_JS, timeout=timeout, polling=100)
 
 
@@ -407,6 +467,135 @@ def wait_for_file(path: Path, *, timeout: float = 30.0) -> Path:
     raise AssertionError(f"{path} did not appear within {timeout:.0f} s")
 
 
+@dataclass(frozen=True)
+class ClickTiming:
+    """When one click that logs one CSV row happened, in epoch seconds of the machine's clock.
+
+    The browser, the kernel and the test read the same clock, so the differences are latencies.
+    """
+
+    clicked: float  # the browser's Date.now() just before it dispatched the click (1 ms steps)
+    recorded: float  # the row's timestamp: the kernel's clock when the log took the row
+    on_disk: float  # the test saw the row in the file with the log's lock free: fsync returned
+    shown: float | None  # the browser saw the clicked button get `shown_class`; None if never
+    row: dict[str, str]  # the logged row
+
+    @property
+    def click_to_record_ms(self) -> float:
+        """Click to the kernel's timestamp of the row (browser, server, kernel, handler)."""
+        return (self.recorded - self.clicked) * 1000
+
+    @property
+    def click_to_disk_ms(self) -> float:
+        """Click to the row written and fsynced (the label is safe from a crash from here)."""
+        return (self.on_disk - self.clicked) * 1000
+
+    @property
+    def click_to_shown_ms(self) -> float | None:
+        """Click to the page showing the label as chosen, or None when it never did."""
+        return None if self.shown is None else (self.shown - self.clicked) * 1000
+
+
+# Clicks `button` and resolves with [Date.now() just before the click, Date.now() when the
+# button's class list first contains `shownClass` (null after 10 s)].
+_TIMED_CLICK_JS = """async ([button, shownClass]) => {
+  const shown = new Promise((resolve) => {
+    const done = (time) => { observer.disconnect(); clearTimeout(timer); resolve(time); };
+    const observer = new MutationObserver(() => {
+      if (button.classList.contains(shownClass)) done(Date.now());
+    });
+    const timer = setTimeout(() => done(null), 10000);
+    observer.observe(button, {attributes: true, attributeFilter: ['class']});
+  });
+  const clicked = Date.now();
+  button.click();
+  return [clicked, await shown];
+}"""
+
+
+def time_click(
+    page: Page,
+    selector: str,
+    log: Path,
+    *,
+    shown_class: str = "fc-chosen",
+    timeout: float = 30.0,
+) -> ClickTiming:
+    """Click the element `selector` in the page and time it until its row is fsynced in `log`.
+
+    A thread polls the file every 0.2 ms from before the click: the row counts as on disk
+    once it is in the file and the log's lock file (`log`.lock, held through the fsync) is
+    free. Expects exactly one new row; the button must not already have `shown_class`.
+    """
+    handle = page.locator(selector).element_handle()
+    before = log.stat().st_size if log.exists() else 0
+    watcher = _RowWatcher(log, before, timeout)
+    watcher.start()
+    try:
+        clicked_ms, shown_ms = page.evaluate(_TIMED_CLICK_JS, [handle, shown_class])
+    finally:
+        watcher.join(timeout)
+        watcher.stop = True
+    if watcher.seen is None:
+        raise AssertionError(f"no complete row reached {log} within {timeout:.0f} s of the click")
+    with log.open(encoding="utf-8", newline="") as handle:
+        header = None if before == 0 else next(csv.reader(handle))  # new files start with it
+    (row,) = csv.DictReader(io.StringIO(watcher.data.decode("utf-8")), fieldnames=header)
+    return ClickTiming(
+        clicked=clicked_ms / 1000,
+        recorded=datetime.fromisoformat(row["timestamp"]).timestamp(),
+        on_disk=watcher.seen,
+        shown=None if shown_ms is None else shown_ms / 1000,
+        row=row,
+    )
+
+
+class _RowWatcher(threading.Thread):
+    """Polls a CSV log until it holds a new complete row and its lock is free; notes the time."""
+
+    def __init__(self, log: Path, size: int, timeout: float) -> None:
+        super().__init__(daemon=True)
+        self.log, self.size, self.timeout = log, size, timeout
+        self.lock = Path(f"{log}.lock")
+        self.seen: float | None = None
+        self.data = b""
+        self.stop = False
+
+    def run(self) -> None:
+        deadline = time.monotonic() + self.timeout
+        while not self.stop and time.monotonic() < deadline:
+            with contextlib.suppress(FileNotFoundError):
+                if os.stat(self.log).st_size > self.size and _lock_is_free(self.lock):
+                    now = time.time()
+                    with self.log.open("rb") as handle:
+                        handle.seek(self.size)
+                        data = handle.read()
+                    if data.endswith(b"\n"):
+                        self.seen, self.data = now, data
+                        return
+            time.sleep(0.0002)
+
+
+def _lock_is_free(path: Path) -> bool:
+    """Whether no process holds the flock on `path` (a missing lock file is free).
+
+    Takes the lock for an instant when it is free: call it only when the writer is done.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return True
+    finally:
+        os.close(fd)
+
+
 def expect(actual: Any, message: str | None = None) -> Any:
     """Playwright's expect, imported lazily so test modules import without playwright."""
     from playwright.sync_api import expect as playwright_expect
@@ -422,8 +611,13 @@ def artifacts_dir(lab: JupyterLab) -> Path:
 
 
 def _click_menu(page: Page, menu: str, *items: str) -> None:
-    """Open a main-menu menu by its label, then click the enabled items labelled `items` in turn."""
-    page.locator("#jp-menu-panel").get_by_role("menuitem", name=menu, exact=True).click()
+    """Open a main-menu menu by its label, then click the enabled items labelled `items` in turn.
+
+    The menu bar is #jp-menu-panel in JupyterLab and #jp-MainMenu in Notebook 7.
+    """
+    notebook7 = page.evaluate("() => document.body.dataset.notebook !== undefined")
+    menubar = page.locator("#jp-MainMenu" if notebook7 else "#jp-menu-panel")
+    menubar.get_by_role("menuitem", name=menu, exact=True).click()
     for label in items:
         exact_label = page.locator(
             ".lm-Menu-itemLabel", has_text=re.compile(rf"^{re.escape(label)}$")
@@ -495,3 +689,145 @@ def _pids_with_argument_containing(text: str) -> list[int]:
         if any(text.encode() in argument for argument in arguments):
             pids.append(int(entry.name))
     return pids
+
+
+# ---------------------------------------------------------------------------------------------
+# Voilà (the no-code student app)
+
+
+@dataclass
+class VoilaServer:
+    """A Voilà server started for the tests, serving one notebook from its own temp dirs."""
+
+    url: str
+    port: int
+    base_dir: Path
+    process: subprocess.Popen[bytes]
+    startup_seconds: float = 0.0
+
+    @property
+    def runtime_dir(self) -> Path:
+        """JUPYTER_RUNTIME_DIR of the server; its kernels' connection files live here."""
+        return self.base_dir / "runtime"
+
+    @property
+    def log_path(self) -> Path:
+        """Where the server's stdout and stderr go."""
+        return self.base_dir / "voila.log"
+
+    def kernel_processes(self) -> list[int]:
+        """Process ids of live kernels started by this server (found by their connection file)."""
+        return _pids_with_argument_containing(str(self.runtime_dir / "kernel-"))
+
+    def stop(self, timeout: float = 30.0) -> list[int]:
+        """Stop the server (SIGTERM: Voilà shuts its kernels down), then SIGKILL any kernel
+        left; returns the pids of kernels that outlived the server."""
+        if self.process.poll() is None:
+            _signal_group(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                _signal_group(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout)
+        deadline = time.monotonic() + KERNEL_EXIT_TIMEOUT_S / 4
+        while (leftovers := self.kernel_processes()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        for pid in leftovers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        return leftovers
+
+    def log_tail(self, lines: int = 40) -> str:
+        """The last lines of the server log, for error messages."""
+        try:
+            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free now (Voilà cannot report a port it picked)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_voila(
+    base_dir: Path,
+    notebook: Path,
+    env: dict[str, str],
+    *,
+    command: Callable[[int], list[str]] | None = None,
+    timeout: float = SERVER_START_TIMEOUT_S,
+) -> VoilaServer:
+    """Start `python -m voila notebook` on 127.0.0.1 and a free port, isolated under base_dir,
+    with ``env`` added to its environment; wait until it is running.
+
+    ``command(port)`` gives the command line instead (e.g. the one ``classroom serve`` runs).
+    """
+    for sub in ("config", "data", "runtime", "ipython"):
+        (base_dir / sub).mkdir(parents=True, exist_ok=True)
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(_LEAKY_ENV_PREFIXES)}
+    full_env.update(
+        JUPYTER_CONFIG_DIR=str(base_dir / "config"),
+        JUPYTER_DATA_DIR=str(base_dir / "data"),
+        JUPYTER_RUNTIME_DIR=str(base_dir / "runtime"),
+        JUPYTER_PREFER_ENV_PATH="1",
+        IPYTHONDIR=str(base_dir / "ipython"),
+        PYTHONUNBUFFERED="1",
+    )
+    full_env.update(env)
+    port = free_port()
+    argv = (
+        command(port)
+        if command is not None
+        else [
+            sys.executable,
+            "-m",
+            "voila",
+            str(notebook),
+            f"--port={port}",
+            "--Voila.port_retries=0",
+            "--Voila.ip=127.0.0.1",
+            "--no-browser",
+            "--theme=light",
+            # Safety net if pytest is killed: orphaned kernels end by themselves.
+            "--MappingKernelManager.cull_idle_timeout=900",
+        ]
+    )
+    started = time.monotonic()
+    with (base_dir / "voila.log").open("wb") as log:
+        process = subprocess.Popen(
+            argv,
+            cwd=base_dir,
+            env=full_env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_terminate_when_parent_dies if sys.platform == "linux" else None,
+        )
+    server = VoilaServer(f"http://127.0.0.1:{port}", port, base_dir, process)
+    deadline = started + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"Voilà exited with code {process.returncode} before it answered; its log "
+                f"({server.log_path}) ends:\n{server.log_tail()}"
+            )
+        if _answers(f"{server.url}/api/status") or _answers(f"{server.url}/voila/static/"):
+            break
+        if "Voilà is running at" in server.log_tail(10):
+            break
+        time.sleep(0.1)
+    else:
+        server.stop()
+        raise RuntimeError(
+            f"Voilà did not start within {timeout:.0f} s; its log ({server.log_path}) ends:\n"
+            f"{server.log_tail()}"
+        )
+    server.startup_seconds = time.monotonic() - started
+    return server

@@ -1,0 +1,394 @@
+"""The students' app of a teaching session: name entry (or an anonymous id), then labelling.
+
+``student_app()`` is what the no-code notebook (``factcheck/data/student.ipynb``, served with
+Voilà by ``factcheck classroom serve``) displays. It reads its configuration from
+``FACTCHECK_*`` environment variables, asks for a name, claims that name for this session,
+and shows an ``Annotator`` in student mode writing to ``<out>/<name>.csv``.
+
+A name is claimed by holding an OS lock on ``<out>/.<name>.session`` for the life of the
+kernel: a second student typing the same name while the first is working is refused, and the
+claim ends with the kernel (tab closed or reloaded), so a student can come back.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+from filelock import FileLock, Timeout
+
+from . import session
+from .annotator import Annotator
+from .articles import Article, load_articles
+from .classroom import AnswerKey, read_answer_key
+from .errors import FactcheckError, InputError
+from .log import AnnotationLog, check_annotator, log_path, read_annotations
+from .paths import sample_path
+
+PathLike = str | os.PathLike[str]
+
+ENV_KEY = "FACTCHECK_KEY"
+ENV_ARTICLES = "FACTCHECK_ARTICLES"
+ENV_OUT = "FACTCHECK_OUT"
+ENV_FEEDBACK = "FACTCHECK_FEEDBACK"
+ENV_STUDENT = "FACTCHECK_STUDENT"
+DEFAULT_OUT = "classroom-answers"
+ANONYMOUS_PREFIX = "student-"
+
+
+def sample_key_path() -> Path:
+    """The answer key bundled for the sample articles (so the app runs with no settings)."""
+    return Path(__file__).resolve().parent / "data" / "classroom" / "sample-key.csv"
+
+
+def student_notebook_path() -> Path:
+    """The no-code student notebook shipped in the package (what ``serve`` runs)."""
+    return Path(__file__).resolve().parent / "data" / "student.ipynb"
+
+
+@dataclass(frozen=True)
+class StudentConfig:
+    """Where the session's key, articles and answers are, and when feedback is shown.
+
+    ``student`` fixes the name (e.g. a JupyterHub user name) and skips the name entry.
+    """
+
+    key: Path
+    articles: Path
+    out: Path
+    feedback: str = session.FEEDBACK_IMMEDIATE
+    student: str = ""
+
+
+def config_from_env(environ: Mapping[str, str] | None = None) -> StudentConfig:
+    """The configuration from FACTCHECK_KEY/ARTICLES/OUT/FEEDBACK/STUDENT, else the samples."""
+    env = os.environ if environ is None else environ
+    feedback = env.get(ENV_FEEDBACK, "").strip().lower() or session.FEEDBACK_IMMEDIATE
+    return StudentConfig(
+        key=Path(env.get(ENV_KEY) or sample_key_path()),
+        articles=Path(env.get(ENV_ARTICLES) or sample_path()),
+        out=Path(env.get(ENV_OUT) or DEFAULT_OUT),
+        feedback=feedback,
+        student=env.get(ENV_STUDENT, "").strip(),
+    )
+
+
+def load_session(config: StudentConfig) -> tuple[AnswerKey, list[Article]]:
+    """Read the key and the articles it covers (in the key's order); errors say what to fix.
+
+    Articles the key does not mention are left out, so a teacher may point at a whole folder.
+    """
+    if config.feedback not in session.FEEDBACK_MODES:
+        raise InputError(
+            f"{ENV_FEEDBACK}={config.feedback!r} is not a feedback mode. Use "
+            f"{' or '.join(session.FEEDBACK_MODES)}."
+        )
+    if not config.key.is_file():
+        raise InputError(
+            f"{config.key}: no such answer key. Make one with "
+            "'factcheck classroom key TEACHER_LOG -o key.csv' and pass its path."
+        )
+    key = read_answer_key(config.key)
+    articles = load_articles(config.articles)
+    order = {article_id: i for i, article_id in enumerate(key.article_ids)}
+    chosen = sorted((a for a in articles if a.id in order), key=lambda a: order[a.id])
+    if not chosen:
+        raise InputError(
+            f"{config.key}: the key is for the article(s) {', '.join(key.article_ids[:5])}, "
+            f"but {config.articles} holds {', '.join(a.id for a in articles[:5])}. Point the "
+            "session at the articles the key was made from."
+        )
+    return key, chosen
+
+
+# ---------------------------------------------------------------------------------------------
+# Names
+
+
+class NameInUse(InputError):
+    """Another student is using this name in the session right now."""
+
+
+@dataclass
+class NameClaim:
+    """A name held for this session: the log to write and how many answers it holds already.
+
+    ``name`` is the name recorded in an existing log (so "Ana" continues "ana"'s file).
+    The claim lasts until ``release()`` or the end of the process.
+    """
+
+    name: str
+    path: Path
+    existing: int
+    last: str = ""
+    _lock: FileLock | None = field(default=None, repr=False)
+
+    def release(self) -> None:
+        """Give the name back (another student may then take it)."""
+        if self._lock is not None:
+            self._lock.release(force=True)
+            self._lock = None
+
+
+def claim_name(out: PathLike, name: str) -> NameClaim:
+    """Claim ``name`` in the folder ``out``; raises NameInUse if a live session holds it.
+
+    Names that give the same file name ("Ana", "ana ") are the same name. A log left by an
+    ended session is reported in ``existing`` (and its name reused), for the app to confirm.
+    """
+    name = check_annotator(name)
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = log_path(name, folder)
+    lock = FileLock(folder / f".{path.stem}.session", timeout=0, thread_local=False)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise NameInUse(
+            f"Someone is already using the name {name!r} in this session. Add your surname "
+            f"or its initial, e.g. '{name} K'."
+        ) from None
+    try:
+        existing, recorded, last = _existing_answers(path)
+    except BaseException:
+        lock.release(force=True)
+        raise
+    return NameClaim(recorded or name, path, existing, last, lock)
+
+
+def claim_anonymous(out: PathLike, *, tries: int = 100) -> NameClaim:
+    """Claim a fresh random id such as ``student-7f3a`` that has no log in ``out`` yet."""
+    for _ in range(tries):
+        name = f"{ANONYMOUS_PREFIX}{secrets.token_hex(2)}"
+        if log_path(name, out).exists():
+            continue
+        try:
+            claim = claim_name(out, name)
+        except NameInUse:
+            continue
+        if claim.existing == 0:
+            return claim
+        claim.release()
+    raise InputError(f"{out}: found no free anonymous id in {tries} tries. Enter a name instead.")
+
+
+def _existing_answers(path: Path) -> tuple[int, str, str]:
+    """(events, annotator name, time of the last event) of a log; (0, "", "") if none."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return 0, "", ""
+    events = read_annotations([path], history=True)
+    if events.empty:
+        return 0, "", ""
+    names = list(dict.fromkeys(events["annotator"].astype(str)))
+    if len(names) > 1:
+        raise InputError(
+            f"{path}: holds the answers of {len(names)} people ({', '.join(names[:5])}), so "
+            "it cannot be continued. Choose another name and tell your teacher."
+        )
+    last = events["timestamp"].max()
+    return len(events), names[0], f"{datetime.fromtimestamp(last.timestamp()):%H:%M}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The app
+
+
+class StudentApp:
+    """Name entry (or "stay anonymous"), then the Annotator in student mode.
+
+    A thin view: ``start(name)`` and ``start_anonymous()`` are what the buttons do, and tests
+    call them; an existing log under the name asks for ``confirm()`` (or ``back()``) first.
+    """
+
+    def __init__(self, config: StudentConfig) -> None:
+        self.config = config
+        self.key: AnswerKey | None = None
+        self.articles: list[Article] = []
+        self.claim: NameClaim | None = None
+        self.annotator: Annotator | None = None
+        self._pending: NameClaim | None = None
+        self._lock = threading.RLock()
+        self.name_text = w.Text(
+            placeholder="your name",
+            description="Name",
+            layout=w.Layout(width="20em"),
+        )
+        self.start_button = w.Button(description="Start", button_style="primary")
+        self.anonymous_button = w.Button(
+            description="Stay anonymous", tooltip="Label under a random id like student-7f3a"
+        )
+        self.message_label = w.Label(layout=w.Layout(width="100%"))
+        self.continue_button = w.Button(description="Continue", button_style="warning")
+        self.back_button = w.Button(description="Choose another name")
+        self.confirm_box = w.HBox(
+            [self.continue_button, self.back_button], layout=w.Layout(display="none")
+        )
+        self.form = w.VBox(
+            [
+                w.Label(
+                    "Enter your name (your teacher sees it with your answers), or stay anonymous.",
+                    layout=w.Layout(width="100%"),
+                ),
+                w.HBox([self.name_text, self.start_button, self.anonymous_button]),
+                self.message_label,
+                self.confirm_box,
+            ]
+        )
+        self.widget = w.VBox([self.form])
+        self.widget.add_class("fc-student")
+        self.message_label.add_class("fc-student-message")
+        self.start_button.on_click(lambda _: self._on_start())
+        self.anonymous_button.on_click(lambda _: self._on_anonymous())
+        self.continue_button.on_click(lambda _: self._on_confirm())
+        self.back_button.on_click(lambda _: self._on_back())
+        try:
+            self.key, self.articles = load_session(config)
+        except (FactcheckError, OSError) as exc:
+            self._disable(f"The session cannot start: {exc} (Teacher: fix it, then reload.)")
+            return
+        if config.student:
+            self.start(config.student)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    @property
+    def message(self) -> str:
+        """The message under the name field (errors, the confirmation question)."""
+        return self.message_label.value
+
+    def start(self, name: str) -> Annotator | None:
+        """Claim ``name`` and start labelling; None (and a message) if it cannot be used yet."""
+        with self._lock:
+            if self.annotator is not None or self.key is None:
+                return self.annotator
+            self._drop_pending()
+            try:
+                claim = claim_name(self.config.out, name)
+            except (FactcheckError, OSError) as exc:
+                self._say(str(exc))
+                return None
+            if claim.existing:
+                self._pending = claim
+                self.continue_button.description = f"Continue as {claim.name}"
+                self.confirm_box.layout.display = None
+                self._say(
+                    f"{claim.existing} answer(s) are already saved under the name {claim.name!r} "
+                    f"(the last at {claim.last}). If they are yours (you reloaded the page), "
+                    "continue. If not, choose another name."
+                )
+                return None
+            return self._open(claim)
+
+    def start_anonymous(self) -> Annotator | None:
+        """Start under a fresh random id (``student-xxxx``)."""
+        with self._lock:
+            if self.annotator is not None or self.key is None:
+                return self.annotator
+            self._drop_pending()
+            try:
+                claim = claim_anonymous(self.config.out)
+            except (FactcheckError, OSError) as exc:
+                self._say(str(exc))
+                return None
+            return self._open(claim)
+
+    def confirm(self) -> Annotator | None:
+        """Continue the existing answers of the name just entered."""
+        with self._lock:
+            if self._pending is None:
+                return self.annotator
+            claim, self._pending = self._pending, None
+            return self._open(claim)
+
+    def back(self) -> None:
+        """Give the name back and return to the name field."""
+        with self._lock:
+            self._drop_pending()
+            self._say("Enter another name, e.g. with your surname's initial.")
+
+    def close(self) -> None:
+        """Release the name (the kernel's end does the same)."""
+        with self._lock:
+            self._drop_pending()
+            if self.claim is not None:
+                self.claim.release()
+
+    def _open(self, claim: NameClaim) -> Annotator | None:
+        try:
+            log = AnnotationLog(claim.path, annotator=claim.name)
+            annotator = Annotator(
+                self.articles,
+                annotator=claim.name,
+                log=log,
+                key=self.key,
+                feedback=self.config.feedback,
+            )
+        except (FactcheckError, OSError) as exc:
+            claim.release()
+            self._say(f"Cannot start: {exc}")
+            return None
+        self.claim, self.annotator = claim, annotator
+        self.widget.children = [annotator.widget]
+        return annotator
+
+    def _drop_pending(self) -> None:
+        if self._pending is not None:
+            self._pending.release()
+            self._pending = None
+        self.confirm_box.layout.display = "none"
+
+    def _say(self, text: str) -> None:
+        self.message_label.value = text
+
+    def _disable(self, text: str) -> None:
+        for widget in (self.name_text, self.start_button, self.anonymous_button):
+            widget.disabled = True
+        self._say(text)
+
+    def _on_start(self) -> None:
+        _run(self, lambda: self.start(self.name_text.value))
+
+    def _on_anonymous(self) -> None:
+        _run(self, self.start_anonymous)
+
+    def _on_confirm(self) -> None:
+        _run(self, self.confirm)
+
+    def _on_back(self) -> None:
+        _run(self, self.back)
+
+
+def _run(app: StudentApp, action: Any) -> None:
+    """Run a button's action; an unexpected error is shown, not swallowed by ipywidgets."""
+    try:
+        action()
+    except Exception as exc:  # shown to the student, not swallowed by ipywidgets
+        app._say(f"Something went wrong: {exc}. Reload the page; saved answers are kept.")
+
+
+def student_app(
+    key: PathLike | None = None,
+    articles: PathLike | None = None,
+    out: PathLike | None = None,
+    *,
+    feedback: str | None = None,
+    student: str | None = None,
+) -> StudentApp:
+    """The student app; arguments override the FACTCHECK_* environment variables."""
+    base = config_from_env()
+    config = StudentConfig(
+        key=Path(key) if key is not None else base.key,
+        articles=Path(articles) if articles is not None else base.articles,
+        out=Path(out) if out is not None else base.out,
+        feedback=feedback if feedback is not None else base.feedback,
+        student=student if student is not None else base.student,
+    )
+    return StudentApp(config)

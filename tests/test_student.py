@@ -1,0 +1,642 @@
+"""Student mode of the widget and the student app, driven in the kernel with real widgets.
+
+Every test clicks real buttons (or calls ``label()``, the same path) and reads the feedback
+widgets and the CSV on disk. The browser side (Voilà, two students at once) is in
+tests/browser/test_student_browser.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import subprocess
+import sys
+import threading
+import warnings
+from pathlib import Path
+
+import ipywidgets as w
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from factcheck import session
+from factcheck.annotator import Annotator
+from factcheck.articles import Article, load_articles
+from factcheck.classroom import (
+    AnswerKey,
+    KeyEntry,
+    read_answer_key,
+    score_students,
+    write_answer_key,
+)
+from factcheck.classroom_server import classroom_env, serve_classroom, voila_command
+from factcheck.errors import InputError, InputWarning
+from factcheck.log import AnnotationLog, read_annotations
+from factcheck.paths import sample_path
+from factcheck.student import (
+    ENV_ARTICLES,
+    ENV_FEEDBACK,
+    ENV_KEY,
+    ENV_OUT,
+    NameInUse,
+    StudentConfig,
+    claim_anonymous,
+    claim_name,
+    config_from_env,
+    sample_key_path,
+    student_app,
+    student_notebook_path,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+ATTACK = '<img src=x onerror="window.__pwned=1">'
+FERRY = (
+    "The Harbour Council approved a new ferry timetable on Tuesday. "
+    "Services will run every 20 minutes from March 2, the council said.\n\n"
+    "The change is a triumph for common sense. "
+    "Commuters reportedly waited up to an hour last winter."
+)
+PARK = (
+    "The city opened a skate park on Linden Road on Saturday. "
+    "It is the finest park in the region, its designer said."
+)
+
+
+def ferry() -> Article:
+    """A fictional article of four sentences."""
+    return Article.from_text(FERRY, id="ferry", title="Ferry timetable", source="ferry.md")
+
+
+def park() -> Article:
+    """A second fictional article of two sentences."""
+    return Article.from_text(PARK, id="park", title="Skate park", source="park.md")
+
+
+def entry(sentence, label: str, explanation: str) -> KeyEntry:
+    return KeyEntry(
+        article_id=sentence.article_id,
+        sentence_id=sentence.id,
+        sentence_index=sentence.index,
+        start=sentence.start,
+        end=sentence.end,
+        label=label,
+        explanation=explanation,
+        scheme="default@1",
+        source="",
+        text=sentence.text,
+    )
+
+
+FERRY_ANSWERS = (
+    ("verified", "The council's minutes record the vote."),
+    ("unconfirmed", "Only the council says so; no timetable is published yet."),
+    ("opinion", f"'A triumph' is a judgement. {ATTACK}"),
+)
+
+
+def ferry_key(*, open_last: str | None = None) -> AnswerKey:
+    """A key for the first three ferry sentences; the fourth is left out (or open)."""
+    sentences = ferry().sentences
+    entries = [entry(s, *a) for s, a in zip(sentences, FERRY_ANSWERS, strict=False)]
+    if open_last is not None:
+        entries.append(entry(sentences[3], "", open_last))
+    return AnswerKey(tuple(entries))
+
+
+def two_article_key() -> AnswerKey:
+    extra = park().sentences
+    return AnswerKey(
+        (
+            *ferry_key().entries,
+            entry(extra[0], "verified", "The opening was announced by the city."),
+            entry(extra[1], "opinion", "'Finest' is a judgement, even when quoted."),
+        )
+    )
+
+
+def rows_of(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def widgets_of(root: w.Widget) -> list[w.Widget]:
+    """Every widget reachable from ``root`` through its traits."""
+    seen: dict[str, w.Widget] = {}
+    stack = [root]
+    while stack:
+        widget = stack.pop()
+        if widget.model_id in seen:
+            continue
+        seen[widget.model_id] = widget
+        for name in widget.keys:
+            value = getattr(widget, name)
+            values = value if isinstance(value, (list, tuple)) else [value]
+            stack.extend(v for v in values if isinstance(v, w.Widget))
+    return list(seen.values())
+
+
+@pytest.fixture
+def student(tmp_path: Path) -> Annotator:
+    return Annotator(ferry(), annotator="zoe", folder=tmp_path, key=ferry_key())
+
+
+# ----- pure feedback and score functions -----
+
+
+def test_feedback_view_is_empty_until_revealed():
+    """Test that nothing is shown for a sentence whose answer is not revealed yet."""
+    sid = ferry().sentences[0].id
+    assert session.feedback_view(ferry_key(), sid, "opinion", revealed=False).kind == ""
+
+
+@pytest.mark.parametrize(
+    ("index", "label", "kind", "headline"),
+    [
+        (0, "verified", "right", "✓ Right: verified."),
+        (0, "opinion", "wrong", "✗ Not quite: you chose opinion; the answer is verified."),
+        (1, "", "unanswered", "Not answered. The answer is unconfirmed."),
+        (3, "opinion", "open", "No single right answer here."),
+    ],
+)
+def test_feedback_view_says_right_wrong_unanswered_or_open(index, label, kind, headline):
+    """Test that the revealed feedback names the student's label and the key's answer."""
+    sid = ferry().sentences[index].id
+    view = session.feedback_view(ferry_key(), sid, label, revealed=True)
+    assert (view.kind, view.headline) == (kind, headline)
+    assert view.explanation == (FERRY_ANSWERS[index][1] if index < 3 else "")
+
+
+def test_open_key_sentence_shows_its_explanation_without_a_verdict():
+    """Test that a key row with no label gives 'no single right answer' plus its explanation."""
+    sid = ferry().sentences[3].id
+    key = ferry_key(open_last="Depends on whose records you trust.")
+    view = session.feedback_view(key, sid, "verified", revealed=True)
+    assert view == session.FeedbackView(
+        "open", "No single right answer here.", "Depends on whose records you trust."
+    )
+
+
+def test_feedback_html_escapes_the_explanation():
+    """Test that an <img onerror> in an explanation becomes text, not an element."""
+    view = session.FeedbackView("wrong", "✗ Not <quite>.", f"Because {ATTACK}")
+    markup = session.feedback_html(view)
+    assert "<img" not in markup
+    assert "&lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt;" in markup
+    assert markup.startswith("<b>✗ Not &lt;quite&gt;.</b>")
+    assert session.feedback_html(session.FeedbackView("")) == ""
+
+
+def test_score_counts_key_sentences_only_and_agrees_with_the_class_report(tmp_path: Path):
+    """Test that the widget's score equals score_students' for the same labels."""
+    key = ferry_key()
+    ids = [s.id for s in ferry().sentences]
+    answers = {ids[0]: "verified", ids[1]: "opinion", ids[3]: "opinion"}
+    mine = session.score(key, ids, answers)
+    assert mine == session.Score(in_key=3, answered=2, correct=1)
+    log = AnnotationLog(annotator="zoe", folder=tmp_path)
+    for sentence in ferry().sentences:
+        if sentence.id in answers:
+            log.record(sentence, answers[sentence.id])
+    report = score_students(key, read_annotations(log.path))
+    (row,) = report.loc[report["article_id"] == "ferry"].to_dict("records")
+    assert (row["in_key"], row["answered"], row["correct"]) == (3, 2, 1)
+    assert mine.fraction == pytest.approx(row["score"])
+
+
+@pytest.mark.parametrize(
+    ("article", "overall", "articles", "mode", "text"),
+    [
+        (session.Score(3, 0, 0), session.Score(5, 0, 0), 2, "end", "Label every sentence, then"),
+        (session.Score(3, 0, 0), session.Score(3, 0, 0), 1, "immediate", "Label a sentence to"),
+        (session.Score(3, 2, 1), session.Score(5, 2, 1), 2, "immediate", "Right so far: 1 of 2."),
+        (
+            session.Score(3, 3, 2),
+            session.Score(5, 5, 4),
+            2,
+            "immediate",
+            "Score for this article: 2 of 3 right (67%). Overall score: 4 of 5 right (80%) "
+            "in 2 articles.",
+        ),
+        (session.Score(0, 0, 0), session.Score(3, 1, 1), 1, "end", "No sentence of this"),
+    ],
+)
+def test_score_text_shows_article_then_overall_score(article, overall, articles, mode, text):
+    """Test that the score line gives per-article and overall scores as answers are revealed."""
+    assert session.score_text(article, overall, articles=articles, mode=mode).startswith(text)
+
+
+# ----- the widget in student mode, feedback="immediate" -----
+
+
+def test_click_shows_right_with_explanation_and_writes_the_csv(student: Annotator, tmp_path):
+    """Test that a right click saves the label and shows 'Right' with the teacher's reason."""
+    student.rows[0].buttons["verified"].click()
+    (row,) = rows_of(tmp_path / "zoe.csv")
+    first = student.article.sentences[0]
+    assert (row["sentence_id"], row["label"], row["annotator"]) == (first.id, "verified", "zoe")
+    feedback = student.rows[0].feedback
+    assert feedback.value == "<b>✓ Right: verified.</b> The council&#x27;s minutes record the vote."
+    assert feedback._dom_classes == ("fc-feedback", "fc-right")
+    assert student.rows[1].feedback._dom_classes == ("fc-feedback", "fc-hidden")
+    assert student.rows[1].feedback.value == ""
+
+
+def test_wrong_answer_shows_the_expected_label_escaped(student: Annotator):
+    """Test that a wrong answer names the right one and the explanation's HTML is escaped."""
+    student.rows[2].buttons["verified"].click()
+    value = student.rows[2].feedback.value
+    assert value.startswith("<b>✗ Not quite: you chose verified; the answer is opinion.</b>")
+    assert "<img" not in value
+    assert "&lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt;" in value
+    assert student.rows[2].feedback._dom_classes == ("fc-feedback", "fc-wrong")
+
+
+def test_sentence_outside_the_key_says_no_single_right_answer(student: Annotator):
+    """Test that labelling a sentence the key leaves out shows 'no single right answer'."""
+    student.rows[3].buttons["opinion"].click()
+    assert student.rows[3].feedback.value == "<b>No single right answer here.</b>"
+    assert student.rows[3].feedback._dom_classes == ("fc-feedback", "fc-open")
+
+
+def test_revealed_answer_is_final(student: Annotator, tmp_path: Path):
+    """Test that after feedback the buttons lock and neither a relabel, clear nor undo is saved."""
+    sid = student.article.sentences[2].id
+    student.rows[2].buttons["verified"].click()
+    assert all(b.disabled for b in student.rows[2].buttons.values())
+    assert student.rows[2].clear.disabled and student.rows[2].note.disabled
+    assert student.label(sid, "opinion") is None
+    assert "is final" in student.status
+    student.rows[2].buttons["opinion"].click()  # what a stale browser click would do
+    student.press("0")
+    assert student.undo() is None
+    assert "Undo is off" in student.status
+    assert [r["label"] for r in rows_of(tmp_path / "zoe.csv")] == ["verified"]
+    assert student.labels == {sid: "verified"}
+
+
+def test_score_line_appears_once_every_key_sentence_is_answered(student: Annotator):
+    """Test that the article score is shown at the end, counting right answers over the key."""
+    assert student.score_label.value == "Label a sentence to see if you are right."
+    for slot, name in enumerate(("verified", "opinion", "opinion")):
+        student.rows[slot].buttons[name].click()
+        if slot == 0:
+            assert student.score_label.value == "Right so far: 1 of 1."
+    assert student.score_label.value == "Score for this article: 2 of 3 right (67%)."
+    assert student.article_score() == session.Score(3, 3, 2)
+
+
+def test_keys_label_and_move_on_in_student_mode(student: Annotator, tmp_path: Path):
+    """Test that key presses label in student mode and the hints leave out undo."""
+    student.press("1")
+    student.press("3")
+    assert [r["label"] for r in rows_of(tmp_path / "zoe.csv")] == ["verified", "opinion"]
+    assert "u undo" not in student.keys_label.value
+    assert student.rows[1].feedback._dom_classes == ("fc-feedback", "fc-wrong")
+
+
+def test_resumed_student_sees_feedback_and_stays_locked(tmp_path: Path):
+    """Test that reopening a student's log shows the revealed feedback again, still final."""
+    first = Annotator(ferry(), annotator="zoe", folder=tmp_path, key=ferry_key())
+    first.rows[0].buttons["opinion"].click()
+    again = Annotator(ferry(), annotator="zoe", folder=tmp_path, key=ferry_key())
+    assert again.rows[0].feedback._dom_classes == ("fc-feedback", "fc-wrong")
+    assert again.rows[0].buttons["verified"].disabled
+    assert again.score_label.value == "Right so far: 0 of 1."
+
+
+def test_overall_score_covers_every_article(tmp_path: Path):
+    """Test that the overall score sums the articles once all are answered."""
+    ann = Annotator([ferry(), park()], annotator="zoe", folder=tmp_path, key=two_article_key())
+    for slot, name in enumerate(("verified", "unconfirmed", "verified")):
+        ann.rows[slot].buttons[name].click()
+    assert "Overall so far: 2 of 3 right." in ann.score_label.value
+    ann.next_article_button.click()
+    ann.rows[0].buttons["verified"].click()
+    ann.rows[1].buttons["opinion"].click()
+    assert ann.score_label.value == (
+        "Score for this article: 2 of 2 right (100%). Overall score: 4 of 5 right (80%) "
+        "in 2 articles."
+    )
+    assert ann.overall_score() == session.Score(5, 5, 4)
+
+
+# ----- feedback="end" -----
+
+
+def test_end_mode_hides_feedback_until_check(tmp_path: Path):
+    """Test that with feedback='end' answers can change until Check, then all are revealed."""
+    ann = Annotator(ferry(), annotator="zoe", folder=tmp_path, key=ferry_key(), feedback="end")
+    assert ann.check_button in widgets_of(ann.widget)
+    ann.rows[0].buttons["opinion"].click()
+    ann.rows[0].buttons["verified"].click()  # changed before the check: allowed
+    assert ann.rows[0].feedback._dom_classes == ("fc-feedback", "fc-hidden")
+    assert ann.check_button.disabled
+    assert ann.check() is None
+    assert "3 still unlabelled" in ann.status
+    for slot in (1, 2, 3):
+        ann.rows[slot].buttons["opinion"].click()
+    assert ann.score_label.value == "Label every sentence, then press 'Check my answers'."
+    assert not ann.check_button.disabled
+    ann.check_button.click()
+    kinds = [r.feedback._dom_classes[1] for r in ann.rows[:4]]
+    assert kinds == ["fc-right", "fc-wrong", "fc-right", "fc-open"]
+    assert ann.score_label.value == "Score for this article: 2 of 3 right (67%)."
+    assert ann.check_button.disabled and ann.check_button.description == "Checked"
+    assert ann.label(ann.article.sentences[0].id, "opinion") is None
+    labels = [r["label"] for r in rows_of(tmp_path / "zoe.csv")]
+    assert labels == ["opinion", "verified", "opinion", "opinion", "opinion"]
+
+
+def test_end_mode_resume_counts_a_fully_labelled_article_as_checked(tmp_path: Path):
+    """Test that a reloaded end-mode session shows feedback for articles labelled throughout."""
+    first = Annotator(ferry(), annotator="zoe", folder=tmp_path, key=ferry_key(), feedback="end")
+    for slot in range(4):
+        first.rows[slot].buttons["verified"].click()
+    again = Annotator(ferry(), annotator="zoe", folder=tmp_path, key=ferry_key(), feedback="end")
+    assert again.rows[0].feedback._dom_classes == ("fc-feedback", "fc-right")
+    assert again.rows[0].buttons["opinion"].disabled
+
+
+# ----- normal mode unchanged, bad input -----
+
+
+def test_normal_mode_has_no_feedback_widgets(tmp_path: Path):
+    """Test that without a key the rows, header and keys are those of the normal annotator."""
+    ann = Annotator(ferry(), annotator="ana", folder=tmp_path)
+    everything = widgets_of(ann.widget)
+    assert all(r.feedback is None for r in ann.rows)
+    assert ann.score_label not in everything and ann.check_button not in everything
+    assert "u undo" in ann.keys_label.value
+    assert ann.annotator_label.value == "Annotator: ana"
+    ann.rows[0].buttons["verified"].click()
+    ann.rows[0].buttons["opinion"].click()  # relabelling stays allowed
+    assert ann.labels == {ann.article.sentences[0].id: "opinion"}
+
+
+def test_key_from_a_path_is_read(tmp_path: Path):
+    """Test that key= accepts an answer key CSV path."""
+    path = write_answer_key(ferry_key(), tmp_path / "key.csv")
+    ann = Annotator(ferry(), annotator="zoe", folder=tmp_path / "answers", key=str(path))
+    assert ann.key is not None and len(ann.key) == 3
+    assert ann.annotator_label.value == "Student: zoe"
+
+
+def test_key_for_other_articles_is_refused(tmp_path: Path):
+    """Test that a key sharing no sentence with the articles raises, naming both sides."""
+    with pytest.raises(
+        InputError, match=r"none of its 3 sentences is in the articles given \(park\)"
+    ):
+        Annotator(park(), annotator="zoe", folder=tmp_path, key=ferry_key())
+
+
+def test_key_sentences_missing_from_an_edited_article_warn(tmp_path: Path):
+    """Test that key sentences the article no longer has give an InputWarning."""
+    edited = Article.from_text(
+        FERRY.replace("every 20 minutes", "every 15 minutes"), id="ferry", title="Ferry"
+    )
+    with pytest.warns(InputWarning, match=r"1 sentence\(s\) of the key are not in the articles"):
+        Annotator(edited, annotator="zoe", folder=tmp_path, key=ferry_key())
+
+
+def test_unknown_feedback_mode_is_refused(tmp_path: Path):
+    """Test that feedback must be 'immediate' or 'end'."""
+    with pytest.raises(InputError, match=r"'later' is not a feedback mode\. Use 'immediate' or"):
+        Annotator(ferry(), annotator="zoe", folder=tmp_path, key=ferry_key(), feedback="later")
+
+
+def test_check_without_a_key_says_how_to_get_student_mode(tmp_path: Path):
+    """Test that check() on a normal annotator explains student mode."""
+    with pytest.raises(InputError, match=r"Pass key='key\.csv'"):
+        Annotator(ferry(), annotator="ana", folder=tmp_path).check()
+
+
+# ----- names -----
+
+
+def test_a_name_in_use_is_refused_until_released(tmp_path: Path):
+    """Test that a second claim of the same name (any case) is refused while the first holds."""
+    first = claim_name(tmp_path, "Ana")
+    with pytest.raises(NameInUse, match="already using the name 'ana' in"):
+        claim_name(tmp_path, "ana ")
+    first.release()
+    second = claim_name(tmp_path, "ana")
+    assert (second.name, second.existing) == ("ana", 0)
+    second.release()
+
+
+def test_a_name_with_answers_reports_them_under_the_recorded_name(tmp_path: Path):
+    """Test that claiming a name whose log has answers gives their count and the log's name."""
+    log = AnnotationLog(annotator="Ana", folder=tmp_path)
+    log.record(ferry().sentences[0], "verified")
+    claim = claim_name(tmp_path, "ANA")
+    assert (claim.name, claim.existing, claim.path) == ("Ana", 1, log.path)
+    assert re.fullmatch(r"\d\d:\d\d", claim.last)
+    claim.release()
+
+
+def test_a_name_held_by_another_process_is_refused_until_it_ends(tmp_path: Path):
+    """Test that a live session in another process holds the name; its end frees it."""
+    script = (
+        "import sys, time\n"
+        "from factcheck.student import claim_name\n"
+        f"claim = claim_name({str(tmp_path)!r}, 'ben')\n"
+        "print('held', flush=True)\n"
+        "sys.stdin.readline()\n"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(NameInUse):
+            claim_name(tmp_path, "Ben")
+    finally:
+        holder.communicate("\n", timeout=30)  # the process exits without releasing
+    claim_name(tmp_path, "Ben").release()
+
+
+def test_anonymous_ids_are_random_and_distinct(tmp_path: Path):
+    """Test that anonymous ids look like student-7f3a and two sessions never share one."""
+    first, second = claim_anonymous(tmp_path), claim_anonymous(tmp_path)
+    assert re.fullmatch(r"student-[0-9a-f]{4}", first.name)
+    assert first.name != second.name
+    first.release()
+    second.release()
+
+
+# ----- the student app -----
+
+
+@pytest.fixture
+def classroom(tmp_path: Path) -> StudentConfig:
+    key = write_answer_key(two_article_key(), tmp_path / "key.csv")
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "ferry.md").write_text(FERRY, encoding="utf-8")
+    (articles / "park.md").write_text(PARK, encoding="utf-8")
+    (articles / "other.md").write_text("A story the key does not cover at all.", encoding="utf-8")
+    return StudentConfig(key=key, articles=articles, out=tmp_path / "answers")
+
+
+def test_student_app_starts_labelling_under_the_name(classroom: StudentConfig):
+    """Test that entering a name opens student mode on the key's articles, saving to out/."""
+    app = student_app(classroom.key, classroom.articles, classroom.out)
+    assert [a.id for a in app.articles] == ["ferry", "park"]
+    app.name_text.value = "Chloé B"
+    app.start_button.click()
+    ann = app.annotator
+    assert ann is not None and ann.key is not None
+    assert app.widget.children == (ann.widget,)
+    ann.rows[0].buttons["verified"].click()
+    (row,) = rows_of(classroom.out / "chloé-b.csv")
+    assert row["annotator"] == "Chloé B"
+    app.close()
+
+
+def test_student_app_refuses_a_name_in_use_and_confirms_a_return(classroom: StudentConfig):
+    """Test the collision rule: a live name is refused; a left-over log needs confirmation."""
+    ana = student_app(classroom.key, classroom.articles, classroom.out)
+    ana.start("ana").rows[0].buttons["verified"].click()
+    other = student_app(classroom.key, classroom.articles, classroom.out)
+    assert other.start("Ana") is None
+    assert "already using the name 'Ana'" in other.message
+    ana.close()  # Ana's tab closed: her kernel ended
+    assert other.start("Ana") is None
+    assert "1 answer(s) are already saved under the name 'ana'" in other.message
+    assert other.confirm_box.layout.display is None
+    other.back_button.click()
+    assert other.annotator is None and other.confirm_box.layout.display == "none"
+    other.start("Ana")
+    other.continue_button.click()
+    resumed = other.annotator
+    assert resumed is not None and resumed.annotator == "ana"
+    assert resumed.rows[0].feedback._dom_classes == ("fc-feedback", "fc-right")
+    assert {r["annotator"] for r in rows_of(classroom.out / "ana.csv")} == {"ana"}
+    other.close()
+
+
+def test_stay_anonymous_gives_a_random_id(classroom: StudentConfig):
+    """Test that 'Stay anonymous' labels under student-xxxx in its own file."""
+    app = student_app(classroom.key, classroom.articles, classroom.out)
+    app.anonymous_button.click()
+    name = app.annotator.annotator
+    assert re.fullmatch(r"student-[0-9a-f]{4}", name)
+    app.annotator.press("2")
+    assert rows_of(classroom.out / f"{name}.csv")[0]["label"] == "unconfirmed"
+    app.close()
+
+
+def test_concurrent_students_write_only_their_own_files(classroom: StudentConfig):
+    """Test that students labelling at the same moment (threads) each get one complete file."""
+    apps = [student_app(classroom.key, classroom.articles, classroom.out) for _ in range(4)]
+    annotators = [app.start(f"pupil {i}") for i, app in enumerate(apps)]
+    barrier = threading.Barrier(len(annotators))
+
+    def work(ann: Annotator) -> None:
+        barrier.wait()
+        for sentence in ann.article.sentences:
+            ann.label(sentence.id, "opinion")
+
+    threads = [threading.Thread(target=work, args=(ann,)) for ann in annotators]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    for i, _ in enumerate(apps):
+        rows = rows_of(classroom.out / f"pupil-{i}.csv")
+        assert [r["annotator"] for r in rows] == [f"pupil {i}"] * 4
+        assert [r["sentence_index"] for r in rows] == ["0", "1", "2", "3"]
+    for app in apps:
+        app.close()
+
+
+def test_student_app_shows_a_broken_session_instead_of_raising(classroom: StudentConfig):
+    """Test that a missing key or wrong articles disable the form with a message to fix it."""
+    missing = student_app(classroom.key.with_name("nope.csv"), classroom.articles, classroom.out)
+    assert "nope.csv: no such answer key" in missing.message
+    assert missing.start_button.disabled and missing.start("ana") is None
+    wrong = student_app(classroom.key, sample_path(), classroom.out)
+    assert "the key is for the article(s) ferry, park" in wrong.message
+    bad_mode = student_app(classroom.key, classroom.articles, classroom.out, feedback="soon")
+    assert "FACTCHECK_FEEDBACK='soon' is not a feedback mode" in bad_mode.message
+
+
+def test_fixed_student_name_skips_the_form(classroom: StudentConfig):
+    """Test that FACTCHECK_STUDENT (e.g. a JupyterHub user) starts labelling straight away."""
+    app = student_app(classroom.key, classroom.articles, classroom.out, student="dana")
+    assert app.annotator is not None and app.annotator.annotator == "dana"
+    app.close()
+
+
+def test_config_reads_the_environment_with_sample_defaults(tmp_path: Path):
+    """Test that FACTCHECK_* set the paths and mode, and the bundled samples fill the gaps."""
+    assert config_from_env({}) == StudentConfig(
+        key=sample_key_path(), articles=sample_path(), out=Path("classroom-answers")
+    )
+    env = {ENV_KEY: "k.csv", ENV_ARTICLES: "a/", ENV_OUT: "o", ENV_FEEDBACK: "END"}
+    assert config_from_env(env) == StudentConfig(Path("k.csv"), Path("a"), Path("o"), "end")
+
+
+def test_bundled_sample_key_matches_the_sample_articles():
+    """Test that every sentence of the bundled key is in the bundled articles as split now."""
+    key = read_answer_key(sample_key_path())
+    ids = {s.id for a in load_articles(sample_path()) for s in a.sentences}
+    assert len(key.entries) > 30
+    assert {e.sentence_id for e in key.entries} <= ids
+
+
+# ----- serving -----
+
+
+def test_serve_environment_and_command(tmp_path: Path):
+    """Test that serve passes absolute paths by FACTCHECK_* and binds 127.0.0.1 by default."""
+    env = classroom_env("key.csv", "articles", "out", "end", base={"PATH": "/bin"})
+    assert env["PATH"] == "/bin" and env[ENV_FEEDBACK] == "end"
+    assert all(Path(env[name]).is_absolute() for name in (ENV_KEY, ENV_ARTICLES, ENV_OUT))
+    command = voila_command(student_notebook_path(), port=9000)
+    assert command[1:4] == ["-m", "voila", str(student_notebook_path())]
+    assert "--Voila.ip=127.0.0.1" in command and "--port=9000" in command
+    assert "--no-browser" in command
+    assert "--Voila.ip=0.0.0.0" in voila_command("nb.ipynb", port=1, ip="0.0.0.0")
+
+
+def test_serve_checks_the_key_before_starting_anything(tmp_path: Path):
+    """Test that serve_classroom fails fast with a clear message on a missing key."""
+    with pytest.raises(InputError, match="no such answer key"):
+        serve_classroom(tmp_path / "key.csv", sample_path(), tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+# ----- the notebook -----
+
+
+def test_student_notebook_in_notebooks_is_the_packaged_one():
+    """Test that notebooks/03-student.ipynb and the package's copy are the same notebook."""
+    ours = nbformat.read(REPO / "notebooks" / "03-student.ipynb", as_version=4)
+    packaged = nbformat.read(student_notebook_path(), as_version=4)
+    assert [c.source for c in ours.cells] == [c.source for c in packaged.cells]
+
+
+def test_student_notebook_runs_with_the_serve_environment(classroom: StudentConfig, tmp_path):
+    """Test that the notebook runs top to bottom and shows the app, reading FACTCHECK_*."""
+    notebook = nbformat.read(student_notebook_path(), as_version=4)
+    env = classroom_env(classroom.key, classroom.articles, classroom.out, "end")
+    saved = {name: os.environ.get(name) for name in env if name.startswith("FACTCHECK_")}
+    os.environ.update({k: v for k, v in env.items() if k.startswith("FACTCHECK_")})
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            NotebookClient(
+                notebook, timeout=120, resources={"metadata": {"path": tmp_path}}
+            ).execute()
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
