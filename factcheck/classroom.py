@@ -2,7 +2,7 @@
 
 A teacher labels articles with the normal widget and writes an explanation per sentence in
 the note field; ``make_answer_key`` turns that log into an answer key CSV (schema
-``factcheck-key/1``, documented in ``annotations/README.md#answer-keys``). ``AnswerKey.check`` gives the
+``factcheck-key/1``, documented in ``annotations/README.md``). ``AnswerKey.check`` gives the
 feedback for one answer; ``class_report`` scores a folder of student logs against the key.
 Everything here is a pure function of files and DataFrames: no widget, no display.
 """
