@@ -676,7 +676,7 @@ class Annotator:
     def _show_header(self) -> None:
         article, count = self.article, len(self.articles)
         self.title_label.value = article.title or article.id
-        meta = [article.source, article.date]
+        meta = [session.source_label(article.source), article.date]
         self.meta_label.value = " · ".join(part for part in meta if part)
         self.article_position_label.value = f"article {self._article_index + 1} of {count}"
         self.previous_article_button.disabled = self._article_index == 0

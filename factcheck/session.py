@@ -317,3 +317,10 @@ def score_text(article: Score, overall: Score, *, articles: int, mode: str) -> s
         elif overall.answered:
             parts.append(f"Overall so far: {overall.correct} of {overall.answered} right.")
     return " ".join(parts)
+
+
+def source_label(source: str) -> str:
+    """How the header shows an article's source: a URL in full, a file by its name only."""
+    if "://" in source or not source:
+        return source
+    return source.replace("\\", "/").rsplit("/", 1)[-1]

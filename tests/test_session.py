@@ -201,3 +201,13 @@ def test_message_order_gives_up_on_a_lost_message():
     assert order.accept("v", 2, "c") == []
     assert order.accept("v", 3, "d") == ["b", "c", "d"]
     assert order.accept("v", 0, "late") == ["late"]
+
+
+def test_source_label_shows_urls_whole_and_files_by_name():
+    """Test that the header shows a URL in full and a file path (or corpus row) by its name."""
+    from factcheck.session import source_label
+
+    assert source_label("https://example-news.test/a/b") == "https://example-news.test/a/b"
+    assert source_label("/home/ana/articles/bridge.md") == "bridge.md"
+    assert source_label("C:\\data\\corpus.csv:12") == "corpus.csv:12"
+    assert source_label("") == ""
