@@ -24,6 +24,7 @@ from tests.browser.harness import (
     missing_browser_requirements,
     running_in_ci,
     start_jupyter_lab,
+    start_notebook7,
 )
 
 if TYPE_CHECKING:
@@ -80,20 +81,16 @@ def chromium_browser(playwright_session: Playwright) -> Iterator[Browser]:
 def jupyter_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterLab]:
     """A JupyterLab server isolated in a temp dir; every kernel is gone after teardown."""
     lab = start_jupyter_lab(tmp_path_factory.mktemp("jupyter-lab"))
-    try:
+    with _stopped_at_teardown(lab, "JupyterLab"):
         yield lab
-    finally:
-        try:
-            if lab.process.poll() is None:
-                lab.shutdown_kernels()
-        finally:
-            lab.stop()
-            # Kernels run in their own sessions, so stopping the server's group cannot reach
-            # them; any still alive here were leaked by the server: end them and fail.
-            if leftovers := lab.kernel_processes():
-                for pid in leftovers:
-                    _kill(pid)
-                pytest.fail(f"kernel processes {leftovers} outlived the JupyterLab server")
+
+
+@pytest.fixture(scope="module")
+def notebook7(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterLab]:
+    """A Jupyter Notebook 7 server, isolated like jupyter_lab, for the modules that use it."""
+    server = start_notebook7(tmp_path_factory.mktemp("notebook7"))
+    with _stopped_at_teardown(server, "Notebook 7"):
+        yield server
 
 
 @pytest.fixture
@@ -114,6 +111,27 @@ def lab_page(
     At teardown the context closes, the test's kernels are shut down and the lab settings
     (e.g. a theme set by the test) are reset, so tests do not leak into each other.
     """
+    yield from _server_page(request, chromium_browser, jupyter_lab, console_errors)
+
+
+@pytest.fixture
+def notebook7_page(
+    request: pytest.FixtureRequest,
+    chromium_browser: Browser,
+    notebook7: JupyterLab,
+    console_errors: list[str],
+) -> Iterator[Page]:
+    """Like lab_page, for the Notebook 7 server (same teardown: context, kernels, settings)."""
+    yield from _server_page(request, chromium_browser, notebook7, console_errors)
+
+
+def _server_page(
+    request: pytest.FixtureRequest,
+    chromium_browser: Browser,
+    jupyter_lab: JupyterLab,
+    console_errors: list[str],
+) -> Iterator[Page]:
+    """The body of lab_page and notebook7_page: a page on ``jupyter_lab``, cleaned up after."""
     context = chromium_browser.new_context(viewport={"width": 1366, "height": 900})
     context.set_default_timeout(60_000)
     page = context.new_page()
@@ -141,6 +159,25 @@ def lab_page(
             context.close()
             jupyter_lab.shutdown_kernels()
             jupyter_lab.reset_user_settings()
+
+
+@contextlib.contextmanager
+def _stopped_at_teardown(server: JupyterLab, name: str) -> Iterator[None]:
+    """Shut down the server's kernels, stop it, and fail if a kernel process outlived it."""
+    try:
+        yield
+    finally:
+        try:
+            if server.process.poll() is None:
+                server.shutdown_kernels()
+        finally:
+            server.stop()
+            # Kernels run in their own sessions, so stopping the server's group cannot reach
+            # them; any still alive here were leaked by the server: end them and fail.
+            if leftovers := server.kernel_processes():
+                for pid in leftovers:
+                    _kill(pid)
+                pytest.fail(f"kernel processes {leftovers} outlived the {name} server")
 
 
 def _kill(pid: int) -> None:

@@ -533,9 +533,10 @@ def time_click(
     watcher.start()
     try:
         clicked_ms, shown_ms = page.evaluate(_TIMED_CLICK_JS, [handle, shown_class])
-    finally:
         watcher.join(timeout)
+    finally:
         watcher.stop = True
+        watcher.join()
     if watcher.seen is None:
         raise AssertionError(f"no complete row reached {log} within {timeout:.0f} s of the click")
     with log.open(encoding="utf-8", newline="") as handle:
@@ -831,3 +832,55 @@ def start_voila(
         )
     server.startup_seconds = time.monotonic() - started
     return server
+
+
+# --- The labelling notebook and the annotator's page elements, shared by the browser tests.
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+LABEL_NOTEBOOK = REPO_ROOT / "notebooks" / "01-label-articles.ipynb"
+READY = ".fc-annotator[data-fc-ready]:not([data-fc-old])"
+
+
+def copy_label_notebook(lab, name: str, annotator: str, articles: str | None = None) -> Path:
+    """Copy the project's labelling notebook into the lab, with a name and articles set."""
+    import nbformat
+
+    path = lab.copy_notebook(LABEL_NOTEBOOK, name)
+    notebook = nbformat.read(path, as_version=4)
+    settings = next(c for c in notebook.cells if "ANNOTATOR =" in c.source)
+    assert 'ANNOTATOR = "your-name"' in settings.source
+    settings.source = settings.source.replace('"your-name"', repr(annotator))
+    if articles is not None:
+        settings.source = settings.source.replace("ARTICLES = None", f"ARTICLES = {articles!r}")
+    nbformat.write(notebook, path)
+    return path
+
+
+def wait_for_rows(path: Path, count: int, timeout: float = 30.0) -> list[dict[str, str]]:
+    """The CSV log's rows once it has at least ``count`` of them."""
+    deadline = time.monotonic() + timeout
+    rows: list[dict[str, str]] = []
+    while time.monotonic() < deadline:
+        if path.is_file():
+            with path.open(encoding="utf-8", newline="") as handle:
+                rows = list(csv.DictReader(handle))
+            if len(rows) >= count:
+                return rows
+        time.sleep(0.02)
+    raise AssertionError(f"{path} has {len(rows)} rows, expected {count} within {timeout:.0f} s")
+
+
+def has_class(css_class: str) -> re.Pattern[str]:
+    """A pattern for a class attribute that contains ``css_class``."""
+    return re.compile(rf"(^|\s){re.escape(css_class)}(\s|$)")
+
+
+def annotator_in(page):
+    """The annotator's container once its keyboard bridge has attached."""
+    container = page.locator(READY)
+    expect(container).to_be_visible()
+    return container
+
+
+def row(page, slot: int):
+    return page.locator(f"{READY} .fc-row-{slot}")

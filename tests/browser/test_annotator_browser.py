@@ -7,76 +7,33 @@ asserted are generous sanity checks, not benchmarks.
 
 from __future__ import annotations
 
-import csv
-import re
 import time
-from pathlib import Path
 
-import nbformat
 import pytest
 
 from factcheck.log import annotator_slug
 from tests.browser.harness import (
+    READY,
+    REPO_ROOT,
+    annotator_in,
     cell_errors,
+    copy_label_notebook,
     expect,
+    has_class,
     open_notebook,
+    row,
     run_all_cells,
     set_theme,
     wait_for_file,
     wait_for_idle,
+    wait_for_rows,
     write_notebook,
 )
 
 pytestmark = pytest.mark.browser
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-LABEL_NOTEBOOK = REPO_ROOT / "notebooks" / "01-label-articles.ipynb"
 SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
 ATTACK = '<img src=x onerror="window.__pwned=1">'
-READY = ".fc-annotator[data-fc-ready]:not([data-fc-old])"
-
-
-def copy_label_notebook(lab, name: str, annotator: str, articles: str | None = None) -> Path:
-    """Copy the project's labelling notebook into the lab, with a name and articles set."""
-    path = lab.copy_notebook(LABEL_NOTEBOOK, name)
-    notebook = nbformat.read(path, as_version=4)
-    settings = next(c for c in notebook.cells if "ANNOTATOR =" in c.source)
-    assert 'ANNOTATOR = "your-name"' in settings.source
-    settings.source = settings.source.replace('"your-name"', repr(annotator))
-    if articles is not None:
-        settings.source = settings.source.replace("ARTICLES = None", f"ARTICLES = {articles!r}")
-    nbformat.write(notebook, path)
-    return path
-
-
-def wait_for_rows(path: Path, count: int, timeout: float = 30.0) -> list[dict[str, str]]:
-    """The CSV log's rows once it has at least ``count`` of them."""
-    deadline = time.monotonic() + timeout
-    rows: list[dict[str, str]] = []
-    while time.monotonic() < deadline:
-        if path.is_file():
-            with path.open(encoding="utf-8", newline="") as handle:
-                rows = list(csv.DictReader(handle))
-            if len(rows) >= count:
-                return rows
-        time.sleep(0.02)
-    raise AssertionError(f"{path} has {len(rows)} rows, expected {count} within {timeout:.0f} s")
-
-
-def has_class(css_class: str) -> re.Pattern[str]:
-    """A pattern for a class attribute that contains ``css_class``."""
-    return re.compile(rf"(^|\s){re.escape(css_class)}(\s|$)")
-
-
-def annotator_in(page):
-    """The annotator's container once its keyboard bridge has attached."""
-    container = page.locator(READY)
-    expect(container).to_be_visible()
-    return container
-
-
-def row(page, slot: int):
-    return page.locator(f"{READY} .fc-row-{slot}")
 
 
 def test_clicking_a_label_on_sentence_2_writes_it_to_the_csv(jupyter_lab, lab_page):
