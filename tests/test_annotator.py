@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import shutil
 import threading
 from pathlib import Path
@@ -15,6 +14,7 @@ from factcheck.annotator import Annotator
 from factcheck.articles import Article
 from factcheck.errors import InputError, SchemeError
 from factcheck.log import AnnotationLog
+from tests._widget_helpers import all_widgets, rows_of
 
 COUNCIL = (
     "The Harbour Council approved a new ferry timetable on Tuesday. "
@@ -38,27 +38,6 @@ def long_article(count: int, id: str = "long") -> Article:
         for p in range(count // 5)
     ]
     return Article.from_text("\n\n".join(paragraphs), id=id, title=f"{count} sentences")
-
-
-def rows_of(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def all_widgets(root: w.Widget) -> list[w.Widget]:
-    """Every widget reachable from ``root`` through its traits (children, layout, style...)."""
-    seen: dict[str, w.Widget] = {}
-    stack = [root]
-    while stack:
-        widget = stack.pop()
-        if widget.model_id in seen:
-            continue
-        seen[widget.model_id] = widget
-        for name in widget.keys:
-            value = getattr(widget, name)
-            values = value if isinstance(value, (list, tuple)) else [value]
-            stack.extend(v for v in values if isinstance(v, w.Widget))
-    return list(seen.values())
 
 
 @pytest.fixture

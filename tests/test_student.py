@@ -7,7 +7,6 @@ tests/browser/test_student_browser.py.
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 import subprocess
@@ -16,7 +15,6 @@ import threading
 import warnings
 from pathlib import Path
 
-import ipywidgets as w
 import nbformat
 import pytest
 from nbclient import NotebookClient
@@ -49,6 +47,7 @@ from factcheck.student import (
     student_app,
     student_notebook_path,
 )
+from tests._widget_helpers import all_widgets, rows_of
 
 REPO = Path(__file__).resolve().parents[1]
 ATTACK = '<img src=x onerror="window.__pwned=1">'
@@ -114,27 +113,6 @@ def two_article_key() -> AnswerKey:
             entry(extra[1], "opinion", "'Finest' is a judgement, even when quoted."),
         )
     )
-
-
-def rows_of(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def widgets_of(root: w.Widget) -> list[w.Widget]:
-    """Every widget reachable from ``root`` through its traits."""
-    seen: dict[str, w.Widget] = {}
-    stack = [root]
-    while stack:
-        widget = stack.pop()
-        if widget.model_id in seen:
-            continue
-        seen[widget.model_id] = widget
-        for name in widget.keys:
-            value = getattr(widget, name)
-            values = value if isinstance(value, (list, tuple)) else [value]
-            stack.extend(v for v in values if isinstance(v, w.Widget))
-    return list(seen.values())
 
 
 @pytest.fixture
@@ -328,7 +306,7 @@ def test_overall_score_covers_every_article(tmp_path: Path):
 def test_end_mode_hides_feedback_until_check(tmp_path: Path):
     """Test that with feedback='end' answers can change until Check, then all are revealed."""
     ann = Annotator(ferry(), annotator="zoe", folder=tmp_path, key=ferry_key(), feedback="end")
-    assert ann.check_button in widgets_of(ann.widget)
+    assert ann.check_button in all_widgets(ann.widget)
     ann.rows[0].buttons["opinion"].click()
     ann.rows[0].buttons["verified"].click()  # changed before the check: allowed
     assert ann.rows[0].feedback._dom_classes == ("fc-feedback", "fc-hidden")
@@ -365,7 +343,7 @@ def test_end_mode_resume_counts_a_fully_labelled_article_as_checked(tmp_path: Pa
 def test_normal_mode_has_no_feedback_widgets(tmp_path: Path):
     """Test that without a key the rows, header and keys are those of the normal annotator."""
     ann = Annotator(ferry(), annotator="ana", folder=tmp_path)
-    everything = widgets_of(ann.widget)
+    everything = all_widgets(ann.widget)
     assert all(r.feedback is None for r in ann.rows)
     assert ann.score_label not in everything and ann.check_button not in everything
     assert "u undo" in ann.keys_label.value

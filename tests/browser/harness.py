@@ -311,17 +311,7 @@ def _start_server(
         "--ServerApp.shutdown_no_activity_timeout=900",
     ]
     started = time.monotonic()
-    with (base_dir / "server.log").open("wb") as log:
-        process = subprocess.Popen(
-            command,
-            cwd=root_dir,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, so teardown can end all of it
-            preexec_fn=_terminate_when_parent_dies if sys.platform == "linux" else None,
-        )
+    process = spawn_server(command, cwd=root_dir, env=env, log_path=base_dir / "server.log")
     lab = JupyterLab(url="", port=0, root_dir=root_dir, base_dir=base_dir, process=process)
     info_file = base_dir / "runtime" / f"jpserver-{process.pid}.json"
     deadline = started + timeout
@@ -646,6 +636,24 @@ def _terminate_when_parent_dies() -> None:
     ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
+def spawn_server(
+    argv: list[str], *, cwd: Path, env: dict[str, str], log_path: Path
+) -> subprocess.Popen[bytes]:
+    """Start a server in its own process group (so teardown can end all of it), logging to
+    ``log_path``; on Linux it also dies with pytest."""
+    with log_path.open("wb") as log:
+        return subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_terminate_when_parent_dies if sys.platform == "linux" else None,
+        )
+
+
 def _answers(url: str) -> bool:
     """Whether a GET of url returns 200 (no proxy: the server is local)."""
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -800,17 +808,7 @@ def start_voila(
         ]
     )
     started = time.monotonic()
-    with (base_dir / "voila.log").open("wb") as log:
-        process = subprocess.Popen(
-            argv,
-            cwd=base_dir,
-            env=full_env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=_terminate_when_parent_dies if sys.platform == "linux" else None,
-        )
+    process = spawn_server(argv, cwd=base_dir, env=full_env, log_path=base_dir / "voila.log")
     server = VoilaServer(f"http://127.0.0.1:{port}", port, base_dir, process)
     deadline = started + timeout
     while time.monotonic() < deadline:
