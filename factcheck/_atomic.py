@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,11 +18,14 @@ def replacing(path: str | os.PathLike[str]) -> Iterator[Path]:
     error never truncates or half-writes an earlier result.
     """
     target = Path(path)
+    if target.is_dir():
+        raise IsADirectoryError(21, "is a folder; give a file name to write to", str(target))
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(name)
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    tmp.touch(exist_ok=False)  # created with the umask's permissions, like any new file
     try:
+        if target.exists():
+            shutil.copymode(target, tmp)  # replacing a file keeps its permissions
         yield tmp
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())

@@ -7,6 +7,7 @@ import hashlib
 import re
 import sys
 import unicodedata
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,7 +19,7 @@ from tqdm.auto import tqdm
 from ._decode import decode_bytes
 from .cleaning import RemovedLine, clean_text
 from .corpus import read_csv_corpus, read_jsonl_corpus
-from .errors import InputError
+from .errors import InputError, InputWarning
 from .sentences import Sentence, split_sentences
 from .webpage import extract_webpage
 
@@ -109,8 +110,10 @@ def _read_text(path: Path, max_bytes: int) -> str:
     return text
 
 
-def _article_from_text(text: str, *, id: str, source: str, title: str = "", **extra) -> Article:
-    cleaned = clean_text(text, title=title)
+def _article_from_text(
+    text: str, *, id: str, source: str, title: str = "", headlines: tuple[str, ...] = (), **extra
+) -> Article:
+    cleaned = clean_text(text, title=title, headlines=headlines)
     if not cleaned.text.strip():
         raise InputError(
             f"{source}: no article text is left after removing page furniture "
@@ -138,21 +141,33 @@ def _articles_in_file(path: Path, max_bytes: int) -> Iterator[Article]:
     if suffix in HTML_SUFFIXES:
         page = extract_webpage(text, str(path))
         yield _article_from_text(
-            page.text, id=path.stem, source=str(path), title=page.title, **page.metadata
+            page.text,
+            id=path.stem,
+            source=str(path),
+            title=page.title,
+            headlines=page.headlines,
+            **page.metadata,
         )
     elif suffix in CORPUS_SUFFIXES:
         rows = read_jsonl_corpus(text, path) if suffix != ".csv" else read_csv_corpus(text, path)
         for row in rows:
-            yield _article_from_text(
-                row.text,
-                id=row.id,
-                source=row.url or f"{path}:{row.line}",
-                title=row.title,
-                corpus_id=row.id,
-                url=row.url,
-                date=row.date,
-                outlet=row.source,
-            )
+            try:
+                yield _article_from_text(
+                    row.text,
+                    id=row.id,
+                    source=row.url or f"{path}:{row.line}",
+                    title=row.title,
+                    corpus_id=row.id,
+                    url=row.url,
+                    date=row.date,
+                    outlet=row.source,
+                )
+            except InputError as exc:  # one row that is all furniture: skip it, keep the rest
+                warnings.warn(
+                    f"{path}, line {row.line}: article {row.id!r} skipped: {exc}",
+                    InputWarning,
+                    stacklevel=2,
+                )
     else:
         yield _article_from_text(text, id=path.stem, source=str(path))
 
@@ -168,6 +183,18 @@ def load_article(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> Articl
     return articles[0]
 
 
+def _in_saved_page_folder(path: Path, root: Path) -> bool:
+    """Whether ``path`` lies in a browser's "Save Page As" folder (``<page>_files/``)."""
+    folder = root
+    for part in path.relative_to(root).parts[:-1]:
+        if part.endswith("_files"):
+            stem = part[: -len("_files")]
+            if any((folder / f"{stem}{suffix}").exists() for suffix in HTML_SUFFIXES):
+                return True
+        folder = folder / part
+    return False
+
+
 def _expand(spec: str | Path) -> list[Path]:
     """The article files named by a path, a folder (searched recursively) or a glob."""
     path = Path(spec).expanduser()
@@ -178,6 +205,7 @@ def _expand(spec: str | Path) -> list[Path]:
             if p.is_file()
             and p.suffix.lower() in ARTICLE_SUFFIXES
             and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            and not _in_saved_page_folder(p, path)
         )
         if not files:
             raise InputError(

@@ -7,12 +7,13 @@ import csv
 import json
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from ._atomic import replacing
-from .errors import FactcheckError
+from .errors import FactcheckError, InputError
 
 # Chart kinds are listed here, not imported, so `factcheck --help` starts without Altair;
 # tests/test_cli.py checks this list against factcheck.charts.CHART_KINDS.
@@ -51,6 +52,10 @@ def _cmd_sentences(args: argparse.Namespace) -> int:
     if not args.output:
         _write_sentences(args, sys.stdout)
         return 0
+    from .articles import article_files
+
+    if Path(args.output).resolve() in {p.resolve() for p in article_files(args.files)}:
+        raise InputError(f"{args.output} is one of the input files; choose another output file.")
     # Write beside the target and rename on success: an error never truncates an old file.
     with replacing(args.output) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
         _write_sentences(args, out)
@@ -72,11 +77,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from .log import log_files, validate_logs
 
     schemes = (load_scheme(args.scheme), DEFAULT_SCHEME) if args.scheme else (DEFAULT_SCHEME,)
-    problems = validate_logs(args.files, schemes=schemes)
+    files = log_files(args.files)  # a missing path is an OSError: exit 2, not a "problem"
+    if not files:
+        raise InputError(f"{' '.join(args.files)}: no annotation logs (*.csv) to validate.")
+    problems = validate_logs(files, schemes=schemes)
     for problem in problems:
         print(problem)
     if not problems:
-        print(f"{len(log_files(args.files))} file(s) OK", file=sys.stderr)
+        print(f"{len(files)} file(s) OK", file=sys.stderr)
     return 1 if problems else 0
 
 
@@ -147,6 +155,11 @@ def _cmd_lab(args: argparse.Namespace) -> int:
     if annotations and "FACTCHECK_ANNOTATIONS" not in env:
         env["FACTCHECK_ANNOTATIONS"] = str(annotations)
     return subprocess.call(command, env=env)
+
+
+def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Print a warning as 'factcheck: warning: ...', without Python's file and code line."""
+    print(f"factcheck: warning: {message}", file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -237,6 +250,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if extra and args.command != "lab":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.jupyter_args = extra  # e.g. factcheck lab --port 8890 --no-browser
+    if argv is None:  # a real command line: warnings as one plain line each
+        warnings.showwarning = _one_line_warning
     try:
         return args.func(args)
     except BrokenPipeError:  # e.g. piped into `head`: not an error

@@ -41,6 +41,13 @@ def _check_columns(columns: list[str], source: str | Path, where: str) -> None:
 
 def _row(line: int, record: dict, source: str | Path, unit: str) -> CorpusRow | None:
     """A CorpusRow, or None (with a warning naming the row) when the row has no text."""
+    for key in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS):
+        value = record.get(key)
+        if value is not None and not isinstance(value, (str, int, float)):
+            raise InputError(
+                f"{source}, {unit} {line}: '{key}' must be text, not {type(value).__name__}. "
+                "Give each article's fields as plain strings."
+            )
     values = {k: "" if record.get(k) is None else str(record.get(k)) for k in record}
     if not values.get("id", "").strip():
         raise InputError(
@@ -63,7 +70,8 @@ def _row(line: int, record: dict, source: str | Path, unit: str) -> CorpusRow | 
 def read_csv_corpus(text: str, source: str | Path) -> Iterator[CorpusRow]:
     """Rows of a CSV corpus (RFC 4180: quoted fields may hold commas and newlines)."""
     csv.field_size_limit(2**31 - 1)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    # strict: an unclosed quote is an error, not a silent merge of the following rows.
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     _check_columns(list(reader.fieldnames or []), source, "")
     start = reader.line_num + 1
     try:
@@ -79,8 +87,11 @@ def read_csv_corpus(text: str, source: str | Path) -> Iterator[CorpusRow]:
                 yield row
     except csv.Error as exc:
         raise InputError(
-            f"{source}, line {reader.line_num}: malformed CSV ({exc}). Check the quoting."
+            f"{source}, line {start}: malformed CSV ({exc}). Check the quotes in the row "
+            "that starts there: a field with a quote must be quoted and its quotes doubled."
         ) from None
+    if reader.line_num <= 1:
+        raise InputError(f"{source}: the corpus has a header but no rows. Add one article per row.")
 
 
 def read_jsonl_corpus(text: str, source: str | Path) -> Iterator[CorpusRow]:

@@ -18,15 +18,17 @@ class Webpage:
     title: str
     text: str
     metadata: dict[str, Any] = field(default_factory=dict)
+    headlines: tuple[str, ...] = ()
 
 
-def _captions(markup: str) -> list[str]:
-    """Figure captions, which main-text extraction rightly leaves out of the body."""
+def _texts_of(markup: str, tag: str) -> list[str]:
+    """The text of every ``tag`` element: figure captions, and ``<h1>`` headlines (which may
+    differ from ``og:title`` and must not become a sentence)."""
     try:
         tree = lxml_html.fromstring(markup)
     except (ValueError, lxml_html.etree.ParserError):
         return []
-    return [" ".join(c.text_content().split()) for c in tree.iter("figcaption")]
+    return [" ".join(c.text_content().split()) for c in tree.iter(tag)]
 
 
 def extract_webpage(markup: str, source: str) -> Webpage:
@@ -63,9 +65,14 @@ def extract_webpage(markup: str, source: str) -> Webpage:
             metadata[key] = value
     if doc.image:
         metadata["images"] = [doc.image]
-    captions = _captions(markup)
+    captions = _texts_of(markup, "figcaption")
     if captions:
         metadata["captions"] = captions
     # trafilatura gives one block element (paragraph, list item, heading) per line.
     body = "\n\n".join(line for line in doc.text.split("\n") if line.strip())
-    return Webpage(title=(doc.title or "").strip(), text=body, metadata=metadata)
+    return Webpage(
+        title=(doc.title or "").strip(),
+        text=body,
+        metadata=metadata,
+        headlines=tuple(_texts_of(markup, "h1")),
+    )

@@ -364,3 +364,63 @@ def test_loaded_sentences_always_slice_back_from_article_text(tmp_path_factory, 
         assert sentence.text == sentence.text.strip() and sentence.text
         assert sentence.start >= previous_end
         previous_end = sentence.end
+
+
+def test_html_h1_that_differs_from_og_title_is_not_a_sentence(tmp_path):
+    """Test that the page's <h1> is never sentence 0, even when og:title says otherwise."""
+    page = write(
+        tmp_path / "dam.html",
+        '<html><head><meta property="og:title" content="Inspector warned of dam cracks, '
+        'documents show"></head><body><article><h1>Dam inspector warned of cracks in 2024</h1>'
+        "<p>An inspector flagged cracks in the Harlow dam in March 2024, internal documents "
+        "show.</p><p>The water board said repairs were scheduled for this spring.</p>"
+        "</article></body></html>",
+    )
+    article = load_article(page)
+    assert article.title == "Inspector warned of dam cracks, documents show"
+    assert article.sentences[0].text.startswith("An inspector flagged cracks")
+
+
+def test_unclosed_quote_in_csv_corpus_is_an_error_not_a_silent_merge(tmp_path):
+    """Test that an unclosed quote is reported instead of swallowing the next rows."""
+    path = write(
+        tmp_path / "c.csv", 'id,title,text\na1,T,"The council met.\na2,T2,The mayor spoke.\n'
+    )
+    with pytest.raises(InputError, match=r"c\.csv, line 2: malformed CSV"):
+        load_articles(path)
+
+
+def test_header_only_csv_corpus_is_an_error(tmp_path):
+    """Test that a corpus with a header and no rows is reported, not an empty success."""
+    with pytest.raises(InputError, match="header but no rows"):
+        load_articles(write(tmp_path / "c.csv", "id,title,text\n"))
+
+
+def test_furniture_only_corpus_row_is_skipped_with_a_warning(tmp_path):
+    """Test that one row holding only page furniture is skipped; the other rows load."""
+    path = write(
+        tmp_path / "c.csv",
+        'id,title,text\nx,T,"Advertisement\n\nShare on Facebook | Twitter"\ny,U,Trams run late.\n',
+    )
+    with pytest.warns(InputWarning, match=r"c\.csv, line 2: article 'x' skipped"):
+        articles = load_articles(path)
+    assert [a.id for a in articles] == ["y"]
+
+
+def test_jsonl_text_that_is_not_a_string_is_an_error(tmp_path):
+    """Test that a list in the 'text' field is refused instead of turned into "['...']"."""
+    path = write(tmp_path / "c.jsonl", '{"id": "1", "title": "T", "text": ["The council met."]}\n')
+    with pytest.raises(InputError, match=r"c\.jsonl, line 1: 'text' must be text, not list"):
+        load_articles(path)
+
+
+def test_browser_saved_page_folders_are_skipped(tmp_path):
+    """Test that 'Save Page As, complete' resource folders next to a page are not articles."""
+    write(
+        tmp_path / "council.html",
+        "<html><body><article><h1>Council</h1><p>The council met "
+        "on Monday and approved the budget for the coming year.</p></article></body></html>",
+    )
+    (tmp_path / "council_files").mkdir()
+    write(tmp_path / "council_files" / "saved_resource.html", "<html><body></body></html>")
+    assert [a.id for a in load_articles(tmp_path)] == ["council"]

@@ -123,6 +123,18 @@ def test_every_removed_line_is_audited_with_line_number_and_reason():
         "Subscribers to the water scheme will pay 8% more from April.",
         "Read the full report, the auditor urged councillors.",
         "Listen to residents and you hear the same complaint.",
+        "Reuters could not independently verify the video, which showed trucks leaving at dawn.",
+        "AFP reported that at least 12 civilians had been killed.",
+        "Getty Images declined to comment on the photographs.",
+        "Shutterstock shares fell 4% on Monday.",
+        "Credit: rating agencies downgraded the country twice in 2025.",
+        "The company said the posts broke its community guidelines.",
+        "Follow-up tests showed the water was safe, the utility said on Twitter.",
+        "Tap water in the district was declared safe on Monday, officials said in a Facebook post.",
+        "Watch parties were held across the city as breaking news of the verdict spread.",
+        "Posted at 5 a.m., the notice told residents to boil their water.",
+        "Published March 3, the report said crime fell 8% in the district.",
+        "The band said all rights reserved for the songs belonged to its label.",
     ],
 )
 def test_real_sentences_that_resemble_furniture_are_kept(sentence):
@@ -182,3 +194,95 @@ def test_image_without_credit_does_not_swallow_next_sentence():
     )
     assert cleaned.text == "The crowd gathered at noon on the square."
     assert [r.reason for r in cleaned.removed] == ["image"]
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "Share",
+        "Email",
+        "Tweet",
+        "Most Viewed",
+        "Advertisement - scroll to continue",
+        "- Advertisement -",
+        "[Advertisement]",
+        "Article continues below",
+        "(Getty Images)",
+        "Jane Roe/AP",
+        "Enter your email",
+        "Already a subscriber? Log in",
+        "| Year | Count |",
+        "|---|---|",
+        "By Émilie Durand",
+        "By Ann Lee in Harlow",
+        "Story by Ann Lee",
+        "The Harlow dam on Monday. (Photo: Jane Roe/Herald)",
+    ],
+)
+def test_more_furniture_shapes_are_removed(furniture):
+    """Test that page controls, ad markers, credits, tables and bylines do not become text."""
+    cleaned = clean_text(f"Dam holds after storm\n\nThe dam held.\n\n{furniture}\n\nIt rained.")
+    assert cleaned.text.split("\n\n") == ["The dam held.", "It rained."]
+
+
+def test_lede_starting_with_the_image_alt_text_is_kept():
+    """Test that the first sentence is not taken for a caption just because it names the alt."""
+    cleaned = clean_text(
+        "# Mayor unveils library plan\n\n![Mayor Ana Reyes](https://img.test/r.jpg)\n\n"
+        "Mayor Ana Reyes on Tuesday unveiled a $4.2 million plan.\n\nThe council votes in April."
+    )
+    assert cleaned.text.startswith("Mayor Ana Reyes on Tuesday unveiled")
+
+
+def test_comments_link_near_the_top_does_not_swallow_the_article():
+    """Test that 'Comments (12)' before most of the body drops only that line."""
+    cleaned = clean_text(
+        "Council approves library budget\n\nThe library will reopen in 2027.\n\n"
+        "Comments (12)\n\nThe council voted 7-2 on Tuesday.\n\nIt was a mistake.\n\nWork starts soon."
+    )
+    assert cleaned.text.split("\n\n")[1:] == [
+        "The council voted 7-2 on Tuesday.",
+        "It was a mistake.",
+        "Work starts soon.",
+    ]
+    assert ("Comments (12)", "comments link") in {(r.text, r.reason) for r in cleaned.removed}
+
+
+@pytest.mark.parametrize("headline", ["Will the dam hold?", "“Never again”: town counts the cost"])
+def test_question_and_quoted_headlines_become_the_title(headline):
+    """Test that a headline ending in '?' or starting with a quote is the title, not text."""
+    cleaned = clean_text(f"{headline}\n\nBy Ann Lee\n\nThe river rose 2 m overnight.")
+    assert cleaned.title == headline
+    assert cleaned.text == "The river rose 2 m overnight."
+
+
+def test_byline_after_a_standfirst_is_removed():
+    """Test that a byline following the standfirst line is still furniture."""
+    cleaned = clean_text(
+        "# Library saved\n\nThe vote ends a two-year fight over the branch\n\n"
+        "By Ann Lee, Local Government Reporter\n\nThe council voted 7-2."
+    )
+    assert "By Ann Lee" not in cleaned.text
+
+
+def test_related_block_ends_at_the_first_line_that_is_not_a_link():
+    """Test that a 'Related' block does not swallow the subheading and text after it."""
+    cleaned = clean_text(
+        "Body first.\n\nRelated\n[Flood costs town $12M](https://e.test/a)\n"
+        "[Mayor resigns](https://e.test/b)\n\nWhat happens next\n\nA review will begin in April"
+    )
+    assert cleaned.text.split("\n\n") == [
+        "Body first.",
+        "What happens next",
+        "A review will begin in April",
+    ]
+
+
+def test_markdown_emphasis_and_blockquote_markers_are_not_text():
+    """Test that '**bold**' markers and a leading '>' are removed, keeping the words."""
+    cleaned = clean_text("Body first.\n\n**The vote ends a fight.**\n\n> “We won,” she said.")
+    assert cleaned.text.split("\n\n") == [
+        "Body first.",
+        "The vote ends a fight.",
+        "“We won,” she said.",
+    ]

@@ -232,3 +232,34 @@ def test_validate_checks_labels_against_a_custom_scheme_file(tmp_path, capsys):
     (tmp_path / "ana.csv").write_text(text, encoding="utf-8")
     assert main(["validate", str(tmp_path / "ana.csv"), "--scheme", str(scheme_file)]) == 1
     assert "flase" in capsys.readouterr().out
+
+
+def test_sentences_refuses_to_overwrite_its_own_input(tmp_path):
+    """Test that -o naming an input file is refused and the article is untouched."""
+    article = tmp_path / "a.md"
+    article.write_text("The council met on Monday.", encoding="utf-8")
+    assert main(["sentences", str(article), "-o", str(article)]) == 2
+    assert article.read_text(encoding="utf-8") == "The council met on Monday."
+
+
+def test_validate_missing_file_or_empty_folder_exits_2(tmp_path, capsys):
+    """Test that unreadable input to validate is exit 2 (not a 'problem' with exit 1)."""
+    assert main(["validate", str(tmp_path / "nope.csv")]) == 2
+    assert main(["validate", str(tmp_path)]) == 2
+    assert "no annotation logs" in capsys.readouterr().err
+
+
+def test_warnings_print_as_one_plain_line():
+    """Test that a command-line warning is one 'factcheck: warning:' line, no Python source."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "old.txt"
+        path.write_bytes("“Quoted,” she said on Monday.".encode("cp1252"))
+        result = run_cli("sentences", str(path))
+    assert result.returncode == 0
+    assert result.stderr.strip().splitlines() == [
+        f"factcheck: warning: {path}: not valid UTF-8 (byte 0); read it as Windows-1252. "
+        "Re-save it as UTF-8 to silence this warning."
+    ]
