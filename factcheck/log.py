@@ -742,6 +742,29 @@ def _finish(
     return frame, []
 
 
+def _looks_like_log(path: Path) -> bool:
+    """Whether a CSV found in a folder is meant as a log. factcheck's own other CSVs saved
+    beside the logs are skipped: answer keys silently (a class folder holds one), tidy
+    exports with a warning. Anything else is left to the reader, which reports problems."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.readline(4096).decode("utf-8", "replace").strip().lower()
+    except OSError:
+        return True
+    columns = set(re.split(r"[,;\t]", header.lstrip("\ufeff")))
+    if {"schema", "explanation"} <= columns:
+        return False  # an answer key (factcheck-key/1)
+    if {"majority_label", "n_votes"} <= columns:
+        warnings.warn(
+            f"{path}: a factcheck export, not an annotation log; skipped it. Keep exports "
+            "outside the annotations folder to silence this warning.",
+            InputWarning,
+            stacklevel=3,
+        )
+        return False
+    return True
+
+
 def log_files(
     paths_or_glob: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
 ) -> list[Path]:
@@ -751,7 +774,7 @@ def log_files(
     for item in items:
         path = Path(item).expanduser()
         if path.is_dir():
-            matches = sorted(path.glob("*.csv"))
+            matches = [p for p in sorted(path.glob("*.csv")) if _looks_like_log(p)]
         elif path.exists():
             matches = [path]
         elif glob.has_magic(str(item)):

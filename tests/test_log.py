@@ -655,3 +655,21 @@ def test_default_folder_follows_factcheck_annotations_variable(tmp_path, monkeyp
     monkeypatch.delenv("FACTCHECK_ANNOTATIONS")
     monkeypatch.chdir(tmp_path)
     assert AnnotationLog(annotator="Ana").path == (tmp_path / "annotations" / "ana.csv").resolve()
+
+
+def test_export_and_key_saved_in_the_logs_folder_are_skipped_with_a_warning(tmp_path):
+    """Test that reading a folder skips an export/answer key saved there instead of failing."""
+    import shutil
+
+    from factcheck.exports import export_annotations
+    from factcheck.log import read_annotations
+
+    examples = Path(__file__).resolve().parent.parent / "annotations" / "examples"
+    for name in ("ana.csv", "ben.csv"):
+        shutil.copy(examples / name, tmp_path / name)
+    export_annotations([str(tmp_path)], to="csv", out=str(tmp_path / "dataset.csv"))
+    shutil.copy(examples / "classroom" / "key.csv", tmp_path / "key.csv")
+    with pytest.warns(InputWarning, match=r"dataset\.csv: a factcheck export") as caught:
+        df = read_annotations(tmp_path)
+    assert len(caught) == 1  # the answer key is skipped silently: a class folder holds one
+    assert set(df["annotator"]) == {"ana", "ben"}
