@@ -313,8 +313,12 @@ class AnnotationLog:
                 fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
                 try:
                     size = os.fstat(fd).st_size
+                    newline = ""
                     if size and os.pread(fd, 1, size - 1) != b"\n":
-                        size = _set_aside_torn_tail(fd, self.path)
+                        if _tail_is_whole(fd, size):
+                            newline = "\n"  # a complete row an editor saved without one
+                        else:
+                            size = _set_aside_torn_tail(fd, self.path)
                     event = LogEvent(
                         schema=SCHEMA_ID,
                         timestamp=utc_timestamp(),
@@ -322,7 +326,8 @@ class AnnotationLog:
                         scheme=self.scheme.id,
                         **values,  # type: ignore[arg-type]
                     )
-                    data = ((HEADER if size == 0 else "") + format_row(event.row())).encode()
+                    head = HEADER if size == 0 else newline
+                    data = (head + format_row(event.row())).encode()
                     _write_all_or_nothing(fd, data, size, self.path)
                 finally:
                     os.close(fd)
@@ -355,6 +360,29 @@ def _write_all_or_nothing(fd: int, data: bytes, size: int, path: Path) -> None:
         except OSError:
             pass
         raise
+
+
+def _row_is_whole(fields_: list[str]) -> bool:
+    """Whether a last row lacking its newline is still complete (e.g. saved by an editor):
+    every column is there and the text is exactly ``end - start`` characters long, which a
+    row cut off while being written cannot be (the text is the last column)."""
+    if len(fields_) != len(COLUMNS):
+        return False
+    row = dict(zip(COLUMNS, fields_, strict=True))
+    try:
+        return int(row["end"]) - int(row["start"]) == len(row["text"])
+    except ValueError:
+        return False
+
+
+def _tail_is_whole(fd: int, size: int) -> bool:
+    """Whether the file's last row, which has no newline, is complete (see _row_is_whole)."""
+    data = os.pread(fd, size, 0)
+    tail = data[_last_record_start(data) :].decode("utf-8", "replace")
+    if tail.count('"') % 2:
+        return False
+    rows = list(csv.reader(io.StringIO(tail, newline="")))
+    return len(rows) == 1 and _row_is_whole(rows[0])
 
 
 def _set_aside_torn_tail(fd: int, path: Path) -> int:
@@ -515,7 +543,8 @@ def _read_exact(data: bytes, path: str) -> _Records:
     last_line, last = records[-1]
     physical_lines = io.StringIO(text, newline="").readlines()
     ends_in_open_quote = sum(line.count('"') for line in physical_lines[last_line - 1 :]) % 2 == 1
-    if not text.endswith("\n") or ends_in_open_quote or len(last) != len(records[0][1]):
+    unfinished = not text.endswith("\n") and not _row_is_whole(last)
+    if unfinished or ends_in_open_quote or len(last) != len(records[0][1]):
         notes.append(
             Problem(
                 path,

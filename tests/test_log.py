@@ -673,3 +673,32 @@ def test_export_and_key_saved_in_the_logs_folder_are_skipped_with_a_warning(tmp_
         df = read_annotations(tmp_path)
     assert len(caught) == 1  # the answer key is skipped silently: a class folder holds one
     assert set(df["annotator"]) == {"ana", "ben"}
+
+
+def test_complete_last_row_without_newline_is_kept_and_appended_after(tmp_path, sentences):
+    """Test that a whole last row an editor saved without its newline is read, not torn, and
+    the next label goes on a new line after it."""
+    from factcheck.log import AnnotationLog, read_annotations
+
+    log = AnnotationLog(tmp_path / "ana.csv", annotator="ana")
+    log.record(sentences[0], "opinion")
+    log.record(sentences[1], "verified")
+    path = tmp_path / "ana.csv"
+    path.write_bytes(path.read_bytes().rstrip(b"\n"))
+    assert list(read_annotations(path)["label"]) == ["opinion", "verified"]
+    AnnotationLog(path, annotator="ana").record(sentences[2], "unconfirmed")
+    assert list(read_annotations(path)["label"]) == ["opinion", "verified", "unconfirmed"]
+    assert not (tmp_path / "ana.csv.torn").exists()
+
+
+def test_row_cut_inside_its_text_is_still_torn(tmp_path, sentences):
+    """Test that a row cut off inside the text (field count intact) is caught by end - start."""
+    from factcheck.log import AnnotationLog, read_annotations
+
+    log = AnnotationLog(tmp_path / "ana.csv", annotator="ana")
+    log.record(sentences[0], "opinion")
+    log.record(sentences[1], "verified")
+    path = tmp_path / "ana.csv"
+    path.write_bytes(path.read_bytes().rstrip(b"\n")[:-3])
+    with pytest.warns(InputWarning, match="incomplete"):
+        assert list(read_annotations(path)["label"]) == ["opinion"]
