@@ -121,10 +121,13 @@ _INNER_STOP = re.compile(r"(?<=[.?!…])\s+(?=[\"“‘(]?[A-Z])")
 _WORD_BEFORE = re.compile(r"([\w.]+)[.]$")
 # A new sentence after a closing quote: 'A man shouted "Stop!" Police moved in.'
 _AFTER_QUOTE = re.compile(r"(?<=[.?!…][\"”])\s+(?=[A-Z])")
-# Sentence ends pysbd misses: after an acronym it reads as an abbreviation ("to the U.K. Her
-# family ..."), and after a number it reads as a list item ("on Jan. 11. Prices rose ...").
+# Sentence ends pysbd misses: after an acronym or a street/company abbreviation it reads as
+# mid-sentence ("to the U.K. Her family ...", "on Elm St. The man ..."), and after a number it
+# reads as a list item ("on Jan. 11. Prices rose ...").
 _MISSED_STOP = re.compile(
-    r"(?<=\b[A-Z]\.[A-Z]\.)\s+(?=(?:The|This|That|These|Those|It|Its|He|His|She|Her|They|"
+    r"(?:(?<=\b[A-Z]\.[A-Z]\.)|(?<=\bSt\.)|(?<=\bAve\.)|(?<=\bRd\.)|(?<=\bBlvd\.)"
+    r"|(?<=\bInc\.)|(?<=\bLtd\.)|(?<=\bCorp\.)|(?<=\bCo\.)|(?<=\bJr\.))"
+    r"\s+(?=(?:The|This|That|These|Those|It|Its|He|His|She|Her|They|"
     r"Their|We|Our|I|There|But|And|A|An|In|On|At|After|When|Officials|Police)\b)"
     r"|(?<=\d\.)\s+(?=[\"“]?[A-Z])"
 )

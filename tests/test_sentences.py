@@ -490,3 +490,10 @@ def test_shipped_splitter_beats_every_alternative_on_the_gold_set() -> None:
     for name, (score, _, _) in results.items():
         assert ours.accuracy >= score.accuracy, f"{name} beats factcheck: {score.accuracy:.1%}"
     assert ours.accuracy >= 0.97, f"factcheck now fails {ours.failed}"
+
+
+def test_sentence_ending_in_a_street_abbreviation_is_split() -> None:
+    """Test that "on Elm St. The man was released." is two sentences, "St. John" one."""
+    first = "Police found the man at approx. 3 a.m. on Elm St."
+    assert texts(f"{first} The man was released.") == [first, "The man was released."]
+    assert texts("She met St. John on Monday.") == ["She met St. John on Monday."]
