@@ -447,6 +447,14 @@ class Annotator:
                 "",
             )
             return None
+        target = self.log.undo_target()
+        if target is not None and target not in self._where:
+            self._show_status(
+                "Nothing to undo here: the last change in your log is to a sentence of an "
+                "article not open in this annotator. Open that article to undo it.",
+                "",
+            )
+            return None
         try:
             event = self.log.undo()
         except OSError as exc:
@@ -576,8 +584,13 @@ class Annotator:
             return
         sid, text = row.sentence_id, change["new"]
         if sid in self._labels:
-            if text != self._notes.get(sid, ""):
-                self.label(sid, self._labels[sid], note=text)
+            if (
+                text != self._notes.get(sid, "")
+                and self.label(sid, self._labels[sid], note=text) is None
+            ):
+                # Not saved (e.g. disk full): keep the text as a pending note, so the next
+                # label or Enter on this sentence saves it; the status already says NOT saved.
+                self._pending_notes[sid] = text
         else:
             self._pending_notes[sid] = text
             self._show_status(

@@ -28,9 +28,12 @@ from .student import (
 
 PathLike = str | os.PathLike[str]
 LOCAL_IP = "127.0.0.1"
-# Kernels of closed tabs are shut down by Voilà; one whose tab vanished without a word (a
-# laptop put to sleep) is culled after an idle hour. Open tabs are never culled.
-CULL_IDLE_SECONDS = 3600
+# A closed or reloaded tab's kernel must end soon, because it holds the student's name: Voilà's
+# own shutdown request on page close is refused (its XSRF check, voila-dashboards/voila#1458),
+# so disconnected kernels idle for two minutes are culled. Open tabs are never culled
+# (cull_connected stays False), however long a student reads.
+CULL_IDLE_SECONDS = 120
+CULL_INTERVAL_SECONDS = 30
 
 
 def classroom_env(
@@ -67,7 +70,8 @@ def voila_command(
         "--theme=light",
         "--VoilaConfiguration.show_tracebacks=False",
         f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
-        "--MappingKernelManager.cull_interval=300",
+        f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
+        "--MappingKernelManager.cull_connected=False",
     ]
     if not open_browser:
         command.append("--no-browser")

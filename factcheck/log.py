@@ -296,6 +296,11 @@ class AnnotationLog:
             self._latest[sid] = event
         return event
 
+    def undo_target(self) -> str | None:
+        """The sentence id the next ``undo()`` would change, or None if nothing is left."""
+        with self._thread_lock:
+            return self._stack[-1] if self._stack else None
+
     def current(self) -> dict[str, LogEvent]:
         """Sentence id -> the latest event of this annotator, cleared sentences omitted."""
         with self._thread_lock:

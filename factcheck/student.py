@@ -153,7 +153,8 @@ def claim_name(out: PathLike, name: str) -> NameClaim:
     except Timeout:
         raise NameInUse(
             f"Someone is already using the name {name!r} in this session. Add your surname "
-            f"or its initial, e.g. '{name} K'."
+            f"or its initial, e.g. '{name} K'. If it was you before reloading the page, wait "
+            "two minutes and start again: your answers are kept."
         ) from None
     try:
         existing, recorded, last = _existing_answers(path)

@@ -429,3 +429,31 @@ def test_the_labelling_notebook_runs_and_shows_the_annotator(tmp_path: Path):
     assert not [o for o in outputs if o.output_type == "error"]
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
     assert not (tmp_path / "annotations" / "your-name.csv").exists()  # nothing labelled yet
+
+
+def test_undo_never_changes_a_sentence_of_an_article_not_open_here(tmp_path: Path):
+    """Test that u in a new batch does not silently undo yesterday's label in another article."""
+    first = Annotator(council("ferry"), annotator="ana", folder=tmp_path)
+    first.press("1")
+    later = Annotator(council("bridge", "Bridge repairs"), annotator="ana", folder=tmp_path)
+    assert later.undo() is None
+    assert "Nothing to undo here" in later.status
+    assert [row["label"] for row in rows_of(tmp_path / "ana.csv")] == ["verified"]
+
+
+def test_a_note_that_failed_to_save_is_kept_and_saved_with_the_next_label(tmp_path: Path):
+    """Test that a note typed while the disk fails is not lost: it is saved on the next label."""
+    ann = Annotator(council(), annotator="ana", folder=tmp_path)
+    first = ann.visible_sentences[0].id
+    ann.rows[0].buttons["verified"].click()
+    log_file = tmp_path / "ana.csv"
+    log_file.rename(tmp_path / "aside.csv")
+    log_file.mkdir()  # every write now fails
+    ann.rows[0].note.value = "minutes p. 4"
+    assert not ann.saved and "NOT saved" in ann.status
+    assert ann.notes.get(first, "") == ""
+    log_file.rmdir()
+    (tmp_path / "aside.csv").rename(log_file)
+    ann.rows[0].buttons["unconfirmed"].click()
+    assert ann.saved
+    assert rows_of(log_file)[-1]["note"] == "minutes p. 4"

@@ -26,10 +26,15 @@ function render({ model, el }) {
   const onKeydown = (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (isTyping(event.target)) {
-      // Enter commits a note (ipywidgets sends it); Escape leaves the field. Either way the
+      // Keys typed in a field or the article list are the field's: never notebook shortcuts.
+      event.stopPropagation();
+      // Enter commits a note (ipywidgets sends it); Escape cancels the edit. Either way the
       // keys work again straight after, without reaching for the mouse.
       if (event.key === "Enter" || event.key === "Escape") {
         const field = event.target;
+        if (event.key === "Escape" && "fcOriginal" in field.dataset) {
+          field.value = field.dataset.fcOriginal; // unchanged value: no change event, no save
+        }
         setTimeout(() => {
           field.blur();
           container?.focus({ preventScroll: true });
@@ -37,11 +42,18 @@ function render({ model, el }) {
       }
       return;
     }
-    if (!model.get("handled_keys").includes(event.key)) return;
-    // Stop JupyterLab's command-mode shortcuts (1 = heading cell, j/k = move cells).
-    event.preventDefault();
+    if (event.key === "Tab") return;
+    // Every other key stays in the annotator: JupyterLab's command-mode shortcuts (1 = heading
+    // cell, m = Markdown, d d = delete cell) must not act on the notebook behind it.
     event.stopPropagation();
+    if (!model.get("handled_keys").includes(event.key)) return;
+    event.preventDefault();
     send({ type: "key", key: event.key });
+  };
+
+  const onFocusin = (event) => {
+    const field = event.target;
+    if (field instanceof HTMLInputElement) field.dataset.fcOriginal = field.value;
   };
 
   const onMousedown = (event) => {
@@ -51,6 +63,12 @@ function render({ model, el }) {
 
   const scrollToFocus = () => {
     requestAnimationFrame(() => {
+      // A clicked button that disabled itself (first/last page) drops focus to the page body:
+      // take it back so the keys keep working.
+      const active = document.activeElement;
+      if (container && (!active || active === document.body)) {
+        container.focus({ preventScroll: true });
+      }
       const row = container?.querySelector(".fc-row.fc-focus");
       row?.scrollIntoView({ block: "nearest" });
     });
@@ -67,6 +85,7 @@ function render({ model, el }) {
     // still hand the keys back to the list.
     container.addEventListener("keydown", onKeydown, true);
     container.addEventListener("mousedown", onMousedown);
+    container.addEventListener("focusin", onFocusin);
     container.dataset.fcReady = "1";
     if (model.get("autofocus")) container.focus({ preventScroll: true });
   };
@@ -77,6 +96,7 @@ function render({ model, el }) {
     model.off("change:focus_token", scrollToFocus);
     container?.removeEventListener("keydown", onKeydown, true);
     container?.removeEventListener("mousedown", onMousedown);
+    container?.removeEventListener("focusin", onFocusin);
   };
 }
 

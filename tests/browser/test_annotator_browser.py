@@ -111,6 +111,35 @@ def test_keys_label_three_sentences_and_a_rerun_restores_them(jupyter_lab, lab_p
     expect(lab_page.locator(f"{READY} .fc-status")).to_contain_text("Resumed 3 saved label(s)")
 
 
+def test_other_keys_never_reach_notebook_shortcuts_and_escape_cancels_a_note(jupyter_lab, lab_page):
+    """Test that m / a / d d inside the annotator leave the notebook alone, and that Escape
+    in a note field discards the edit instead of saving it."""
+    copy_label_notebook(jupyter_lab, "shortcuts.ipynb", "ana-shortcuts")
+    log = jupyter_lab.root_dir / "annotations" / "ana-shortcuts.csv"
+    open_notebook(lab_page, jupyter_lab, "shortcuts.ipynb")
+    run_all_cells(lab_page)
+    annotator_in(lab_page)
+    cells = lab_page.locator(".jp-Notebook .jp-Cell").count()
+    markdown = lab_page.locator(".jp-Notebook .jp-MarkdownCell").count()
+    row(lab_page, 0).locator(".fc-text").click()
+    for key in ("m", "a", "b", "d", "d"):
+        lab_page.keyboard.press(key)
+    lab_page.keyboard.press("1")
+    wait_for_rows(log, 1)
+    assert lab_page.locator(".jp-Notebook .jp-Cell").count() == cells
+    assert lab_page.locator(".jp-Notebook .jp-MarkdownCell").count() == markdown
+    annotator_in(lab_page)  # the widget is still there
+
+    note = row(lab_page, 0).locator("input[type=text]")
+    note.click()
+    note.type("typo to discard")
+    note.press("Escape")
+    expect(note).to_have_value("")
+    lab_page.keyboard.press("2")  # keys work again after Escape
+    rows = wait_for_rows(log, 2)
+    assert [r["note"] for r in rows] == ["", ""]
+
+
 def test_markup_in_an_article_shows_as_text_and_never_runs(jupyter_lab, lab_page):
     """Test that <img onerror> in a title, sentence, note and name is shown literally, not run."""
     write_notebook(
