@@ -68,8 +68,13 @@ def _colour(
 
 
 def _current(df: pd.DataFrame) -> pd.DataFrame:
-    """Rows that carry a label (cleared labels, if any slipped in, are left out)."""
+    """Current labels: given a history table (``history=True``), the latest event per
+    annotator and sentence, as ``read_annotations`` keeps; cleared labels left out."""
     _require(df, ("label",))
+    key = ["annotator", "sentence_id"]
+    if set(key) <= set(df.columns) and df.duplicated(key).any():
+        ordered = df.sort_values("timestamp", kind="stable") if "timestamp" in df else df
+        df = ordered.drop_duplicates(key, keep="last")
     return df.loc[df["label"].astype(str) != ""]
 
 
@@ -328,6 +333,8 @@ def confusion_heatmap(
     table["row_share"] = table["count"] / table.groupby("label_a")["count"].transform("sum")
     table["row_share"] = table["row_share"].fillna(0.0)
     table["agree"] = table["label_a"] == table["label_b"]
+    # White text only on the dark cells: the fill follows the count, so must the text.
+    table["dark"] = table["count"] > 0.5 * table["count"].max()
     base = alt.Chart(
         table, title=f"{annotator_a} vs {annotator_b}: {len(both):,} sentences labelled by both"
     ).encode(
@@ -345,7 +352,7 @@ def confusion_heatmap(
     )
     text = base.mark_text(fontWeight="bold").encode(
         text=alt.Text("count:Q", format=","),
-        color=alt.condition("datum.row_share > 0.5", alt.value("white"), alt.value("black")),
+        color=alt.condition("datum.dark", alt.value("white"), alt.value("black")),
     )
     return (heat + text).properties(width=alt.Step(70), height=alt.Step(40))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from pathlib import Path
 
 import altair as alt
 import jsonschema
@@ -392,3 +393,13 @@ def test_saved_html_renders_offline_and_clicking_an_article_filters_the_strip(tm
     assert bars_before == bars_after == 6  # 2 articles x 3 labels; bars are not filtered
     assert cells_before == len(labels) + 3
     assert cells_after in (len(labels), 3)  # only the clicked article's sentences remain
+
+
+def test_label_mix_of_a_history_table_counts_current_labels_only():
+    """Test that label_mix given history=True counts each annotator's latest label once."""
+    from factcheck.log import read_annotations
+
+    examples = Path(__file__).resolve().parent.parent / "annotations" / "examples"
+    current = label_mix(read_annotations(examples)).to_dict()
+    history = label_mix(read_annotations(examples, history=True)).to_dict()
+    assert history["title"] == current["title"]
