@@ -59,11 +59,39 @@ def interpret_key(key: str, scheme: LabelScheme) -> Action | None:
 
 
 def key_hints(scheme: LabelScheme, *, corpus: bool = False, undo: bool = True) -> str:
-    """The one-line keyboard help shown above the sentences (student mode has no undo)."""
+    """The one-line keyboard help shown above the sentences (student mode has no undo).
+
+    Built from ``key_actions``, so a key a custom label takes over is listed only for it.
+    """
+    actions = key_actions(scheme)
+
+    def keys(candidates: tuple[str, ...], kind: str) -> list[str]:
+        return [k for k in candidates if actions.get(k) and actions[k].kind == kind]
+
+    def shown(key: str) -> str:
+        return {"ArrowUp": "↑", "ArrowDown": "↓", "Backspace": "Backspace"}.get(key, key)
+
     parts = [f"{label.key} {label.name}" for label in scheme]
-    parts += ["0/Backspace clear", *(["u undo"] if undo else []), "↑↓ or j/k move"]
+    groups = [(CLEAR_KEYS, "clear", "clear")]
+    if undo:
+        groups.append((UNDO_KEYS, "undo", "undo"))
+    groups.append(
+        ((PREVIOUS_KEYS[0], NEXT_KEYS[0], *NEXT_KEYS[1:], *PREVIOUS_KEYS[1:]), "move", "move")
+    )
+    for candidates, kind, words in groups:
+        free = keys(candidates, kind)
+        if free:
+            parts.append(f"{'/'.join(shown(k) for k in free)} {words}")
     if corpus:
-        parts.append("n/p next/previous article")
+        step = {
+            k: actions[k].step for k in keys(NEXT_ARTICLE_KEYS + PREVIOUS_ARTICLE_KEYS, "article")
+        }
+        words = {1: "next", -1: "previous"}
+        named = [(k, words[v]) for k, v in step.items()]
+        if named:
+            parts.append(
+                "/".join(k for k, _ in named) + " " + "/".join(w for _, w in named) + " article"
+            )
     return "Keys: " + " · ".join(parts) + " (click the sentence list first)"
 
 

@@ -211,3 +211,16 @@ def test_source_label_shows_urls_whole_and_files_by_name():
     assert source_label("/home/ana/articles/bridge.md") == "bridge.md"
     assert source_label("C:\\data\\corpus.csv:12") == "corpus.csv:12"
     assert source_label("") == ""
+
+
+def test_key_hints_never_list_a_key_a_custom_label_took_over():
+    """Test that when labels take keys 0 and n, the hints stop offering them for clear/article."""
+    from factcheck import Label
+
+    scheme = DEFAULT_SCHEME.with_labels(
+        Label("not a claim", "d", "e", "n", "#000000"), Label("satire", "d", "e", "0", "#111111")
+    )
+    hints = session.key_hints(scheme, corpus=True)
+    assert "0 satire" in hints and "n not a claim" in hints
+    assert "Backspace/Delete clear" in hints and "0/Backspace" not in hints
+    assert "p previous article" in hints and "n/p" not in hints
