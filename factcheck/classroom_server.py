@@ -21,6 +21,7 @@ from .student import (
     ENV_FEEDBACK,
     ENV_KEY,
     ENV_OUT,
+    ENV_SCHEME,
     StudentConfig,
     load_session,
     student_notebook_path,
@@ -42,6 +43,7 @@ def classroom_env(
     out: PathLike,
     feedback: str,
     base: Mapping[str, str] | None = None,
+    scheme: PathLike | None = None,
 ) -> dict[str, str]:
     """The environment of the Voilà server: ``base`` plus the FACTCHECK_* settings (absolute)."""
     env = dict(os.environ if base is None else base)
@@ -53,6 +55,8 @@ def classroom_env(
             ENV_FEEDBACK: feedback,
         }
     )
+    if scheme:
+        env[ENV_SCHEME] = str(Path(scheme).expanduser().resolve())
     return env
 
 
@@ -106,6 +110,7 @@ def serve_classroom(
     feedback: str = session.FEEDBACK_IMMEDIATE,
     ip: str = LOCAL_IP,
     open_browser: bool = False,
+    scheme: PathLike | None = None,
 ) -> int:
     """Serve the student app with Voilà until Ctrl+C; returns Voilà's exit code.
 
@@ -118,13 +123,14 @@ def serve_classroom(
         articles=Path(articles).expanduser(),
         out=Path(out).expanduser(),
         feedback=feedback,
+        scheme=Path(scheme).expanduser() if scheme else None,
     )
     key_data, chosen = load_session(config)
     config.out.mkdir(parents=True, exist_ok=True)
     if not os.access(config.out, os.W_OK):
         raise PermissionError(13, "the answers folder is not writable; choose another", str(out))
     command = voila_command(student_notebook_path(), port=port, ip=ip, open_browser=open_browser)
-    env = classroom_env(config.key, config.articles, config.out, feedback)
+    env = classroom_env(config.key, config.articles, config.out, feedback, scheme=config.scheme)
     print(
         f"factcheck classroom: {len(chosen)} article(s), {len(key_data)} key answers, "
         f"feedback {feedback}; answers go to {config.out.resolve()}",

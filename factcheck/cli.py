@@ -119,9 +119,13 @@ def _cmd_classroom_key(args: argparse.Namespace) -> int:
 
 
 def _cmd_classroom_report(args: argparse.Namespace) -> int:
+    from .labels import DEFAULT_SCHEME, load_scheme
     from .report import write_class_report
 
-    out = write_class_report(args.key, args.submissions, args.output, hide_names=args.hide_names)
+    scheme = load_scheme(args.scheme) if args.scheme else DEFAULT_SCHEME
+    out = write_class_report(
+        args.key, args.submissions, args.output, hide_names=args.hide_names, scheme=scheme
+    )
     print(f"wrote {out}", file=sys.stderr)
     return 0
 
@@ -137,6 +141,7 @@ def _cmd_classroom_serve(args: argparse.Namespace) -> int:
         feedback=args.feedback,
         ip=args.ip,
         open_browser=args.open,
+        scheme=args.scheme,
     )
 
 
@@ -213,6 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--key", required=True, help="answer key CSV")
     p.add_argument("-o", "--output", required=True, help="report HTML to write")
     p.add_argument("--hide-names", action="store_true", help="pseudonyms, for projection")
+    p.add_argument("--scheme", help="the JSON label scheme of the key, if not the default")
     p.set_defaults(func=_cmd_classroom_report)
     p = class_sub.add_parser("serve", help="serve the no-code student app (Voila)")
     p.add_argument("--key", required=True, help="answer key CSV")
@@ -231,6 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="127.0.0.1: this computer only; 0.0.0.0: anyone on the network (no password)",
     )
     p.add_argument("--open", action="store_true", help="open the app in a browser")
+    p.add_argument("--scheme", help="the teacher's JSON label scheme, if not the default")
     p.set_defaults(func=_cmd_classroom_serve)
 
     p = sub.add_parser(

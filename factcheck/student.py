@@ -29,6 +29,7 @@ from .annotator import Annotator
 from .articles import Article, load_articles
 from .classroom import AnswerKey, read_answer_key
 from .errors import FactcheckError, InputError
+from .labels import DEFAULT_SCHEME, LabelScheme, load_scheme
 from .log import AnnotationLog, check_annotator, log_path, read_annotations
 from .paths import sample_path
 
@@ -39,6 +40,7 @@ ENV_ARTICLES = "FACTCHECK_ARTICLES"
 ENV_OUT = "FACTCHECK_OUT"
 ENV_FEEDBACK = "FACTCHECK_FEEDBACK"
 ENV_STUDENT = "FACTCHECK_STUDENT"
+ENV_SCHEME = "FACTCHECK_SCHEME"
 DEFAULT_OUT = "classroom-answers"
 ANONYMOUS_PREFIX = "student-"
 
@@ -65,6 +67,11 @@ class StudentConfig:
     out: Path
     feedback: str = session.FEEDBACK_IMMEDIATE
     student: str = ""
+    scheme: Path | None = None  # a JSON label scheme, when the key uses custom labels
+
+    def label_scheme(self) -> LabelScheme:
+        """The label scheme students label with: the teacher's file, else the default."""
+        return load_scheme(self.scheme) if self.scheme else DEFAULT_SCHEME
 
 
 def config_from_env(environ: Mapping[str, str] | None = None) -> StudentConfig:
@@ -77,6 +84,7 @@ def config_from_env(environ: Mapping[str, str] | None = None) -> StudentConfig:
         out=Path(env.get(ENV_OUT) or DEFAULT_OUT),
         feedback=feedback,
         student=env.get(ENV_STUDENT, "").strip(),
+        scheme=Path(env[ENV_SCHEME]) if env.get(ENV_SCHEME) else None,
     )
 
 
@@ -95,7 +103,15 @@ def load_session(config: StudentConfig) -> tuple[AnswerKey, list[Article]]:
             f"{config.key}: no such answer key. Make one with "
             "'factcheck classroom key TEACHER_LOG -o key.csv' and pass its path."
         )
-    key = read_answer_key(config.key)
+    scheme = config.label_scheme()
+    key = read_answer_key(config.key, schemes=(scheme, DEFAULT_SCHEME))
+    unknown = sorted({e.label for e in key.entries if e.label} - set(scheme.names))
+    if unknown:
+        raise InputError(
+            f"{config.key}: the key uses label(s) {', '.join(unknown)}, which students could "
+            f"not choose (their labels: {', '.join(scheme.names)}). Pass the teacher's label "
+            "scheme: factcheck classroom serve --scheme SCHEME.json ..."
+        )
     articles = load_articles(config.articles)
     order = {article_id: i for i, article_id in enumerate(key.article_ids)}
     chosen = sorted((a for a in articles if a.id in order), key=lambda a: order[a.id])
@@ -324,11 +340,13 @@ class StudentApp:
 
     def _open(self, claim: NameClaim) -> Annotator | None:
         try:
-            log = AnnotationLog(claim.path, annotator=claim.name)
+            scheme = self.config.label_scheme()
+            log = AnnotationLog(claim.path, annotator=claim.name, scheme=scheme)
             annotator = Annotator(
                 self.articles,
                 annotator=claim.name,
                 log=log,
+                scheme=scheme,
                 key=self.key,
                 feedback=self.config.feedback,
             )
@@ -382,6 +400,7 @@ def student_app(
     *,
     feedback: str | None = None,
     student: str | None = None,
+    scheme: PathLike | None = None,
 ) -> StudentApp:
     """The student app; arguments override the FACTCHECK_* environment variables."""
     base = config_from_env()
@@ -391,5 +410,6 @@ def student_app(
         out=Path(out) if out is not None else base.out,
         feedback=feedback if feedback is not None else base.feedback,
         student=student if student is not None else base.student,
+        scheme=Path(scheme) if scheme is not None else base.scheme,
     )
     return StudentApp(config)

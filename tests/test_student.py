@@ -618,3 +618,42 @@ def test_student_notebook_runs_with_the_serve_environment(classroom: StudentConf
     outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+
+
+def test_student_app_uses_the_teachers_custom_label_scheme(tmp_path: Path):
+    """Test that a key with a custom label needs the scheme, and with it students can pick it."""
+    import json
+
+    from factcheck import DEFAULT_SCHEME, Label
+    from factcheck.classroom import make_answer_key
+
+    scheme = DEFAULT_SCHEME.with_labels(
+        Label(
+            "satire", "Written to mock, not to inform.", "The mayor, a potato, ...", "4", "#56B4E9"
+        ),
+        name="class",
+    )
+    scheme_file = tmp_path / "class.json"
+    scheme_file.write_text(json.dumps(scheme.to_dict()), encoding="utf-8")
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "ferry.md").write_text(FERRY, encoding="utf-8")
+    teacher = AnnotationLog(tmp_path / "teacher.csv", annotator="teacher", scheme=scheme)
+    first = load_articles(articles)[0].sentences[0]
+    teacher.record(first, "satire", note="It mocks the council.")
+    key = tmp_path / "key.csv"
+    make_answer_key(tmp_path / "teacher.csv", key, schemes=(scheme, DEFAULT_SCHEME))
+
+    without = student_app(key, articles, tmp_path / "out")
+    assert without.key is None
+    assert re.search(r"uses label\(s\) satire.*--scheme", without.message)
+    with pytest.raises(InputError, match=r"uses label\(s\) satire"):
+        serve_classroom(key, articles, tmp_path / "out", port=1)  # checked before Voila starts
+    app = student_app(key, articles, tmp_path / "out", scheme=scheme_file)
+    app.name_text.value = "Ana"
+    app.start_button.click()
+    assert app.annotator is not None and "satire" in app.annotator.rows[0].buttons
+    app.annotator.rows[0].buttons["satire"].click()
+    assert "satire" in app.annotator.status or app.annotator.saved
+    assert rows_of(tmp_path / "out" / "ana.csv")[0]["label"] == "satire"
+    app.close()
