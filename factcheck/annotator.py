@@ -704,7 +704,10 @@ class Annotator:
         self.article_progress_label.value = article.describe("in this article")
         corpus = session.Progress(self._corpus_done, len(self._where))
         self.corpus_progress.value = corpus.done
-        self.corpus_progress_label.value = corpus.describe(f"in {len(self.articles)} articles")
+        count = len(self.articles)
+        self.corpus_progress_label.value = corpus.describe(
+            f"in {count} article{'' if count == 1 else 's'}"
+        )
         if self.key is not None:
             self.score_label.value = session.score_text(
                 self.article_score(),

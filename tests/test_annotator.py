@@ -337,6 +337,12 @@ def test_filter_unlabelled_shows_only_unlabelled_sentences(ann: Annotator):
     assert ann.labels == {sentences[0].id: "verified", sentences[3].id: "opinion"}
 
 
+def test_corpus_progress_of_one_article_says_article_not_articles(tmp_path: Path):
+    """Test that the corpus progress line uses the singular for one article."""
+    ann = Annotator(council(), annotator="ana", folder=tmp_path)
+    assert ann.corpus_progress_label.value.endswith("labelled in 1 article (0%)")
+
+
 def test_corpus_navigation_buttons_dropdown_and_progress(tmp_path: Path):
     """Test that next/previous, the jump list and n/p keys change article; progress is per corpus."""
     articles = [council("ferry-1", "Ferry one"), council("ferry-2", "Ferry two"), long_article(10)]
