@@ -51,7 +51,8 @@ COLUMNS: tuple[str, ...] = (
     "source",
     "text",
 )
-ACTIONS: tuple[str, ...] = ("label", "clear", "undo")
+ACTIONS: tuple[str, ...] = ("label", "clear", "undo", "flag", "unflag")
+FLAG_ACTIONS: tuple[str, ...] = ("flag", "unflag")
 # large_string: 64-bit offsets, so one column may hold more than 2 GB of text.
 _ARROW_SCHEMA = pa.schema([(name, pa.large_string()) for name in COLUMNS])
 INT_COLUMNS: tuple[str, ...] = ("sentence_index", "start", "end")
@@ -87,13 +88,16 @@ class LogEvent:
     scheme: str
     source: str
     text: str
+    # Not CSV columns: what the event means for the sentence, for callers such as the widget.
+    flagged: bool = False  # whether the sentence is flagged for discussion after this event
+    undone: str = ""  # for an undo: the action it reverted ("label", "clear", "flag", ...)
 
     def row(self) -> tuple[str, ...]:
         """The CSV fields of this event, in ``COLUMNS`` order."""
         return tuple(str(getattr(self, name)) for name in COLUMNS)
 
 
-assert tuple(f.name for f in fields(LogEvent)) == COLUMNS
+assert tuple(f.name for f in fields(LogEvent))[: len(COLUMNS)] == COLUMNS
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,17 @@ HEADER = format_row(COLUMNS)
 def utc_timestamp() -> str:
     """Now as ISO 8601 UTC with microseconds, e.g. ``2026-11-24T10:15:02.123456+00:00``."""
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+def annotator_key(annotator: str) -> str:
+    """The identity of an annotator: one person, one key, however the name was typed.
+
+    NFC-normalised, case-folded, with surrounding spaces dropped and inner runs of white
+    space made one space, so ``Ana``/``ana``, NFC/NFD ``José`` and ``Straße``/``STRASSE``
+    are one person. Compare annotators only through this function.
+    """
+    name = " ".join(unicodedata.normalize("NFC", str(annotator)).split())
+    return unicodedata.normalize("NFC", name.casefold())
 
 
 def annotator_slug(annotator: str) -> str:
@@ -203,8 +218,10 @@ class AnnotationLog:
         self._file_lock = FileLock(f"{self.path}.lock", timeout=LOCK_TIMEOUT)
         self._thread_lock = threading.RLock()
         self._latest: dict[str, LogEvent] = {}
-        self._history: dict[str, list[tuple[str, str]]] = {}
-        self._stack: list[str] = []
+        # Per sentence, its (label, note, flagged) states in order; the undo stack holds
+        # (sentence id, action) of every label/clear/flag/unflag not yet undone.
+        self._history: dict[str, list[_State]] = {}
+        self._stack: list[tuple[str, str]] = []
         if self.path.exists() and self.path.stat().st_size:
             self._restore(_schemes_with(scheme))
 
@@ -212,7 +229,7 @@ class AnnotationLog:
         return f"AnnotationLog({str(self.path)!r}, annotator={self.annotator!r})"
 
     def _restore(self, schemes: tuple[LabelScheme, ...]) -> None:
-        """Rebuild labels and undo history from this annotator's rows, in file order."""
+        """Rebuild labels, flags and undo history from this annotator's rows, in file order."""
         frame, _ = _load_file(self.path, schemes, raise_errors=True)
         mine = frame[frame["annotator"] == self.annotator]
         if mine.empty:
@@ -226,22 +243,27 @@ class AnnotationLog:
         ):
             if action == "undo":
                 if self._stack:
-                    undone = self._stack.pop()
+                    undone, _ = self._stack.pop()
                     self._history[undone].pop()
             else:
-                self._history.setdefault(sid, []).append((label, note))
-                self._stack.append(sid)
+                states = self._history.setdefault(sid, [])
+                states.append(_next_state(states, action, label, note))
+                self._stack.append((sid, action))
         last = mine.drop_duplicates("sentence_id", keep="last")
         for record in last.to_dict("records"):
             values = {name: record[name] for name in COLUMNS}
             values.update({name: int(record[name]) for name in INT_COLUMNS})
-            event = LogEvent(**values)
+            states = self._history.get(record["sentence_id"])
+            event = LogEvent(**values, flagged=bool(states and states[-1].flagged))
             self._latest[event.sentence_id] = event
 
     def record(
         self, sentence: Sentence, label: str | None, note: str = "", *, source: str = ""
     ) -> LogEvent:
-        """Append a label (or a clear, for ``None``/``""``) for ``sentence``; on disk on return."""
+        """Append a label (or a clear, for ``None``/``""``) for ``sentence``; on disk on return.
+
+        A flag for discussion stays as it is (see ``flag``).
+        """
         if label:
             self.scheme.get(label)  # raises SchemeError before anything is written
             action = "label"
@@ -249,6 +271,30 @@ class AnnotationLog:
             action, label = "clear", ""
         else:
             raise SchemeError(f"Label must be a string or None, not {label!r}.")
+        return self._add(sentence, action, label, str(note), str(source))
+
+    def flag(
+        self,
+        sentence: Sentence,
+        flagged: bool = True,
+        note: str | None = None,
+        *,
+        source: str = "",
+    ) -> LogEvent:
+        """Flag ``sentence`` for discussion (or unflag it, ``flagged=False``); on disk on return.
+
+        The row keeps the sentence's current label, and its note unless ``note`` is given, so
+        readers that take the latest row's label still see the right label. Undo reverts it.
+        """
+        with self._thread_lock:
+            current = self._latest.get(sentence.id)
+            label = current.label if current is not None else ""
+            if note is None:
+                note = current.note if current is not None else ""
+            return self._add(sentence, "flag" if flagged else "unflag", label, str(note), source)
+
+    def _add(self, sentence: Sentence, action: str, label: str, note: str, source: str) -> LogEvent:
+        """Append a label/clear/flag/unflag event and push it on the undo stack."""
         fields_ = {
             "article_id": sentence.article_id,
             "sentence_id": sentence.id,
@@ -256,26 +302,32 @@ class AnnotationLog:
             "start": sentence.start,
             "end": sentence.end,
             "label": label,
-            "note": str(note),
+            "note": note,
             "action": action,
             "source": str(source),
             "text": sentence.text,
         }
         with self._thread_lock:
-            event = self._append(fields_)
-            self._history.setdefault(event.sentence_id, []).append((event.label, event.note))
-            self._stack.append(event.sentence_id)
+            states = self._history.get(sentence.id, [])
+            state = _next_state(states, action, label, note)
+            event = self._append(fields_, flagged=state.flagged)
+            self._history.setdefault(event.sentence_id, []).append(state)
+            self._stack.append((event.sentence_id, action))
             self._latest[event.sentence_id] = event
         return event
 
     def undo(self) -> LogEvent | None:
-        """Undo this annotator's last not-yet-undone label or clear; None if nothing is left."""
+        """Undo this annotator's last not-yet-undone label, clear, flag or unflag.
+
+        Returns the ``undo`` event, whose ``label``, ``note`` and ``flagged`` are the restored
+        state and whose ``undone`` is the action reverted; None if nothing is left to undo.
+        """
         with self._thread_lock:
             if not self._stack:
                 return None
-            sid = self._stack[-1]
+            sid, undone = self._stack[-1]
             states = self._history[sid]
-            label, note = states[-2] if len(states) > 1 else ("", "")
+            restored = states[-2] if len(states) > 1 else _State("", "", False)
             last = self._latest[sid]
             event = self._append(
                 {
@@ -284,12 +336,14 @@ class AnnotationLog:
                     "sentence_index": last.sentence_index,
                     "start": last.start,
                     "end": last.end,
-                    "label": label,
-                    "note": note,
+                    "label": restored.label,
+                    "note": restored.note,
                     "action": "undo",
                     "source": last.source,
                     "text": last.text,
-                }
+                },
+                flagged=restored.flagged,
+                undone=undone,
             )
             self._stack.pop()
             states.pop()
@@ -299,19 +353,26 @@ class AnnotationLog:
     def undo_target(self) -> str | None:
         """The sentence id the next ``undo()`` would change, or None if nothing is left."""
         with self._thread_lock:
-            return self._stack[-1] if self._stack else None
+            return self._stack[-1][0] if self._stack else None
 
     def current(self) -> dict[str, LogEvent]:
         """Sentence id -> the latest event of this annotator, cleared sentences omitted."""
         with self._thread_lock:
             return {sid: event for sid, event in self._latest.items() if event.label}
 
+    def flagged(self) -> set[str]:
+        """Ids of the sentences this annotator has flagged for discussion (and not unflagged)."""
+        with self._thread_lock:
+            return {sid for sid, event in self._latest.items() if event.flagged}
+
     def label_of(self, sentence_id: str) -> str | None:
         """The current label of a sentence, or None if it has none."""
         event = self._latest.get(sentence_id)
         return event.label if event is not None and event.label else None
 
-    def _append(self, values: dict[str, object]) -> LogEvent:
+    def _append(
+        self, values: dict[str, object], *, flagged: bool = False, undone: str = ""
+    ) -> LogEvent:
         """Write one event as one complete line (header first if the file is empty)."""
         try:
             with self._file_lock:
@@ -330,6 +391,8 @@ class AnnotationLog:
                         annotator=self.annotator,
                         scheme=self.scheme.id,
                         **values,  # type: ignore[arg-type]
+                        flagged=flagged,
+                        undone=undone,
                     )
                     head = HEADER if size == 0 else newline
                     data = (head + format_row(event.row())).encode()
@@ -344,6 +407,25 @@ class AnnotationLog:
                 str(self.path),
             ) from None
         return event
+
+
+@dataclass(frozen=True)
+class _State:
+    """A sentence's state for one annotator after an event: label, note, flag."""
+
+    label: str
+    note: str
+    flagged: bool
+
+
+def _next_state(states: Sequence[_State], action: str, label: str, note: str) -> _State:
+    """The state after a label/clear/flag/unflag event, given the sentence's earlier states."""
+    return _State(label, note, _flag_after(bool(states) and states[-1].flagged, action))
+
+
+def _flag_after(flagged: bool, action: str) -> bool:
+    """The flag state after an event: flag/unflag set it, label and clear keep it."""
+    return action == "flag" if action in FLAG_ACTIONS else flagged
 
 
 def _write_all_or_nothing(fd: int, data: bytes, size: int, path: Path) -> None:
@@ -438,7 +520,9 @@ def _schemes_with(scheme: LabelScheme) -> tuple[LabelScheme, ...]:
 def empty_frame() -> pd.DataFrame:
     """An empty DataFrame with the log columns and their dtypes."""
     frame = pd.DataFrame({name: pd.Series([], dtype="str") for name in COLUMNS})
-    return _typed(frame)
+    frame = _typed(frame)
+    frame["flagged"] = pd.Series([], dtype="bool")
+    return frame
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -860,6 +944,8 @@ def read_annotations(
         ends = np.cumsum([rows for _, rows in sources])
         path = sources[int(np.searchsorted(ends, problems[0][0], side="right"))][0]
         _load_file(path, schemes, raise_errors=True)  # raises with the exact line
+    file_ids = np.repeat(np.arange(len(sources)), [rows for _, rows in sources])
+    flagged = flag_states(file_ids, events["annotator"], events["sentence_id"], events["action"])
     # Time order, ties in file order. Rows are chosen with a few columns, then moved once in
     # Arrow: moving every string column is what costs time and memory.
     order = np.argsort(timestamps.to_numpy(dtype="datetime64[us]"), kind="stable")
@@ -879,7 +965,54 @@ def read_annotations(
     events["timestamp"] = timestamps.array  # positional; to_numpy() would box every value
     for name in INT_COLUMNS:
         events[name] = events[name].astype("int64")
+    events["flagged"] = flagged[order]
     return events
+
+
+def flag_states(
+    file_ids: Sequence[int] | np.ndarray,
+    annotators: pd.Series,
+    sentence_ids: pd.Series,
+    actions: pd.Series,
+) -> np.ndarray:
+    """Whether each row's sentence is flagged for discussion after it (rows in file order).
+
+    A flag lasts until an ``unflag``, and an ``undo`` restores the flag state from before the
+    event it reverts, so this replays each annotator's undo stack within each file, as
+    ``AnnotationLog`` does. Only (file, annotator) groups with a flag/unflag row are replayed.
+    """
+    actions_ = actions.to_numpy()
+    out = np.zeros(len(actions_), dtype=bool)
+    has_flag = np.isin(actions_, FLAG_ACTIONS)
+    if not has_flag.any():
+        return out
+    groups = (
+        pd.Series(np.asarray(file_ids)).astype(str)
+        + "\x00"
+        + annotators.reset_index(drop=True).map(annotator_key)
+    )
+    flagged_groups = set(groups[has_flag])
+    positions = np.flatnonzero(groups.isin(flagged_groups).to_numpy())
+    sids = sentence_ids.to_numpy()
+    stacks: dict[str, list[str]] = {}
+    history: dict[tuple[str, str], list[bool]] = {}
+    group_of = groups.to_numpy()
+    for i in positions.tolist():
+        group, sid, action = group_of[i], sids[i], actions_[i]
+        stack = stacks.setdefault(group, [])
+        if action == "undo":
+            if stack:
+                undone = stack.pop()
+                states = history[(group, undone)]
+                states.pop()
+                out[i] = bool(states) and states[-1]
+            continue
+        states = history.setdefault((group, sid), [])
+        state = _flag_after(bool(states) and states[-1], action)
+        states.append(state)
+        stack.append(sid)
+        out[i] = state
+    return out
 
 
 def validate_logs(

@@ -63,7 +63,7 @@ def test_record_writes_every_column_of_the_contract(tmp_path, sentences):
     log = AnnotationLog(annotator="ana", folder=tmp_path)
     log.record(sentences[1], "opinion", 'quote, "boldest"', source="articles/riverside.md")
     frame = read_annotations(tmp_path)
-    assert list(frame.columns) == list(COLUMNS)
+    assert list(frame.columns) == [*COLUMNS, "flagged"]
     got = frame.iloc[0]
     assert got["schema"] == "factcheck-log/1"
     assert got["article_id"] == "riverside-budget"
@@ -193,6 +193,150 @@ def test_undo_works_after_reopening(tmp_path, sentences):
     event = reopened.undo()
     assert (event.sentence_id, event.label) == (sentences[0].id, "")
     assert reopened.undo() is None
+
+
+# --- flags for discussion ------------------------------------------------------------------
+
+
+def test_flag_keeps_the_current_label_and_note(tmp_path, sentences):
+    """Test that flag() appends a 'flag' row carrying the sentence's current label and note."""
+    log = AnnotationLog(annotator="ana", folder=tmp_path)
+    log.record(sentences[0], "verified", "minutes, p. 4")
+    event = log.flag(sentences[0])
+    assert (event.action, event.label, event.note, event.flagged) == (
+        "flag",
+        "verified",
+        "minutes, p. 4",
+        True,
+    )
+    assert log.flagged() == {sentences[0].id}
+    assert log.label_of(sentences[0].id) == "verified"
+    frame = read_annotations(tmp_path)
+    assert frame[["label", "note", "flagged"]].values.tolist() == [
+        ["verified", "minutes, p. 4", True]
+    ]
+
+
+def test_flag_with_a_note_replaces_the_note_and_unflag_clears_the_flag(tmp_path, sentences):
+    """Test that flag(note=...) sets the note and flag(flagged=False) appends an 'unflag'."""
+    log = AnnotationLog(annotator="ana", folder=tmp_path)
+    log.record(sentences[0], "opinion", "first")
+    log.flag(sentences[0], note="ask the class: is this a prediction?")
+    event = log.flag(sentences[0], flagged=False)
+    assert (event.action, event.label, event.note, event.flagged) == (
+        "unflag",
+        "opinion",
+        "ask the class: is this a prediction?",
+        False,
+    )
+    assert log.flagged() == set()
+    assert read_annotations(tmp_path)["flagged"].tolist() == [False]
+
+
+def test_a_label_after_a_flag_keeps_the_sentence_flagged(tmp_path, sentences):
+    """Test that relabelling a flagged sentence leaves its flag on, in memory and on disk."""
+    log = AnnotationLog(annotator="ana", folder=tmp_path)
+    log.flag(sentences[1])
+    assert log.record(sentences[1], "unconfirmed").flagged
+    assert log.flagged() == {sentences[1].id}
+    frame = read_annotations(tmp_path)
+    assert frame[["label", "flagged"]].values.tolist() == [["unconfirmed", True]]
+
+
+def test_flags_are_restored_on_reopen(tmp_path, sentences):
+    """Test that a reopened log knows which sentences are flagged and which were unflagged."""
+    log = AnnotationLog(annotator="ana", folder=tmp_path)
+    log.record(sentences[0], "verified")
+    log.flag(sentences[0])
+    log.flag(sentences[1])
+    log.flag(sentences[2])
+    log.flag(sentences[2], flagged=False)
+    reopened = AnnotationLog(annotator="ana", folder=tmp_path)
+    assert reopened.flagged() == {sentences[0].id, sentences[1].id}
+    assert reopened.current()[sentences[0].id].flagged
+
+
+def test_undo_reverts_a_flag_and_says_what_it_restored(tmp_path, sentences):
+    """Test that undo() after flag() unflags, keeps label and note, and names the action."""
+    log = AnnotationLog(annotator="ana", folder=tmp_path)
+    log.record(sentences[0], "verified", "minutes, p. 4")
+    log.flag(sentences[0], note="check the date")
+    event = log.undo()
+    assert (event.action, event.undone, event.label, event.note, event.flagged) == (
+        "undo",
+        "flag",
+        "verified",
+        "minutes, p. 4",
+        False,
+    )
+    assert log.flagged() == set()
+    frame = read_annotations(tmp_path)
+    assert frame[["label", "note", "flagged"]].values.tolist() == [
+        ["verified", "minutes, p. 4", False]
+    ]
+    event = log.undo()
+    assert (event.undone, event.label, event.note) == ("label", "", "")
+
+
+def test_undo_of_a_label_restores_label_note_and_keeps_the_flag(tmp_path, sentences):
+    """Test that undoing a label made on a flagged sentence restores the old label and note."""
+    log = AnnotationLog(annotator="ana", folder=tmp_path)
+    log.record(sentences[0], "verified", "minutes")
+    log.flag(sentences[0])
+    log.record(sentences[0], "opinion", "on reflection")
+    event = log.undo()
+    assert (event.undone, event.label, event.note, event.flagged) == (
+        "label",
+        "verified",
+        "minutes",
+        True,
+    )
+    assert read_annotations(tmp_path)["flagged"].tolist() == [True]
+
+
+def test_undo_of_an_unflag_after_reopening_flags_again(tmp_path, sentences):
+    """Test that the undo stack holds flag events across a reopen, in the reader too."""
+    log = AnnotationLog(annotator="ana", folder=tmp_path)
+    log.record(sentences[0], "verified")
+    log.flag(sentences[0])
+    log.flag(sentences[0], flagged=False)
+    reopened = AnnotationLog(annotator="ana", folder=tmp_path)
+    event = reopened.undo()
+    assert (event.undone, event.flagged) == ("unflag", True)
+    assert reopened.flagged() == {sentences[0].id}
+    assert AnnotationLog(annotator="ana", folder=tmp_path).flagged() == {sentences[0].id}
+    assert read_annotations(tmp_path)["flagged"].tolist() == [True]
+
+
+def test_history_shows_flag_rows_and_validate_accepts_them(tmp_path, sentences):
+    """Test that history=True lists flag/unflag/undo rows with their flag state, and validate
+    finds no problem in them."""
+    log = AnnotationLog(annotator="ana", folder=tmp_path)
+    log.record(sentences[0], "verified")
+    log.flag(sentences[0])
+    log.flag(sentences[1], note="no label yet")
+    log.flag(sentences[0], flagged=False)
+    log.undo()
+    history = read_annotations(tmp_path, history=True)
+    assert history[["action", "flagged"]].values.tolist() == [
+        ["label", False],
+        ["flag", True],
+        ["flag", True],
+        ["unflag", False],
+        ["undo", True],
+    ]
+    assert validate_logs([tmp_path / "ana.csv"]) == []
+
+
+def test_flags_of_two_annotators_in_one_file_stay_apart(tmp_path, sentences):
+    """Test that one annotator's flag does not flag the sentence for another in a shared file."""
+    path = tmp_path / "shared.csv"
+    AnnotationLog(path, annotator="ana").flag(sentences[0])
+    AnnotationLog(path, annotator="ben").record(sentences[0], "opinion")
+    AnnotationLog(path, annotator="ana").record(sentences[0], "verified")
+    frame = read_annotations(path)
+    assert frame[["annotator", "flagged"]].values.tolist() == [["ana", True], ["ben", False]]
+    assert AnnotationLog(path, annotator="ben").flagged() == set()
 
 
 def test_reopening_restores_current_labels(tmp_path, sentences):
@@ -384,8 +528,9 @@ def test_empty_folder_gives_empty_frame_with_columns(tmp_path):
     """Test that a folder without logs gives an empty, typed DataFrame."""
     frame = read_annotations(tmp_path)
     assert frame.empty
-    assert list(frame.columns) == list(COLUMNS)
+    assert list(frame.columns) == [*COLUMNS, "flagged"]
     assert frame["start"].dtype == "int64"
+    assert frame["flagged"].dtype == "bool"
 
 
 # --- malformed files: documented result, file untouched ------------------------------------
