@@ -23,7 +23,7 @@ import pandas as pd
 
 from ._atomic import write_bytes_atomic
 from .agreement import ALL, agreement, sentence_agreement
-from .errors import FactcheckError, InputError, LogFormatError
+from .errors import FactcheckError, InputError, InputWarning, LogFormatError
 from .labels import DEFAULT_SCHEME, LabelScheme
 from .log import COLUMNS as LOG_COLUMNS
 from .log import CsvRecordError, csv_records, format_row, log_files, read_annotations
@@ -44,6 +44,10 @@ KEY_COLUMNS: tuple[str, ...] = (
 )
 _KEY_INTS = ("sentence_index", "start", "end")
 _MAX_KEY_PROBLEMS = 20
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection)."""
+_ESCAPED_START = (*FORMULA_START, "'")
+_MAX_NAMED = 5
 
 PathLike = str | os.PathLike[str]
 
@@ -226,17 +230,74 @@ def make_answer_key(
     )
     key = AnswerKey(entries, path=str(out))
     write_answer_key(key, out)
+    warn_unexplained(key)
     return key
 
 
+def protect_cell(text: str) -> str:
+    """A key cell safe to open in a spreadsheet: a ``'`` added before = + - @ TAB or CR.
+
+    ``'`` marks the cell as text in a spreadsheet, so ``=HYPERLINK(...)`` is shown, never run.
+    A cell that ``unprotect_cell`` would change (``'`` then one of those or another ``'``)
+    gets one too, so reading is exact; ``'Tis`` and other cells are written unchanged.
+    """
+    if text.startswith(FORMULA_START) or unprotect_cell(text) != text:
+        return "'" + text
+    return text
+
+
+def unprotect_cell(text: str) -> str:
+    """The original text of a key cell: one leading ``'`` dropped if one of = + - @ TAB CR '
+    follows it (what ``protect_cell`` adds); any other cell is returned unchanged."""
+    return text[1:] if text[:1] == "'" and text[1:2] and text[1] in _ESCAPED_START else text
+
+
 def write_answer_key(key: AnswerKey, out: PathLike) -> Path:
-    """Write ``key`` as a ``factcheck-key/1`` CSV; the old file is replaced only on success."""
+    """Write ``key`` as a ``factcheck-key/1`` CSV; the old file is replaced only on success.
+
+    The file starts with a UTF-8 byte-order mark (so spreadsheets read accents right) and
+    every text cell goes through ``protect_cell`` (so none runs as a formula there).
+    """
     out = Path(out)
-    lines = [format_row(KEY_COLUMNS)]
+    lines = ["\ufeff" + format_row(KEY_COLUMNS)]
     for entry in key.entries:
-        values = {c: getattr(entry, c) for c in KEY_COLUMNS if c != "schema"}
-        lines.append(format_row([KEY_SCHEMA_ID, *values.values()]))
+        values = [
+            str(getattr(entry, c)) if c in _KEY_INTS else protect_cell(str(getattr(entry, c)))
+            for c in KEY_COLUMNS
+            if c != "schema"
+        ]
+        lines.append(format_row([KEY_SCHEMA_ID, *values]))
     return write_bytes_atomic(out, "".join(lines).encode("utf-8"))
+
+
+def unexplained(key: AnswerKey) -> tuple[KeyEntry, ...]:
+    """The key's sentences with a right answer but no explanation (students learn no why)."""
+    return tuple(e for e in key.entries if e.label and not e.explanation.strip())
+
+
+def warn_unexplained(key: AnswerKey) -> None:
+    """Warn (InputWarning) naming the key file and the sentences that have no explanation."""
+    missing = unexplained(key)
+    if not missing:
+        return
+    named = "; ".join(
+        f"{e.article_id} sentence {e.sentence_index + 1} ({_short(e.text)!r})"
+        for e in missing[:_MAX_NAMED]
+    )
+    more = f"; and {len(missing) - _MAX_NAMED} more" if len(missing) > _MAX_NAMED else ""
+    warnings.warn(
+        f"{key.path or 'the answer key'}: {len(missing)} sentence(s) have a right answer but "
+        f"no explanation, so a student who gets them wrong is not told why: {named}{more}. "
+        "Write the explanation in the note of your label and make the key again, or fill in "
+        "the key's explanation column.",
+        InputWarning,
+        stacklevel=3,
+    )
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def read_answer_key(
@@ -246,7 +307,8 @@ def read_answer_key(
 
     Columns may come in any order and extra columns are ignored (keys are often edited in a
     spreadsheet); labels are compared case-insensitively; an empty label leaves the sentence
-    open (no single right answer).
+    open (no single right answer). Cells are read back through ``unprotect_cell``, so the
+    text is exactly what ``write_answer_key`` was given.
     """
     path = Path(path)
     name = str(path)
@@ -287,7 +349,10 @@ def read_answer_key(
                 "with commas, quotes or line breaks must be in double quotes; correct the row."
             )
             continue
-        values = {column: row[i] for column, i in position.items()}
+        values = {
+            column: row[i] if column in _KEY_INTS else unprotect_cell(row[i])
+            for column, i in position.items()
+        }
         problem = _key_row_problem(values, known, seen)
         if problem:
             problems.append(f"{name}, line {line}: {problem}")

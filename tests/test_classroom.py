@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from factcheck.agreement import ALL
 from factcheck.articles import Article
@@ -20,14 +22,17 @@ from factcheck.classroom import (
     hardest_sentences,
     is_answer_key,
     make_answer_key,
+    protect_cell,
     pseudonyms,
     read_answer_key,
     read_submissions,
     score_students,
     sentence_summary,
+    unexplained,
+    unprotect_cell,
     write_answer_key,
 )
-from factcheck.errors import InputError, LogFormatError
+from factcheck.errors import InputError, InputWarning, LogFormatError
 from factcheck.log import AnnotationLog, read_annotations
 
 LIBRARY = Article.from_text(
@@ -127,7 +132,9 @@ def test_make_answer_key_round_trips_labels_and_explanations(tmp_path: Path, key
 
 def test_key_file_starts_with_the_schema_header(tmp_path: Path, key: AnswerKey):
     """Test that the key's first line is the documented header and each row says its schema."""
-    lines = (tmp_path / "key.csv").read_text(encoding="utf-8").splitlines()
+    raw = (tmp_path / "key.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # a BOM: spreadsheets then read it as UTF-8
+    lines = raw.decode("utf-8-sig").splitlines()
     assert lines[0] == ",".join(KEY_COLUMNS)
     assert lines[1].startswith(f"{KEY_SCHEMA_ID},canal-trees,{C0.id},0,0,{len(C0.text)},")
     assert is_answer_key(tmp_path / "key.csv")
@@ -246,6 +253,83 @@ def test_read_answer_key_explains_a_wrong_kind_of_file(tmp_path: Path):
     partial.write_text(",".join(KEY_COLUMNS[:5]) + "\n", encoding="utf-8")
     with pytest.raises(LogFormatError, match="missing column\\(s\\) end, label, explanation"):
         read_answer_key(partial)
+
+
+FORMULA_ARTICLE = Article.from_text(
+    '=HYPERLINK("http://evil.example/x","Click for the source") was posted on the page. '
+    "+44 is the code the caller used. "
+    "'Tis the season for higher prices, a shopkeeper said. "
+    "@mayor said the bins would be emptied on Mondays.",
+    id="formula-cells",
+)
+FORMULA_EXPLANATIONS = (
+    "-1 point for anyone who calls a link a source.",
+    "@channel: a dialling code is a fact anyone can check.",
+    "''Tis' is a quote; 'higher prices' is a judgement.",
+    "\tIndented on purpose.",
+)
+
+
+def test_answer_key_cells_are_spreadsheet_safe_and_read_back_exactly(tmp_path: Path):
+    """Test that no key cell starts like a formula, yet reading gives back the exact text."""
+    log = AnnotationLog(tmp_path / "teacher.csv", annotator="=teacher")
+    labels = ("unconfirmed", "verified", "opinion", "unconfirmed")
+    for sentence, label, why in zip(
+        FORMULA_ARTICLE.sentences, labels, FORMULA_EXPLANATIONS, strict=True
+    ):
+        log.record(sentence, label, why, source="-articles/formula.txt")
+    key = make_answer_key(log.path, tmp_path / "key.csv")
+    import csv
+
+    with open(tmp_path / "key.csv", encoding="utf-8-sig", newline="") as handle:
+        cells = [cell for row in csv.reader(handle) for cell in row]
+    risky = [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    assert risky == []
+    first = FORMULA_ARTICLE.sentences[0].text
+    assert first.startswith("=HYPERLINK(") and "'" + first in cells
+    again = read_answer_key(tmp_path / "key.csv")
+    assert again.entries == key.entries
+    for entry, sentence, why in zip(
+        again.entries, FORMULA_ARTICLE.sentences, FORMULA_EXPLANATIONS, strict=True
+    ):
+        assert entry.text == sentence.text == FORMULA_ARTICLE.text[entry.start : entry.end]
+        assert entry.sentence_id == sentence.id
+        assert entry.explanation == why
+        assert entry.source == "-articles/formula.txt"
+    assert again.check(FORMULA_ARTICLE.sentences[0].id, "unconfirmed").correct is True
+
+
+@given(st.text(alphabet=st.sampled_from("=+-@'\t\rab ,\"\n"), max_size=8))
+def test_protect_and_unprotect_cell_round_trip_any_text(text: str):
+    """Test that unprotect_cell(protect_cell(t)) == t and a protected cell never starts a formula."""
+    protected = protect_cell(text)
+    assert unprotect_cell(protected) == text
+    assert not protected.startswith(("=", "+", "-", "@", "\t", "\r"))
+    if unprotect_cell(text) == text and not text.startswith(("=", "+", "-", "@", "\t", "\r")):
+        assert protected == text  # only cells that need it change
+
+
+def test_hand_written_apostrophe_cells_keep_their_apostrophe(tmp_path: Path):
+    """Test that a cell typed as 'Tis (apostrophe, then a letter) is read as typed."""
+    path = write_key_text(tmp_path / "key.csv", [key_row(L0, "verified", "'Tis on record.")])
+    assert read_answer_key(path).get(L0.id).explanation == "'Tis on record."
+
+
+def test_make_answer_key_warns_about_sentences_without_explanation(tmp_path: Path):
+    """Test that labels with no note give an InputWarning naming the key file and sentences."""
+    log = AnnotationLog(tmp_path / "teacher.csv", annotator="teacher")
+    log.record(L0, "verified", "On record.")
+    log.record(L1, "unconfirmed")
+    log.record(L2, "opinion", "   ")
+    with pytest.warns(
+        InputWarning, match=r"key\.csv: 2 sentence\(s\) have a right answer but no explanation"
+    ) as caught:
+        key = make_answer_key(log.path, tmp_path / "key.csv")
+    message = str(caught[0].message)
+    assert "millbrook-library sentence 2 ('Staff say the change" in message
+    assert "millbrook-library sentence 3" in message
+    assert "sentence 1 " not in message
+    assert [e.sentence_id for e in unexplained(key)] == [L1.id, L2.id]
 
 
 def test_write_answer_key_leaves_no_temporary_file(tmp_path: Path, key: AnswerKey):
