@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .log import AnnotationLog, LogEvent, read_annotations, validate_logs
     from .report import write_class_report
     from .student import student_app
+    from .workspace import examples_path
 
 # Names whose modules pull in pandas, Altair or ipywidgets are imported on first use, so
 # `factcheck sentences` and `import factcheck` stay fast (Altair alone takes ~2 s here).
@@ -47,6 +48,7 @@ _LAZY = {
     "read_annotations": ("log", "read_annotations"),
     "validate_logs": ("log", "validate_logs"),
     "write_class_report": ("report", "write_class_report"),
+    "examples_path": ("workspace", "examples_path"),
     "student_app": ("student", "student_app"),
     "serve_classroom": ("classroom_server", "serve_classroom"),
 }
@@ -88,6 +90,7 @@ __all__ = [
     "__version__",
     "agreement",
     "charts",
+    "examples_path",
     "export_annotations",
     "iter_articles",
     "load_article",

@@ -8,6 +8,7 @@ Colours come from the label scheme (``LabelScheme.colours``), the same as the wi
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import os
@@ -600,11 +601,8 @@ def chart_html(chart: alt.TopLevelMixin) -> str:
     import vl_convert as vlc
 
     spec = chart.to_dict()
-    title = spec.get("title", "")
-    title = title.get("text", "") if isinstance(title, dict) else title
-    title = " ".join(title) if isinstance(title, list) else str(title)
     return _HTML.format(
-        title=html.escape(title or "factcheck chart"),
+        title=html.escape(_spec_title(spec) or "factcheck chart"),
         bundle=vlc.javascript_bundle(vl_version=vegalite_version()),
         spec=script_json(spec),
     )
@@ -626,6 +624,52 @@ def chart_bytes(chart: alt.TopLevelMixin, fmt: str) -> bytes:
     if fmt == "svg":
         return vlc.vegalite_to_svg(spec, vl_version=version).encode("utf-8")
     raise ValueError(f"fmt must be 'png', 'svg' or 'html', got {fmt!r}.")
+
+
+OFFLINE_RENDERER = "factcheck-offline"
+"""The Altair renderer factcheck enables: Vega bundled locally, plus a static PNG fallback."""
+
+
+def _spec_title(spec: dict) -> str:
+    title = spec.get("title", "")
+    title = title.get("text", "") if isinstance(title, dict) else title
+    return " ".join(title) if isinstance(title, list) else str(title)
+
+
+def offline_renderer(spec: dict, **metadata: object) -> tuple[dict, dict]:
+    """Show a chart with no network: Altair's widget with vl-convert's bundled Vega JS.
+
+    Altair's default renderer loads Vega from a CDN, which fails offline. The bundle also
+    carries a PNG rendered offline (shown by viewers without a kernel, such as a saved
+    notebook on a website) and a plain-text line naming the chart instead of an object repr.
+    """
+    from altair.vegalite.v6.display import jupyter_renderer
+
+    data, meta = jupyter_renderer(spec, offline=True, **metadata)
+    import vl_convert as vlc
+
+    # The static copy is a fallback: a spec vl-convert cannot draw still shows live.
+    with contextlib.suppress(ValueError, RuntimeError):
+        data["image/png"] = vlc.vegalite_to_png(spec, vl_version=vegalite_version())
+    title = _spec_title(spec)
+    data["text/plain"] = f"factcheck chart{': ' + title if title else ''} (Altair/Vega-Lite)"
+    return data, meta
+
+
+def enable_offline_charts(force: bool = False) -> str:
+    """Make Altair render offline (see ``offline_renderer``); returns the active renderer.
+
+    Called when ``factcheck.charts`` is imported. A renderer the user chose themselves
+    (anything but Altair's ``default``) is left alone unless ``force`` is true.
+    """
+    if OFFLINE_RENDERER not in alt.renderers.names():
+        alt.renderers.register(OFFLINE_RENDERER, offline_renderer)
+    if force or alt.renderers.active == "default":
+        alt.renderers.enable(OFFLINE_RENDERER)
+    return alt.renderers.active
+
+
+enable_offline_charts()
 
 
 def save_chart(chart: alt.TopLevelMixin, path: str | os.PathLike[str]) -> Path:

@@ -124,7 +124,12 @@ def _cmd_classroom_report(args: argparse.Namespace) -> int:
 
     scheme = load_scheme(args.scheme) if args.scheme else DEFAULT_SCHEME
     out = write_class_report(
-        args.key, args.submissions, args.output, hide_names=args.hide_names, scheme=scheme
+        args.key,
+        args.submissions,
+        args.output,
+        hide_names=args.hide_names,
+        scheme=scheme,
+        secret=args.secret,
     )
     print(f"wrote {out}", file=sys.stderr)
     return 0
@@ -145,21 +150,52 @@ def _cmd_classroom_serve(args: argparse.Namespace) -> int:
     )
 
 
+def lab_command(
+    folder: Path, notebook: str | None, jupyter_args: Sequence[str], *, as_root: bool
+) -> list[str]:
+    """The JupyterLab command line for ``factcheck lab``; as root it adds ``--allow-root``.
+
+    Containers and CI images often run as root, where JupyterLab refuses to start without
+    the flag. The server still listens on 127.0.0.1 with a token unless told otherwise.
+    """
+    command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}"]
+    if notebook and (folder / notebook).exists():
+        command.append(str(folder / notebook))
+    command += list(jupyter_args)
+    if as_root and "--allow-root" not in jupyter_args:
+        command.append("--allow-root")
+    return command
+
+
 def _cmd_lab(args: argparse.Namespace) -> int:
     import subprocess
 
-    from .paths import notebooks_dir, project_annotations_dir
+    from .paths import project_annotations_dir
+    from .workspace import DEFAULT_FOLDER, prepare_workspace, source_checkout_notebooks
 
-    folder = Path(args.folder) if args.folder else notebooks_dir()
-    command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}"]
-    if args.notebook and (folder / args.notebook).exists():
-        command.append(str(folder / args.notebook))
-    command += args.jupyter_args
     env = dict(os.environ)
-    annotations = project_annotations_dir()
-    if annotations and "FACTCHECK_ANNOTATIONS" not in env:
-        env["FACTCHECK_ANNOTATIONS"] = str(annotations)
-    return subprocess.call(command, env=env)
+    checkout = source_checkout_notebooks()
+    if args.folder is None and checkout is not None:
+        folder = checkout  # a source checkout: its notebooks/ is the user's own folder
+        annotations = project_annotations_dir()
+        if annotations and "FACTCHECK_ANNOTATIONS" not in env:
+            env["FACTCHECK_ANNOTATIONS"] = str(annotations)
+    else:
+        workspace = prepare_workspace(Path(args.folder or DEFAULT_FOLDER))
+        folder = workspace.folder
+        for name in workspace.kept_edited:
+            print(f"factcheck lab: kept your edited {folder / name}", file=sys.stderr)
+    as_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    if as_root and "--allow-root" not in args.jupyter_args:
+        print(
+            "factcheck lab: warning: running as root (as in a container); starting JupyterLab "
+            "with --allow-root. It listens on 127.0.0.1 and asks for its token.",
+            file=sys.stderr,
+        )
+    saved = env.get("FACTCHECK_ANNOTATIONS") or str(folder / "annotations")
+    print(f"factcheck lab: notebooks in {folder}; labels saved in {saved}", file=sys.stderr)
+    command = lab_command(folder, args.notebook, args.jupyter_args, as_root=as_root)
+    return subprocess.call(command, env=env, cwd=folder)
 
 
 def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
@@ -218,6 +254,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--key", required=True, help="answer key CSV")
     p.add_argument("-o", "--output", required=True, help="report HTML to write")
     p.add_argument("--hide-names", action="store_true", help="pseudonyms, for projection")
+    p.add_argument(
+        "--secret", help="file keeping the pseudonyms' secret (default: KEY.secret, made once)"
+    )
     p.add_argument("--scheme", help="the JSON label scheme of the key, if not the default")
     p.set_defaults(func=_cmd_classroom_report)
     p = class_sub.add_parser("serve", help="serve the no-code student app (Voila)")
@@ -244,7 +283,11 @@ def build_parser() -> argparse.ArgumentParser:
         "lab",
         help="start JupyterLab on the factcheck notebooks (other options go to JupyterLab)",
     )
-    p.add_argument("--folder", help="notebook folder (default: the project's notebooks/)")
+    p.add_argument(
+        "--folder",
+        help="working folder for the notebooks (default: a source checkout's notebooks/, "
+        "else ./factcheck-notebooks); bundled notebooks are copied in, edited ones kept",
+    )
     p.add_argument("--notebook", default="01-label-articles.ipynb")
     p.set_defaults(func=_cmd_lab)
     return parser

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import altair as alt
@@ -360,41 +359,6 @@ def test_failed_render_keeps_the_previous_file(tmp_path):
 
 
 @pytest.mark.browser
-def test_saved_html_renders_offline_and_clicking_an_article_filters_the_strip(tmp_path):
-    """Test that saved HTML draws in Chromium offline, escapes text, and the views are linked."""
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    sync_api = pytest.importorskip("playwright.sync_api")
-    evil = "</script><img src=x onerror=\"document.title='PWNED'\">"
-    labels = ["verified", "opinion", "unconfirmed", "opinion", "verified"]
-    rows = [
-        (annotator, article, i, labels[i])
-        for annotator in ("ana", "ben")
-        for article, length in (("bridge", len(labels)), ("harbour", 3))
-        for i in range(length)
-    ]
-    path = save_chart(overview_chart(table(rows, text={0: evil})), tmp_path / "overview.html")
-    count_js = """() => Array.from(document.querySelectorAll('#vis svg g.mark-rect'))
-        .map(g => g.querySelectorAll('path').length)"""
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium)
-        page = browser.new_page()
-        requests: list[str] = []
-        page.on("request", lambda r: requests.append(r.url))
-        page.goto(path.as_uri())
-        page.wait_for_selector("#vis svg g.mark-rect path", timeout=15_000)
-        bars_before, cells_before = page.evaluate(count_js)
-        page.locator("#vis svg g.mark-rect").first.locator("path").first.click()
-        page.wait_for_timeout(300)
-        bars_after, cells_after = page.evaluate(count_js)
-        title = page.title()
-        browser.close()
-    assert requests == [path.as_uri()]
-    assert title != "PWNED"
-    assert bars_before == bars_after == 6  # 2 articles x 3 labels; bars are not filtered
-    assert cells_before == len(labels) + 3
-    assert cells_after in (len(labels), 3)  # only the clicked article's sentences remain
-
-
 def test_label_mix_of_a_history_table_counts_current_labels_only():
     """Test that label_mix given history=True counts each annotator's latest label once."""
     from factcheck.log import read_annotations
@@ -403,3 +367,34 @@ def test_label_mix_of_a_history_table_counts_current_labels_only():
     current = label_mix(read_annotations(examples)).to_dict()
     history = label_mix(read_annotations(examples, history=True)).to_dict()
     assert history["title"] == current["title"]
+
+
+def test_charts_render_offline_with_a_static_fallback():
+    """Test that importing factcheck.charts makes Altair show charts with no CDN: the
+    widget carries vl-convert's bundled Vega, and the bundle has a PNG and a plain name."""
+    import altair as alt
+    from altair import JupyterChart
+
+    from factcheck.charts import OFFLINE_RENDERER
+
+    assert alt.renderers.active == OFFLINE_RENDERER
+    chart = label_mix(synthetic(200), "article")
+    data, _ = chart._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert JupyterChart._is_offline and "cdn" not in JupyterChart._esm[:2000].lower()
+    assert data["image/png"][:8] == b"\x89PNG\r\n\x1a\n"
+    assert data["text/plain"].startswith("factcheck chart")
+
+
+def test_a_renderer_the_user_chose_is_left_alone():
+    """Test that enable_offline_charts keeps a renderer the user picked, unless forced."""
+    import altair as alt
+
+    from factcheck.charts import OFFLINE_RENDERER, enable_offline_charts
+
+    try:
+        alt.renderers.enable("svg")
+        assert enable_offline_charts() == "svg"
+        assert enable_offline_charts(force=True) == OFFLINE_RENDERER
+    finally:
+        alt.renderers.enable(OFFLINE_RENDERER)

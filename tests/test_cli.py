@@ -163,8 +163,10 @@ def test_classroom_key_and_report(tmp_path):
     assert "<html" in page and "Student" in page and "amira" not in page.lower()
 
 
-def test_lab_starts_jupyterlab_on_the_labelling_notebook(tmp_path):
-    """Test that `factcheck lab` serves the notebooks folder with 01-label-articles.ipynb."""
+@pytest.mark.parametrize("folder", [None, "work"])
+def test_lab_starts_jupyterlab_on_the_labelling_notebook(tmp_path, folder):
+    """Test that `factcheck lab` serves 01-label-articles.ipynb (checkout or working folder),
+    as whoever runs it: as root (in CI) without --allow-root."""
     import os
     import signal
     import socket
@@ -189,7 +191,7 @@ def test_lab_starts_jupyterlab_on_the_labelling_notebook(tmp_path):
             f"--port={port}",
             "--ServerApp.ip=127.0.0.1",
             "--IdentityProvider.token=",
-            "--allow-root",
+            *(["--folder", str(tmp_path / folder)] if folder else []),
         ],
         env=env,
         stdout=subprocess.DEVNULL,
@@ -209,6 +211,8 @@ def test_lab_starts_jupyterlab_on_the_labelling_notebook(tmp_path):
                 assert time.monotonic() < deadline, "JupyterLab did not answer within 90 s"
                 time.sleep(0.5)
         assert model["type"] == "notebook"
+        if folder:
+            assert (tmp_path / folder / "01-label-articles.ipynb").is_file()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
