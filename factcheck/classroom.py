@@ -9,10 +9,13 @@ Everything here is a pure function of files and DataFrames: no widget, no displa
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import hmac
 import os
+import re
+import secrets
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -729,7 +732,8 @@ def pseudonyms(names: Iterable[str], *, salt: str = "") -> dict[str, str]:
 
     A name's number depends on the name and ``salt`` only (not on the other names or their
     order), so it survives late submissions; on the rare clash the name with the larger hash
-    takes the next free number. Without the salt nobody can work a name out from its number.
+    takes the next free number. ``salt`` must be a secret (``pseudonym_secret``): anyone who
+    knows it can try every name of the class and work out who is who.
     """
     unique = sorted(set(names))
     size = 100 if len(unique) < 60 else 10 ** (len(str(len(unique) * 2)))
@@ -748,6 +752,63 @@ def pseudonyms(names: Iterable[str], *, salt: str = "") -> dict[str, str]:
         taken.add(number)
         out[name] = f"Student {number:0{width}d}"
     return out
+
+
+SECRET_SUFFIX = ".secret"
+_SECRET = re.compile(r"[0-9a-f]{64}")
+
+
+def secret_path(key_path: PathLike) -> Path:
+    """Where the pseudonym secret of a key is kept: beside it, ``key.csv`` -> ``key.csv.secret``."""
+    path = Path(key_path)
+    return path.with_name(path.name + SECRET_SUFFIX)
+
+
+def pseudonym_secret(path: PathLike) -> str:
+    """The teacher's pseudonym secret kept in ``path``; made the first time (random, mode 0600).
+
+    The secret is 32 random bytes that only the teacher's files hold: nothing a student sees
+    (articles, labels, feedback, the report) lets them recompute it, unlike the key's own
+    fingerprint. It is kept, so pseudonyms stay the same from one report to the next.
+    """
+    path = Path(path)
+    if not path.exists():
+        _create_secret(path)
+    try:
+        text = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(
+            f"{path}: cannot read the pseudonym secret ({exc}). Give it back its read "
+            "permission, or delete it to make a new one (the pseudonyms then change)."
+        ) from None
+    if not _SECRET.fullmatch(text):
+        raise InputError(
+            f"{path}: is not a factcheck pseudonym secret (64 hex digits). Restore it from a "
+            "backup, or delete it to make a new one (the pseudonyms then change)."
+        )
+    return text
+
+
+def _create_secret(path: Path) -> None:
+    """Write a new secret, readable by its owner only; a secret made meanwhile is kept."""
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as exc:
+        raise InputError(
+            f"{path}: cannot create the pseudonym secret here ({exc.strerror}). Make the "
+            "folder writable, or pass secret=<a file in your own folders> (factcheck classroom "
+            "report --secret FILE)."
+        ) from None
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_hex(32) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(FileExistsError):  # another report made one first: keep it
+            os.link(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -808,11 +869,13 @@ def class_report(
     *,
     hide_names: bool = False,
     scheme: LabelScheme = DEFAULT_SCHEME,
+    secret: PathLike | None = None,
 ) -> ClassReport:
     """Read the key and whatever student logs are in the folder now, and score them.
 
     With ``hide_names`` every student name is replaced by a stable pseudonym in all the
-    tables, so nothing shown from the report can reveal who is who.
+    tables, so nothing shown from the report can reveal who is who. The pseudonyms are keyed
+    with the secret in ``secret`` (default: ``secret_path(key file)``, made on first use).
     """
     if not isinstance(key, AnswerKey):
         key = read_answer_key(key, schemes=_with_default(scheme))
@@ -821,7 +884,13 @@ def class_report(
     names = subs.students
     problems = subs.problems
     if hide_names:
-        mapping = pseudonyms(names, salt=key.fingerprint)
+        if secret is None and not key.path:
+            raise InputError(
+                "hide_names needs a secret file for the pseudonyms, and this answer key has no "
+                "file to keep it beside. Pass secret='path/to/class.secret'."
+            )
+        salt = pseudonym_secret(secret if secret is not None else secret_path(key.path))
+        mapping = pseudonyms(names, salt=salt)
         labels = labels.assign(annotator=labels["annotator"].map(mapping).astype("str"))
         names = tuple(sorted(mapping[name] for name in names))
         if problems:  # the messages name the students' files

@@ -402,10 +402,14 @@ def write_class_report(
     *,
     hide_names: bool = False,
     scheme: LabelScheme = DEFAULT_SCHEME,
+    secret: PathLike | None = None,
 ) -> Path:
     """Score the student logs now in the folder against the key and write the HTML report.
 
     The page is complete before it replaces ``out``. Run it again after late submissions.
+    ``secret``: the pseudonyms' secret file (see ``classroom.class_report``).
     """
-    report = class_report(key, student_files_or_dir, hide_names=hide_names, scheme=scheme)
+    report = class_report(
+        key, student_files_or_dir, hide_names=hide_names, scheme=scheme, secret=secret
+    )
     return write_bytes_atomic(out, class_report_html(report).encode("utf-8"))

@@ -27,6 +27,7 @@ from factcheck.classroom import (
     read_answer_key,
     read_submissions,
     score_students,
+    secret_path,
     sentence_summary,
     unexplained,
     unprotect_cell,
@@ -509,7 +510,7 @@ def test_pseudonyms_are_unique_and_do_not_depend_on_order():
 
 
 def test_pseudonyms_depend_on_the_salt():
-    """Test that another salt (another answer key) gives other pseudonyms."""
+    """Test that another salt (another teacher's secret) gives other pseudonyms."""
     names = ["amira", "ben", "chloe", "dana", "elif"]
     assert pseudonyms(names, salt="a") != pseudonyms(names, salt="b")
 
@@ -539,3 +540,49 @@ def test_hide_names_replaces_every_name_in_the_report_data(key: AnswerKey, class
         assert name not in shown
     assert len(report.students) == 3 and all(s.startswith("Student ") for s in report.students)
     assert "not shown while names are hidden" in report.problems[0]
+
+
+def test_hidden_names_cannot_be_recomputed_from_what_students_see(
+    key: AnswerKey, classroom: Path, tmp_path: Path
+):
+    """Test that pseudonyms come from the teacher's secret file, not from the answer key."""
+    report = class_report(key, classroom, hide_names=True)
+    names = ["amira", "ben", "chloe"]
+    # What a student knows: the key's sentences and right answers, hence its fingerprint.
+    guessed = pseudonyms(names, salt=key.fingerprint)
+    assert sorted(guessed.values()) != list(report.students)
+    secret = secret_path(tmp_path / "key.csv")
+    assert secret.name == "key.csv.secret"
+    assert secret.stat().st_mode & 0o777 == 0o600
+    text = secret.read_text(encoding="ascii").strip()
+    assert len(text) == 64 and int(text, 16) >= 0
+    assert sorted(pseudonyms(names, salt=text).values()) == list(report.students)
+    assert key.fingerprint not in text and text not in report.labels.to_csv()
+
+
+def test_pseudonyms_stay_the_same_from_report_to_report(
+    key: AnswerKey, classroom: Path, tmp_path: Path
+):
+    """Test that a second report reuses the secret file, and a new secret changes the names."""
+    first = class_report(key, classroom, hide_names=True).students
+    assert class_report(key, classroom, hide_names=True).students == first
+    other = tmp_path / "elsewhere.secret"
+    changed = [class_report(key, classroom, hide_names=True, secret=other)]
+    other.write_text("0" * 64 + "\n", encoding="ascii")
+    changed.append(class_report(key, classroom, hide_names=True, secret=other))
+    assert {r.students for r in changed} != {first}
+    assert other.read_text(encoding="ascii").strip() == "0" * 64  # kept, not remade
+
+
+def test_a_damaged_secret_file_is_reported_not_replaced(
+    key: AnswerKey, classroom: Path, tmp_path: Path
+):
+    """Test that a secret file that is not 64 hex digits raises naming it, and is left as is."""
+    secret = tmp_path / "class.secret"
+    secret.write_text("hello\n", encoding="ascii")
+    with pytest.raises(InputError, match=r"class\.secret: is not a factcheck pseudonym secret"):
+        class_report(key, classroom, hide_names=True, secret=secret)
+    assert secret.read_text(encoding="ascii") == "hello\n"
+    memory = AnswerKey(key.entries)
+    with pytest.raises(InputError, match="Pass secret="):
+        class_report(memory, classroom, hide_names=True)
