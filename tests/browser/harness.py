@@ -882,3 +882,12 @@ def annotator_in(page):
 
 def row(page, slot: int):
     return page.locator(f"{READY} .fc-row-{slot}")
+
+
+# --- Newcomer's-path helpers (tests/_venv.py, tests/test_newcomer.py,
+# tests/browser/test_newcomer_browser.py): servers started outside this module.
+
+
+def kernel_pids(runtime_dir: Path) -> list[int]:
+    """Pids of live kernels whose connection file lies in ``runtime_dir`` (any server's)."""
+    return _pids_with_argument_containing(str(Path(runtime_dir) / "kernel-"))
