@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import csv
+import glob
 import json
 import os
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -32,16 +33,66 @@ CHART_KINDS = (
 SENTENCE_COLUMNS = ("article_id", "sentence_id", "index", "start", "end", "text")
 
 
+def refuse_overwriting_inputs(
+    outputs: Iterable[str | os.PathLike[str] | None], inputs: Iterable[str | os.PathLike[str]]
+) -> None:
+    """Raise InputError if an output is (or links to) a file the command reads.
+
+    Paths are compared resolved (symbolic links followed) and by inode (hard links), so
+    ``report -o class/ana.csv`` or ``-o key.csv`` can never replace a student's log or a key.
+    """
+    read: dict[Path, str] = {}
+    for path in inputs:
+        read[Path(path).expanduser().resolve()] = str(path)
+    for output in outputs:
+        if output is None:
+            continue
+        target = Path(output).expanduser().resolve()
+        clash = read.get(target)
+        if clash is None and target.is_file():
+            clash = next((name for p, name in read.items() if _same_file(p, target)), None)
+        if clash is not None:
+            raise InputError(
+                f"{output} is {clash}, which this command reads; writing there would destroy "
+                "it. Choose another output file."
+            )
+
+
+def files_read(specs: Iterable[str | os.PathLike[str] | None]) -> list[Path]:
+    """Every file a command may read from its arguments: files, globs, folders (recursively)."""
+    found: list[Path] = []
+    for spec in specs:
+        if spec is None:
+            continue
+        matches = [Path(m) for m in glob.glob(str(spec))] or [Path(spec)]
+        for path in matches:
+            found.extend(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else None
+            found.append(path)
+    return found
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.is_file() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
 def _write_sentences(args: argparse.Namespace, out: TextIO) -> None:
     from .articles import iter_articles
+    from .spreadsheet import protect_cell
 
     writer = csv.writer(out, lineterminator="\n") if args.format == "csv" else None
     if writer:
+        if args.spreadsheet_safe:
+            out.write("\ufeff")
         writer.writerow(SENTENCE_COLUMNS)
     for article in iter_articles(args.files, progress=not args.quiet):
         for s in article.sentences:
             row = (article.id, s.id, s.index, s.start, s.end, s.text)
             if writer:
+                if args.spreadsheet_safe:
+                    row = tuple(protect_cell(v) if isinstance(v, str) else v for v in row)
                 writer.writerow(row)
             else:
                 record = dict(zip(SENTENCE_COLUMNS, row, strict=True))
@@ -52,10 +103,10 @@ def _cmd_sentences(args: argparse.Namespace) -> int:
     if not args.output:
         _write_sentences(args, sys.stdout)
         return 0
-    from .articles import article_files
 
-    if Path(args.output).resolve() in {p.resolve() for p in article_files(args.files)}:
-        raise InputError(f"{args.output} is one of the input files; choose another output file.")
+    if args.spreadsheet_safe and args.format != "csv":
+        raise InputError("--spreadsheet-safe applies to --format csv only.")
+    refuse_overwriting_inputs([args.output], files_read(args.files))
     # Write beside the target and rename on success: an error never truncates an old file.
     with replacing(args.output) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
         _write_sentences(args, out)
@@ -65,6 +116,7 @@ def _cmd_sentences(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     from .exports import export_annotations
 
+    refuse_overwriting_inputs([args.output], files_read(args.files))
     rows = export_annotations(
         args.files, to=args.to, out=args.output, spreadsheet_safe=args.spreadsheet_safe
     )
@@ -92,6 +144,7 @@ def _cmd_chart(args: argparse.Namespace) -> int:
     from .charts import chart_by_kind, save_chart
     from .log import read_annotations
 
+    refuse_overwriting_inputs([args.output], files_read(args.files))
     chart = chart_by_kind(read_annotations(args.files), args.kind)
     save_chart(chart, args.output)
     print(f"wrote {args.output}", file=sys.stderr)
@@ -113,6 +166,7 @@ def _cmd_agreement(args: argparse.Namespace) -> int:
 def _cmd_classroom_key(args: argparse.Namespace) -> int:
     from .classroom import make_answer_key
 
+    refuse_overwriting_inputs([args.output], files_read([args.log]))
     key = make_answer_key(args.log, args.output, annotator=args.annotator)
     print(f"wrote an answer key of {len(key.entries)} sentences to {args.output}", file=sys.stderr)
     return 0
@@ -122,6 +176,8 @@ def _cmd_classroom_report(args: argparse.Namespace) -> int:
     from .labels import DEFAULT_SCHEME, load_scheme
     from .report import write_class_report
 
+    inputs = files_read([args.key, args.scheme, args.secret, *args.submissions])
+    refuse_overwriting_inputs([args.output], inputs)
     scheme = load_scheme(args.scheme) if args.scheme else DEFAULT_SCHEME
     out = write_class_report(
         args.key,
@@ -213,6 +269,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("csv", "jsonl"), default="csv")
     p.add_argument("-o", "--output", help="output file (default: standard output)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--spreadsheet-safe",
+        action="store_true",
+        help="csv: neutralise formula-like cells (reversibly) and add a UTF-8 BOM for Excel",
+    )
     p.set_defaults(func=_cmd_sentences)
 
     p = sub.add_parser("export", help="export annotation logs as a dataset")
@@ -222,7 +283,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--spreadsheet-safe",
         action="store_true",
-        help="neutralise formula-like cells and add a UTF-8 BOM for Excel",
+        help="neutralise formula-like cells reversibly (csv also gets a UTF-8 BOM for Excel); "
+        "without it the checkthat TSV keeps the official layout exactly",
     )
     p.set_defaults(func=_cmd_export)
 
@@ -311,8 +373,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"factcheck {args.command}: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
-        name = exc.filename or ""
-        print(f"factcheck {args.command}: {name}: {exc.strerror or exc}", file=sys.stderr)
+        name = f"{exc.filename}: " if exc.filename else ""
+        print(f"factcheck {args.command}: {name}{exc.strerror or exc}", file=sys.stderr)
         return 2
 
 

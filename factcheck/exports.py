@@ -21,6 +21,7 @@ from ._atomic import replacing
 from .errors import InputError, InputWarning
 from .labels import DEFAULT_SCHEME
 from .log import COLUMNS, format_row, log_files, read_annotations
+from .spreadsheet import protect_frame
 
 FORMATS: tuple[str, ...] = ("csv", "jsonl", "parquet", "checkthat")
 SENTENCE_COLUMNS: tuple[str, ...] = (
@@ -42,7 +43,6 @@ TIDY_COLUMNS: tuple[str, ...] = (
 )
 CHECKTHAT_LABELS: Mapping[str, str] = {"verified": "OBJ", "unconfirmed": "OBJ", "opinion": "SUBJ"}
 CHECKTHAT_COLUMNS: tuple[str, ...] = ("sentence_id", "sentence", "label")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _TSV_BREAKS = re.compile(r"[\t\r\n]+")
 
 
@@ -172,15 +172,11 @@ def to_checkthat(df: pd.DataFrame, mapping: Mapping[str, str] = CHECKTHAT_LABELS
 
 
 def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy where text cells starting with = + - @ tab or CR get a leading ``'`` (OWASP)."""
-    out = df.copy()
-    for name in out.columns:
-        column = out[name]
-        if pd.api.types.is_string_dtype(column) or column.dtype == object:
-            text = column.astype("str")
-            risky = text.str.startswith(FORMULA_START)
-            out[name] = text.where(~risky, "'" + text)
-    return out
+    """A copy where text cells starting with = + - @ tab or CR get a leading ``'`` (OWASP).
+
+    Reversible: ``factcheck.spreadsheet.unprotect_cell`` gives back every original cell.
+    """
+    return protect_frame(df)
 
 
 def _iso(series: pd.Series) -> pd.Series:
@@ -231,10 +227,10 @@ def export_annotations(
     """Read logs and write them as ``to`` (csv, jsonl, parquet, checkthat); returns rows written."""
     if to not in FORMATS:
         raise InputError(f"Unknown export format {to!r}. Use one of: {', '.join(FORMATS)}.")
-    if spreadsheet_safe and to != "csv":
+    if spreadsheet_safe and to not in ("csv", "checkthat"):
         raise InputError(
-            "--spreadsheet-safe applies to csv exports only (other formats are not opened in "
-            "spreadsheets). Drop the option or export with --to csv."
+            "--spreadsheet-safe applies to csv and checkthat exports only (the other formats "
+            "are not opened in spreadsheets). Drop the option or export with --to csv."
         )
     target = Path(out).expanduser()
     inputs = {path.resolve() for path in log_files(files)}
@@ -254,8 +250,9 @@ def export_annotations(
         _atomic_write(target, lambda p: _with_text(p, lambda h: _write_jsonl(text, h)))
     elif to == "parquet":
         _atomic_write(target, lambda p: frame.to_parquet(p, index=False, engine="pyarrow"))
-    else:
-        _atomic_write(target, lambda p: _with_text(p, lambda h: _write_checkthat(frame, h)))
+    else:  # the official layout by default; protected cells only when asked for
+        rows = protect_frame(frame) if spreadsheet_safe else frame
+        _atomic_write(target, lambda p: _with_text(p, lambda h: _write_checkthat(rows, h)))
     return len(frame)
 
 

@@ -267,3 +267,82 @@ def test_warnings_print_as_one_plain_line():
         f"factcheck: warning: {path}: not valid UTF-8 (byte 0); read it as Windows-1252. "
         "Re-save it as UTF-8 to silence this warning."
     ]
+
+
+def _snapshot(folder):
+    return {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "report -o class/ana.csv",
+        "report -o key.csv",
+        "report -o link-to-ana.csv",
+        "report -o hardlink-to-key.csv",
+        "export -o class/ana.csv",
+        "chart -o class/ben.csv",
+        "sentences -o articles/a.txt",
+        "key -o class/ana.csv",
+    ],
+)
+def test_no_command_writes_onto_one_of_its_inputs(tmp_path, command):
+    """Test that every command refuses (exit 2) an output that is, or links to, a file it
+    reads, and every input stays byte-identical."""
+    import os
+    import shutil
+
+    (tmp_path / "class").mkdir()
+    for name in ("amira.csv", "ben-t.csv"):
+        shutil.copy(CLASSROOM / name, tmp_path / "class" / name.replace("amira", "ana"))
+    (tmp_path / "class" / "ben.csv").write_bytes((tmp_path / "class" / "ben-t.csv").read_bytes())
+    shutil.copy(CLASSROOM / "key.csv", tmp_path / "key.csv")
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "a.txt").write_text("The council met on Monday.\n", encoding="utf-8")
+    (tmp_path / "link-to-ana.csv").symlink_to(tmp_path / "class" / "ana.csv")
+    os.link(tmp_path / "key.csv", tmp_path / "hardlink-to-key.csv")
+    before = _snapshot(tmp_path)
+    verb, _, output = command.split()
+    args = {
+        "report": ["classroom", "report", "class", "--key", "key.csv"],
+        "export": ["export", "class", "--to", "csv"],
+        "chart": ["chart", "class", "--kind", "mix"],
+        "sentences": ["sentences", "articles"],
+        "key": ["classroom", "key", "class/ana.csv"],
+    }[verb]
+    result = subprocess.run(
+        [sys.executable, "-m", "factcheck", *args, "-o", output],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "which this command reads" in result.stderr and output in result.stderr
+    assert _snapshot(tmp_path) == before
+
+
+def test_sentences_spreadsheet_safe_neutralises_formulas_reversibly(tmp_path):
+    """Test that `sentences --spreadsheet-safe` writes =HYPERLINK text as a ' cell that reads
+    back exactly, while the default output keeps the text as it is."""
+    from factcheck.spreadsheet import unprotect_cell
+
+    article = tmp_path / "a.txt"
+    article.write_text('=HYPERLINK("http://x.example","click") was posted.\n', encoding="utf-8")
+    plain, safe = tmp_path / "plain.csv", tmp_path / "safe.csv"
+    assert main(["sentences", str(article), "-q", "-o", str(plain)]) == 0
+    assert main(["sentences", str(article), "-q", "--spreadsheet-safe", "-o", str(safe)]) == 0
+    plain_rows = list(csv.DictReader(io.StringIO(plain.read_text(encoding="utf-8"))))
+    safe_rows = list(csv.DictReader(io.StringIO(safe.read_text(encoding="utf-8-sig"))))
+    assert plain_rows[0]["text"].startswith("=HYPERLINK")
+    assert safe_rows[0]["text"].startswith("'=HYPERLINK")
+    assert [unprotect_cell(r["text"]) for r in safe_rows] == [r["text"] for r in plain_rows]
+    assert safe.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_python_dash_m_factcheck_runs_the_command_line():
+    """Test that `python -m factcheck` is the same program as `factcheck`."""
+    result = subprocess.run(
+        [sys.executable, "-m", "factcheck", "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0 and "usage: factcheck" in result.stdout

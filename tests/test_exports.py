@@ -238,7 +238,7 @@ def test_export_refuses_bad_options(tmp_path):
     data = write_log(log, [row()])
     with pytest.raises(InputError, match="Unknown export format 'xlsx'"):
         export_annotations([log], "xlsx", tmp_path / "o.xlsx")
-    with pytest.raises(InputError, match="csv exports only"):
+    with pytest.raises(InputError, match="csv and checkthat exports only"):
         export_annotations([log], "jsonl", tmp_path / "o.jsonl", spreadsheet_safe=True)
     with pytest.raises(InputError, match="is one of the logs being exported"):
         export_annotations([tmp_path], "csv", log)
@@ -313,3 +313,20 @@ def test_any_text_survives_checkthat_with_documented_normalisation(texts):
         assert [line.split("\t") for line in lines] == [
             [f"a1-{i:04d}", text, "SUBJ"] for i, text in enumerate(expected)
         ]
+
+
+def test_checkthat_is_official_by_default_and_formula_safe_on_request(tmp_path):
+    """Test that the CheckThat! TSV keeps a formula-like sentence exact by default, and
+    --spreadsheet-safe protects it reversibly."""
+    from factcheck.spreadsheet import unprotect_cell
+
+    log = AnnotationLog(annotator="ana", folder=tmp_path / "logs")
+    log.record(sentence('=HYPERLINK("http://x.example") said the post.'), "opinion")
+    official, safe = tmp_path / "official.tsv", tmp_path / "safe.tsv"
+    export_annotations([tmp_path / "logs"], "checkthat", official)
+    export_annotations([tmp_path / "logs"], "checkthat", safe, spreadsheet_safe=True)
+    read = {"sep": "\t", "quoting": csv.QUOTE_NONE, "dtype": str, "keep_default_na": False}
+    exact = pd.read_csv(official, **read)["sentence"].tolist()
+    protected = pd.read_csv(safe, **read)["sentence"].tolist()
+    assert exact == ['=HYPERLINK("http://x.example") said the post.']
+    assert protected == ["'" + exact[0]] and [unprotect_cell(t) for t in protected] == exact
