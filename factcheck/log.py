@@ -58,6 +58,7 @@ _ARROW_SCHEMA = pa.schema([(name, pa.large_string()) for name in COLUMNS])
 INT_COLUMNS: tuple[str, ...] = ("sentence_index", "start", "end")
 LOCK_TIMEOUT = 30.0
 MAX_PROBLEMS_PER_FILE = 100
+_WHOLE_ROW_LIMIT = 1 << 24  # a "row saved without its newline" longer than 16 MB is torn
 
 _TIMESTAMP = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})"
 _WHOLE_NUMBER = r"\d{1,18}"
@@ -222,6 +223,8 @@ class AnnotationLog:
         # (sentence id, action) of every label/clear/flag/unflag not yet undone.
         self._history: dict[str, list[_State]] = {}
         self._stack: list[tuple[str, str]] = []
+        # (device, inode, offset) of a record boundary known in the file: see _repair_tail.
+        self._boundary: tuple[int, int, int] | None = None
         if self.path.exists() and self.path.stat().st_size:
             self._restore(_schemes_with(scheme))
 
@@ -230,7 +233,12 @@ class AnnotationLog:
 
     def _restore(self, schemes: tuple[LabelScheme, ...]) -> None:
         """Rebuild labels, flags and undo history from this annotator's rows, in file order."""
-        frame, _ = _load_file(self.path, schemes, raise_errors=True)
+        with open(self.path, "rb") as handle:
+            stat = os.fstat(handle.fileno())
+            data = handle.read()
+        frame, _ = _load_file(self.path, schemes, raise_errors=True, data=data)
+        if data.endswith(b"\n") and data.count(b'"') % 2 == 0:
+            self._boundary = (stat.st_dev, stat.st_ino, len(data))
         mine = frame[frame["annotator"] == self.annotator]
         if mine.empty:
             return
@@ -370,6 +378,34 @@ class AnnotationLog:
         event = self._latest.get(sentence_id)
         return event.label if event is not None and event.label else None
 
+    def _repair_tail(self, fd: int, stat: os.stat_result) -> tuple[int, str]:
+        """Make the file end at a record boundary before an append; returns (size, newline).
+
+        Any crash can leave a torn last row: cut mid-field, or just after a line break inside
+        a quoted note, which would swallow the next row. The structure is checked only from
+        the last boundary this object knows (the end of its own last write, or the end of the
+        file it opened), so an append reads just the rows other writers added since. A torn
+        tail is moved to ``<log>.torn``; a whole row lacking its newline gets one (``"\n"``).
+        """
+        size = stat.st_size
+        known = self._boundary
+        start = 0
+        if (
+            known is not None
+            and known[:2] == (stat.st_dev, stat.st_ino)
+            and 0 < known[2] <= size
+            and os.pread(fd, 1, known[2] - 1) == b"\n"
+        ):
+            start = known[2]
+        if start == size:
+            return size, ""
+        end = _last_record_end(fd, start, size)
+        if end == size:
+            return size, ""
+        if size - end <= _WHOLE_ROW_LIMIT and _is_whole_row(os.pread(fd, size - end, end), end):
+            return size, "\n"  # a complete row an editor saved without its newline
+        return _set_aside_torn_tail(fd, self.path, end, size), ""
+
     def _append(
         self, values: dict[str, object], *, flagged: bool = False, undone: str = ""
     ) -> LogEvent:
@@ -378,13 +414,8 @@ class AnnotationLog:
             with self._file_lock:
                 fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
                 try:
-                    size = os.fstat(fd).st_size
-                    newline = ""
-                    if size and os.pread(fd, 1, size - 1) != b"\n":
-                        if _tail_is_whole(fd, size):
-                            newline = "\n"  # a complete row an editor saved without one
-                        else:
-                            size = _set_aside_torn_tail(fd, self.path)
+                    stat = os.fstat(fd)
+                    size, newline = self._repair_tail(fd, stat)
                     event = LogEvent(
                         schema=SCHEMA_ID,
                         timestamp=utc_timestamp(),
@@ -397,6 +428,7 @@ class AnnotationLog:
                     head = HEADER if size == 0 else newline
                     data = (head + format_row(event.row())).encode()
                     _write_all_or_nothing(fd, data, size, self.path)
+                    self._boundary = (stat.st_dev, stat.st_ino, size + len(data))
                 finally:
                     os.close(fd)
         except Timeout as exc:
@@ -462,51 +494,85 @@ def _row_is_whole(fields_: list[str]) -> bool:
         return False
 
 
-def _tail_is_whole(fd: int, size: int) -> bool:
-    """Whether the file's last row, which has no newline, is complete (see _row_is_whole)."""
-    data = os.pread(fd, size, 0)
-    tail = data[_last_record_start(data) :].decode("utf-8", "replace")
-    if tail.count('"') % 2:
+def _is_whole_row(tail: bytes, offset: int) -> bool:
+    """Whether bytes after the last newline are a complete row (see _row_is_whole), or the
+    header, that an editor saved without its final newline."""
+    if offset == 0:
+        return tail == HEADER.encode()[:-1]
+    text = tail.decode("utf-8", "replace")
+    if text.count('"') % 2:
         return False
-    rows = list(csv.reader(io.StringIO(tail, newline="")))
+    rows = list(csv.reader(io.StringIO(text, newline="")))
     return len(rows) == 1 and _row_is_whole(rows[0])
 
 
-def _set_aside_torn_tail(fd: int, path: Path) -> int:
-    """Move a torn last row (a writer died mid-row) to ``<path>.torn``; returns the new size.
+def _last_record_end(fd: int, start: int, size: int, chunk: int = 1 << 20) -> int:
+    """Byte offset just after the last complete record in ``[start, size)`` of a log.
 
-    Rare (only after a crash), so reading the whole file here is fine.
+    ``start`` must be a record boundary. A record ends at a newline outside quotes, i.e.
+    preceded by an even number of ``"`` since ``start`` (RFC 4180 quotes come in pairs), so
+    this counts quotes, then walks back from the end to the last such newline. Reads in
+    chunks: memory stays bounded whatever the size.
     """
-    size = os.fstat(fd).st_size
-    data = os.pread(fd, size, 0)
-    start = _last_record_start(data)
-    tail = data[start:]
-    with open(f"{path}.torn", "ab") as aside:
-        aside.write(tail + b"\n")
-        aside.flush()
-        os.fsync(aside.fileno())
-    os.ftruncate(fd, start)
-    line = data.count(b"\n", 0, start) + 1
-    warnings.warn(
-        f"{path}, line {line}: the last row was incomplete (a program stopped while writing "
-        f"it); moved its {len(tail)} bytes to {path}.torn and carried on.",
-        InputWarning,
-        stacklevel=4,
-    )
+    quotes = 0
+    position = start
+    while position < size:
+        block = os.pread(fd, min(chunk, size - position), position)
+        if not block:
+            break
+        quotes += block.count(b'"')
+        position += len(block)
+    size = position
+    after = 0  # quotes between the newline looked at and the end
+    while position > start:
+        low = max(start, position - chunk)
+        block = os.pread(fd, position - low, low)
+        stop = len(block)
+        while (newline := block.rfind(b"\n", 0, stop)) >= 0:
+            after += block.count(b'"', newline + 1, stop)
+            if (quotes - after) % 2 == 0:
+                return low + newline + 1
+            stop = newline
+        after += block.count(b'"', 0, stop)
+        position = low
     return start
 
 
-def _last_record_start(data: bytes) -> int:
-    """Byte offset where the last complete CSV record ends (newline outside quotes)."""
-    boundary = position = 0
-    open_quote = False
-    for line in data.split(b"\n")[:-1]:
-        position += len(line) + 1
-        if line.count(b'"') % 2:
-            open_quote = not open_quote
-        if not open_quote:
-            boundary = position
-    return boundary
+def _set_aside_torn_tail(fd: int, path: Path, end: int, size: int) -> int:
+    """Move a torn last row (a writer died mid-row), bytes ``[end, size)``, to
+    ``<path>.torn``, fsynced before the log is cut back to ``end``; returns ``end``."""
+    with open(f"{path}.torn", "ab") as aside:
+        position = end
+        while position < size:
+            block = os.pread(fd, min(1 << 20, size - position), position)
+            if not block:
+                break
+            aside.write(block)
+            position += len(block)
+        aside.write(b"\n")
+        aside.flush()
+        os.fsync(aside.fileno())
+    os.ftruncate(fd, end)
+    line = _count_newlines(fd, end) + 1
+    warnings.warn(
+        f"{path}, line {line}: the last row was incomplete (a program stopped while writing "
+        f"it); moved its {size - end} bytes to {path}.torn and carried on.",
+        InputWarning,
+        stacklevel=5,
+    )
+    return end
+
+
+def _count_newlines(fd: int, size: int, chunk: int = 1 << 20) -> int:
+    """The number of newlines in the first ``size`` bytes (for a line number in a warning)."""
+    count = position = 0
+    while position < size:
+        block = os.pread(fd, min(chunk, size - position), position)
+        if not block:
+            break
+        count += block.count(b"\n")
+        position += len(block)
+    return count
 
 
 def _schemes_with(scheme: LabelScheme) -> tuple[LabelScheme, ...]:
@@ -813,7 +879,7 @@ def _row_problems(
 
 
 def _load_file(
-    path: Path, schemes: Sequence[LabelScheme], *, raise_errors: bool
+    path: Path, schemes: Sequence[LabelScheme], *, raise_errors: bool, data: bytes | None = None
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Validated string frame of one log plus its problems; warns about skipped rows.
 
@@ -821,7 +887,8 @@ def _load_file(
     otherwise every problem (including warnings) is returned instead.
     """
     name = str(path)
-    data = path.read_bytes()
+    if data is None:
+        data = path.read_bytes()
     if not data:
         problem = Problem(name, 0, "the file is empty; no annotations read from it.")
         return _finish(

@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 
 from factcheck.errors import InputWarning
-from factcheck.log import AnnotationLog, read_annotations, validate_logs
-from tests._log_writer import text_for
+from factcheck.log import HEADER, AnnotationLog, read_annotations, validate_logs
+from tests._log_helpers import sentence
+from tests._log_writer import LABELS, text_for
 
 WRITER = Path(__file__).with_name("_log_writer.py")
 
@@ -156,3 +157,53 @@ def test_log_reopened_after_crash_keeps_appending(tmp_path):
     with pytest.warns(InputWarning, match="moved its"):
         log.record(Sentence("ferry-000005", 5, 0, len(text), text, article_id="ferry"), "opinion")
     assert len(read_annotations(path)) == 6
+
+
+NOTES = ('p. 4, "approved"', "a\nb", '"no,\r\nnot yet"', "")
+
+
+def _cut_point_log(path: Path) -> tuple[bytes, list[int]]:
+    """A log whose notes and texts hold quotes, commas and line breaks; returns its bytes and
+    the byte offset where each complete record (header first) ends."""
+    log = AnnotationLog(path, annotator="ana")
+    ends = [len(HEADER.encode())]
+    for index, note in enumerate(NOTES):
+        text = f'R{index}, "q"\nz.'
+        log.record(sentence(text, index=index), LABELS[index % 3], note)
+        ends.append(path.stat().st_size)
+    return path.read_bytes(), ends
+
+
+def _label_after_cut(path: Path, log: AnnotationLog | None) -> AnnotationLog:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InputWarning)
+        log = log or AnnotationLog(path, annotator="ana")
+        log.record(sentence("New, after.", index=99), "opinion", 'n"1\n2')
+    return log
+
+
+@pytest.mark.parametrize("reopen", [True, False], ids=["new-process", "open-before-crash"])
+def test_every_cut_point_keeps_the_next_label_and_sets_the_torn_bytes_aside(tmp_path, reopen):
+    """Test that after cutting a log at any byte, the next record() is read back, with every
+    earlier complete row, and the torn bytes are moved to <log>.torn, not lost."""
+    data, ends = _cut_point_log(tmp_path / "full.csv")
+    path = tmp_path / "ana.csv"
+    torn = Path(f"{path}.torn")
+    for cut in range(len(data) + 1):
+        path.write_bytes(data)
+        torn.unlink(missing_ok=True)
+        stale = None if reopen else AnnotationLog(path, annotator="ana")
+        path.write_bytes(data[:cut])
+        _label_after_cut(path, stale)
+        history = _read_tolerating_torn(path, history=True)
+        complete = sum(end <= cut for end in ends[1:])
+        whole = cut + 1 in ends[1:]  # cut just before a row's final newline: the row is whole
+        expected = [sentence("x", index=i).id for i in range(complete + whole)] + ["a1-0099"]
+        assert history["sentence_id"].tolist() == expected, f"cut at byte {cut}"
+        assert history["note"].tolist()[:-1] == list(NOTES[: complete + whole])
+        assert history["note"].iloc[-1] == 'n"1\n2'
+        boundary = max([0, *[end for end in ends if end <= cut]])
+        if cut > boundary and cut + 1 not in ends:  # not whole (a row, or the header)
+            assert torn.read_bytes() == data[boundary:cut] + b"\n", f"cut at byte {cut}"
+        else:
+            assert not torn.exists(), f"cut at byte {cut}"
