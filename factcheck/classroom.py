@@ -634,6 +634,7 @@ SENTENCE_COLUMNS = (
     "majority_label",
     "majority_share",
     "tie",
+    "tied_labels",
     "entropy",
     "votes",
 )
@@ -645,8 +646,10 @@ def sentence_summary(
     """One row per sentence in the key or answered by someone: class votes next to the key.
 
     ``expected`` is the key's label ("" when the key has none), ``share_correct`` the share of
-    the students who answered it that were right (NaN outside the key), ``majority_label``,
-    ``entropy`` (bits) and ``votes`` come from ``agreement.sentence_agreement``.
+    the students who answered it that were right (NaN outside the key); ``entropy`` (bits) and
+    ``votes`` come from ``agreement.sentence_agreement``. On a tie there is no majority:
+    ``tie`` is True, ``majority_label`` is "" and ``tied_labels`` lists the labels with the
+    most votes ("opinion, verified", in scheme order); otherwise ``tied_labels`` is "".
     """
     frame = key.to_frame().rename(columns={"label": "expected"})
     base = frame[["article_id", "sentence_id", "sentence_index", "text", "expected", "explanation"]]
@@ -686,6 +689,10 @@ def sentence_summary(
     base["majority_label"] = base["majority_label"].fillna("").astype("str")
     base["votes"] = base["votes"].fillna("").astype("str")
     base["tie"] = base["tie"].fillna(False).astype(bool)
+    tied = _tied_labels(labels, names).to_dict()
+    base["tied_labels"] = [tied.get(sid, "") for sid in base["sentence_id"]]
+    base["tied_labels"] = base["tied_labels"].astype("str")
+    base.loc[base["tie"], "majority_label"] = ""
     article_order = {a: i for i, a in enumerate(key.article_ids)}
     base = base.sort_values(
         ["article_id", "sentence_index"],
@@ -697,6 +704,20 @@ def sentence_summary(
         kind="stable",
     )
     return base[list(SENTENCE_COLUMNS)].reset_index(drop=True)
+
+
+def _tied_labels(labels: pd.DataFrame, order: Sequence[str]) -> pd.Series:
+    """Sentence id -> the labels sharing the most votes, joined by ", " (ties only)."""
+    counts = vote_counts(labels)
+    if counts.empty:
+        return pd.Series([], dtype="str")
+    top = counts.groupby("sentence_id")["count"].transform("max")
+    best = counts.loc[counts["count"] == top]
+    rank = {name: i for i, name in enumerate(order)}
+    best = best.assign(rank=best["label"].map(lambda label: rank.get(label, len(rank))))
+    best = best.sort_values(["sentence_id", "rank", "label"], kind="stable")
+    joined = best.groupby("sentence_id")["label"].agg(lambda s: ", ".join(s) if len(s) > 1 else "")
+    return joined.loc[joined != ""]
 
 
 def vote_counts(labels: pd.DataFrame) -> pd.DataFrame:
@@ -718,9 +739,19 @@ def vote_counts(labels: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+HARDEST_RULE = (
+    "the sentences in the key that at least one student got wrong, the lowest share of right "
+    "answers first; on equal shares, the most divided votes first (entropy), then the most "
+    "answers. Sentences everyone got right, nobody answered or outside the key are left out."
+)
+"""How ``hardest_sentences`` chooses, in words (the report prints it)."""
+
+
 def hardest_sentences(summary: pd.DataFrame, n: int = 10) -> pd.DataFrame:
-    """The key sentences the class found hardest: lowest share correct, then most disputed."""
-    rows = summary.loc[summary["in_key"] & (summary["n_answers"] > 0)]
+    """At most ``n`` key sentences the class found hardest, chosen as ``HARDEST_RULE`` says."""
+    rows = summary.loc[
+        summary["in_key"] & (summary["n_answers"] > 0) & (summary["share_correct"] < 1)
+    ]
     rows = rows.sort_values(
         ["share_correct", "entropy", "n_answers"], ascending=[True, False, False], kind="stable"
     )
@@ -832,7 +863,7 @@ class ClassReport:
 
     @property
     def hardest(self) -> pd.DataFrame:
-        """The ten key sentences with the lowest share of correct answers."""
+        """The ten hardest key sentences (``HARDEST_RULE``)."""
         return hardest_sentences(self.sentences)
 
     @property
@@ -860,7 +891,26 @@ def class_agreement(
         )
     table = agreement(labels, labels=categories, n_boot=200)
     whole = table.loc[(table["annotator_a"] == ALL) & (table["annotator_b"] == ALL)]
-    return whole.drop(columns=["annotator_a", "annotator_b"]).reset_index(drop=True)
+    whole = whole.drop(columns=["annotator_a", "annotator_b"]).reset_index(drop=True)
+    return _drop_thin_intervals(whole)
+
+
+MIN_INTERVAL_SENTENCES = 10
+"""Below this many sentences a bootstrap interval says nothing (resamples repeat the same few)."""
+
+
+def _drop_thin_intervals(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy without the intervals of figures on too few sentences, the note saying why."""
+    thin = (table["n_items"] < MIN_INTERVAL_SENTENCES) & table["value"].notna()
+    out = table.copy()
+    out.loc[thin, ["ci_low", "ci_high"]] = np.nan
+    why = f"no interval: fewer than {MIN_INTERVAL_SENTENCES} sentences"
+    out.loc[thin, "note"] = [_join_notes(why, note) for note in out.loc[thin, "note"]]
+    return out
+
+
+def _join_notes(*notes: str) -> str:
+    return "; ".join(note for note in notes if note)
 
 
 def class_report(

@@ -21,7 +21,13 @@ import pandas as pd
 from ._atomic import write_bytes_atomic
 from .agreement import ALL
 from .charts import label_colours, script_json, vegalite_version
-from .classroom import AnswerKey, ClassReport, class_report
+from .classroom import (
+    HARDEST_RULE,
+    MIN_INTERVAL_SENTENCES,
+    AnswerKey,
+    ClassReport,
+    class_report,
+)
 from .labels import DEFAULT_SCHEME, LabelScheme
 
 OUTCOME_COLOURS = {"correct": "#009E73", "wrong": "#D55E00", "not answered": "#BBBBBB"}
@@ -30,6 +36,17 @@ _HEX = re.compile(r"#[0-9A-Fa-f]{6}")
 _NEUTRAL = "#999999"
 
 PathLike = str | os.PathLike[str]
+_WHOLE_NUMBERS = alt.Axis(tickMinStep=1, format="d")
+"""Count axes: ticks one or more apart, written as whole numbers (students, sentences)."""
+
+MEASURE_NAMES = {
+    "krippendorff_alpha": "Krippendorff's alpha",
+    "cohen_kappa": "Cohen's kappa",
+    "fleiss_kappa": "Fleiss' kappa",
+    "gwet_ac1": "Gwet's AC1",
+    "percent_agreement": "Percent agreement",
+}
+"""The agreement measures' plain names, as the report shows them."""
 
 
 def _esc(value: object) -> str:
@@ -78,7 +95,7 @@ def score_chart(report: ClassReport) -> alt.Chart:
         .mark_bar()
         .encode(
             y=alt.Y("student:N", title=None, sort=list(report.students)),
-            x=alt.X("count:Q", title="Sentences in the key", stack=True),
+            x=alt.X("count:Q", title="Sentences in the key", stack=True, axis=_WHOLE_NUMBERS),
             color=alt.Color(
                 "outcome:N",
                 title="Answer",
@@ -127,7 +144,7 @@ def vote_chart(report: ClassReport, article_id: str) -> alt.HConcatChart:
         .mark_bar()
         .encode(
             y=y,
-            x=alt.X("count:Q", title="Students", axis=alt.Axis(tickMinStep=1)),
+            x=alt.X("count:Q", title="Students", axis=_WHOLE_NUMBERS),
             color=alt.Color(
                 "label:N",
                 title="Label",
@@ -165,7 +182,8 @@ def _key_note(row: dict) -> str:
         return "not in the key"
     if not row["n_answers"]:
         return f"key: {row['expected']} · no answers"
-    return f"key: {row['expected']} · {row['n_correct']} of {row['n_answers']} right"
+    tie = " · tie" if row["tie"] else ""
+    return f"key: {row['expected']} · {row['n_correct']} of {row['n_answers']} right{tie}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -183,26 +201,33 @@ def label_chip(label: str, colours: dict[str, str]) -> str:
 def article_html(report: ClassReport, article_id: str) -> str:
     """The article's sentences in order, each coloured by the class's majority label.
 
-    A sentence whose majority differs from the key is marked "≠ key"; a sentence outside
-    the key has a dotted outline; the tooltip gives the votes and the key's answer.
+    A tie has no majority: the sentence is striped in the tied labels' colours and marked
+    "tie". "≠ key" marks a sentence whose majority differs from the key, or a tie the key's
+    label is not part of. A sentence outside the key has a dotted outline; the tooltip gives
+    the votes and the key's answer.
     """
     colours = _colours(report)
     rows = report.sentences.loc[report.sentences["article_id"] == article_id]
     parts = []
     for r in rows.to_dict("records"):
-        majority = r["majority_label"] if r["n_answers"] else ""
-        colour = colours.get(majority, _NEUTRAL) if majority else ""
-        style = f' style="background:{colour}33;border-bottom-color:{colour}"' if colour else ""
+        tied = [label for label in r["tied_labels"].split(", ") if label] if r["tie"] else []
+        majority = r["majority_label"] if r["n_answers"] and not tied else ""
+        style = _sentence_style(majority, tied, colours)
         classes = ["fc-s"]
         if not r["in_key"]:
             classes.append("fc-open")
+        if tied:
+            classes.append("fc-tied")
         tip = f"Class: {r['votes'] or 'no answers'}"
-        if r["tie"]:
-            tip += " (tie)"
+        if tied:
+            tip += f" (tie: {' = '.join(tied)})"
         tip += f" | Key: {r['expected'] or 'not in the key'}"
         mark = ""
-        if r["in_key"] and majority and (majority != r["expected"] or r["tie"]):
+        differs = r["expected"] not in tied if tied else majority != r["expected"]
+        if r["in_key"] and (tied or majority) and differs:
             mark = '<sup class="fc-miss">≠ key</sup>'
+        elif tied:
+            mark = '<sup class="fc-tie">tie</sup>'
         parts.append(
             f'<span class="{" ".join(classes)}"{style} title="{_esc(tip)}">'
             f"{_esc(r['text'])}</span>{mark}"
@@ -210,10 +235,28 @@ def article_html(report: ClassReport, article_id: str) -> str:
     legend = " ".join(label_chip(name, colours) for name in colours)
     return (
         f'<div class="fc-article"><p class="fc-legend">Coloured by the class majority: '
-        f'{legend} · <sup class="fc-miss">≠ key</sup> majority differs from the key · '
-        f'<span class="fc-s fc-open">dotted</span> not in the key</p>'
+        f'{legend} · <span class="fc-s fc-tied">striped</span> <sup class="fc-tie">tie</sup> '
+        "no majority (as many votes for two or more labels) · "
+        f'<sup class="fc-miss">≠ key</sup> the majority (or every tied label) differs from '
+        'the key · <span class="fc-s fc-open">dotted</span> not in the key</p>'
         f'<p class="fc-text">{" ".join(parts)}</p></div>'
     )
+
+
+def _sentence_style(majority: str, tied: list[str], colours: dict[str, str]) -> str:
+    """The inline style of a sentence: its majority's colour, or stripes of the tied ones."""
+    if tied:
+        shades = [colours.get(label, _NEUTRAL) for label in tied]
+        width = 8
+        stops = ", ".join(f"{c}44 {i * width}px {(i + 1) * width}px" for i, c in enumerate(shades))
+        return (
+            f' style="background:repeating-linear-gradient(135deg, {stops});'
+            f'border-bottom-color:{_NEUTRAL}"'
+        )
+    if majority:
+        colour = colours.get(majority, _NEUTRAL)
+        return f' style="background:{colour}33;border-bottom-color:{colour}"'
+    return ""
 
 
 def _percent(value: float) -> str:
@@ -266,17 +309,58 @@ def _hardest_table(report: ClassReport, colours: dict[str, str]) -> str:
     )
 
 
-def _agreement_table(report: ClassReport) -> str:
-    def number(value: float) -> str:
-        return "–" if pd.isna(value) else f"{value:.2f}"
+def plain_measure_names(text: str) -> str:
+    """``text`` with every measure id (``gwet_ac1``...) replaced by its plain name."""
+    for measure, name in MEASURE_NAMES.items():
+        text = text.replace(measure, name)
+    return text
 
+
+def agreement_table(report: ClassReport) -> pd.DataFrame:
+    """The class agreement as shown to a teacher: plain measure names, the interval in words.
+
+    Columns: Measure, Label ("all labels" or one label's specific agreement), Value,
+    "95% interval" (e.g. "0.41 – 0.78", or why there is none), Sentences, Students, Note.
+    """
+    rows = []
+    for r in report.agreement.to_dict("records"):
+        note = plain_measure_names(str(r["note"]))
+        if pd.isna(r["value"]):
+            interval = "–"
+        elif pd.isna(r["ci_low"]) or pd.isna(r["ci_high"]):
+            reasons = [part for part in note.split("; ") if part.startswith("no interval")]
+            interval = reasons[0] if reasons else "no interval"
+            note = "; ".join(part for part in note.split("; ") if part not in reasons)
+        else:
+            interval = f"{r['ci_low']:.2f} – {r['ci_high']:.2f}"
+        rows.append(
+            {
+                "Measure": MEASURE_NAMES.get(r["measure"], r["measure"]),
+                "Label": "all labels" if r["label"] == ALL else r["label"],
+                "Value": None if pd.isna(r["value"]) else round(float(r["value"]), 2),
+                "95% interval": interval,
+                "Sentences": int(r["n_items"]),
+                "Students": int(r["n_annotators"]),
+                "Note": note,
+            }
+        )
+    columns = ["Measure", "Label", "Value", "95% interval", "Sentences", "Students", "Note"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _number(value: float | None) -> str:
+    return "–" if value is None or pd.isna(value) else f"{value:.2f}"
+
+
+def _agreement_table(report: ClassReport) -> str:
+    table = agreement_table(report)
     body = "".join(
-        f"<tr><td>{_esc(r['measure'])}</td><td>{_esc(r['label'])}</td>"
-        f'<td class="fc-num">{number(r["value"])}</td>'
-        f'<td class="fc-num">{number(r["ci_low"])} – {number(r["ci_high"])}</td>'
-        f'<td class="fc-num">{int(r["n_items"])}</td><td class="fc-num">{int(r["n_annotators"])}'
-        f"</td><td>{_esc(r['note'])}</td></tr>"
-        for r in report.agreement.to_dict("records")
+        f"<tr><td>{_esc(r['Measure'])}</td><td>{_esc(r['Label'])}</td>"
+        f'<td class="fc-num">{_number(r["Value"])}</td>'
+        f'<td class="fc-num">{_esc(r["95% interval"])}</td>'
+        f'<td class="fc-num">{r["Sentences"]}</td><td class="fc-num">{r["Students"]}</td>'
+        f"<td>{_esc(r['Note'])}</td></tr>"
+        for r in table.to_dict("records")
     )
     return (
         '<table class="fc-table"><thead><tr><th>Measure</th><th>Label</th><th>Value</th>'
@@ -302,6 +386,8 @@ h1 { margin-bottom: 0.2em; } h2 { margin-top: 2em; border-bottom: 1px solid #ddd
 .fc-s { border-bottom: 3px solid transparent; padding: 0.1em 0.1em; border-radius: 2px; }
 .fc-open { outline: 1px dotted #888; }
 .fc-miss { color: #B00020; font-weight: bold; font-size: 0.7em; }
+.fc-tie { color: #444; font-weight: bold; font-size: 0.7em; }
+.fc-tied { border-bottom-style: dashed; }
 .fc-problems { background: #fff3f3; border-left: 4px solid #B00020; padding: 0.5em 1em; }
 .fc-chart { margin: 1em 0; overflow-x: auto; }
 @media print { .fc-chart { page-break-inside: avoid; } }
@@ -358,12 +444,15 @@ key.</p>
 <div class="fc-chart" id="fc-chart-scores"></div>
 {_scores_table(report)}
 <h2>Hardest sentences</h2>
-<p>The sentences in the key with the lowest share of right answers (ties: the most
-disputed first). Good starting points for discussion.</p>
+<p>Up to ten sentences, chosen as {_esc(HARDEST_RULE)} Good starting points for
+discussion.</p>
 {_hardest_table(report, colours)}
 <h2>How much the class agrees</h2>
 <p>Agreement among the students (not with the key): 1 = everyone gave the same labels,
-0 = no more than chance. Raw agreement is shown beside the chance-corrected figures.</p>
+0 = no more than chance. Percent agreement (the share of pairs of students who gave a sentence
+the same label) is shown beside the chance-corrected figures. The 95% interval comes from
+resampling the sentences; with fewer than {MIN_INTERVAL_SENTENCES} sentences there is none,
+as it would say nothing.</p>
 {_agreement_table(report)}
 <h2>Articles</h2>
 <p>Votes per sentence, with the key's answer outlined in black, then the article coloured by

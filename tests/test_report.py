@@ -15,6 +15,7 @@ from factcheck.errors import LogFormatError
 from factcheck.log import AnnotationLog
 from factcheck.report import (
     OUTCOME_COLOURS,
+    agreement_table,
     article_html,
     class_report_html,
     score_chart,
@@ -72,7 +73,7 @@ def test_report_shows_sentences_key_and_scores(report_page: tuple[Path, str]):
     _, page = report_page
     assert "The covered market reopened on Friday" in page
     assert "It is the most beautiful market in the region." in page
-    assert "&#x27;The most beautiful&#x27; is a judgement." in page  # the explanation
+    assert "&#x27;Reportedly&#x27;: no source." in page  # the explanation of a hard sentence
     assert re.search(r"<th>amira</th><td[^>]*>3/3 <span[^>]*>of 3</span>", page)
     assert re.search(r"<th>ben</th><td[^>]*>2/3 <span[^>]*>of 3</span>", page)
     assert "3 sentences in\n1 article(s). 3 student(s) from\n3 file(s)." in page
@@ -160,6 +161,118 @@ def test_hidden_names_stay_out_of_the_page(tmp_path: Path):
     assert "amira" not in page and "&lt;img src=x onerror=alert(1)&gt;" not in page
     assert len(set(re.findall(r"Student \d\d", page))) == 3
     assert "Names are hidden" in page
+
+
+def tie_class(folder: Path) -> Path:
+    """Two students who split on M0 (key verified: neither said it) and M3 (key opinion)."""
+    key = make_class(folder)
+    for name, labels in {
+        "dana": ("unconfirmed", "", "unconfirmed", "opinion"),
+        "eli": ("opinion", "", "unconfirmed", "verified"),
+    }.items():
+        log = AnnotationLog(folder / "pair" / f"{name}.csv", annotator=name)
+        for sentence, label in zip(MARKET.sentences, labels, strict=True):
+            if label:
+                log.record(sentence, label)
+    return key
+
+
+def test_a_tie_is_drawn_as_a_tie(tmp_path: Path):
+    """Test that a tied sentence is striped in both colours, 'tie', and '≠ key' only if apt."""
+    report = class_report(tie_class(tmp_path), tmp_path / "pair")
+    summary = report.sentences.set_index("sentence_id")
+    assert summary.loc[M3.id, "majority_label"] == ""
+    assert summary.loc[M3.id, "tied_labels"] == "verified, opinion"
+    assert summary.loc[M2.id, "tied_labels"] == ""  # both said unconfirmed: no tie
+    view = article_html(report, "covered-market")
+    spans = re.findall(
+        r'<span class="(fc-s[^"]*)"( style="[^"]*")? title="([^"]*)">[^<]*</span>'
+        r'(<sup class="fc-[a-z]+">[^<]*</sup>)?',
+        view,
+    )
+    m0, m2, m3 = spans  # M1 is neither in the key nor answered by this pair
+    # M3: the key's opinion is one of the tied labels: a tie, not a miss.
+    assert "fc-tied" in m3[0] and "repeating-linear-gradient" in m3[1]
+    assert "#0072B2" in m3[1] and "#CC79A7" in m3[1]  # verified and opinion stripes
+    assert m3[3] == '<sup class="fc-tie">tie</sup>'
+    assert "tie: verified = opinion" in m3[2]
+    # M0: tied between unconfirmed and opinion, the key says verified: a miss.
+    assert "fc-tied" in m0[0] and m0[3] == '<sup class="fc-miss">≠ key</sup>'
+    assert "#0072B2" not in m0[1]  # never drawn in one label's colour, nor the key's
+    assert m2[3] == ""  # a clear majority that agrees with the key: no mark
+    notes = next(
+        rows
+        for rows in vote_chart(report, "covered-market").to_dict()["datasets"].values()
+        if rows and "note" in rows[0]
+    )
+    assert notes[-1]["note"] == "key: opinion · 1 of 2 right · tie"
+
+
+def _tick_labels(chart) -> list[str]:
+    """The numbers written along the axes of a chart rendered to SVG."""
+    import vl_convert as vlc
+
+    svg = vlc.vegalite_to_svg(chart.to_dict())
+    return re.findall(r">(-?[0-9][0-9.,]*)</text>", svg)
+
+
+@pytest.mark.parametrize("folder", ["class", "pair"])
+def test_count_axes_have_whole_number_ticks(tmp_path: Path, folder: str):
+    """Test that the votes and score axes count whole students and sentences (no 0.5 ticks)."""
+    report = class_report(tie_class(tmp_path), tmp_path / folder)
+    for chart in (score_chart(report), vote_chart(report, "covered-market")):
+        ticks = _tick_labels(chart)
+        assert ticks and all(t.isdigit() for t in ticks), ticks
+
+
+def test_agreement_table_uses_plain_names_and_no_interval_on_few_sentences(
+    report_page: tuple[Path, str],
+):
+    """Test that the agreement table names measures plainly and says why it has no interval."""
+    _, page = report_page
+    section = page[page.index("How much the class agrees") : page.index("<h2>Articles")]
+    for name in ("Krippendorff&#x27;s alpha", "Fleiss&#x27; kappa", "Gwet&#x27;s AC1"):
+        assert name in section
+    assert "Percent agreement" in section
+    for raw in ("krippendorff_alpha", "fleiss_kappa", "gwet_ac1", "percent_agreement", "(all)"):
+        assert raw not in section
+    assert "no interval: fewer than 10 sentences" in section
+    assert not re.search(r"\d\.\d\d – \d\.\d\d", section)  # 3 sentences: no interval
+
+
+def test_agreement_table_gives_an_interval_with_enough_sentences(tmp_path: Path):
+    """Test that with 12 sentences the table shows a bootstrap interval for each figure."""
+    article = Article.from_text(
+        " ".join(f"Sentence number {i} is about the harbour." for i in range(12)), id="many"
+    )
+    teacher = AnnotationLog(tmp_path / "teacher.csv", annotator="lee")
+    for sentence in article.sentences:
+        teacher.record(sentence, "verified", "On record.")
+    key = make_answer_key(teacher.path, tmp_path / "key.csv")
+    labels = ("verified", "opinion", "unconfirmed")
+    for k, name in enumerate(("amira", "ben", "chloe")):
+        log = AnnotationLog(tmp_path / "class" / f"{name}.csv", annotator=name)
+        for i, sentence in enumerate(article.sentences):
+            log.record(sentence, labels[(i * (k + 1)) % 3 if i % 2 else 0])
+    table = agreement_table(class_report(key, tmp_path / "class"))
+    overall = table.loc[table["Label"] == "all labels"].set_index("Measure")
+    assert overall.loc["Percent agreement", "Sentences"] == 12
+    assert re.fullmatch(
+        r"-?\d\.\d\d – -?\d\.\d\d", overall.loc["Percent agreement", "95% interval"]
+    )
+    assert "no interval" not in " ".join(table["Note"])
+
+
+def test_hardest_sentences_say_how_they_were_chosen(report_page: tuple[Path, str]):
+    """Test that the page states the rule, and a sentence everyone got right is not listed."""
+    _, page = report_page
+    section = page[page.index("<h2>Hardest sentences") : page.index("How much the class agrees")]
+    assert "lowest share of right answers first" in section
+    assert (
+        "Sentences everyone got right, nobody answered or outside the key are left out" in section
+    )
+    assert "It is the most beautiful market" not in section  # 2 of 2 right
+    assert "Rents for stalls have reportedly risen" in section  # 1 of 3 right
 
 
 @pytest.mark.slow
