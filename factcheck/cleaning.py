@@ -4,6 +4,22 @@ Conservative by design: a line is dropped only when it matches a furniture patte
 caption with a credit, byline, dateline, advertisement, related links, share prompts, tags,
 copyright, comment section); everything else is kept. Each dropped line is recorded with
 its line number and the reason, so a researcher can check what cleaning did.
+
+The body is the source's own text. The only changes are recorded, as ``Edit`` records with
+source and body offsets (``apply_edits(source, edits) == body``, exactly):
+
+- ``"layout"``: line ends become LF, the whitespace around a line and runs of blank lines
+  become one newline (within a paragraph) or one blank line (between paragraphs);
+- ``"furniture"``: the same, where the gap held lines dropped as furniture (each is also a
+  ``RemovedLine``, with its reason);
+- ``"no-break space"``: U+00A0 / U+202F become a space;
+- ``"lone surrogate"``: half of a UTF-16 pair (a truncated emoji) becomes U+FFFD;
+- Markdown only (``markdown=True``, for ``.md`` files): ``"markdown heading"``,
+  ``"markdown blockquote"``, ``"markdown emphasis"`` and ``"markdown link"`` markup that is
+  rendered away, keeping its words. Plain text keeps ``**``, ``__``, ``#`` and ``[..](..)``.
+
+Every pattern is linear in the length of a line (tests/test_regex_linearity.py), and lines
+longer than ``MAX_FURNITURE_CHARS`` are never furniture.
 """
 
 from __future__ import annotations
@@ -12,26 +28,65 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._decode import normalise_newlines
-
 
 @dataclass(frozen=True)
 class RemovedLine:
-    """A line cleaning dropped: 1-based line number in the input, its text, and why."""
+    """A line cleaning dropped: 1-based line number in the input, its text, and why.
+
+    ``source_start``/``source_end`` are the dropped line's characters (without its line
+    end) in the source text.
+    """
 
     line: int
     text: str
     reason: str
+    source_start: int = 0
+    source_end: int = 0
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One recorded change: ``original`` (``source_start``-``source_end`` of the source text)
+    became ``text``, which starts at ``start`` in the body; ``reason`` says why."""
+
+    source_start: int
+    source_end: int
+    original: str
+    text: str
+    start: int
+    reason: str
+
+    def __post_init__(self) -> None:
+        if self.source_end - self.source_start != len(self.original) or self.start < 0:
+            raise ValueError(f"Edit {self!r}: offsets do not match the original text")
+
+    @property
+    def end(self) -> int:
+        """The index of the first body character after the replacement."""
+        return self.start + len(self.text)
+
+
+def apply_edits(source: str, edits: tuple[Edit, ...] | list[Edit]) -> str:
+    """The text made from ``source`` by ``edits`` (sorted, non-overlapping source spans)."""
+    out, pos = [], 0
+    for edit in sorted(edits, key=lambda e: (e.source_start, e.source_end)):
+        out.append(source[pos : edit.source_start])
+        out.append(edit.text)
+        pos = edit.source_end
+    out.append(source[pos:])
+    return "".join(out)
 
 
 @dataclass(frozen=True)
 class Cleaned:
-    """The result of cleaning: title, body text (paragraphs separated by blank lines)."""
+    """The result of cleaning: title, body text (paragraphs separated by blank lines) and
+    the recorded ``edits`` that made the body from the source."""
 
     title: str
     text: str
     metadata: dict[str, Any] = field(default_factory=dict)
     removed: tuple[RemovedLine, ...] = ()
+    edits: tuple[Edit, ...] = ()
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
@@ -42,11 +97,13 @@ _IMAGE = re.compile(
     r"^\[?!\[(?P<alt>[^\]]*)\]\((?P<url>[^)\s]+)(?:\s+\"[^\"]*\")?\)(?:\]\([^)\s]+\))?$"
 )
 _LINK_ONLY = re.compile(r"^(?:[-*•+]\s*)?\[(?P<text>[^\]]+)\]\((?P<url>[^)\s]+)\)[.\s]*$")
-_INLINE_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]\n]+)\]\((?P<url>https?://[^)\s]+)\)")
-_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*#*$")
+# Link text holds no "[": each "[" then starts at most one scan (linear).
+_INLINE_LINK = re.compile(r"(?<!!)\[(?P<text>[^\[\]\n]+)\]\((?P<url>https?://[^)\s]+)\)")
+# Closing hashes are stripped in code: a lazy ".*?" before "\s*#*$" was quadratic.
+_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*)$")
 _CREDIT = _rx(
     r"\((?:photo|image|picture|credit|illustration|video)s?\b[^)]*\)\s*$"
-    r"|\b(?:photo|image|picture|credit|illustration)s?\s*(?:credit)?\s*:\s*[^.]{2,80}$"
+    r"|\b(?:photo|image|picture|credit|illustration)s?\s*(?:credit\s*)?:\s*[^.]{2,80}$"
     r"|\b(?:getty images|ap photo|reuters|afp|shutterstock|file photo)\b[^.]{0,60}$"
 )
 _CREDIT_LINE = _rx(
@@ -55,9 +112,11 @@ _CREDIT_LINE = _rx(
     r"|^[A-Z][\w.'’ -]{1,40}/(?:AP|AFP|Reuters|Getty Images|EPA|PA)\)?$"
 )
 _PAREN_CREDIT = _rx(
-    r"\((?:photo|photograph|image|picture|illustration)s?\s*(?:credit)?\s*[:/][^)]{2,80}\)$"
+    r"\((?:photo|photograph|image|picture|illustration)s?\s*(?:credit\s*)?[:/][^)]{2,80}\)$"
 )
 _ITALIC = re.compile(r"^(?:\*[^*].*[^*]\*|_[^_].*[^_]_)$")
+# Quadratic in the spaces of a line, so only tried on lines of MAX_ADVERT_CHARS or fewer.
+MAX_ADVERT_CHARS = 120
 _ADVERT = _rx(
     r"^[\[(\-–—\s]*(?:advertisement|advertising|sponsored(?: content)?|ad|"
     r"story continues (?:below|after)(?: (?:the )?advert(?:isement)?)?|"
@@ -70,10 +129,10 @@ _RELATED_HEAD = _rx(
     r"you (?:may|might) also like|most read|most popular|more (?:from|on) [\w' ]{2,40}|"
     r"more stories|top stories|editor'?s picks|trending(?: now)?)\s*(?P<colon>:\s*(?P<rest>.*))?$"
 )
-_BYLINE = re.compile(
-    r"^(?:By|BY|Words by|Written by|Story by|Text by)\s+(?P<name>[^.!?]+?)"
-    r"(?P<role>\s*(?:[,|·–—]|\s-\s|\sin\s)\s*[^.!?]*)?$"
-)
+# One character class after the lead-in (a name and role are told apart in code): the old
+# "\s+(?P<name>[^.!?]+?)(?P<role>\s*...)?$" took seconds on "By" + 800 spaces + "!".
+_BYLINE = re.compile(r"^(?:By|BY|Words by|Written by|Story by|Text by)(?=\s)(?P<rest>[^.!?]*)$")
+_BYLINE_ROLE = re.compile(r"[,|·–—]|\s-\s|\sin\s")
 _NAME_PARTICLES = frozenset(
     [
         "and",
@@ -104,14 +163,18 @@ _MONTH = (
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
 _DATELINE = _rx(
+    # Spaces, "on"/"at" and ":" each once, with a literal between the space runs: three
+    # adjacent optional space runs ("\s*(?:on|at)?\s*:?\s*") were cubic (42 s on 1.2 KB).
     r"^(?:published|updated|posted|last updated|first published|last modified|modified)"
-    rf"\s*(?:on|at)?\s*:?\s*(?P<date>(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+    r"\s*(?:(?:on|at)\b\s*)?(?::\s*)?"
+    rf"(?P<date>(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
     rf"(?:\d|{_MONTH}\s).{{0,120}})$"
 )
 _DATE_ONLY = _rx(
     rf"^(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)[a-z]*\.?,?\s+)?"
     rf"(?:\d{{1,2}}\s+{_MONTH}|{_MONTH}\s+\d{{1,2}},?)\s+\d{{4}}"
-    rf"(?:\s*[,|·-]?\s*(?:at\s+)?\d{{1,2}}[:.]\d{{2}}\s*(?:a\.?m\.?|p\.?m\.?)?\s*[A-Z]{{0,4}})?$"
+    rf"(?:\s*(?:[,|·-]\s*)?(?:at\s+)?\d{{1,2}}[:.]\d{{2}}\s*(?:(?:a\.?m\.?|p\.?m\.?)\s*)?"
+    rf"[A-Z]{{0,4}})?$"
     r"|^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?$"
 )
 _READING_TIME = _rx(
@@ -124,8 +187,8 @@ _SOCIAL = (
     r"instagram|tiktok|youtube|messenger|pinterest|flipboard|print|copy link|mastodon)"
 )
 _SOCIAL_ROW = _rx(
-    rf"^(?:(?:share|share on|share via|follow us on|follow us)\s*:?\s*)?"
-    rf"{_SOCIAL}(?:\s*[|/·,•]?\s*{_SOCIAL})+\s*$"
+    rf"^(?:(?:share|share on|share via|follow us on|follow us)\s*(?::\s*)?)?"
+    rf"{_SOCIAL}\b(?:\s*(?:[|/·,•]\s*)?{_SOCIAL}\b)+\s*$"
 )
 _PROMPT = _rx(
     r"^(?:share|follow|sign up|subscribe|get|join|download|listen|watch|click|tap|like us|"
@@ -180,13 +243,24 @@ def _is_headline(line: str) -> bool:
 
 def _is_byline(line: str) -> bool:
     """'By Ann Lee, Staff reporter' / 'By Émilie Durand in Lyon': capitalised name words."""
-    match = _BYLINE.match(line)
-    if not match:
+    name = _byline_name(line)
+    if name is None:
         return False
-    words = match.group("name").split()
+    words = name.split()
     return 1 <= len(words) <= 8 and all(
         word[:1].isupper() or word.lower() in _NAME_PARTICLES for word in words
     )
+
+
+def _byline_name(line: str) -> str | None:
+    """The name in a 'By ...' line (before a role: ', Staff', ' in Lyon'), or None."""
+    match = _BYLINE.match(line)
+    if not match:
+        return None
+    rest = match.group("rest")
+    role = _BYLINE_ROLE.search(rest)
+    name = (rest[: role.start()] if role else rest).strip()
+    return name or None
 
 
 def _words_of_prose(text: str) -> int:
@@ -198,7 +272,7 @@ def _words_of_prose(text: str) -> int:
 
 def _furniture(line: str, *, in_body: bool) -> str | None:
     """The reason ``line`` is page furniture, or None if it may be article text."""
-    if _ADVERT.match(line):
+    if len(line) <= MAX_ADVERT_CHARS and _ADVERT.match(line):
         return "advertisement"
     if _LINK_ONLY.match(line):
         return "link"
@@ -254,79 +328,217 @@ def _metadata_from(reason: str, line: str, meta: dict[str, Any]) -> None:
         meta.setdefault("related", []).append(item)
 
 
-def clean_text(raw: str, *, title: str = "", headlines: tuple[str, ...] = ()) -> Cleaned:
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_SPECIAL_CHARS = re.compile(r"[\u00a0\u202f]|[\ud800-\udfff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_MARKERS = re.compile(r"\*\*|__")
+_BLOCKQUOTE = re.compile(r">\s?")
+MAX_FURNITURE_CHARS = 2000  # a longer line is never furniture (and patterns see less)
+
+# (start, end, replacement, reason), offsets relative to a stripped line.
+_LineEdit = tuple[int, int, str, str]
+
+
+def _plain(line: str) -> str:
+    """What the furniture patterns read: no-break spaces as spaces, lone surrogates as U+FFFD."""
+    line = line.replace("\u00a0", " ").replace("\u202f", " ")
+    return _SURROGATE.sub("\ufffd", line).strip()
+
+
+def _char_edits(line: str) -> list[_LineEdit]:
+    """The documented character normalisations of one line: no-break spaces, surrogates."""
+    return [
+        (m.start(), m.end(), "\ufffd", "lone surrogate")
+        if _SURROGATE.match(m.group())
+        else (m.start(), m.end(), " ", "no-break space")
+        for m in _SPECIAL_CHARS.finditer(line)
+    ]
+
+
+def _emphasis_edits(line: str, offset: int) -> list[_LineEdit]:
+    """Deletions of paired '**'/'__' markers (opening before, closing after a non-space),
+    paired left to right in one pass."""
+    edits: list[_LineEdit] = []
+    open_marker: re.Match[str] | None = None
+    for marker in _MARKERS.finditer(line):
+        after, before = (
+            line[marker.end() : marker.end() + 1],
+            line[marker.start() - 1 : marker.start()],
+        )
+        if open_marker and open_marker.group() == marker.group() and before.strip():
+            edits.append(
+                (offset + open_marker.start(), offset + open_marker.end(), "", "markdown emphasis")
+            )
+            edits.append((offset + marker.start(), offset + marker.end(), "", "markdown emphasis"))
+            open_marker = None
+        elif after.strip() and (open_marker is None or open_marker.group() != marker.group()):
+            open_marker = marker
+    return edits
+
+
+def _markdown_edits(line: str) -> list[_LineEdit]:
+    """Markdown markup of one stripped line to render away: a blockquote '>', heading
+    hashes, '**'/'__' emphasis and inline links (their words stay)."""
+    edits: list[_LineEdit] = []
+    pos = 0
+    quote = _BLOCKQUOTE.match(line)
+    if quote:
+        edits.append((0, quote.end(), "", "markdown blockquote"))
+        pos = quote.end()
+    heading = _HEADING.match(line, pos)
+    end = len(line)
+    if heading:
+        text_start = heading.start("text")
+        edits.append((pos, text_start, "", "markdown heading"))
+        text = line[text_start:].rstrip("#").rstrip()
+        if text_start + len(text) < end:
+            edits.append((text_start + len(text), end, "", "markdown heading"))
+        pos, end = text_start, text_start + len(text)
+    inner = line[pos:end]
+    for link in _INLINE_LINK.finditer(inner):
+        edits.append((pos + link.start(), pos + link.start("text"), "", "markdown link"))
+        edits.append((pos + link.end("text"), pos + link.end(), "", "markdown link"))
+    edits.extend(_emphasis_edits(inner, pos))
+    return edits
+
+
+def _line_edits(line: str, *, markdown: bool) -> list[_LineEdit]:
+    """Every recorded change within one kept (stripped) line, sorted, none overlapping."""
+    edits = sorted(_char_edits(line) + (_markdown_edits(line) if markdown else []))
+    out: list[_LineEdit] = []
+    for edit in edits:
+        if out and edit[0] < out[-1][1]:
+            continue  # inside markup already removed (a no-break space after '#')
+        out.append(edit)
+    return out
+
+
+class _Body:
+    """Builds the body from source spans, recording every change as an Edit."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.parts: list[str] = []
+        self.edits: list[Edit] = []
+        self.length = 0  # characters of body so far
+        self.cursor = 0  # source characters consumed so far
+
+    def keep(self, end: int) -> None:
+        """Copy the source up to ``end`` unchanged."""
+        piece = self.source[self.cursor : end]
+        self.parts.append(piece)
+        self.length += len(piece)
+        self.cursor = end
+
+    def replace(self, end: int, text: str, reason: str) -> None:
+        """Replace the source up to ``end`` with ``text`` (recorded unless identical)."""
+        original = self.source[self.cursor : end]
+        if original != text:
+            self.edits.append(Edit(self.cursor, end, original, text, self.length, reason))
+        self.parts.append(text)
+        self.length += len(text)
+        self.cursor = end
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+@dataclass
+class _Kept:
+    """A body line: its source span (stripped), its text, and what came before it."""
+
+    start: int
+    end: int
+    blank_before: bool  # a blank source line since the previous body line
+    dropped_before: bool  # a furniture line since the previous body line
+
+
+def clean_text(
+    raw: str, *, title: str = "", headlines: tuple[str, ...] = (), markdown: bool = False
+) -> Cleaned:
     """Clean scraped text or Markdown: drop furniture lines, find title, byline and date.
 
     ``title`` (e.g. from a corpus column or an HTML page) wins over a headline found in the
     text; a first line repeating it, or one of ``headlines`` (a page's other ``<h1>``), is
-    dropped. Paragraphs are separated by blank lines.
+    dropped. Paragraphs are separated by blank lines; a source with no blank line between
+    its body lines (scraped text, one paragraph per line) keeps one line per paragraph and
+    no blank lines. The body is ``raw`` with whole lines removed and only the changes in
+    ``Cleaned.edits`` (see the module docstring); Markdown is rendered only if ``markdown``.
     """
-    text = normalise_newlines(raw).replace("\u00a0", " ").replace("\u202f", " ")
-    lines = text.split("\n")
+    line_spans, pos = [], 0
+    for match in _LINE_END.finditer(raw):
+        line_spans.append((pos, match.start()))
+        pos = match.end()
+    line_spans.append((pos, len(raw)))
     meta: dict[str, Any] = {}
     removed: list[RemovedLine] = []
-    paragraphs: list[list[str]] = [[]]
+    kept: list[_Kept] = []
     found_title = title.strip()
     known_headlines = {h.strip().casefold() for h in (title, *headlines) if h.strip()}
     # A comments heading ends the article only in its last part; near the top it is a link.
-    comments_from = int(0.6 * sum(1 for line in lines if line.strip()))
+    comments_from = int(0.6 * sum(1 for s, e in line_spans if raw[s:e].strip()))
     in_body = in_comments = in_related = False
     after_image: str | None = None
     seen = 0
+    blank = dropped = False
 
-    def drop(lineno: int, line: str, reason: str) -> None:
-        removed.append(RemovedLine(lineno, line, reason))
-        if paragraphs[-1]:
-            paragraphs.append([])
+    def drop(lineno: int, line: str, reason: str, span: tuple[int, int]) -> None:
+        nonlocal dropped
+        removed.append(RemovedLine(lineno, line, reason, *span))
+        dropped = True
 
-    for lineno, raw_line in enumerate(lines, start=1):
-        line = raw_line.strip()
+    for lineno, (line_start, line_end) in enumerate(line_spans, start=1):
+        raw_line = raw[line_start:line_end]
+        line = _plain(raw_line)
         if not line:
-            if paragraphs[-1]:
-                paragraphs.append([])
+            blank = True
             continue
+        lead = len(raw_line) - len(raw_line.lstrip())
+        span = (line_start + lead, line_start + len(raw_line.rstrip()))
         seen += 1
         if in_comments:
-            drop(lineno, line, "comment section")
+            drop(lineno, line, "comment section", span)
             continue
         previous_image, after_image = after_image, None
+        short = len(line) <= MAX_FURNITURE_CHARS
 
-        image = _IMAGE.match(line)
+        image = _IMAGE.match(line) if short else None
         if image:
             meta.setdefault("images", []).append(image.group("url"))
             if image.group("alt"):
                 meta.setdefault("image_alts", []).append(image.group("alt"))
             after_image = image.group("alt")
-            drop(lineno, line, "image")
+            drop(lineno, line, "image", span)
             continue
-        if (previous_image is not None and (_CREDIT.search(line) or _ITALIC.match(line))) or (
-            _PAREN_CREDIT.search(line) and len(line) <= 300
+        if short and (
+            (previous_image is not None and (_CREDIT.search(line) or _ITALIC.match(line)))
+            or (_PAREN_CREDIT.search(line) and len(line) <= 300)
         ):
             meta.setdefault("captions", []).append(line.strip("*_ "))
-            drop(lineno, line, "caption")
+            drop(lineno, line, "caption", span)
             continue
 
-        heading = _HEADING.match(line)
-        content = _unmark(heading.group("text") if heading else line)
+        heading = _HEADING.match(line) if short else None
+        content = _unmark(heading.group("text").rstrip("#").rstrip() if heading else line)
         if heading and len(heading.group("hashes")) == 1 and not found_title and not in_body:
             found_title = content
-            drop(lineno, line, "headline (used as title)")
+            drop(lineno, line, "headline (used as title)", span)
             continue
-        if _COMMENTS_HEAD.match(content):
+        if short and _COMMENTS_HEAD.match(content):
             if in_body and seen > comments_from:
                 in_comments = True
-                drop(lineno, line, "comment section")
+                drop(lineno, line, "comment section", span)
             else:
-                drop(lineno, line, "comments link")
+                drop(lineno, line, "comments link", span)
             continue
-        related = _RELATED_HEAD.match(content)
+        related = _RELATED_HEAD.match(content) if short else None
         if related:
             in_related = not related.group("rest")
             reason = "related link"
             _metadata_from(reason, content, meta)
-            drop(lineno, line, reason)
+            drop(lineno, line, reason, span)
             continue
-        reason = _furniture(content, in_body=in_body)
+        reason = _furniture(content, in_body=in_body) if short else None
         if reason == "link" and in_related:
             reason = "related link"
         elif reason is None and in_related:
@@ -336,35 +548,69 @@ def clean_text(raw: str, *, title: str = "", headlines: tuple[str, ...] = ()) ->
             in_related = reason is not None
         if reason:
             _metadata_from(reason, content, meta)
-            drop(lineno, line, reason)
+            drop(lineno, line, reason, span)
             continue
 
         if not in_body and content.casefold() in known_headlines:
-            drop(lineno, line, "headline (repeats the title)")
+            drop(lineno, line, "headline (repeats the title)", span)
             continue
         if not in_body and not found_title and not heading and _is_headline(content):
             found_title = content
             known_headlines.add(content.casefold())
-            drop(lineno, line, "headline (used as title)")
+            drop(lineno, line, "headline (used as title)", span)
             continue
 
-        body = _INLINE_LINK.sub(lambda m: m.group("text"), content)
         links = [m.group("url") for m in _INLINE_LINK.finditer(content)]
         if links:
             meta.setdefault("links", []).extend(links)
-        paragraphs[-1].append(body)
+        if markdown and not content:
+            drop(lineno, line, "markdown markup", span)  # a line of only '**' or '>'
+            continue
+        kept.append(_Kept(*span, blank_before=blank, dropped_before=dropped))
+        blank = dropped = False
         in_body = True
 
-    body_text = "\n\n".join("\n".join(p) for p in paragraphs if p)
-    return Cleaned(title=found_title, text=body_text, metadata=meta, removed=tuple(removed))
+    text, edits = _build_body(raw, kept, markdown=markdown, dropped_after=dropped)
+    return Cleaned(title=found_title, text=text, metadata=meta, removed=tuple(removed), edits=edits)
 
 
-_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_QUOTE_MARK = re.compile(r"^>\s?")
+def _build_body(
+    raw: str, kept: list[_Kept], *, markdown: bool, dropped_after: bool
+) -> tuple[str, tuple[Edit, ...]]:
+    """The body text from the kept lines, and the edits that make it from ``raw``."""
+    # Blank-line paragraphs stay as they are; a source whose body lines are never separated
+    # by a blank line has one paragraph per line, and then needs no blank lines at all.
+    blank_paragraphs = any(k.blank_before for k in kept[1:])
+    body = _Body(raw)
+    for i, line in enumerate(kept):
+        if i == 0:
+            gap = ""
+        elif blank_paragraphs and (line.blank_before or line.dropped_before):
+            gap = "\n\n"
+        else:
+            gap = "\n"
+        body.replace(line.start, gap, "furniture" if line.dropped_before else "layout")
+        for start, end, new, reason in _line_edits(raw[line.start : line.end], markdown=markdown):
+            body.keep(line.start + start)
+            body.replace(line.start + end, new, reason)
+        body.keep(line.end)
+    body.replace(len(raw), "", "furniture" if dropped_after else "layout")
+    return body.text(), tuple(body.edits)
 
 
 def _unmark(line: str) -> str:
-    """Markdown that is not text: '**bold**' markers and a blockquote's leading '>'."""
-    line = _QUOTE_MARK.sub("", line)
-    line = _EMPHASIS.sub(lambda m: m.group(2), line)
-    return line.strip() if line.strip() not in ("**", "__") else ""
+    """Markdown that is not text: '**bold**' markers and a blockquote's leading '>' (for
+    deciding what a line is; the body keeps or renders markup through _line_edits)."""
+    edits = [
+        e for e in _markdown_edits(line) if e[3] in ("markdown blockquote", "markdown emphasis")
+    ]
+    out, pos = [], 0
+    for start, end, new, _reason in sorted(edits):
+        if start < pos:
+            continue
+        out.append(line[pos:start])
+        out.append(new)
+        pos = end
+    out.append(line[pos:])
+    stripped = "".join(out).strip()
+    return stripped if stripped not in ("**", "__") else ""

@@ -11,10 +11,13 @@ cut at safe boundaries before pysbd, which is superlinear in the length of its i
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 import pysbd
 
@@ -24,8 +27,15 @@ class Sentence:
     """A sentence of an article; start/end are character offsets, end exclusive.
 
     ``end`` is the index of the first character after the span, so
-    ``article.text[s.start:s.end] == s.text``. ``paragraph`` counts blank-line separated
-    blocks of the text, so a view can group sentences by paragraph.
+    ``article.text[s.start:s.end] == s.text``. ``paragraph`` numbers the paragraphs of the
+    text (blank-line separated blocks; in a text without blank lines, its lines), so a view
+    can group sentences by paragraph.
+
+    ``source_start``/``source_end`` are the same span in the decoded text of the source
+    file (or of a corpus row's ``text`` field; for HTML, of the text extracted from the
+    page), so a label can be traced to the exact characters it was given on: the source
+    slice becomes ``text`` through the article's recorded ``edits`` that lie inside it, and
+    nothing else. They default to ``start``/``end`` (text that is its own source).
     """
 
     id: str
@@ -35,10 +45,21 @@ class Sentence:
     text: str
     paragraph: int = 0
     article_id: str = ""
+    source_start: int | None = None
+    source_end: int | None = None
 
     def __post_init__(self) -> None:
         if not 0 <= self.start <= self.end:
             raise ValueError(f"Sentence {self.id!r}: bad offsets start={self.start} end={self.end}")
+        if self.source_start is None:
+            object.__setattr__(self, "source_start", self.start)
+        if self.source_end is None:
+            object.__setattr__(self, "source_end", self.source_start + self.end - self.start)
+        if not 0 <= self.source_start <= self.source_end:
+            raise ValueError(
+                f"Sentence {self.id!r}: bad source offsets source_start={self.source_start} "
+                f"source_end={self.source_end}"
+            )
         if self.end - self.start != len(self.text):
             raise ValueError(
                 f"Sentence {self.id!r}: end - start = {self.end - self.start} but the text has "
@@ -48,7 +69,9 @@ class Sentence:
 
 def sentence_id(article_id: str, index: int, text: str) -> str:
     """A stable id: article id, index and a short hash of the text, e.g. ``a1-0003-9f2c1b``."""
-    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=3).hexdigest()
+    # surrogatepass: text given to Article.from_text may hold a lone surrogate (a truncated
+    # emoji); the id must not crash on it.
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=3).hexdigest()
     return f"{article_id or 's'}-{index:04d}-{digest}"
 
 
@@ -95,30 +118,37 @@ _QUOTE_SPEECH_VERBS = (
 )
 _OPEN_QUOTES = "\"“‘'«"
 _CLOSE_QUOTES = "\"”’'»"
-_QUOTE_END = re.compile(r"[.?!…][\"”’'»]\s*$")
+# Every pattern here is linear in its input: no two adjacent quantifiers match the same
+# characters, and tokens are found with string methods (tests/test_regex_linearity.py).
+_QUOTE_END = re.compile(r"[.?!…][\"”’'»]\Z")
 _ATTRIBUTION = re.compile(
     rf"^(?:[\w.'’-]+\s+){{0,6}}(?:{_SPEECH_VERBS})\b[^.!?]{{0,80}}[.!?][\"”’'»]?\s*$",
 )
 _QUOTE_ATTRIBUTION = re.compile(
     rf"^(?:[\w.'’-]+\s+){{0,5}}(?:{_QUOTE_SPEECH_VERBS})\b[^.!?]{{0,80}}[.!?][\"”’'»]?\s*$",
 )
-_LAST_WORD = re.compile(r"(?<![\w.@/-])([A-Za-z]+)\.\s*$")
+_LAST_WORD = re.compile(r"(?<![\w.@/-])([A-Za-z]+)\.\Z")
 # "in 2000.Trump said": a full stop glued to the next capitalised word.
 _GLUED_STOP = re.compile(r"(?<=[a-z0-9%)\]][.!?])(?=[A-Z][a-z])")
-_URLISH = re.compile(r"\S*(?:www\.|https?://|\.com|\.org|\.net|\.gov|\.edu|@)\S*$")
-_GLUED_WORD = re.compile(r"[A-Z][a-z]+(?=\s)")
+_URL_MARKS = ("www.", "://", "@", "/", ".com", ".org", ".net", ".gov", ".edu")
+# Endings after a dot that make a token a domain or a file name: "Example.Com", "Notes.Txt".
+_DOMAIN_ENDINGS = _words(
+    """com org net gov edu info biz io uk eu html htm php asp aspx pdf txt csv json xml docx
+    xls xlsx ppt pptx jpg jpeg png gif svg webp mp3 mp4 zip py js rtf"""
+)
+_TOKEN_TAIL = "\"'”’»)]}.,;:!?"
 # "4 p.m. Sunday" / "9 a.m. ET": a time goes on with a weekday or a time zone.
-_TIME_END = re.compile(r"\b[ap]\.m\.\s*$")
+_TIME_END = re.compile(r"\b[ap]\.m\.\Z")
 _AFTER_TIME = re.compile(
     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|ET|EST|EDT|CT|CST|CDT|PT|"
     r"PST|PDT|GMT|BST|UTC|CET|CEST)\b"
 )
-_DASH_START = re.compile(r"[—–-]|[,;:)\]]")
+# No sentence starts with a dash, a comma-like mark or a closing markup tag ("</b>").
+_DASH_START = re.compile(r"[—–-]|[,;:)\]]|</")
 _LOWER_WORD = re.compile(r"[a-z][a-z'’-]*\b")
 # A sentence-final full stop inside a quotation: "We are ready. The trains will run," ...
 _QUOTE_MARK = re.compile(r"[\"“”]")
 _INNER_STOP = re.compile(r"(?<=[.?!…])\s+(?=[\"“‘(]?[A-Z])")
-_WORD_BEFORE = re.compile(r"([\w.]+)[.]$")
 # A new sentence after a closing quote: 'A man shouted "Stop!" Police moved in.'
 _AFTER_QUOTE = re.compile(r"(?<=[.?!…][\"”])\s+(?=[A-Z])")
 # Sentence ends pysbd misses: after an acronym or a street/company abbreviation it reads as
@@ -136,6 +166,7 @@ _LIST_NUMBER = re.compile(r"\W*\d+\.")
 # Safe places to cut a very long line before pysbd: end punctuation, space, capital.
 _CHUNK_CUT = re.compile(r"(?<=[.?!])\s+(?=[A-Z])")
 _SPACES = re.compile(r"\s+")
+_WORD_CHARS = re.compile(r"[\w.]")
 MAX_LINE_CHARS = 2000
 
 
@@ -158,11 +189,19 @@ def _is_abbreviation(before: str, known: frozenset[str] = _TITLES) -> bool:
     Before a capitalised word only a title ("Gov. Baird") or an initial keeps a sentence
     going; "We said no. They did it anyway." ends at "no.".
     """
-    word = _WORD_BEFORE.search(before)
-    if not word:
+    if not before.endswith("."):
         return False
-    token = word.group(1)
-    return len(token) == 1 or "." in token or token.lower() in known
+    token = _token_before(before, len(before) - 1)
+    return bool(token) and (len(token) == 1 or "." in token or token.lower() in known)
+
+
+def _token_before(text: str, pos: int) -> str:
+    """The run of word characters and dots that ends at ``pos`` (found without a regex
+    search, which would retry at every position of a long run: quadratic)."""
+    start = pos
+    while start > 0 and _WORD_CHARS.match(text, start - 1):
+        start -= 1
+    return text[start:pos]
 
 
 def _chunks(line: str, max_chars: int) -> list[Span]:
@@ -189,8 +228,12 @@ def _next_cut(line: str, start: int, max_chars: int) -> Span | None:
         before = line[start : match.start()]
         if not _is_abbreviation(before, _ABBREVIATIONS) and not _inside_quote(before):
             return match.start(), match.end()
-    space = _SPACES.search(line, start + 4 * max_chars)
-    return (space.start(), space.end()) if space else None
+    space = _SPACES.search(line, start + 4 * max_chars, start + 8 * max_chars)
+    if space:
+        return space.start(), space.end()
+    # No space in 8 * max_chars characters (a pasted blob, not prose): cut anyway, so no
+    # piece pysbd sees is longer than that, whatever the input.
+    return start + 8 * max_chars, start + 8 * max_chars
 
 
 def _inside_quote(text: str) -> bool:
@@ -201,6 +244,19 @@ def _inside_quote(text: str) -> bool:
     return inside
 
 
+# Characters Python's ``\s`` matches (so pysbd's patterns read them as spaces) but ``int()``
+# and friends do not treat alike: pysbd raises ValueError on "met.\x1c4. Prices" (it calls
+# int() on a list number it matched with ``\s``). pysbd sees them as plain spaces; the
+# offsets are unchanged because each is replaced by exactly one character.
+_PYSBD_UNSAFE = re.compile(r"[^\S ]|[\ud800-\udfff]")
+
+
+def _pysbd_input(line: str) -> str:
+    """``line`` with every whitespace character but the space, and every lone surrogate,
+    replaced by one space (same length, so offsets into it are offsets into ``line``)."""
+    return _PYSBD_UNSAFE.sub(" ", line)
+
+
 def _pysbd_spans(line: str) -> list[Span]:
     """Trimmed (start, end) spans of pysbd's segments of one line (or chunk).
 
@@ -209,6 +265,7 @@ def _pysbd_spans(line: str) -> list[Span]:
     spans can overlap on odd input ('"Why now?" ! ! !') and cost a regex compile per sentence.
     """
     cuts, pos = [], 0
+    line = _pysbd_input(line)
     for segment in _segmenter().segment(line):
         piece = segment.strip()
         found = line.find(piece, pos) if piece else -1
@@ -223,20 +280,43 @@ def _pysbd_spans(line: str) -> list[Span]:
     return spans
 
 
+def _is_address_stop(line: str, pos: int, start: int, end: int) -> bool:
+    """Whether the glued stop before ``pos`` is inside an e-mail address, URL, file name or
+    domain ("Jane.Doe@example.com", "example.com/News.Html", "Notes.Txt"), not between two
+    sentences. A plain word that goes on with a space after an address still starts one:
+    "at www.harlowfalls.gov/elections.Turnout was high" splits."""
+    token_start = line.rfind(" ", start, pos) + 1 or start
+    for space in ("\t", "\u00a0"):
+        token_start = max(token_start, line.rfind(space, start, pos) + 1)
+    token_end = pos
+    while token_end < end and not line[token_end].isspace():
+        token_end += 1
+    after = line[pos:token_end].rstrip(_TOKEN_TAIL)
+    if not after.isalpha():
+        return True  # "Doe@example.com", "Final.docx", "Report2.pdf": one token, no boundary
+    if after.lower() in _DOMAIN_ENDINGS and line[pos - 1] == ".":
+        return True  # "Example.Com", "Notes.Txt"
+    before = line[token_start:pos]
+    if any(mark in before.lower() for mark in _URL_MARKS):
+        # An address before the stop: a boundary only if a plain word follows with a space.
+        return token_end >= end or line[pos:token_end] != after
+    return False
+
+
 def _split_glued(line: str, spans: list[Span]) -> list[Span]:
-    """Split "in 2000.Trump said" at the full stop, unless it looks like a URL or an initial."""
+    """Split "in 2000.Trump said" at the full stop, unless it is inside an address or a
+    file name, or follows a title or an initial."""
     out = []
     for start, end in spans:
         cut = start
         for match in _GLUED_STOP.finditer(line, start, end):
             pos = match.start()
-            before = line[cut:pos]
-            word = _LAST_WORD.search(before)
-            if _URLISH.search(before) and not _GLUED_WORD.match(line, pos, end):
-                continue  # "example.com/News.Html" - but "gov/elections.Turnout was" splits
-            if word and word.group(1).lower() in _TITLES:
+            if _is_address_stop(line, pos, start, end):
                 continue
-            if word and len(word.group(1)) == 1:  # "U.S.Army", initials
+            word = _token_before(line, pos - 1)
+            if word.lower() in _TITLES:
+                continue
+            if (len(word) == 1 and word.isalpha()) or "." in word:  # "U.S.Army", initials
                 continue
             out.append((cut, pos))
             cut = pos
@@ -343,7 +423,15 @@ def _split_quote_runs(line: str, spans: list[Span]) -> list[Span]:
 
 # A line whose only sentence-final punctuation is at its end (after which only closing
 # quotes/brackets follow; decimals are not stops) is one sentence, without asking pysbd.
-_ONE_SENTENCE = re.compile(r"(?:[^.?!…]|\.(?=\d))*[.?!…]*[\"”’'»)\]]*\s*\Z")
+_INNER_END = re.compile(r"[?!…]|\.(?!\d)")
+_CLOSERS = "\"”’'»)]"
+
+
+def _is_one_sentence(line: str) -> bool:
+    """Whether ``line`` has sentence-final punctuation only at its end (a linear scan; the
+    regex this replaces backtracked quadratically over spaces before a "?")."""
+    body = line.rstrip().rstrip(_CLOSERS).rstrip(".?!…")
+    return not _INNER_END.search(body)
 
 
 def split_line(line: str, *, max_chars: int = MAX_LINE_CHARS) -> list[Span]:
@@ -354,7 +442,7 @@ def split_line(line: str, *, max_chars: int = MAX_LINE_CHARS) -> list[Span]:
     """
     if not line.strip():
         return []
-    if len(line) <= max_chars and _ONE_SENTENCE.match(line):  # nothing for pysbd to decide
+    if len(line) <= max_chars and _is_one_sentence(line):  # nothing for pysbd to decide
         return [span] if (span := _trim(line, 0, len(line))) else []
     spans: list[Span] = []
     for chunk_start, chunk_end in _chunks(line, max_chars):
@@ -374,9 +462,16 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n")
 
 
 def split_spans(text: str) -> list[tuple[int, int, int]]:
-    """(start, end, paragraph) of every sentence in ``text``; lines are split separately."""
+    """(start, end, paragraph) of every sentence in ``text``; lines are split separately.
+
+    Blank lines separate paragraphs. A text with no blank line at all (scraped text with
+    one paragraph per line) has one paragraph per line.
+    """
     spans = []
     paragraph_starts = [0] + [m.end() for m in _PARAGRAPH_BREAK.finditer(text)]
+    if len(paragraph_starts) == 1:
+        paragraph_starts = [m.start() for m in _LINE.finditer(text)] or [0]
+        paragraph_starts[0] = 0
     paragraph = 0
     for match in _LINE.finditer(text):
         while (
@@ -390,15 +485,59 @@ def split_spans(text: str) -> list[tuple[int, int, int]]:
     return spans
 
 
-def split_sentences(text: str, *, article_id: str = "") -> list[Sentence]:
+class SourceEdit(Protocol):
+    """What ``split_sentences`` needs of a recorded edit (``factcheck.cleaning.Edit``): the
+    text span ``start``-``end`` replaced ``source_start``-``source_end`` of the source."""
+
+    start: int
+    end: int
+    source_start: int
+    source_end: int
+
+
+class _SourceMap:
+    """Maps offsets of a text onto its source through the edits that made it from it."""
+
+    def __init__(self, edits: Sequence[SourceEdit]) -> None:
+        self._edits = sorted(edits, key=lambda e: (e.start, e.end))
+        self._starts = [edit.start for edit in self._edits]
+
+    def _edit_before(self, pos: int) -> SourceEdit | None:
+        i = bisect.bisect_right(self._starts, pos) - 1
+        # Deletions (empty replacements) at ``pos`` sort before a replacement at ``pos``.
+        return self._edits[i] if i >= 0 else None
+
+    def char(self, pos: int) -> tuple[int, int]:
+        """Source span of the text character at ``pos``: itself, or the edit it came from."""
+        edit = self._edit_before(pos)
+        if edit is None:
+            return pos, pos + 1
+        if pos < edit.end:
+            return edit.source_start, edit.source_end
+        source = edit.source_end + pos - edit.end
+        return source, source + 1
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """(source_start, source_end) of the non-empty text span ``start``-``end``."""
+        return self.char(start)[0], self.char(end - 1)[1]
+
+
+def split_sentences(
+    text: str, *, article_id: str = "", edits: Sequence[SourceEdit] = ()
+) -> list[Sentence]:
     """Split ``text`` into sentences whose offsets slice back exactly from ``text``.
 
     Each line is its own segment (list items, subheadings); blank lines separate
-    paragraphs. ``article_id`` prefixes the stable sentence ids.
+    paragraphs (a text without blank lines has one paragraph per line). ``article_id``
+    prefixes the stable sentence ids. ``edits`` are the recorded changes that made
+    ``text`` from its source (``Article.edits``); each sentence's ``source_start`` and
+    ``source_end`` are mapped through them (without edits, they equal start and end).
     """
+    source = _SourceMap(edits) if edits else None
     sentences = []
     for index, (start, end, paragraph) in enumerate(split_spans(text)):
         piece = text[start:end]
+        source_start, source_end = source.span(start, end) if source else (start, end)
         sentences.append(
             Sentence(
                 id=sentence_id(article_id, index, piece),
@@ -408,6 +547,8 @@ def split_sentences(text: str, *, article_id: str = "") -> list[Sentence]:
                 text=piece,
                 paragraph=paragraph,
                 article_id=article_id,
+                source_start=source_start,
+                source_end=source_end,
             )
         )
     return sentences

@@ -164,7 +164,8 @@ def test_first_line_that_is_a_sentence_is_not_taken_as_headline():
 def test_inline_markdown_links_keep_their_text():
     """Test that an inline Markdown link inside a sentence keeps the words and drops the URL."""
     cleaned = clean_text(
-        "Body first.\n\nThe [council minutes](https://example.test/m.pdf) confirm the vote."
+        "Body first.\n\nThe [council minutes](https://example.test/m.pdf) confirm the vote.",
+        markdown=True,
     )
     assert cleaned.text.split("\n\n")[1] == "The council minutes confirm the vote."
     assert cleaned.metadata["links"] == ["https://example.test/m.pdf"]
@@ -179,7 +180,8 @@ def test_crlf_and_non_breaking_spaces_are_normalised_but_curly_quotes_kept():
 def test_subheadings_and_list_items_stay_as_their_own_lines():
     """Test that ## subheadings lose their markers and list items stay on their own lines."""
     cleaned = clean_text(
-        "The plan has three parts.\n\n## What changes\n\n- Fares rise 5%.\n- Trams run later."
+        "The plan has three parts.\n\n## What changes\n\n- Fares rise 5%.\n- Trams run later.",
+        markdown=True,
     )
     assert (
         cleaned.text
@@ -280,7 +282,9 @@ def test_related_block_ends_at_the_first_line_that_is_not_a_link():
 
 def test_markdown_emphasis_and_blockquote_markers_are_not_text():
     """Test that '**bold**' markers and a leading '>' are removed, keeping the words."""
-    cleaned = clean_text("Body first.\n\n**The vote ends a fight.**\n\n> “We won,” she said.")
+    cleaned = clean_text(
+        "Body first.\n\n**The vote ends a fight.**\n\n> “We won,” she said.", markdown=True
+    )
     assert cleaned.text.split("\n\n") == [
         "Body first.",
         "The vote ends a fight.",
