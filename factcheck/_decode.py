@@ -22,14 +22,17 @@ def decode_bytes(data: bytes, source: str | Path) -> str:
 
     Raises InputError naming ``source`` for binary data and text that fits no encoding.
     """
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError as exc:
+    candidates = [encoding for bom, encoding in _BOMS if data.startswith(bom)]
+    # FF FE 00 00 is the UTF-32LE mark, or the UTF-16LE mark and a U+0000: try both.
+    for encoding in candidates:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            if encoding == candidates[-1]:
+                tried = " or ".join(e.upper() for e in candidates)
                 raise InputError(
-                    f"{source}: starts with a {encoding.upper()} byte-order mark but byte "
-                    f"{exc.start} is not valid {encoding.upper()}. Re-save the file as UTF-8."
+                    f"{source}: starts with a {tried} byte-order mark but byte {exc.start} is "
+                    f"not valid {encoding.upper()}. Re-save the file as UTF-8."
                 ) from None
     if b"\x00" in data[:8192]:
         raise InputError(

@@ -17,7 +17,7 @@ from typing import Any
 from tqdm.auto import tqdm
 
 from ._decode import decode_bytes
-from .cleaning import RemovedLine, clean_text
+from .cleaning import Edit, RemovedLine, clean_text
 from .corpus import read_csv_corpus, read_jsonl_corpus
 from .errors import InputError, InputWarning
 from .sentences import Sentence, split_sentences
@@ -30,7 +30,11 @@ class Article:
 
     ``id`` is stable and filesystem-safe; ``source`` is the path or URL it came from;
     ``metadata`` holds byline, date, image URLs and captions; ``removed`` lists what
-    cleaning dropped and why.
+    cleaning dropped and why; ``edits`` lists every change that made ``text`` from the
+    source text (the decoded file, a corpus row's ``text`` field, or the text extracted
+    from an HTML page), each with source and text offsets, so that
+    ``factcheck.cleaning.apply_edits(source_text, article.edits) == article.text``. Each
+    sentence's ``source_start``/``source_end`` point into that same source text.
     """
 
     id: str
@@ -39,6 +43,7 @@ class Article:
     source: str = ""
     metadata: dict[str, Any] = field(default_factory=dict, compare=False)
     removed: tuple[RemovedLine, ...] = field(default=(), compare=False)
+    edits: tuple[Edit, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         if safe_id(self.id) != self.id:
@@ -49,7 +54,7 @@ class Article:
     @cached_property
     def sentences(self) -> list[Sentence]:
         """The body's sentences in reading order (computed once, on first use)."""
-        return split_sentences(self.text, article_id=self.id)
+        return split_sentences(self.text, article_id=self.id, edits=self.edits)
 
     @property
     def date(self) -> str:
@@ -65,24 +70,57 @@ class Article:
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_DASHES = re.compile(r"-{2,}")
+MAX_ID_CHARS = 80
+
+
+def _digest(name: str) -> str:
+    return hashlib.blake2b(name.encode("utf-8", "surrogatepass"), digest_size=4).hexdigest()
+
+
+def _fold(name: str) -> str:
+    """Latin letters lose their accents ("é" -> "e", as ids always did); letters, digits
+    and marks of other scripts stay ("Новости"); symbols and emoji are dropped, as before.
+    ASCII punctuation is left for ``_UNSAFE`` to turn into dashes."""
+    out = []
+    for char in unicodedata.normalize("NFC", name.replace("\x00", "")):
+        if char.isascii():
+            out.append(char)
+            continue
+        ascii_part = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+        if ascii_part:
+            out.append(ascii_part)  # "é", "ﬁ", "²": the ASCII ids always used
+        elif char.isalnum() or unicodedata.category(char).startswith("M"):
+            out.append("\x00" + char)  # kept: marked so _UNSAFE leaves it alone
+    return "".join(out)
 
 
 def safe_id(name: str) -> str:
-    """A filesystem-safe, stable id from a file name or corpus id (ASCII, no path parts).
+    """A filesystem-safe, stable id from a file name or corpus id (no path parts).
 
     ``safe_id("../Budget 2026: Final?") == "budget-2026-final"``; never empty, never
-    ``.``/``..``, at most 80 characters.
+    ``.``/``..``, at most 80 characters. Letters of any script are kept (NFC, lowercase:
+    ``safe_id("Новости 2024") == "новости-2024"``); accented Latin letters lose their
+    accents and symbols are dropped, as before, so existing ids stay the same. A name
+    longer than 80 characters is cut and ends with a hash of the whole name, so two long
+    names that differ only at the end get different ids.
     """
-    ascii_name = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
-    slug = _UNSAFE.sub("-", ascii_name.lower()).strip("-._")
-    slug = re.sub(r"-{2,}", "-", slug)[:80].strip("-._")
+    name = str(name)
+    pieces = _fold(name).lower().split("\x00")
+    # The first character of every piece after the first is a kept non-ASCII character.
+    slug = _UNSAFE.sub("-", pieces[0]) + "".join(
+        piece[:1] + _UNSAFE.sub("-", piece[1:]) for piece in pieces[1:]
+    )
+    slug = unicodedata.normalize("NFC", _DASHES.sub("-", slug).strip("-._"))
+    if len(slug) > MAX_ID_CHARS:
+        slug = f"{slug[: MAX_ID_CHARS - 9].rstrip('-._')}-{_digest(name)}"
     if not slug:
-        digest = hashlib.blake2b(str(name).encode(), digest_size=4).hexdigest()
-        slug = f"article-{digest}"
+        slug = f"article-{_digest(name)}"
     return slug
 
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})  # only these have markup rendered away
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 CORPUS_SUFFIXES = frozenset({".csv", ".jsonl", ".ndjson"})
 ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | CORPUS_SUFFIXES
@@ -111,9 +149,16 @@ def _read_text(path: Path, max_bytes: int) -> str:
 
 
 def _article_from_text(
-    text: str, *, id: str, source: str, title: str = "", headlines: tuple[str, ...] = (), **extra
+    text: str,
+    *,
+    id: str,
+    source: str,
+    title: str = "",
+    headlines: tuple[str, ...] = (),
+    markdown: bool = False,
+    **extra,
 ) -> Article:
-    cleaned = clean_text(text, title=title, headlines=headlines)
+    cleaned = clean_text(text, title=title, headlines=headlines, markdown=markdown)
     if not cleaned.text.strip():
         raise InputError(
             f"{source}: no article text is left after removing page furniture "
@@ -131,28 +176,38 @@ def _article_from_text(
         source=source,
         metadata=metadata,
         removed=cleaned.removed,
+        edits=cleaned.edits,
     )
 
 
 def _articles_in_file(path: Path, max_bytes: int) -> Iterator[Article]:
     """Every article in one file: one for text and HTML, one per row for corpora."""
+    for article, _where in _located_articles(path, max_bytes):
+        yield article
+
+
+def _located_articles(path: Path, max_bytes: int) -> Iterator[tuple[Article, str]]:
+    """Every article in one file, with where it is: the file, or "file, line N" of a corpus."""
     suffix = path.suffix.lower()
     text = _read_text(path, max_bytes)
     if suffix in HTML_SUFFIXES:
         page = extract_webpage(text, str(path))
-        yield _article_from_text(
-            page.text,
-            id=path.stem,
-            source=str(path),
-            title=page.title,
-            headlines=page.headlines,
-            **page.metadata,
+        yield (
+            _article_from_text(
+                page.text,
+                id=path.stem,
+                source=str(path),
+                title=page.title,
+                headlines=page.headlines,
+                **page.metadata,
+            ),
+            str(path),
         )
     elif suffix in CORPUS_SUFFIXES:
         rows = read_jsonl_corpus(text, path) if suffix != ".csv" else read_csv_corpus(text, path)
         for row in rows:
             try:
-                yield _article_from_text(
+                article = _article_from_text(
                     row.text,
                     id=row.id,
                     source=row.url or f"{path}:{row.line}",
@@ -162,6 +217,7 @@ def _articles_in_file(path: Path, max_bytes: int) -> Iterator[Article]:
                     date=row.date,
                     outlet=row.source,
                 )
+                yield article, f"{path}, line {row.line}"
             except InputError as exc:  # one row that is all furniture: skip it, keep the rest
                 warnings.warn(
                     f"{path}, line {row.line}: article {row.id!r} skipped: {exc}",
@@ -169,7 +225,8 @@ def _articles_in_file(path: Path, max_bytes: int) -> Iterator[Article]:
                     stacklevel=2,
                 )
     else:
-        yield _article_from_text(text, id=path.stem, source=str(path))
+        markdown = suffix in MARKDOWN_SUFFIXES
+        yield _article_from_text(text, id=path.stem, source=str(path), markdown=markdown), str(path)
 
 
 def load_article(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> Article:
@@ -243,13 +300,13 @@ def iter_articles(
     for path in tqdm(
         files, desc="articles", unit="file", disable=not progress or len(files) < 2, file=sys.stderr
     ):
-        for article in _articles_in_file(path, max_bytes):
+        for article, where in _located_articles(path, max_bytes):
             if article.id in seen:
                 raise InputError(
-                    f"{article.source}: article id {article.id!r} is already used by "
+                    f"{where}: article id {article.id!r} is already used by "
                     f"{seen[article.id]}. Ids must be unique: rename one file or fix the id."
                 )
-            seen[article.id] = article.source
+            seen[article.id] = where
             yield article
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -39,6 +40,9 @@ def _check_columns(columns: list[str], source: str | Path, where: str) -> None:
         )
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
 def _row(line: int, record: dict, source: str | Path, unit: str) -> CorpusRow | None:
     """A CorpusRow, or None (with a warning naming the row) when the row has no text."""
     for key in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS):
@@ -49,6 +53,17 @@ def _row(line: int, record: dict, source: str | Path, unit: str) -> CorpusRow | 
                 "Give each article's fields as plain strings."
             )
     values = {k: "" if record.get(k) is None else str(record.get(k)) for k in record}
+    for key, value in values.items():
+        # A lone surrogate (JSON "\ud83d": half of an emoji) cannot be written as UTF-8. In
+        # the text, cleaning replaces it and records an Edit; elsewhere, say so here.
+        if key != "text" and _SURROGATE.search(value):
+            values[key] = _SURROGATE.sub("\ufffd", value)
+            warnings.warn(
+                f"{source}, {unit} {line}: '{key}' holds a lone surrogate (half of an emoji) "
+                f"at character {_SURROGATE.search(value).start()}; replaced it with U+FFFD.",
+                InputWarning,
+                stacklevel=4,
+            )
     if not values.get("id", "").strip():
         raise InputError(
             f"{source}, {unit} {line}: the 'id' is empty. Give every article a unique id."
@@ -72,7 +87,14 @@ def read_csv_corpus(text: str, source: str | Path) -> Iterator[CorpusRow]:
     csv.field_size_limit(2**31 - 1)
     # strict: an unclosed quote is an error, not a silent merge of the following rows.
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-    _check_columns(list(reader.fieldnames or []), source, "")
+    try:
+        fieldnames = list(reader.fieldnames or [])
+    except csv.Error as exc:
+        raise InputError(
+            f"{source}, line 1: malformed CSV header ({exc}). Check the quotes in the header "
+            "row: a column name with a quote must be quoted and its quotes doubled."
+        ) from None
+    _check_columns(fieldnames, source, "")
     start = reader.line_num + 1
     try:
         for record in reader:

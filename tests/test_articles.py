@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 import warnings
 from pathlib import Path
 
@@ -323,7 +324,8 @@ def test_safe_id_is_idempotent_and_safe(name):
     """Test that any name maps to a safe id that maps to itself."""
     result = safe_id(name)
     assert result == safe_id(result)
-    assert all(c.isascii() and (c.isalnum() or c in "-._") for c in result)
+    assert all(c.isalnum() or unicodedata.category(c).startswith("M") or c in "-._" for c in result)
+    assert result not in (".", "..") and 0 < len(result) <= 80
 
 
 LINES = st.sampled_from(
