@@ -25,6 +25,7 @@ from .sentences import Sentence, split_sentences
 if TYPE_CHECKING:
     from . import charts
     from .annotator import Annotator
+    from .assignment import assign, read_assignment
     from .classroom import AnswerKey, Feedback, make_answer_key, read_answer_key
     from .classroom_server import serve_classroom
     from .exports import export_annotations
@@ -49,6 +50,8 @@ _LAZY = {
     "validate_logs": ("log", "validate_logs"),
     "write_class_report": ("report", "write_class_report"),
     "examples_path": ("workspace", "examples_path"),
+    "assign": ("assignment", "assign"),
+    "read_assignment": ("assignment", "read_assignment"),
     "student_app": ("student", "student_app"),
     "serve_classroom": ("classroom_server", "serve_classroom"),
 }
@@ -89,6 +92,7 @@ __all__ = [
     "Sentence",
     "__version__",
     "agreement",
+    "assign",
     "charts",
     "examples_path",
     "export_annotations",
@@ -98,6 +102,7 @@ __all__ = [
     "load_scheme",
     "make_answer_key",
     "read_annotations",
+    "read_assignment",
     "read_answer_key",
     "safe_id",
     "sample_path",

@@ -124,6 +124,42 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_assign(args: argparse.Namespace) -> int:
+    from .assignment import assign
+    from .log import annotator_slug
+
+    target = Path(args.output).expanduser().resolve()
+    for spec in args.files:
+        folder = Path(spec).expanduser().resolve()
+        if folder.is_dir() and target.is_relative_to(folder):
+            raise InputError(
+                f"{args.output} is inside the corpus folder {spec}: its queue files would be "
+                "read as articles. Write the assignment to a folder outside the corpus."
+            )
+    annotators = [name.strip() for name in args.annotators.split(",") if name.strip()]
+    outputs = [target / f"{annotator_slug(name)}.csv" for name in annotators]
+    refuse_overwriting_inputs([*outputs, target / "manifest.json"], files_read(args.files))
+    plan = assign(
+        args.files,
+        annotators,
+        args.output,
+        per_item=args.per_item,
+        all_overlap=args.all_overlap,
+        sample=args.sample,
+        by=args.by,
+        unit=args.unit,
+        seed=args.seed,
+    )
+    latest = plan.rounds[-1]
+    loads = ", ".join(f"{name} {count}" for name, count in plan.loads().items())
+    print(
+        f"round {latest.round}: drew {latest.drawn} {plan.unit}(s), {latest.overlap} to "
+        f"everyone, the rest to {latest.per_item} each; queues: {loads}; wrote {args.output}",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from .labels import DEFAULT_SCHEME, load_scheme
     from .log import log_files, validate_logs
@@ -287,6 +323,22 @@ def build_parser() -> argparse.ArgumentParser:
         "without it the checkthat TSV keeps the official layout exactly",
     )
     p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser(
+        "assign", help="give each annotator a queue: a seeded sample, overlap, balanced load"
+    )
+    p.add_argument("files", nargs="+", help="the corpus: article files, folders or corpora")
+    p.add_argument("--annotators", required=True, help="comma-separated names: ana,ben,chloe")
+    p.add_argument("--per-item", type=int, default=2, help="coders per item (default 2)")
+    p.add_argument(
+        "--all-overlap", type=float, default=0.0, help="share of items every annotator gets"
+    )
+    p.add_argument("--sample", type=int, help="draw this many items (default: all unassigned)")
+    p.add_argument("--by", help="stratify the sample: source, date or a corpus column")
+    p.add_argument("--unit", choices=("article", "sentence"), default="article")
+    p.add_argument("--seed", type=int, default=0, help="same seed, same assignment")
+    p.add_argument("-o", "--output", required=True, help="folder for the queues and manifest")
+    p.set_defaults(func=_cmd_assign)
 
     p = sub.add_parser("validate", help="check annotation logs; exit 1 if any problem")
     p.add_argument("files", nargs="+")
