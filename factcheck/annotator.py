@@ -45,6 +45,12 @@ class _KeyBridge(anywidget.AnyWidget):
     handled_keys = traitlets.List(traitlets.Unicode()).tag(sync=True)
     autofocus = traitlets.Bool(True).tag(sync=True)
     focus_token = traitlets.Int(0).tag(sync=True)
+    # Opening a note for editing: the row slot to edit, and a counter that asks the browser
+    # to put the cursor in that row's note field (both sent in one message).
+    edit_row = traitlets.Int(-1).tag(sync=True)
+    edit_token = traitlets.Int(0).tag(sync=True)
+    # Shown over the widget once the kernel behind it has restarted or gone.
+    stale_text = traitlets.Unicode(session.STALE_TEXT).tag(sync=True)
 
 
 @dataclass
@@ -57,6 +63,7 @@ class _Row:
     buttons: dict[str, w.Button]
     clear: w.Button
     note: w.Text
+    flag: w.Button | None = None
     feedback: w.HTML | None = None
     sentence_id: str = ""
     classes: tuple[str, ...] = field(default=())
@@ -72,9 +79,14 @@ def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
                 return method(self, *args, **kwargs)
         except Exception as exc:
             _logger.exception("factcheck annotator callback failed")
-            self._show_status(
-                f"Error: {exc}. Labels already saved are safe in {self._log_name()}.", "fc-error"
-            )
+            if self.key is not None:  # students never see server paths or file names
+                text = (
+                    f"Something went wrong ({type(exc).__name__}). Your answers already saved "
+                    "are safe; tell your teacher."
+                )
+            else:
+                text = f"Error: {exc}. Labels already saved are safe in {self._log_name()}."
+            self._show_status(text, "fc-error")
             return None
 
     return run
@@ -155,6 +167,9 @@ class Annotator:
         current = self.log.current()
         self._labels = {sid: e.label for sid, e in current.items() if e.label}
         self._notes = {sid: e.note for sid, e in current.items() if e.label and e.note}
+        # Discussion flags: annotators only (student mode has none).
+        self._flagging = self.key is None
+        self._flagged: set[str] = set(self.log.flagged()) if self._flagging else set()
         self._pending_notes: dict[str, str] = {}
         self._corpus_done = sum(1 for sid in self._labels if sid in self._where)
         if self.key is not None:
@@ -176,12 +191,19 @@ class Annotator:
         self.saved: bool | None = None
         self._build()
         resumed = self._corpus_done
-        self._show_status(
-            f"Resumed {resumed} saved label(s) from {self._log_name()}."
-            if resumed
-            else f"Labels are saved to {self._log_name()} as you click.",
-            "",
-        )
+        if self.key is not None:
+            opening = (
+                f"Welcome back: {resumed} answer(s) restored."
+                if resumed
+                else "Your answers are saved as you click."
+            )
+        else:
+            opening = (
+                f"Resumed {resumed} saved label(s) from {self._log_name()}."
+                if resumed
+                else f"Labels are saved to {self._log_name()} as you click."
+            )
+        self._show_status(opening, "")
         start = next(
             (
                 a
@@ -221,13 +243,14 @@ class Annotator:
         self.guidelines.set_title(0, "Guidelines: what each label means, with examples and rules")
         self.guidelines.selected_index = None
         self.filter_buttons = w.ToggleButtons(
-            options=session.filter_options(self.scheme), value=session.FILTER_ALL
+            options=session.filter_options(self.scheme, flag=self._flagging),
+            value=session.FILTER_ALL,
         )
         self.filter_buttons.style.button_width = "auto"
-        self.keys_label = w.Label(
-            session.key_hints(self.scheme, corpus=corpus, undo=self.key is None)
-        )
+        self.keys_label = w.Label()
         self.score_label = w.Label(layout=w.Layout(width="100%"))
+        # Students finish at the bottom: the score (and the check button) are there too.
+        self.end_score_label = w.Label(layout=w.Layout(width="100%"))
         self.check_button = w.Button(
             description="Check my answers",
             tooltip="Show right and wrong for every sentence of this article (answers are final)",
@@ -238,7 +261,9 @@ class Annotator:
         self.previous_page_button = w.Button(description="◀ Previous page")
         self.next_page_button = w.Button(description="Next page ▶")
         self.page_label = w.Label()
-        self._bridge = _KeyBridge(handled_keys=list(session.key_actions(self.scheme)))
+        self._bridge = _KeyBridge(
+            handled_keys=list(session.key_actions(self.scheme, flag=self._flagging))
+        )
 
         for label in (self.title_label, self.meta_label, self.status_label, self.keys_label):
             label.add_class("fc-wrap")
@@ -246,8 +271,10 @@ class Annotator:
         self.meta_label.add_class("fc-muted")
         self.keys_label.add_class("fc-muted")
         self.status_label.add_class("fc-status")
-        self.score_label.add_class("fc-wrap")
-        self.score_label.add_class("fc-score")
+        for label in (self.score_label, self.end_score_label):
+            label.add_class("fc-wrap")
+            label.add_class("fc-score")
+        self.end_score_label.add_class("fc-score-end")
         self.check_button.add_class("fc-check")
         self.check_button.on_click(lambda _: self._on_check())
         self.annotator_label.add_class("fc-annotator-name")
@@ -263,14 +290,19 @@ class Annotator:
         rows_box.add_class("fc-rows")
         corpus_box = w.HBox([self.corpus_progress, self.corpus_progress_label], **_layout(hidden))
         student: list[w.Widget] = []
+        student_end: list[w.Widget] = []
         if self.key is not None:
             checking = [self.check_button] if self.feedback == session.FEEDBACK_END else []
-            student = [w.HBox([*checking, self.score_label])]
+            student = [self.score_label]
+            student_end = [w.HBox([*checking, self.end_score_label])]
+        # The save state stays in view while a long article scrolls (CSS position: sticky).
+        self.status_bar = w.HBox([self.annotator_label, self.status_label])
+        self.status_bar.add_class("fc-statusbar")
         self.widget = w.VBox(
             [
                 self.title_label,
                 self.meta_label,
-                w.HBox([self.annotator_label, self.status_label]),
+                self.status_bar,
                 w.HBox(
                     [
                         self.previous_article_button,
@@ -287,6 +319,7 @@ class Annotator:
                 self.keys_label,
                 rows_box,
                 w.HBox([self.previous_page_button, self.page_label, self.next_page_button]),
+                *student_end,
                 self._bridge,
             ]
         )
@@ -314,9 +347,18 @@ class Annotator:
             layout=styles["clear"],
             style=styles["clear_style"],
         )
+        flag = None
+        if self._flagging:
+            flag = w.Button(
+                description="⚑",
+                tooltip="Flag for discussion (key f; again to remove)",
+                layout=styles["clear"],
+                style=styles["clear_style"],
+            )
         note = w.Text(
-            placeholder="note or evidence URL",
-            tooltip="Note or evidence URL: Enter saves it with the label",
+            placeholder="note or evidence URL (key e)",
+            tooltip="Note or evidence URL: key e opens it, Enter saves it with the label, "
+            "Escape discards the edit",
             continuous_update=False,
             layout=styles["note"],
             style=styles["note_style"],
@@ -325,23 +367,65 @@ class Annotator:
         if self.key is not None:
             feedback = w.HTML(layout=styles["feedback"], style=styles["feedback_style"])
             _set_classes(feedback, ("fc-feedback", "fc-hidden"))
+        # Text first, then a controls group (labels, clear, flag, note) that takes the rest
+        # of the line or wraps under the text when the line is narrow (CSS flex-wrap).
+        controls = w.HBox(
+            [*buttons.values(), clear, *([flag] if flag else []), note], layout=styles["controls"]
+        )
+        controls.add_class("fc-controls")
         box = w.HBox(
-            [number, text, *buttons.values(), clear, note, *([feedback] if feedback else [])],
+            [number, text, controls, *([feedback] if feedback else [])],
             layout=w.Layout(),
         )
         row = _Row(
-            box, number, text, buttons, clear, note, feedback, classes=("fc-row", f"fc-row-{slot}")
+            box,
+            number,
+            text,
+            buttons,
+            clear,
+            note,
+            flag,
+            feedback,
+            classes=("fc-row", f"fc-row-{slot}"),
         )
         _set_classes(box, row.classes)
         for name, button in buttons.items():
             button.add_class("fc-btn")
             button.on_click(lambda _, row=row, name=name: self._click(row, name))
         clear.on_click(lambda _, row=row: self._click(row, None))
+        clear.add_class("fc-clear")
+        note.add_class("fc-note")
+        if flag is not None:
+            _set_classes(flag, ("fc-flag",))
+            flag.on_click(lambda _, row=row: self._click_flag(row))
         note.observe(lambda change, row=row: self._on_note(row, change), names=["value"])
         return row
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+        """The live widget, plus a text and HTML summary for where it cannot be shown
+        (a saved notebook opened without its kernel, an untrusted notebook, nbconvert)."""
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        summary = self.summary()
+        data = {
+            **data,
+            "text/plain": session.fallback_text(summary),
+            "text/html": session.fallback_html(summary),
+        }
+        return (data, bundle[1]) if isinstance(bundle, tuple) else data
+
+    def summary(self) -> session.Summary:
+        """Counts and place of the work so far (what the saved-notebook fallback says)."""
+        article = self.article
+        return session.Summary(
+            title=article.title or article.id,
+            articles=len(self.articles),
+            sentences=len(self._where),
+            labelled=self._corpus_done,
+            flagged=sum(1 for sid in self._flagged if sid in self._where),
+            annotator=self.annotator,
+            saved_to="" if self.key is not None else self._log_name(),
+        )
 
     # ----- public state -----
 
@@ -366,6 +450,11 @@ class Annotator:
     def notes(self) -> dict[str, str]:
         """Saved note per labelled sentence id."""
         return dict(self._notes)
+
+    @property
+    def flagged(self) -> set[str]:
+        """Ids of the sentences flagged for discussion."""
+        return set(self._flagged)
 
     @property
     def page(self) -> int:
@@ -414,24 +503,74 @@ class Annotator:
                 sentence, name or None, note if name else "", source=article.source
             )
         except OSError as exc:
-            self.saved = False
             what = f"label '{name}'" if name else "clear"
-            self._show_status(
-                f"NOT saved: the {what} on sentence {sentence.index + 1} could not be written to "
-                f"{self._log_name()} ({exc}). Fix the folder or file, then label again.",
-                "fc-error",
-            )
+            self._not_saved(f"the {what} on sentence {sentence.index + 1}", exc)
             return None
         self._apply(sentence_id, name, note if name else "")
         self._pending_notes.pop(sentence_id, None)
         self.saved = True
         done = f"'{name}'" if name else "cleared"
-        self._show_status(
-            f"Saved {datetime.now():%H:%M:%S} to {self._log_name()}: sentence "
-            f"{sentence.index + 1} {done}.",
-            "",
-        )
+        self._show_status(f"{self._saved_prefix()}: sentence {sentence.index + 1} {done}.", "")
         return event
+
+    @_locked
+    def flag(self, sentence_id: str, flagged: bool | None = None) -> LogEvent | None:
+        """Flag a sentence for discussion (``flagged=None`` toggles), as key f does.
+
+        The flag is a row in the log; the sentence's label and note stay as they are.
+        Returns the logged event, or None when nothing was written.
+        """
+        sentence = self._sentence(sentence_id)
+        if not self._flagging:
+            self._show_status("Flags for discussion are not part of student mode.", "")
+            return None
+        want = sentence_id not in self._flagged if flagged is None else bool(flagged)
+        if want == (sentence_id in self._flagged):
+            state = "already flagged" if want else "not flagged"
+            self._show_status(f"Sentence {sentence.index + 1} is {state}.", "")
+            return None
+        article = self.articles[self._where[sentence_id][0]]
+        try:
+            event = self.log.flag(sentence, want, source=article.source)
+        except OSError as exc:
+            self._not_saved(f"the flag on sentence {sentence.index + 1}", exc)
+            return None
+        self._set_flag(sentence_id, want)
+        self.saved = True
+        self._show_status(f"{self._saved_prefix()}: {session.flag_text(sentence.index, want)}", "")
+        return event
+
+    @_locked
+    def edit_note(self, sentence_id: str | None = None) -> bool:
+        """Put the cursor in the note field of a sentence on screen (default: the focused
+        one), as key e does; Enter then saves the note and Escape discards the edit.
+
+        Returns False when there is no such field to edit (nothing focused, or a final answer).
+        """
+        sentence = self._sentence(sentence_id) if sentence_id is not None else self.focused
+        if sentence is None:
+            return False
+        if self._revealed(sentence.id):
+            self._show_status(
+                f"Your answer to sentence {sentence.index + 1} is final: its note is closed.", ""
+            )
+            return False
+        ids = [self.article.sentences[i].id for i in self._order]
+        if sentence.id not in ids:
+            self._show_status(
+                f"Sentence {sentence.index + 1} is not in the list shown; set the filter to "
+                "All to edit its note.",
+                "",
+            )
+            return False
+        position = ids.index(sentence.id)
+        if position != self._focus:
+            self._set_focus(position)
+        with self._bridge.hold_sync():
+            self._bridge.edit_row = position - self._page * self.page_size
+            self._bridge.edit_token += 1
+        self._show_status(session.note_prompt(sentence.index), "fc-pending")
+        return True
 
     @_locked
     def undo(self) -> LogEvent | None:
@@ -455,40 +594,41 @@ class Annotator:
                 "",
             )
             return None
+        before = self._state(target) if target is not None else session.SentenceState()
         try:
             event = self.log.undo()
         except OSError as exc:
-            self.saved = False
-            self._show_status(
-                f"NOT saved: the undo could not be written to {self._log_name()} ({exc}).",
-                "fc-error",
-            )
+            self._not_saved("the undo", exc)
             return None
         if event is None:
             self._show_status("Nothing to undo.", "")
             return None
-        self._apply(event.sentence_id, event.label or "", event.note or "")
+        sid = event.sentence_id
+        self._apply(sid, event.label or "", event.note or "")
+        self._set_flag(sid, bool(event.flagged))
         self.saved = True
-        sentence = self._where.get(event.sentence_id)
-        if sentence is not None:
-            self.show_article(sentence[0], focus=event.sentence_id)
-        shown = f"'{event.label}'" if event.label else "unlabelled"
-        self._show_status(
-            f"Saved {datetime.now():%H:%M:%S} to {self._log_name()}: undone, the sentence is "
-            f"{shown} again.",
-            "",
-        )
+        where = self._where.get(sid)
+        if where is not None:
+            self.show_article(where[0], focus=sid)
+        index = self._sentence(sid).index if where is not None else event.sentence_index
+        report = session.undo_text(index, before, self._state(sid))
+        self._show_status(f"{self._saved_prefix()}. {report}", "")
         return event
 
     @_locked
     def press(self, key: str) -> None:
         """Act on one key press (``KeyboardEvent.key`` spelling), as the keyboard does."""
-        action = session.interpret_key(key, self.scheme)
+        action = session.interpret_key(key, self.scheme, flag=self._flagging)
         focused = self.focused
         if action is None:
             return
         if action.kind == "undo":
             self.undo()
+        elif action.kind == "note":
+            self.edit_note()
+        elif action.kind == "flag":
+            if focused is not None:
+                self.flag(focused.id)
         elif action.kind == "move":
             self._set_focus(session.step_focus(self._focus, action.step, len(self._order)))
         elif action.kind == "article":
@@ -579,6 +719,11 @@ class Annotator:
             self.label(row.sentence_id, name)
 
     @_guarded
+    def _click_flag(self, row: _Row) -> None:
+        if row.sentence_id:
+            self.flag(row.sentence_id)
+
+    @_guarded
     def _on_note(self, row: _Row, change: dict[str, Any]) -> None:
         if self._painting or not row.sentence_id:
             return
@@ -655,7 +800,7 @@ class Annotator:
     def _refresh_order(self) -> None:
         """Take the filter's snapshot: rows do not jump while you label."""
         self._order = session.visible_indices(
-            self.article.sentences, self._labels, self.filter_buttons.value
+            self.article.sentences, self._labels, self.filter_buttons.value, self._flagged
         )
 
     def _apply(self, sentence_id: str, label: str, note: str) -> None:
@@ -671,6 +816,25 @@ class Annotator:
             if row.sentence_id == sentence_id:
                 self._paint_row(row)
         self._show_progress()
+
+    def _set_flag(self, sentence_id: str, flagged: bool) -> None:
+        if flagged == (sentence_id in self._flagged):
+            return
+        if flagged:
+            self._flagged.add(sentence_id)
+        else:
+            self._flagged.discard(sentence_id)
+        for row in self.rows:
+            if row.sentence_id == sentence_id:
+                self._paint_row(row)
+
+    def _state(self, sentence_id: str) -> session.SentenceState:
+        """What the widget shows for a sentence now (for the undo report)."""
+        return session.SentenceState(
+            self._labels.get(sentence_id, ""),
+            self._notes.get(sentence_id, ""),
+            sentence_id in self._flagged,
+        )
 
     def _revealed(self, sentence_id: str) -> bool:
         """Whether a sentence's feedback shows (student mode): it is then final."""
@@ -689,7 +853,11 @@ class Annotator:
     def _show_header(self) -> None:
         article, count = self.article, len(self.articles)
         self.title_label.value = article.title or article.id
-        meta = [session.source_label(article.source), article.date]
+        # Students see a web address but never a file name from the server.
+        source = session.source_label(article.source)
+        if self.key is not None and "://" not in source:
+            source = ""
+        meta = [source, article.date]
         self.meta_label.value = " · ".join(part for part in meta if part)
         self.article_position_label.value = f"article {self._article_index + 1} of {count}"
         self.previous_article_button.disabled = self._article_index == 0
@@ -715,9 +883,29 @@ class Annotator:
                 articles=len(self.articles),
                 mode=self.feedback,
             )
+            self.end_score_label.value = self.score_label.value
             checked = self._article_index in self._checked
             self.check_button.disabled = checked or article.done < article.total
             self.check_button.description = "Checked" if checked else "Check my answers"
+        self._show_keys()
+
+    def _show_keys(self) -> None:
+        """Key help for what works now: students get no undo or flag, and no clear or note
+        once their answers are locked (immediate feedback locks each answer as it is given)."""
+        locked = self.key is not None and (
+            self.feedback == session.FEEDBACK_IMMEDIATE or self._article_index in self._checked
+        )
+        checked = self.key is not None and self._article_index in self._checked
+        value = session.key_hints(
+            self.scheme,
+            corpus=len(self.articles) > 1,
+            undo=self.key is None,
+            clear=not locked,
+            note=not checked,
+            flag=self._flagging,
+        )
+        if self.keys_label.value != value:
+            self.keys_label.value = value
 
     def _render_page(self) -> None:
         start, stop = session.page_bounds(self._page, self.page_size, len(self._order))
@@ -758,7 +946,18 @@ class Annotator:
                 button.icon = "check" if chosen else ""
                 state = "fc-chosen" if chosen else ("fc-dim" if current else "")
                 _set_classes(button, ["fc-btn", state] if state else ["fc-btn"])
-        row.clear.disabled = not current or self._revealed(row.sentence_id)
+        final = self._revealed(row.sentence_id)
+        row.clear.disabled = not current or final
+        if self.key is not None:
+            # A final answer offers nothing to clear or annotate: hide both, not just grey.
+            for control, base in ((row.clear, "fc-clear"), (row.note, "fc-note")):
+                _set_classes(control, (base, "fc-hidden") if final else (base,))
+        if row.flag is not None:
+            on = row.sentence_id in self._flagged
+            _set_classes(row.flag, ("fc-flag", "fc-flag-on") if on else ("fc-flag",))
+            tip = "Remove the discussion flag (key f)" if on else "Flag for discussion (key f)"
+            if row.flag.tooltip != tip:
+                row.flag.tooltip = tip
         if row.feedback is not None:
             self._paint_feedback(row, current)
         note = self._pending_notes.get(row.sentence_id, self._notes.get(row.sentence_id, ""))
@@ -774,6 +973,8 @@ class Annotator:
             classes.append("fc-para-start")
         if focus if focus is not None else "fc-focus" in old:
             classes.append("fc-focus")
+        if row.sentence_id in self._flagged:
+            classes.append("fc-flagged")
         _set_classes(row.box, classes)
 
     def _paint_feedback(self, row: _Row, current: str) -> None:
@@ -806,6 +1007,26 @@ class Annotator:
                 self._paint_row(self.rows[slot], focus=start + slot == position)
         self._bridge.focus_token += 1
 
+    def _saved_prefix(self) -> str:
+        where = None if self.key is not None else self._log_name()
+        return session.saved_prefix(datetime.now(), where)
+
+    def _not_saved(self, what: str, exc: OSError) -> None:
+        """Say that ``what`` was NOT written; students get no server path or file name."""
+        self.saved = False
+        if self.key is not None:
+            _logger.error("factcheck: %s could not be saved: %s", what, exc)
+            text = (
+                f"NOT saved: {what} could not be written. Try again; if it fails again, "
+                "tell your teacher."
+            )
+        else:
+            text = (
+                f"NOT saved: {what} could not be written to {self._log_name()} ({exc}). "
+                "Fix the folder or file, then try again."
+            )
+        self._show_status(text, "fc-error")
+
     def _show_status(self, text: str, kind: str) -> None:
         self.status_label.value = text
         _set_classes(
@@ -828,9 +1049,12 @@ def _row_styles(scheme: LabelScheme) -> dict[str, w.Widget]:
     """Layouts and button styles shared by every row, so a row costs few widget models."""
     styles: dict[str, w.Widget] = {
         "number": w.Layout(width="2.5em", flex="0 0 auto"),
-        "text": w.Layout(flex="1 1 14em", min_width="12em"),
+        # The text takes the line's spare room and wraps; the controls keep a note field of at
+        # least 300 px, and wrap under the text when both do not fit on one line.
+        "text": w.Layout(flex="1 1 26em", min_width="12em"),
+        "controls": w.Layout(flex="1 1 30em", flex_flow="row wrap"),
         "clear": w.Layout(width="2.5em", flex="0 0 auto"),
-        "note": w.Layout(width="12em", flex="0 1 12em"),
+        "note": w.Layout(flex="1 1 300px", min_width="min(300px, 100%)", width="auto"),
         "label": LabelStyle(),
         "clear_style": w.ButtonStyle(),
         "note_style": TextStyle(),

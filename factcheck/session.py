@@ -1,4 +1,5 @@
-"""Session logic of the labelling widget: keys to actions, focus, filtering, paging, progress.
+"""Session logic of the labelling widget: keys to actions, focus, filtering, paging, progress,
+and the texts it shows (status, undo, fallback).
 
 Pure functions of plain values, so the rules are tested without a browser; the widget in
 ``annotator.py`` only calls them and shows the result.
@@ -8,7 +9,9 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 from .labels import LabelScheme
@@ -16,6 +19,7 @@ from .sentences import Sentence
 
 FILTER_ALL = "all"
 FILTER_UNLABELLED = "unlabelled"
+FILTER_FLAGGED = "flagged"
 
 # Keys that do the same thing whatever the scheme; label keys come from the scheme.
 CLEAR_KEYS = ("0", "Backspace", "Delete")
@@ -24,11 +28,14 @@ NEXT_KEYS = ("ArrowDown", "j")
 PREVIOUS_KEYS = ("ArrowUp", "k")
 NEXT_ARTICLE_KEYS = ("n",)
 PREVIOUS_ARTICLE_KEYS = ("p",)
+NOTE_KEYS = ("e",)
+FLAG_KEYS = ("f",)
 
 
 @dataclass(frozen=True)
 class Action:
-    """What a key press asks for: ``label`` (with ``label``), ``clear``, ``undo``, ``move``
+    """What a key press asks for: ``label`` (with ``label``), ``clear``, ``undo``, ``note``
+    (edit the focused sentence's note), ``flag`` (toggle its discussion flag), ``move``
     (focus by ``step`` sentences) or ``article`` (go ``step`` articles on)."""
 
     kind: str
@@ -36,34 +43,51 @@ class Action:
     step: int = 0
 
 
-def key_actions(scheme: LabelScheme) -> dict[str, Action]:
-    """Every handled key (``KeyboardEvent.key`` spelling) mapped to its action."""
+def key_actions(scheme: LabelScheme, *, flag: bool = True) -> dict[str, Action]:
+    """Every handled key (``KeyboardEvent.key`` spelling) mapped to its action.
+
+    ``flag=False`` leaves the flag key out (student mode has no discussion flags).
+    """
     actions = {label.key: Action("label", label=label.name) for label in scheme}
     fixed = (
         (CLEAR_KEYS, Action("clear")),
         (UNDO_KEYS, Action("undo")),
+        (NOTE_KEYS, Action("note")),
+        (FLAG_KEYS, Action("flag")),
         (NEXT_KEYS, Action("move", step=1)),
         (PREVIOUS_KEYS, Action("move", step=-1)),
         (NEXT_ARTICLE_KEYS, Action("article", step=1)),
         (PREVIOUS_ARTICLE_KEYS, Action("article", step=-1)),
     )
     for keys, action in fixed:
+        if action.kind == "flag" and not flag:
+            continue
         for key in keys:
             actions.setdefault(key, action)  # a scheme's own key wins over a fixed one
     return actions
 
 
-def interpret_key(key: str, scheme: LabelScheme) -> Action | None:
+def interpret_key(key: str, scheme: LabelScheme, *, flag: bool = True) -> Action | None:
     """The action for one key press, or None for a key the annotator does not handle."""
-    return key_actions(scheme).get(key)
+    return key_actions(scheme, flag=flag).get(key)
 
 
-def key_hints(scheme: LabelScheme, *, corpus: bool = False, undo: bool = True) -> str:
-    """The one-line keyboard help shown above the sentences (student mode has no undo).
+def key_hints(
+    scheme: LabelScheme,
+    *,
+    corpus: bool = False,
+    undo: bool = True,
+    clear: bool = True,
+    note: bool = True,
+    flag: bool = True,
+) -> str:
+    """The one-line keyboard help shown above the sentences.
 
     Built from ``key_actions``, so a key a custom label takes over is listed only for it.
+    Student mode turns off what it does not offer: undo and flags always, and clear and
+    note once the answers are locked.
     """
-    actions = key_actions(scheme)
+    actions = key_actions(scheme, flag=flag)
 
     def keys(candidates: tuple[str, ...], kind: str) -> list[str]:
         return [k for k in candidates if actions.get(k) and actions[k].kind == kind]
@@ -72,9 +96,13 @@ def key_hints(scheme: LabelScheme, *, corpus: bool = False, undo: bool = True) -
         return {"ArrowUp": "↑", "ArrowDown": "↓", "Backspace": "Backspace"}.get(key, key)
 
     parts = [f"{label.key} {label.name}" for label in scheme]
-    groups = [(CLEAR_KEYS, "clear", "clear")]
+    groups = [(CLEAR_KEYS, "clear", "clear")] if clear else []
     if undo:
         groups.append((UNDO_KEYS, "undo", "undo"))
+    if note:
+        groups.append((NOTE_KEYS, "note", "note (Enter saves, Esc discards)"))
+    if flag:
+        groups.append((FLAG_KEYS, "flag", "flag for discussion"))
     groups.append(
         ((PREVIOUS_KEYS[0], NEXT_KEYS[0], *NEXT_KEYS[1:], *PREVIOUS_KEYS[1:]), "move", "move")
     )
@@ -95,21 +123,31 @@ def key_hints(scheme: LabelScheme, *, corpus: bool = False, undo: bool = True) -
     return "Keys: " + " · ".join(parts) + " (click the sentence list first)"
 
 
-def filter_options(scheme: LabelScheme) -> list[tuple[str, str]]:
-    """(caption, value) pairs for the filter control: all, unlabelled, then each label."""
-    return [("All", FILTER_ALL), ("Unlabelled", FILTER_UNLABELLED)] + [
-        (name.capitalize(), name) for name in scheme.names
-    ]
+def filter_options(scheme: LabelScheme, *, flag: bool = True) -> list[tuple[str, str]]:
+    """(caption, value) pairs for the filter control: all, unlabelled, flagged (unless
+    ``flag=False``), then each label."""
+    fixed = [("All", FILTER_ALL), ("Unlabelled", FILTER_UNLABELLED)]
+    if flag:
+        fixed.append(("⚑ Flagged", FILTER_FLAGGED))
+    return fixed + [(name.capitalize(), name) for name in scheme.names]
 
 
 def visible_indices(
-    sentences: Sequence[Sentence], labels: Mapping[str, str], which: str
+    sentences: Sequence[Sentence],
+    labels: Mapping[str, str],
+    which: str,
+    flagged: AbstractSet[str] = frozenset(),
 ) -> list[int]:
-    """Indices into ``sentences`` that the filter ``which`` shows, in reading order."""
+    """Indices into ``sentences`` that the filter ``which`` shows, in reading order.
+
+    ``flagged`` holds the ids flagged for discussion (for the ``flagged`` filter).
+    """
     if which == FILTER_ALL:
         return list(range(len(sentences)))
     if which == FILTER_UNLABELLED:
         return [i for i, s in enumerate(sentences) if not labels.get(s.id)]
+    if which == FILTER_FLAGGED:
+        return [i for i, s in enumerate(sentences) if s.id in flagged]
     return [i for i, s in enumerate(sentences) if labels.get(s.id) == which]
 
 
@@ -352,3 +390,121 @@ def source_label(source: str) -> str:
     if "://" in source or not source:
         return source
     return source.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Status texts: what the save indicator says after each action, and the undo report
+
+NOTE_SHOWN_CHARS = 60
+STALE_TEXT = (
+    "Kernel restarted or stopped — run the cell again to keep labelling. "
+    "Everything saved so far is safe on disk."
+)
+
+
+@dataclass(frozen=True)
+class SentenceState:
+    """What the widget shows for one sentence: its label, note and discussion flag."""
+
+    label: str = ""
+    note: str = ""
+    flagged: bool = False
+
+
+def shorten(text: str, limit: int = NOTE_SHOWN_CHARS) -> str:
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis when longer."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def saved_prefix(when: datetime, where: str | None) -> str:
+    """``"Saved 10:15:02 to annotations/ana.csv"``; without the place for ``where=None``
+    (students never see server paths or file names)."""
+    return f"Saved {when:%H:%M:%S}" + (f" to {where}" if where else "")
+
+
+def undo_text(index: int, before: SentenceState, after: SentenceState) -> str:
+    """What an undo changed on sentence ``index`` (from 0), note and flag included.
+
+    E.g. ``"Undid sentence 4: 'verified' → restored 'unconfirmed' and its note 'p. 3'."``
+    Nothing an undo takes away goes unmentioned: a removed note is named.
+    """
+    parts: list[str] = []
+    label_changed = before.label != after.label
+    if label_changed:
+        if before.label and after.label:
+            parts.append(f"'{before.label}' → restored '{after.label}'")
+        elif before.label:
+            parts.append(f"'{before.label}' removed, the sentence is unlabelled again")
+        else:
+            parts.append(f"restored '{after.label}'")
+    elif after.label and before.note != after.note:
+        parts.append(f"'{after.label}' kept")
+    if after.note and (after.note != before.note or label_changed):
+        if parts:
+            parts[-1] += f" and its note '{shorten(after.note)}'"
+        else:
+            parts.append(f"restored the note '{shorten(after.note)}'")
+    if before.note and before.note != after.note:
+        parts.append(f"the note '{shorten(before.note)}' removed")
+    if before.flagged != after.flagged:
+        parts.append("flag restored" if after.flagged else "flag removed")
+    if not parts:
+        parts.append("nothing on screen changed (the undone save repeated the same label)")
+    return f"Undid sentence {index + 1}: " + "; ".join(parts) + "."
+
+
+def flag_text(index: int, flagged: bool) -> str:
+    """The status after flagging or unflagging sentence ``index`` (from 0)."""
+    if flagged:
+        return f"sentence {index + 1} flagged for discussion (f again removes the flag)."
+    return f"sentence {index + 1} no longer flagged."
+
+
+def note_prompt(index: int) -> str:
+    """The status while the note of sentence ``index`` (from 0) is being edited."""
+    return (
+        f"Note for sentence {index + 1}: type it, Enter saves it (with the label), "
+        "Escape discards the edit."
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The fallback a saved notebook shows where the live widget was (no kernel, no widget model)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the fallback of a saved notebook says about an annotator's work."""
+
+    title: str
+    articles: int
+    sentences: int
+    labelled: int
+    flagged: int
+    annotator: str
+    saved_to: str  # "" when it must not be shown (student mode)
+
+
+def fallback_text(summary: Summary) -> str:
+    """Plain-text stand-in for the widget, shown where its live view cannot be."""
+    count = summary.articles
+    articles = f" in {count} article{'' if count == 1 else 's'}" if count > 1 else ""
+    lines = [
+        f"factcheck annotator: {summary.title}",
+        f"{summary.annotator}: {summary.labelled} of {summary.sentences} sentences "
+        f"labelled{articles}, {summary.flagged} flagged for discussion.",
+    ]
+    if summary.saved_to:
+        lines.append(f"Labels are saved in {summary.saved_to}.")
+    lines.append("This is a saved copy: run the cell (with a kernel) to label again.")
+    return "\n".join(lines)
+
+
+def fallback_html(summary: Summary) -> str:
+    """The same stand-in as HTML; every piece of text is escaped (titles are untrusted)."""
+    first, *rest = fallback_text(summary).split("\n")
+    body = "".join(f"<div>{html.escape(line, quote=True)}</div>" for line in rest)
+    return (
+        f'<div class="fc-fallback"><div><b>{html.escape(first, quote=True)}</b></div>{body}</div>'
+    )

@@ -126,9 +126,11 @@ def test_filters_select_unlabelled_or_one_label_in_reading_order():
 
 
 def test_filter_options_offer_all_unlabelled_and_each_label():
-    """Test that the filter control lists all, unlabelled and every scheme label."""
+    """Test that the filter control lists all, unlabelled, flagged and every scheme label."""
     values = [value for _, value in session.filter_options(DEFAULT_SCHEME)]
-    assert values == ["all", "unlabelled", "verified", "unconfirmed", "opinion"]
+    assert values == ["all", "unlabelled", "flagged", "verified", "unconfirmed", "opinion"]
+    student = [value for _, value in session.filter_options(DEFAULT_SCHEME, flag=False)]
+    assert "flagged" not in student
 
 
 @given(st.integers(min_value=0, max_value=2000), st.integers(min_value=1, max_value=100))

@@ -1,6 +1,8 @@
 // Keyboard bridge of the factcheck Annotator (an anywidget module: no JupyterLab build).
 // It listens for keys on the annotator's container and sends the handled ones to Python,
 // which decides what they do (factcheck/session.py). Keys typed in inputs are left alone.
+// It also opens a row's note field when Python asks (key e), and marks the widget stale
+// when its kernel restarts or goes away, so an old view never looks live.
 
 const TYPING = new Set(["INPUT", "TEXTAREA", "SELECT"]);
 
@@ -74,6 +76,27 @@ function render({ model, el }) {
     });
   };
 
+  // Key e: Python names the row slot; put the cursor at the end of that row's note field.
+  const openNote = () => {
+    requestAnimationFrame(() => {
+      const field = container?.querySelector(`.fc-row-${model.get("edit_row")} input[type=text]`);
+      if (!field || field.disabled) return;
+      field.focus({ preventScroll: true });
+      field.setSelectionRange(field.value.length, field.value.length);
+      field.closest(".fc-row")?.scrollIntoView({ block: "nearest" });
+    });
+  };
+
+  // ipywidgets marks a view whose comm died (kernel restart or shutdown) with the class
+  // jupyter-widgets-disconnected; the CSS shows data-fc-stale over the widget then. Keep
+  // the message in place and check the state whenever the widget manager reports a change.
+  const markStale = () => {
+    if (!container) return;
+    container.dataset.fcStale = model.get("stale_text");
+    const dead = [container, el].some((e) => e.classList.contains("jupyter-widgets-disconnected"));
+    container.classList.toggle("fc-stale", dead);
+  };
+
   const attach = () => {
     container = el.closest(".fc-annotator");
     if (!container) {
@@ -87,13 +110,23 @@ function render({ model, el }) {
     container.addEventListener("mousedown", onMousedown);
     container.addEventListener("focusin", onFocusin);
     container.dataset.fcReady = "1";
+    markStale();
+    staleWatch = new MutationObserver(markStale);
+    for (const node of [container, el]) {
+      staleWatch.observe(node, { attributes: true, attributeFilter: ["class"] });
+    }
     if (model.get("autofocus")) container.focus({ preventScroll: true });
   };
 
+  let staleWatch = null;
   model.on("change:focus_token", scrollToFocus);
+  model.on("change:edit_token", openNote);
+  model.on("comm_live_update", () => setTimeout(markStale, 0));
   attach();
   return () => {
+    staleWatch?.disconnect();
     model.off("change:focus_token", scrollToFocus);
+    model.off("change:edit_token", openNote);
     container?.removeEventListener("keydown", onKeydown, true);
     container?.removeEventListener("mousedown", onMousedown);
     container?.removeEventListener("focusin", onFocusin);
