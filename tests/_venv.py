@@ -276,6 +276,22 @@ def make_wheel_venv(wheel: Path, dest: Path) -> WheelVenv:
     return WheelVenv(dest, time.monotonic() - started)
 
 
+_BUILT: dict[str, tuple[Distributions, WheelVenv]] = {}
+
+
+def built_wheel_venv(tmp_path_factory: Any) -> tuple[Distributions, WheelVenv]:
+    """The sdist, the wheel and a venv with the wheel, built once per test session.
+
+    Modules that need them call this from their own session fixtures (pytest's
+    tmp_path_factory keeps the folder for the whole session).
+    """
+    if "venv" not in _BUILT:
+        work = tmp_path_factory.mktemp("newcomer-build")
+        distributions = build_distributions(work)
+        _BUILT["venv"] = (distributions, make_wheel_venv(distributions.wheel, work / "venv"))
+    return _BUILT["venv"]
+
+
 # --- `factcheck lab` from the venv -----------------------------------------------------------
 
 

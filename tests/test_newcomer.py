@@ -16,25 +16,13 @@ from tests._venv import (
     Distributions,
     WheelVenv,
     archive_names,
-    build_distributions,
-    make_wheel_venv,
+    built_wheel_venv,
     run,
     running_lab,
     source_files,
 )
 
 LABEL_NOTEBOOK = "01-label-articles.ipynb"
-
-_BUILT: dict[str, tuple[Distributions, WheelVenv]] = {}
-
-
-def built_wheel_venv(tmp_path_factory: pytest.TempPathFactory) -> tuple[Distributions, WheelVenv]:
-    """The sdist, the wheel and a venv with the wheel, built once per test session."""
-    if "venv" not in _BUILT:
-        work = tmp_path_factory.mktemp("newcomer-build")
-        distributions = build_distributions(work)
-        _BUILT["venv"] = (distributions, make_wheel_venv(distributions.wheel, work / "venv"))
-    return _BUILT["venv"]
 
 
 @pytest.fixture(scope="session")

@@ -891,3 +891,8 @@ def row(page, slot: int):
 def kernel_pids(runtime_dir: Path) -> list[int]:
     """Pids of live kernels whose connection file lies in ``runtime_dir`` (any server's)."""
     return _pids_with_argument_containing(str(Path(runtime_dir) / "kernel-"))
+
+
+def write_default_lab_settings(settings_dir: Path) -> None:
+    """Write the user settings every test's lab starts from (no news, no update checks)."""
+    _write_user_settings(Path(settings_dir))
