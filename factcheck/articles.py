@@ -18,7 +18,7 @@ from tqdm.auto import tqdm
 
 from ._decode import decode_bytes
 from .cleaning import Edit, RemovedLine, clean_text
-from .corpus import read_csv_corpus, read_jsonl_corpus
+from .corpus import CorpusRow, read_csv_corpus, read_jsonl_corpus
 from .errors import InputError, InputWarning
 from .sentences import Sentence, split_sentences
 from .webpage import extract_webpage
@@ -206,27 +206,35 @@ def _located_articles(path: Path, max_bytes: int) -> Iterator[tuple[Article, str
     elif suffix in CORPUS_SUFFIXES:
         rows = read_jsonl_corpus(text, path) if suffix != ".csv" else read_csv_corpus(text, path)
         for row in rows:
-            try:
-                article = _article_from_text(
-                    row.text,
-                    id=row.id,
-                    source=row.url or f"{path}:{row.line}",
-                    title=row.title,
-                    corpus_id=row.id,
-                    url=row.url,
-                    date=row.date,
-                    outlet=row.source,
-                )
+            article = article_from_row(row, path)
+            if article is not None:
                 yield article, f"{path}, line {row.line}"
-            except InputError as exc:  # one row that is all furniture: skip it, keep the rest
-                warnings.warn(
-                    f"{path}, line {row.line}: article {row.id!r} skipped: {exc}",
-                    InputWarning,
-                    stacklevel=2,
-                )
     else:
         markdown = suffix in MARKDOWN_SUFFIXES
         yield _article_from_text(text, id=path.stem, source=str(path), markdown=markdown), str(path)
+
+
+def article_from_row(row: CorpusRow, path: str | Path) -> Article | None:
+    """The article of one corpus row, or None (with a warning naming the row) if cleaning
+    leaves no text; the one route from a row to an article, for loaders and parallel ingest."""
+    try:
+        return _article_from_text(
+            row.text,
+            id=row.id,
+            source=row.url or f"{path}:{row.line}",
+            title=row.title,
+            corpus_id=row.id,
+            url=row.url,
+            date=row.date,
+            outlet=row.source,
+        )
+    except InputError as exc:  # one row that is all furniture: skip it, keep the rest
+        warnings.warn(
+            f"{path}, line {row.line}: article {row.id!r} skipped: {exc}",
+            InputWarning,
+            stacklevel=3,
+        )
+        return None
 
 
 def load_article(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> Article:
