@@ -29,7 +29,14 @@ from .agreement import ALL, agreement, sentence_agreement
 from .errors import FactcheckError, InputError, InputWarning, LogFormatError
 from .labels import DEFAULT_SCHEME, LabelScheme
 from .log import COLUMNS as LOG_COLUMNS
-from .log import CsvRecordError, csv_records, format_row, log_files, read_annotations
+from .log import (
+    CsvRecordError,
+    annotator_key,
+    csv_records,
+    format_row,
+    log_files,
+    read_annotations,
+)
 
 KEY_SCHEMA_ID = "factcheck-key/1"
 KEY_COLUMNS: tuple[str, ...] = (
@@ -233,6 +240,7 @@ def make_answer_key(
     )
     key = AnswerKey(entries, path=str(out))
     write_answer_key(key, out)
+    record_teachers(out, names=set(rows["annotator"].astype(str)), logs=inputs)
     warn_unexplained(key)
     return key
 
@@ -296,6 +304,90 @@ def warn_unexplained(key: AnswerKey) -> None:
         InputWarning,
         stacklevel=3,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The teacher's own logs: never claimable by a student, never scored as one
+
+TEACHERS_SUFFIX = ".teachers"
+
+
+@dataclass(frozen=True)
+class Teachers:
+    """Who the teacher is in a session: names (as ``annotator_key``) and logs (resolved)."""
+
+    names: frozenset[str] = frozenset()
+    logs: frozenset[Path] = frozenset()
+
+    def has_name(self, name: str) -> bool:
+        """Whether ``name`` is a teacher's, however it is capitalised or spaced."""
+        return annotator_key(name) in self.names
+
+    def has_log(self, path: PathLike) -> bool:
+        """Whether ``path`` is one of the teacher's logs."""
+        return Path(path).resolve() in self.logs
+
+
+def teachers_path(key_path: PathLike) -> Path:
+    """The teacher list of a key, beside it: ``key.csv`` -> ``key.csv.teachers``."""
+    path = Path(key_path)
+    return path.with_name(path.name + TEACHERS_SUFFIX)
+
+
+def read_teachers(key_path: PathLike) -> Teachers:
+    """The teacher list of a key (none if there is no list); unknown lines are ignored.
+
+    One entry per line: ``name: rahman`` or ``log: /path/to/rahman.csv`` (relative paths are
+    relative to the list's folder); ``#`` starts a comment.
+    """
+    path = teachers_path(key_path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return Teachers()
+    names: set[str] = set()
+    logs: set[Path] = set()
+    for line in text.splitlines():
+        kind, _, value = line.split("#", 1)[0].partition(":")
+        value = value.strip()
+        if not value:
+            continue
+        if kind.strip().lower() == "name":
+            names.add(annotator_key(value))
+        elif kind.strip().lower() == "log":
+            logs.add((path.parent / Path(value).expanduser()).resolve())
+    return Teachers(frozenset(names), frozenset(logs))
+
+
+def record_teachers(key_path: PathLike, *, names: Iterable[str], logs: Iterable[PathLike]) -> Path:
+    """Add the key's authors and the logs it was made from to its teacher list (kept lines
+    stay), so students can never claim those names or files."""
+    path = teachers_path(key_path)
+    try:
+        old = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        old = [
+            "# The teacher's names and logs for this answer key (factcheck classroom).",
+            "# Students cannot take these names or continue these logs. Add lines as needed.",
+        ]
+    new = [f"name: {name}" for name in sorted(names)]
+    new += [f"log: {Path(log).resolve()}" for log in logs]
+    lines = old + [line for line in dict.fromkeys(new) if line not in old]
+    return write_bytes_atomic(path, ("\n".join(lines) + "\n").encode("utf-8"))
+
+
+def is_teachers_log(events: pd.DataFrame, key: AnswerKey, teachers: Teachers) -> bool:
+    """Whether a log's events are a teacher's: by its annotator's name, or because a note on
+    a key sentence is word for word that sentence's explanation (what the key is made of)."""
+    names = set(events["annotator"].astype(str)) if len(events) else set()
+    if any(teachers.has_name(name) for name in names):
+        return True
+    for sentence_id, note in zip(events["sentence_id"], events["note"], strict=True):
+        entry = key.get(str(sentence_id))
+        explanation = entry.explanation.strip() if entry is not None else ""
+        if explanation and str(note).strip() == explanation:
+            return True
+    return False
 
 
 def _short(text: str, limit: int = 40) -> str:

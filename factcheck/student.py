@@ -12,8 +12,10 @@ claim ends with the kernel (tab closed or reloaded), so a student can come back.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import sys
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,12 +27,20 @@ import ipywidgets as w
 from filelock import FileLock, Timeout
 
 from . import session
+from ._escape import escape_html
 from .annotator import Annotator
 from .articles import Article, load_articles
-from .classroom import AnswerKey, read_answer_key
+from .classroom import AnswerKey, Teachers, is_teachers_log, read_answer_key, read_teachers
 from .errors import FactcheckError, InputError
 from .labels import DEFAULT_SCHEME, LabelScheme, load_scheme
-from .log import AnnotationLog, check_annotator, log_path, read_annotations
+from .log import (
+    AnnotationLog,
+    annotator_key,
+    annotator_slug,
+    check_annotator,
+    log_path,
+    read_annotations,
+)
 from .paths import sample_path
 
 PathLike = str | os.PathLike[str]
@@ -128,8 +138,48 @@ def load_session(config: StudentConfig) -> tuple[AnswerKey, list[Article]]:
 # Names
 
 
-class NameInUse(InputError):
+class StudentFacingError(InputError):
+    """An error whose message is written for the student: no file name, no server path.
+
+    Only these messages are shown to students as they are; any other error is shown as a
+    general sentence and its details go to the teacher (the server's log).
+    """
+
+
+class NameInUse(StudentFacingError):
     """Another student is using this name in the session right now."""
+
+
+class NameNotAllowed(StudentFacingError):
+    """The name cannot be used: it is the teacher's, someone else's, or not a name."""
+
+
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def check_student_name(name: str) -> str:
+    """The name stripped, or NameNotAllowed with a message for the student.
+
+    Besides what every annotator name needs (a letter or digit; no control characters), a
+    student's name may not start with = + - or @: it is written into the answers file that
+    the teacher may open in a spreadsheet, where such a cell would run as a formula.
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise NameNotAllowed("Type your name first, or press Stay anonymous.")
+    name = name.strip()
+    problem = ""
+    try:
+        check_annotator(name)
+        annotator_slug(name)
+    except InputError:
+        problem = "use letters, digits, spaces, '.', '-' or '_'"
+    if not problem and name.startswith(_FORMULA_START):
+        problem = "start it with a letter or a digit"
+    if problem:
+        raise NameNotAllowed(
+            f"That name cannot be used: {problem}, e.g. 'Ana K'. Then press Start again."
+        )
+    return name
 
 
 @dataclass
@@ -153,16 +203,34 @@ class NameClaim:
             self._lock = None
 
 
-def claim_name(out: PathLike, name: str) -> NameClaim:
+def claim_name(
+    out: PathLike,
+    name: str,
+    *,
+    key: AnswerKey | None = None,
+    teachers: Teachers | None = None,
+) -> NameClaim:
     """Claim ``name`` in the folder ``out``; raises NameInUse if a live session holds it.
 
-    Names that give the same file name ("Ana", "ana ") are the same name. A log left by an
-    ended session is reported in ``existing`` (and its name reused), for the app to confirm.
+    Names are one person when ``log.annotator_key`` says so ("Ana", "ana ", NFD "José").
+    A log left by an ended session is reported in ``existing`` (and its name reused), for
+    the app to confirm; a log of someone else (another name that gives the same file) or
+    of the teacher (``teachers``, or notes that are the ``key``'s explanations) raises
+    NameNotAllowed, so nobody continues another person's answers or sees the teacher's.
     """
     name = check_annotator(name)
+    teachers = teachers or Teachers()
+    reserved = NameNotAllowed(
+        f"The name {name!r} cannot be used in this session. Choose another name, e.g. with "
+        "your surname's initial."
+    )
+    if teachers.has_name(name):
+        raise reserved
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     path = log_path(name, folder)
+    if teachers.has_log(path):
+        raise reserved
     lock = FileLock(folder / f".{path.stem}.session", timeout=0, thread_local=False)
     try:
         lock.acquire()
@@ -173,7 +241,15 @@ def claim_name(out: PathLike, name: str) -> NameClaim:
             "two minutes and start again: your answers are kept."
         ) from None
     try:
-        existing, recorded, last = _existing_answers(path)
+        existing, recorded, last = _existing_answers(path, key, teachers)
+        if recorded and annotator_key(recorded) != annotator_key(name):
+            raise NameNotAllowed(
+                f"Someone else's answers are saved under a name very like {name!r}. Choose "
+                "another name, e.g. with your surname's initial."
+            )
+    except _TeachersLog:
+        lock.release(force=True)
+        raise reserved from None
     except BaseException:
         lock.release(force=True)
         raise
@@ -193,16 +269,27 @@ def claim_anonymous(out: PathLike, *, tries: int = 100) -> NameClaim:
         if claim.existing == 0:
             return claim
         claim.release()
-    raise InputError(f"{out}: found no free anonymous id in {tries} tries. Enter a name instead.")
+    raise NameNotAllowed(f"No free anonymous id was found in {tries} tries. Enter a name instead.")
 
 
-def _existing_answers(path: Path) -> tuple[int, str, str]:
-    """(events, annotator name, time of the last event) of a log; (0, "", "") if none."""
+class _TeachersLog(Exception):
+    """The log found under a name is the teacher's (claim_name refuses the name)."""
+
+
+def _existing_answers(
+    path: Path, key: AnswerKey | None = None, teachers: Teachers | None = None
+) -> tuple[int, str, str]:
+    """(events, annotator name, time of the last event) of a log; (0, "", "") if none.
+
+    A teacher's log raises _TeachersLog.
+    """
     if not path.is_file() or path.stat().st_size == 0:
         return 0, "", ""
     events = read_annotations([path], history=True)
     if events.empty:
         return 0, "", ""
+    if key is not None and is_teachers_log(events, key, teachers or Teachers()):
+        raise _TeachersLog
     names = list(dict.fromkeys(events["annotator"].astype(str)))
     if len(names) > 1:
         raise InputError(
@@ -217,50 +304,87 @@ def _existing_answers(path: Path) -> tuple[int, str, str]:
 # The app
 
 
+_WRAP = "margin:0.3em 0;white-space:normal;overflow-wrap:anywhere;max-width:100%"
+_GENERAL = (
+    "Your answers cannot be opened right now. Tell your teacher; the details are in the "
+    "server's log. Answers already saved are kept."
+)
+
+
+def _paragraph(text: str, css_class: str) -> str:
+    """``text`` escaped, as a paragraph that wraps on any screen width (a Label would not)."""
+    return f'<p class="{css_class}" style="{_WRAP}">{escape_html(text)}</p>'
+
+
+def tell_teacher(detail: str) -> None:
+    """Write a problem's details (file names and all) to the server's log, not the page.
+
+    ``sys.__stderr__`` of a Voilà kernel is the terminal where ``classroom serve`` runs.
+    """
+    stream = sys.__stderr__
+    if stream is not None:
+        with contextlib.suppress(OSError, ValueError):
+            print(f"factcheck student app: {detail}", file=stream, flush=True)
+
+
 class StudentApp:
     """Name entry (or "stay anonymous"), then the Annotator in student mode.
 
     A thin view: ``start(name)`` and ``start_anonymous()`` are what the buttons do, and tests
     call them; an existing log under the name asks for ``confirm()`` (or ``back()``) first.
+    What students read never names a file or a folder: ``problem`` holds the details of a
+    session that cannot start, which also go to the server's log (``tell_teacher``).
     """
 
     def __init__(self, config: StudentConfig) -> None:
         self.config = config
         self.key: AnswerKey | None = None
+        self.teachers = Teachers()
         self.articles: list[Article] = []
         self.claim: NameClaim | None = None
         self.annotator: Annotator | None = None
+        self.problem = ""
+        self._message = ""
         self._pending: NameClaim | None = None
         self._lock = threading.RLock()
         self.name_text = w.Text(
             placeholder="your name",
             description="Name",
-            layout=w.Layout(width="20em"),
+            layout=w.Layout(width="20em", max_width="100%"),
         )
         self.start_button = w.Button(description="Start", button_style="primary")
         self.anonymous_button = w.Button(
             description="Stay anonymous", tooltip="Label under a random id like student-7f3a"
         )
-        self.message_label = w.Label(layout=w.Layout(width="100%"))
+        self.message_html = w.HTML(layout=w.Layout(width="100%"))
         self.continue_button = w.Button(description="Continue", button_style="warning")
         self.back_button = w.Button(description="Choose another name")
         self.confirm_box = w.HBox(
-            [self.continue_button, self.back_button], layout=w.Layout(display="none")
+            [self.continue_button, self.back_button],
+            layout=w.Layout(display="none", flex_flow="row wrap"),
         )
         self.form = w.VBox(
             [
-                w.Label(
-                    "Enter your name (your teacher sees it with your answers), or stay anonymous.",
+                w.HTML(
+                    _paragraph(
+                        "Enter your name (your teacher sees it with your answers), or stay "
+                        "anonymous.",
+                        "fc-student-intro",
+                    ),
                     layout=w.Layout(width="100%"),
                 ),
-                w.HBox([self.name_text, self.start_button, self.anonymous_button]),
-                self.message_label,
+                w.HBox(
+                    [self.name_text, self.start_button, self.anonymous_button],
+                    layout=w.Layout(flex_flow="row wrap"),
+                ),
+                self.message_html,
                 self.confirm_box,
-            ]
+            ],
+            layout=w.Layout(max_width="100%"),
         )
-        self.widget = w.VBox([self.form])
+        self.widget = w.VBox([self.form], layout=w.Layout(max_width="100%"))
         self.widget.add_class("fc-student")
-        self.message_label.add_class("fc-student-message")
+        self.message_html.add_class("fc-student-message")
         self.start_button.on_click(lambda _: self._on_start())
         self.anonymous_button.on_click(lambda _: self._on_anonymous())
         self.continue_button.on_click(lambda _: self._on_confirm())
@@ -268,8 +392,14 @@ class StudentApp:
         try:
             self.key, self.articles = load_session(config)
         except (FactcheckError, OSError) as exc:
-            self._disable(f"The session cannot start: {exc} (Teacher: fix it, then reload.)")
+            self.problem = str(exc)
+            tell_teacher(f"the session cannot start: {exc}")
+            self._disable(
+                "The session cannot start yet: something is wrong with the teacher's files. "
+                "Tell your teacher, then reload the page when they say so."
+            )
             return
+        self.teachers = read_teachers(config.key)
         if config.student:
             self.start(config.student)
 
@@ -278,8 +408,8 @@ class StudentApp:
 
     @property
     def message(self) -> str:
-        """The message under the name field (errors, the confirmation question)."""
-        return self.message_label.value
+        """The message under the name field (errors, the confirmation question), as text."""
+        return self._message
 
     def start(self, name: str) -> Annotator | None:
         """Claim ``name`` and start labelling; None (and a message) if it cannot be used yet."""
@@ -288,9 +418,14 @@ class StudentApp:
                 return self.annotator
             self._drop_pending()
             try:
-                claim = claim_name(self.config.out, name)
-            except (FactcheckError, OSError) as exc:
+                claim = claim_name(
+                    self.config.out, check_student_name(name), key=self.key, teachers=self.teachers
+                )
+            except StudentFacingError as exc:
                 self._say(str(exc))
+                return None
+            except (FactcheckError, OSError) as exc:
+                self._fail(f"claiming the name {name!r}", exc)
                 return None
             if claim.existing:
                 self._pending = claim
@@ -312,8 +447,11 @@ class StudentApp:
             self._drop_pending()
             try:
                 claim = claim_anonymous(self.config.out)
-            except (FactcheckError, OSError) as exc:
+            except StudentFacingError as exc:
                 self._say(str(exc))
+                return None
+            except (FactcheckError, OSError) as exc:
+                self._fail("claiming an anonymous id", exc)
                 return None
             return self._open(claim)
 
@@ -352,7 +490,7 @@ class StudentApp:
             )
         except (FactcheckError, OSError) as exc:
             claim.release()
-            self._say(f"Cannot start: {exc}")
+            self._fail(f"opening the answers of {claim.name!r}", exc)
             return None
         self.claim, self.annotator = claim, annotator
         self.widget.children = [annotator.widget]
@@ -365,7 +503,13 @@ class StudentApp:
         self.confirm_box.layout.display = "none"
 
     def _say(self, text: str) -> None:
-        self.message_label.value = text
+        self._message = text
+        self.message_html.value = _paragraph(text, "fc-student-text") if text else ""
+
+    def _fail(self, doing: str, exc: BaseException) -> None:
+        """A problem the student cannot fix: a general message here, the details logged."""
+        tell_teacher(f"{doing} failed: {exc}")
+        self._say(_GENERAL)
 
     def _disable(self, text: str) -> None:
         for widget in (self.name_text, self.start_button, self.anonymous_button):
@@ -389,8 +533,9 @@ def _run(app: StudentApp, action: Any) -> None:
     """Run a button's action; an unexpected error is shown, not swallowed by ipywidgets."""
     try:
         action()
-    except Exception as exc:  # shown to the student, not swallowed by ipywidgets
-        app._say(f"Something went wrong: {exc}. Reload the page; saved answers are kept.")
+    except Exception as exc:  # shown to the student (without details), not swallowed
+        tell_teacher(f"unexpected error: {exc!r}")
+        app._say("Something went wrong. Reload the page; saved answers are kept.")
 
 
 def student_app(

@@ -530,15 +530,143 @@ def test_concurrent_students_write_only_their_own_files(classroom: StudentConfig
         app.close()
 
 
-def test_student_app_shows_a_broken_session_instead_of_raising(classroom: StudentConfig):
-    """Test that a missing key or wrong articles disable the form with a message to fix it."""
+def test_student_app_shows_a_broken_session_instead_of_raising(
+    classroom: StudentConfig, capfd: pytest.CaptureFixture[str]
+):
+    """Test that a broken session disables the form; details go to the teacher, not the page."""
     missing = student_app(classroom.key.with_name("nope.csv"), classroom.articles, classroom.out)
-    assert "nope.csv: no such answer key" in missing.message
+    assert "nope.csv: no such answer key" in missing.problem
+    assert "nope.csv" in capfd.readouterr().err  # the server's log (the kernel's stderr)
     assert missing.start_button.disabled and missing.start("ana") is None
     wrong = student_app(classroom.key, sample_path(), classroom.out)
-    assert "the key is for the article(s) ferry, park" in wrong.message
+    assert "the key is for the article(s) ferry, park" in wrong.problem
     bad_mode = student_app(classroom.key, classroom.articles, classroom.out, feedback="soon")
-    assert "FACTCHECK_FEEDBACK='soon' is not a feedback mode" in bad_mode.message
+    assert "FACTCHECK_FEEDBACK='soon' is not a feedback mode" in bad_mode.problem
+    for app in (missing, wrong, bad_mode):
+        assert "Tell your teacher" in app.message
+        assert_no_path(app, classroom.out.parent)
+
+
+def assert_no_path(app, root: Path) -> None:
+    """Everything a student can read in the app names no file and no folder."""
+    shown = " ".join(
+        str(getattr(widget, name, ""))
+        for widget in all_widgets(app.form)
+        for name in ("value", "description", "placeholder", "tooltip")
+    )
+    assert str(root) not in shown and ".csv" not in shown and "/" not in app.message, shown
+
+
+def test_name_messages_wrap_and_are_escaped(classroom: StudentConfig):
+    """Test that the name-clash message is a wrapping, escaped paragraph, not a one-line Label."""
+    first = student_app(classroom.key, classroom.articles, classroom.out)
+    name = "Ana <img src=x onerror=alert(1)> with a very long surname indeed"
+    first.start(name)
+    other = student_app(classroom.key, classroom.articles, classroom.out)
+    assert other.start(name) is None
+    html = other.message_html.value
+    assert "already using the name" in other.message
+    assert "white-space:normal" in html and "overflow-wrap:anywhere" in html
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert not [w for w in all_widgets(other.form) if type(w).__name__ == "Label"]
+    first.close()
+
+
+def test_unexpected_problems_show_no_path_to_the_student(
+    classroom: StudentConfig, capfd: pytest.CaptureFixture[str]
+):
+    """Test that a log shared by two people and an unusable folder give path-free messages."""
+    shared = AnnotationLog(classroom.out / "ana.csv", annotator="ana")
+    shared.record(ferry().sentences[0], "verified")
+    AnnotationLog(classroom.out / "ana.csv", annotator="bob").record(
+        ferry().sentences[1], "opinion"
+    )
+    app = student_app(classroom.key, classroom.articles, classroom.out)
+    assert app.start("ana") is None
+    assert "Tell your teacher" in app.message
+    assert_no_path(app, classroom.out.parent)
+    assert "holds the answers of 2 people" in capfd.readouterr().err
+    blocked = classroom.out.parent / "not-a-folder"
+    blocked.write_text("", encoding="utf-8")
+    app = student_app(classroom.key, classroom.articles, blocked)
+    assert app.start("ben") is None and app.start_anonymous() is None
+    assert_no_path(app, classroom.out.parent)
+    assert str(blocked) in capfd.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("", "Type your name first"),
+        ("   ", "Type your name first"),
+        ("=HYPERLINK(1)", "start it with a letter or a digit"),
+        ("+44 ana", "start it with a letter or a digit"),
+        ("@ana", "start it with a letter or a digit"),
+        ("-ana", "start it with a letter or a digit"),
+        ("???", "use letters, digits"),
+        ("ana\tb", "use letters, digits"),
+    ],
+)
+def test_names_that_cannot_be_used_say_why(classroom: StudentConfig, name: str, message: str):
+    """Test that empty, formula-like or letterless names are refused with a plain reason."""
+    app = student_app(classroom.key, classroom.articles, classroom.out)
+    assert app.start(name) is None
+    assert message in app.message
+    assert not classroom.out.exists() or not list(classroom.out.glob("*.csv"))
+
+
+def test_one_person_one_file_through_annotator_key(classroom: StudentConfig):
+    """Test that NFD José continues NFC José's answers, but 'Ana-Lima' cannot take 'Ana Lima's."""
+    import unicodedata
+
+    nfc = unicodedata.normalize("NFC", "José")
+    nfd = unicodedata.normalize("NFD", "José")
+    first = student_app(classroom.key, classroom.articles, classroom.out)
+    first.start(nfc).rows[0].buttons["verified"].click()
+    first.close()
+    again = student_app(classroom.key, classroom.articles, classroom.out)
+    assert again.start(nfd) is None and "1 answer(s) are already saved" in again.message
+    assert again.confirm() is not None
+    again.close()
+    lima = student_app(classroom.key, classroom.articles, classroom.out)
+    lima.start("Ana Lima").rows[0].buttons["opinion"].click()
+    lima.close()
+    other = student_app(classroom.key, classroom.articles, classroom.out)
+    assert other.start("Ana-Lima") is None  # the same file name, another person
+    assert "Someone else's answers are saved under a name very like 'Ana-Lima'" in other.message
+    assert other.confirm_box.layout.display == "none"
+    assert {r["annotator"] for r in rows_of(classroom.out / "ana-lima.csv")} == {"Ana Lima"}
+
+
+def test_the_teachers_log_in_the_answers_folder_cannot_be_claimed(tmp_path: Path):
+    """Test that the key's author, the log it came from and listed names are never claimable."""
+    from factcheck.classroom import make_answer_key, teachers_path
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "ferry.md").write_text(FERRY, encoding="utf-8")
+    out = tmp_path / "answers"
+    teacher = AnnotationLog(out / "rahman.csv", annotator="Rahman")
+    sentences = load_articles(articles)[0].sentences
+    for sentence, (label, why) in zip(sentences, FERRY_ANSWERS, strict=False):
+        teacher.record(sentence, label, why)
+    key = tmp_path / "key.csv"
+    make_answer_key(teacher.path, key)
+    teachers_path(key).write_text(
+        teachers_path(key).read_text(encoding="utf-8") + "name: Ms Okafor\n", encoding="utf-8"
+    )
+    for name in ("rahman", "RAHMAN ", "rahman!", "ms okafor"):
+        app = student_app(key, articles, out)
+        assert app.start(name) is None, name
+        assert "cannot be used in this session" in app.message
+        assert "teacher" not in app.message and app.annotator is None
+    # Without the list, a log whose notes are the key's explanations is still recognised.
+    teachers_path(key).unlink()
+    app = student_app(key, articles, out)
+    assert app.start("Rahman") is None and "cannot be used in this session" in app.message
+    student = student_app(key, articles, out)
+    assert student.start("Ravi") is not None  # any other name works
+    student.close()
 
 
 def test_fixed_student_name_skips_the_form(classroom: StudentConfig):
@@ -646,7 +774,7 @@ def test_student_app_uses_the_teachers_custom_label_scheme(tmp_path: Path):
 
     without = student_app(key, articles, tmp_path / "out")
     assert without.key is None
-    assert re.search(r"uses label\(s\) satire.*--scheme", without.message)
+    assert re.search(r"uses label\(s\) satire.*--scheme", without.problem)
     with pytest.raises(InputError, match=r"uses label\(s\) satire"):
         serve_classroom(key, articles, tmp_path / "out", port=1)  # checked before Voila starts
     app = student_app(key, articles, tmp_path / "out", scheme=scheme_file)
