@@ -414,6 +414,23 @@ class Annotator:
         }
         return (data, bundle[1]) if isinstance(bundle, tuple) else data
 
+    def _ipython_display_(self) -> None:
+        """Show the widget, then the summary as a second output (hidden while the widget is
+        live, by the widget's CSS).
+
+        JupyterLab renders a trusted notebook's widget output as "model not found" once the
+        kernel is gone and never falls back to the output's text/html, so the summary has to
+        be an output of its own to be seen there. Untrusted copies (another machine, GitHub,
+        nbconvert) show the summary and the widget output's one-line text/plain.
+        """
+        from IPython.display import display
+
+        bundle = self.widget._repr_mimebundle_()
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        summary = self.summary()
+        display({**data, "text/plain": session.fallback_line(summary)}, raw=True)
+        display({"text/html": session.fallback_html(summary)}, raw=True)
+
     def summary(self) -> session.Summary:
         """Counts and place of the work so far (what the saved-notebook fallback says)."""
         article = self.article

@@ -501,6 +501,11 @@ def fallback_text(summary: Summary) -> str:
     return "\n".join(lines)
 
 
+def fallback_line(summary: Summary) -> str:
+    """One line naming the widget, for a copy that shows the HTML summary beside it."""
+    return f"factcheck annotator: {summary.title} (run the cell with a kernel to label)"
+
+
 def fallback_html(summary: Summary) -> str:
     """The same stand-in as HTML; every piece of text is escaped (titles are untrusted)."""
     first, *rest = fallback_text(summary).split("\n")

@@ -435,6 +435,14 @@ def test_the_labelling_notebook_runs_and_shows_the_annotator(tmp_path: Path):
     assert not [o for o in outputs if o.output_type == "error"]
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
     assert not (tmp_path / "annotations" / "your-name.csv").exists()  # nothing labelled yet
+    # The saved notebook keeps a summary output for when the widget model is gone.
+    (view,) = [
+        o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+    ]
+    assert view["data"]["text/plain"].startswith("factcheck annotator: ")
+    summaries = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
+    assert len(summaries) == 1 and 'class="fc-fallback"' in summaries[0]
+    assert "0 of " in summaries[0] and "your-name" in summaries[0]
 
 
 def test_undo_never_changes_a_sentence_of_an_article_not_open_here(tmp_path: Path):
@@ -463,3 +471,220 @@ def test_a_note_that_failed_to_save_is_kept_and_saved_with_the_next_label(tmp_pa
     ann.rows[0].buttons["unconfirmed"].click()
     assert ann.saved
     assert rows_of(log_file)[-1]["note"] == "minutes p. 4"
+
+
+# ----- notes by key, flags for discussion, undo reports -----
+
+
+def test_key_e_opens_the_note_field_of_the_focused_sentence(ann: Annotator):
+    """Test that e asks the browser to put the cursor in the focused row's note field."""
+    send_key(ann, "j")
+    token = ann._bridge.edit_token
+    send_key(ann, "e")
+    assert ann._bridge.edit_token == token + 1
+    assert ann._bridge.edit_row == 1
+    assert "e" in ann._bridge.handled_keys
+    assert "Enter saves" in ann.status and "Escape discards" in ann.status
+    assert "e note (Enter saves, Esc discards)" in ann.keys_label.value
+
+
+def test_a_note_opened_by_key_is_saved_on_enter_with_the_label(ann: Annotator, tmp_path: Path):
+    """Test that the note opened by e and committed (Enter) is written with the label."""
+    send_key(ann, "1")  # sentence 1 verified, focus moves to sentence 2
+    send_key(ann, "k")
+    send_key(ann, "e")
+    ann.rows[ann._bridge.edit_row].note.value = "minutes p. 3"  # what Enter sends
+    rows = rows_of(tmp_path / "ana.csv")
+    assert [(r["label"], r["note"]) for r in rows] == [
+        ("verified", ""),
+        ("verified", "minutes p. 3"),
+    ]
+
+
+def test_key_f_flags_the_focused_sentence_and_again_unflags_it(ann: Annotator, tmp_path: Path):
+    """Test that f writes a flag row (label unchanged), marks the row, and f again unflags."""
+    first = ann.article.sentences[0]
+    send_key(ann, "2")
+    send_key(ann, "k")
+    send_key(ann, "f")
+    assert ann.flagged == {first.id}
+    assert ann.labels == {first.id: "unconfirmed"}
+    assert "fc-flagged" in ann.rows[0].box._dom_classes
+    assert "fc-flag-on" in ann.rows[0].flag._dom_classes
+    assert "flagged for discussion" in ann.status
+    send_key(ann, "f")
+    assert ann.flagged == set()
+    assert "fc-flagged" not in ann.rows[0].box._dom_classes
+    rows = rows_of(tmp_path / "ana.csv")
+    assert [(r["action"], r["label"]) for r in rows] == [
+        ("label", "unconfirmed"),
+        ("flag", "unconfirmed"),
+        ("unflag", "unconfirmed"),
+    ]
+
+
+def test_the_flag_button_flags_like_the_key_and_flags_survive_a_reopen(tmp_path: Path):
+    """Test that clicking ⚑ calls flag(), and a new Annotator on the log shows the flag."""
+    ann = Annotator(council(), annotator="ana", folder=tmp_path)
+    ann.rows[3].flag.click()
+    flagged = ann.article.sentences[3].id
+    assert ann.flagged == {flagged}
+    again = Annotator(council(), annotator="ana", folder=tmp_path)
+    assert again.flagged == {flagged}
+    assert "fc-flagged" in again.rows[3].box._dom_classes
+    assert again.flag(flagged, True) is None  # already flagged: nothing written
+    assert len(rows_of(tmp_path / "ana.csv")) == 1
+
+
+def test_the_flagged_filter_shows_only_flagged_sentences(ann: Annotator):
+    """Test that the filter's Flagged option lists the flagged sentences in reading order."""
+    sentences = ann.article.sentences
+    ann.flag(sentences[4].id)
+    ann.flag(sentences[1].id)
+    assert "flagged" in [value for _, value in ann.filter_buttons.options]
+    ann.filter_buttons.value = "flagged"
+    assert ann.visible_sentences == [sentences[1], sentences[4]]
+
+
+def test_undo_after_a_note_says_the_note_was_removed(ann: Annotator, tmp_path: Path):
+    """Test that u after adding a note names the note it took away and keeps the label."""
+    first = ann.article.sentences[0]
+    ann.label(first.id, "verified")
+    ann.rows[0].note.value = "council minutes, p. 3"
+    send_key(ann, "u")
+    assert ann.labels == {first.id: "verified"}
+    assert ann.notes == {first.id: ""}
+    assert "Undid sentence 1: 'verified' kept; the note 'council minutes, p. 3' removed." in (
+        ann.status
+    )
+    assert ann.rows[0].note.value == ""
+
+
+def test_undo_of_a_relabel_says_which_label_and_note_came_back(ann: Annotator):
+    """Test that undoing a new label reports the label and the note it restored."""
+    first = ann.article.sentences[0]
+    ann.label(first.id, "unconfirmed", note="single source")
+    ann.label(first.id, "verified", note="")
+    ann.undo()
+    assert ann.labels == {first.id: "unconfirmed"}
+    assert "'verified' → restored 'unconfirmed' and its note 'single source'" in ann.status
+
+
+def test_undo_of_a_flag_removes_the_flag_and_says_so(ann: Annotator):
+    """Test that u after f unflags the sentence and the status says the flag went."""
+    first = ann.article.sentences[0]
+    ann.label(first.id, "opinion")
+    ann.flag(first.id)
+    send_key(ann, "u")
+    assert ann.flagged == set()
+    assert ann.labels == {first.id: "opinion"}
+    assert "flag removed" in ann.status
+    assert "fc-flagged" not in ann.rows[0].box._dom_classes
+
+
+# ----- what shows where the widget cannot (saved notebook without a kernel) -----
+
+
+def test_the_mimebundle_carries_a_text_and_html_summary(tmp_path: Path):
+    """Test that the display bundle has text/plain and escaped text/html naming title,
+    counts and the log file, beside the widget view."""
+    article = Article.from_text(COUNCIL, id="xss", title=f"Ferry {ATTACK}")
+    ann = Annotator(article, annotator="ana", folder=tmp_path)
+    ann.label(article.sentences[0].id, "verified")
+    ann.flag(article.sentences[1].id)
+    bundle = ann._repr_mimebundle_()
+    data = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert data["application/vnd.jupyter.widget-view+json"]["model_id"] == ann.widget.model_id
+    plain, markup = data["text/plain"], data["text/html"]
+    assert "VBox(" not in plain
+    assert f"factcheck annotator: Ferry {ATTACK}" in plain
+    assert "1 of 5 sentences labelled, 1 flagged for discussion" in plain
+    assert "ana.csv" in plain
+    assert "<img" not in markup and "&lt;img src=x" in markup
+    assert "1 of 5 sentences labelled" in markup and "ana.csv" in markup
+
+
+def test_the_stale_banner_text_says_to_run_the_cell_again(ann: Annotator):
+    """Test that the browser is given the kernel-restart message to show on a dead view."""
+    assert "run the cell again" in ann._bridge.stale_text
+    assert "Kernel restarted" in ann._bridge.stale_text
+
+
+# ----- student mode: what students see -----
+
+
+def _student(tmp_path: Path, feedback: str = "immediate") -> Annotator:
+    from factcheck.classroom import AnswerKey, KeyEntry
+
+    article = council()
+    entries = tuple(
+        KeyEntry(
+            article_id=s.article_id,
+            sentence_id=s.id,
+            sentence_index=s.index,
+            start=s.start,
+            end=s.end,
+            label="opinion" if s.index == 2 else "verified",
+            explanation="Why.",
+            scheme="default@1",
+            source="",
+            text=s.text,
+        )
+        for s in article.sentences
+    )
+    return Annotator(
+        article, annotator="zoe", folder=tmp_path, key=AnswerKey(entries), feedback=feedback
+    )
+
+
+def test_students_never_see_server_paths_or_file_names(tmp_path: Path):
+    """Test that student mode's status, header and summary name no file and no folder."""
+    student = _student(tmp_path)
+    assert "zoe" not in student.status and ".csv" not in student.status
+    assert "ferry.md" not in student.meta_label.value
+    student.rows[0].buttons["verified"].click()
+    assert student.status.startswith("Saved ")
+    assert ".csv" not in student.status and str(tmp_path) not in student.status
+    bundle = student._repr_mimebundle_()
+    data = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert ".csv" not in data["text/plain"] and str(tmp_path) not in data["text/html"]
+
+
+def test_students_see_no_note_field_clear_or_flag_once_an_answer_is_final(tmp_path: Path):
+    """Test that a revealed answer hides its note field and clear button, and that the key
+    help offers neither clear, undo nor flag with immediate feedback."""
+    student = _student(tmp_path)
+    row = student.rows[0]
+    assert "fc-hidden" not in row.note._dom_classes
+    row.buttons["verified"].click()
+    assert "fc-hidden" in row.note._dom_classes
+    assert "fc-hidden" in row.clear._dom_classes
+    assert row.flag is None
+    hints = student.keys_label.value
+    assert "clear" not in hints and "undo" not in hints and "flag" not in hints
+    assert "f" not in student._bridge.handled_keys
+    assert student.edit_note(student.article.sentences[0].id) is False
+
+
+def test_end_mode_offers_clear_until_the_check_then_locks(tmp_path: Path):
+    """Test that with feedback at the end, clear is offered before the check and not after."""
+    student = _student(tmp_path, feedback="end")
+    assert "clear" in student.keys_label.value
+    for sentence in student.article.sentences:
+        student.label(sentence.id, "verified")
+    student.check()
+    assert "clear" not in student.keys_label.value and "note" not in student.keys_label.value
+    assert all("fc-hidden" in r.note._dom_classes for r in student.rows if r.sentence_id)
+
+
+def test_the_score_is_shown_after_the_last_sentence_too(tmp_path: Path):
+    """Test that the student's score also appears below the sentences, where they finish."""
+    student = _student(tmp_path)
+    for sentence in student.article.sentences:
+        student.label(sentence.id, "verified")
+    assert student.end_score_label.value.startswith("Score for this article: 4 of 5 right")
+    assert student.end_score_label.value == student.score_label.value
+    children = student.widget.children
+    rows_at = next(i for i, c in enumerate(children) if "fc-rows" in c._dom_classes)
+    below = [w for c in children[rows_at + 1 :] for w in all_widgets(c)]
+    assert student.end_score_label in below

@@ -226,3 +226,108 @@ def test_key_hints_never_list_a_key_a_custom_label_took_over():
     assert "0 satire" in hints and "n not a claim" in hints
     assert "Backspace/Delete clear" in hints and "0/Backspace" not in hints
     assert "p previous article" in hints and "n/p" not in hints
+
+
+@pytest.mark.parametrize(
+    ("key", "action"), [("e", session.Action("note")), ("f", session.Action("flag"))]
+)
+def test_e_opens_the_note_and_f_flags(key, action):
+    """Test that e edits the focused note and f toggles its flag; students have no f."""
+    assert session.interpret_key(key, DEFAULT_SCHEME) == action
+    assert session.interpret_key("f", DEFAULT_SCHEME, flag=False) is None
+
+
+def test_key_hints_show_the_note_and_flag_keys_and_drop_what_is_off():
+    """Test that the hints name e and f, and leave out clear/undo/note/flag when turned off."""
+    hints = session.key_hints(DEFAULT_SCHEME)
+    assert "e note (Enter saves, Esc discards)" in hints
+    assert "f flag for discussion" in hints
+    locked = session.key_hints(DEFAULT_SCHEME, undo=False, clear=False, note=False, flag=False)
+    for word in ("clear", "undo", "note", "flag"):
+        assert word not in locked
+
+
+def test_a_custom_label_on_key_e_keeps_its_key_and_the_note_hint_goes():
+    """Test that a teacher's label on e labels, and the hints stop offering e for notes."""
+    scheme = DEFAULT_SCHEME.with_labels(Label("evasive", "d", "x", key="e", colour="#888888"))
+    assert session.interpret_key("e", scheme) == session.Action("label", label="evasive")
+    assert "e evasive" in session.key_hints(scheme) and "note" not in session.key_hints(scheme)
+
+
+def test_the_flagged_filter_keeps_reading_order():
+    """Test that the flagged filter shows flagged sentences only, in reading order."""
+    sentences = split_sentences(TEXT, article_id="a")
+    flagged = {sentences[3].id, sentences[0].id}
+    shown = session.visible_indices(sentences, {}, session.FILTER_FLAGGED, flagged)
+    assert shown == [0, 3]
+
+
+S = session.SentenceState
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "text"),
+    [
+        (
+            S("verified", "x"),
+            S("unconfirmed", "p. 3"),
+            "Undid sentence 4: 'verified' → restored 'unconfirmed' and its note 'p. 3'; "
+            "the note 'x' removed.",
+        ),
+        (
+            S("verified", "minutes"),
+            S("verified"),
+            "Undid sentence 4: 'verified' kept; the note 'minutes' removed.",
+        ),
+        (
+            S("verified"),
+            S(),
+            "Undid sentence 4: 'verified' removed, the sentence is unlabelled again.",
+        ),
+        (S(), S("opinion", "n"), "Undid sentence 4: restored 'opinion' and its note 'n'."),
+        (S("opinion", flagged=True), S("opinion"), "Undid sentence 4: flag removed."),
+        (S("opinion"), S("opinion", flagged=True), "Undid sentence 4: flag restored."),
+    ],
+)
+def test_undo_text_names_every_change_note_and_flag_included(before, after, text):
+    """Test that the undo report says what came back and what went, notes and flags too."""
+    assert session.undo_text(len("abc"), before, after) == text
+
+
+def test_undo_text_shortens_a_long_note_to_one_line():
+    """Test that a long multi-line note is shown on one line with an ellipsis."""
+    note = "line one\nline two " + "x" * 100
+    text = session.undo_text(0, S("opinion", note), S("opinion"))
+    assert "\n" not in text and "…" in text
+    assert len(text) < len(note)
+
+
+def test_saved_prefix_names_the_file_only_when_given_one():
+    """Test that the save indicator names the log for annotators, and nothing for students."""
+    from datetime import datetime
+
+    when = datetime(2026, 12, 1, 10, 15, 2)
+    assert session.saved_prefix(when, "annotations/ana.csv") == (
+        "Saved 10:15:02 to annotations/ana.csv"
+    )
+    assert session.saved_prefix(when, None) == "Saved 10:15:02"
+
+
+def test_fallback_summary_counts_and_escapes():
+    """Test that the saved-notebook summary gives counts and place, with markup escaped."""
+    summary = session.Summary(
+        title='<img src=x onerror="1">',
+        articles=3,
+        sentences=40,
+        labelled=12,
+        flagged=2,
+        annotator="ana & ben",
+        saved_to="annotations/ana.csv",
+    )
+    text = session.fallback_text(summary)
+    assert "12 of 40 sentences labelled in 3 articles, 2 flagged for discussion" in text
+    assert "annotations/ana.csv" in text and "run the cell" in text
+    markup = session.fallback_html(summary)
+    assert "<img" not in markup and "&lt;img" in markup and "ana &amp; ben" in markup
+    student = session.fallback_text(session.Summary("T", 1, 4, 0, 0, "zoe", ""))
+    assert "saved in" not in student
