@@ -12,9 +12,11 @@ from __future__ import annotations
 import csv
 import errno
 import glob
+import hashlib
 import io
 import os
 import re
+import stat as stat_
 import threading
 import unicodedata
 import warnings
@@ -22,10 +24,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 from filelock import FileLock, Timeout
 
@@ -58,6 +62,9 @@ _ARROW_SCHEMA = pa.schema([(name, pa.large_string()) for name in COLUMNS])
 INT_COLUMNS: tuple[str, ...] = ("sentence_index", "start", "end")
 LOCK_TIMEOUT = 30.0
 MAX_PROBLEMS_PER_FILE = 100
+MAX_LOG_BYTES = 512 * 2**20  # a bigger file is refused unread (see annotations/README.md)
+_HEAD_BYTES = 1 << 16  # read first to check the header before reading the rest
+_NUL_RUN = b"\x00" * 512  # never in text a person typed; what sparse or zeroed files hold
 _WHOLE_ROW_LIMIT = 1 << 24  # a "row saved without its newline" longer than 16 MB is torn
 
 _TIMESTAMP = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})"
@@ -146,20 +153,43 @@ def annotator_key(annotator: str) -> str:
 def annotator_slug(annotator: str) -> str:
     """The file name stem for an annotator: lowercase letters, digits, ``-``, ``_``, ``.``.
 
-    Path parts are dropped (``"../../etc/x"`` -> ``"etc-x"``); a name with no letter or digit
-    raises InputError, so a name can never point outside the annotations folder.
+    One person (``annotator_key``), one stem; two people never share one. A name the stem
+    spells exactly (``ana``, ``ben.k``, ``Ana Lima`` -> ``ana-lima``: spaces become ``-``)
+    keeps that stem, so existing logs still open. Any other name, whose stem loses something
+    (punctuation, a ``-`` of its own, past 80 characters), gets ``-`` and 8 hex digits of a
+    hash of its key: ``O'Brien`` -> ``o-brien-<hash>``. Path parts are dropped
+    (``"../../etc/x"`` -> ``"etc-x-<hash>"``); a name with no letter or digit raises
+    InputError, so a name can never point outside the annotations folder.
     """
+    base = _plain_slug(annotator)
+    key = annotator_key(check_annotator(annotator))
+    if "-" in key or base != _reserved_safe(key.replace(" ", "-")):
+        return _hashed_slug(annotator)
+    return base
+
+
+def _hashed_slug(annotator: str) -> str:
+    """The plain stem, ``-`` and 8 hex digits of a hash of the annotator's key."""
+    digest = hashlib.sha256(annotator_key(annotator).encode("utf-8")).hexdigest()[:8]
+    return _reserved_safe(f"{_plain_slug(annotator).rstrip('-')}-{digest}")
+
+
+def _reserved_safe(stem: str) -> str:
+    """``con`` -> ``con-``: Windows cannot create files named after devices."""
+    return stem + "-" if stem.split(".")[0] in _WINDOWS_RESERVED else stem
+
+
+def _plain_slug(annotator: str) -> str:
+    """The stem without a hash, as factcheck before 0.2 named every log (see annotator_slug)."""
     name = check_annotator(annotator)
-    slug = re.sub(r"[^\w.-]+", "-", unicodedata.normalize("NFC", name).casefold())
+    slug = re.sub(r"[^\w.-]+", "-", annotator_key(name))
     slug = re.sub(r"-{2,}", "-", slug).strip("-._")[:80].strip("-._")
     if not re.search(r"[^\W_]", slug):
         raise InputError(
             f"Annotator name {annotator!r} has no letter or digit to name a log file with. "
             "Use a name such as 'ana' or 'ben.k'."
         )
-    if slug.split(".")[0] in _WINDOWS_RESERVED:
-        slug += "-"
-    return slug
+    return _reserved_safe(slug)
 
 
 def check_annotator(annotator: str) -> str:
@@ -175,7 +205,30 @@ def check_annotator(annotator: str) -> str:
             f"Annotator name {annotator!r} contains a control character (NUL, tab, newline...). "
             "Use letters, digits, spaces, '.', '-' or '_'."
         )
+    if any(unicodedata.category(c) == "Cs" for c in name):
+        raise InputError(
+            f"Annotator name {annotator!r} contains a lone surrogate, which is not text and "
+            "cannot be saved. Type the name again."
+        )
     return name
+
+
+def _check_encodable(values: dict[str, object]) -> None:
+    """Raise InputError if a field cannot be written as UTF-8 (a lone surrogate such as
+    ``"\\ud83d"``, left by a broken decoder); called before anything is written."""
+    for name, value in values.items():
+        if not isinstance(value, str):
+            continue
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            sid = str(values.get("sentence_id", "")).encode("utf-8", "backslashreplace")
+            raise InputError(
+                f"Sentence {sid.decode()!r}: its {name} contains a lone surrogate "
+                f"(U+{ord(value[exc.start]):04X} at character {exc.start}), which is not text and "
+                "cannot be saved as UTF-8; nothing was written. Load the article with "
+                "factcheck's loaders, which replace it with U+FFFD, or remove the character."
+            ) from None
 
 
 def log_path(annotator: str, folder: str | os.PathLike[str] | None = None) -> Path:
@@ -192,6 +245,28 @@ def log_path(annotator: str, folder: str | os.PathLike[str] | None = None) -> Pa
             "(is the file a symbolic link?). Remove the link or choose another folder."
         )
     return path
+
+
+def _default_path(annotator: str, folder: str | os.PathLike[str] | None) -> Path:
+    """``log_path``, or for a name whose stem has a hash, the plain-stem file an earlier
+    factcheck wrote when it holds this person's rows only, so that log still opens."""
+    path = log_path(annotator, folder)
+    plain = path.with_name(f"{_plain_slug(annotator)}.csv")
+    if path != plain and not path.exists() and _owners(plain) == {annotator_key(annotator)}:
+        return plain
+    return path
+
+
+def _owners(path: Path) -> set[str]:
+    """The annotator keys in a log file; empty if it is missing or cannot be read."""
+    try:
+        data = read_log_bytes(path)
+    except (OSError, LogFormatError):
+        return set()
+    table = _read_fast_table(data) if _fast_candidate(data) else None
+    if table is None:
+        return set()
+    return {annotator_key(name) for name in pc.unique(table.column("annotator")).to_pylist()}
 
 
 class AnnotationLog:
@@ -211,8 +286,14 @@ class AnnotationLog:
     ) -> None:
         self.annotator = check_annotator(annotator)
         self.scheme = scheme
+        # A default path that is the plain stem moves to the hashed one if the file there
+        # turns out to hold someone else's rows only (see _restore): never share a file.
+        self._hashed_path: Path | None = None
         if path is None:
-            self.path = log_path(self.annotator, folder)
+            self.path = _default_path(self.annotator, folder)
+            hashed = self.path.with_name(f"{_hashed_slug(self.annotator)}.csv")
+            if hashed != self.path:
+                self._hashed_path = hashed
         else:
             self.path = Path(path).expanduser().resolve()
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -225,7 +306,7 @@ class AnnotationLog:
         self._stack: list[tuple[str, str]] = []
         # (device, inode, offset) of a record boundary known in the file: see _repair_tail.
         self._boundary: tuple[int, int, int] | None = None
-        if self.path.exists() and self.path.stat().st_size:
+        if self.path.exists() and (not self.path.is_file() or self.path.stat().st_size):
             self._restore(_schemes_with(scheme))
 
     def __repr__(self) -> str:
@@ -233,13 +314,20 @@ class AnnotationLog:
 
     def _restore(self, schemes: tuple[LabelScheme, ...]) -> None:
         """Rebuild labels, flags and undo history from this annotator's rows, in file order."""
-        with open(self.path, "rb") as handle:
-            stat = os.fstat(handle.fileno())
-            data = handle.read()
+        stat = os.stat(self.path)
+        data = read_log_bytes(self.path)
         frame, _ = _load_file(self.path, schemes, raise_errors=True, data=data)
         if data.endswith(b"\n") and data.count(b'"') % 2 == 0:
             self._boundary = (stat.st_dev, stat.st_ino, len(data))
-        mine = frame[frame["annotator"] == self.annotator]
+        keys = frame["annotator"].map(annotator_key)
+        mine = frame[keys == annotator_key(self.annotator)]
+        if mine.empty and not frame.empty and self._hashed_path is not None:
+            self.path, self._hashed_path = self._hashed_path, None  # someone else's file
+            self._file_lock = FileLock(f"{self.path}.lock", timeout=LOCK_TIMEOUT)
+            self._boundary = None
+            if self.path.exists() and (not self.path.is_file() or self.path.stat().st_size):
+                self._restore(schemes)
+            return
         if mine.empty:
             return
         for sid, action, label, note in zip(
@@ -410,11 +498,14 @@ class AnnotationLog:
         self, values: dict[str, object], *, flagged: bool = False, undone: str = ""
     ) -> LogEvent:
         """Write one event as one complete line (header first if the file is empty)."""
+        _check_encodable(values)
         try:
             with self._file_lock:
-                fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+                flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK
+                fd = os.open(self.path, flags, 0o644)
                 try:
                     stat = os.fstat(fd)
+                    _check_regular(self.path, stat.st_mode)
                     size, newline = self._repair_tail(fd, stat)
                     event = LogEvent(
                         schema=SCHEMA_ID,
@@ -625,8 +716,8 @@ def _read_fast_table(data: bytes) -> pa.Table | None:
                 quoted_strings_can_be_null=False,
             ),
         )
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return None
+    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError):
+        return None  # the exact parser names the file and line
     if tuple(table.column_names) != COLUMNS:
         return None
     return table
@@ -888,7 +979,7 @@ def _load_file(
     """
     name = str(path)
     if data is None:
-        data = path.read_bytes()
+        data = read_log_bytes(path)
     if not data:
         problem = Problem(name, 0, "the file is empty; no annotations read from it.")
         return _finish(
@@ -927,11 +1018,141 @@ def _finish(
     return frame, []
 
 
+class UnreadableLogError(LogFormatError):
+    """A file that is not a readable log as a whole (not a regular file, too big, no header)."""
+
+    def __init__(self, problem: Problem) -> None:
+        where = f", line {problem.line}" if problem.line else ""
+        super().__init__(f"{problem.path}{where}: {problem.message}")
+        self.problem = problem
+
+
+def _file_kind(mode: int) -> str:
+    """What a non-regular file is, in words."""
+    if stat_.S_ISDIR(mode):
+        return "a folder"
+    if stat_.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat_.S_ISCHR(mode) or stat_.S_ISBLK(mode):
+        return "a device"
+    if stat_.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _check_regular(path: Path, mode: int) -> None:
+    if not stat_.S_ISREG(mode):
+        raise UnreadableLogError(
+            Problem(
+                str(path),
+                0,
+                f"is {_file_kind(mode)}, not a regular file, so it was not read. Remove it "
+                "or move it out of the folder.",
+            )
+        )
+
+
+def read_log_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of a log file, read only if it can be one; raises UnreadableLogError if not.
+
+    Follows symbolic links, then refuses anything but a regular file without opening it (a
+    FIFO would block, ``/dev/zero`` never ends), refuses files over ``MAX_LOG_BYTES``, and
+    checks the first line before reading the rest, so NUL-filled or sparse garbage and files
+    whose header is not UTF-8 are rejected after reading at most 64 KiB.
+    """
+    path = Path(path)
+    _check_regular(path, os.stat(path).st_mode)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        _check_regular(path, info.st_mode)  # replaced between stat and open
+        if info.st_size > MAX_LOG_BYTES:
+            raise UnreadableLogError(
+                Problem(
+                    str(path),
+                    0,
+                    f"is {info.st_size:,} bytes, over the {MAX_LOG_BYTES:,}-byte limit for one "
+                    "log, so it was not read (it is probably not an annotation log). If it is "
+                    "one, split it by annotator, or raise factcheck.log.MAX_LOG_BYTES.",
+                )
+            )
+        head = os.pread(fd, _HEAD_BYTES, 0)
+        problem = _head_problem(head, complete=len(head) >= info.st_size)
+        if problem is None and info.st_size > len(head):
+            tail_at = max(len(head), info.st_size - _HEAD_BYTES)
+            nul = os.pread(fd, info.st_size - tail_at, tail_at).find(_NUL_RUN)
+            if nul >= 0:
+                problem = (
+                    0,
+                    f"has a run of NUL bytes from byte {tail_at + nul:,} on (a disk error or a "
+                    "crash can fill the end of a file with zeros, or it is not a log). Restore "
+                    "it from a backup, or cut the zeros off the end of the file.",
+                )
+        if problem:
+            raise UnreadableLogError(Problem(str(path), *problem))
+        if len(head) >= info.st_size:
+            return head
+        data = os.pread(fd, info.st_size, 0)  # one buffer: no copy of a large file
+        if len(data) < info.st_size:  # a short read: finish it
+            data += _read_from(fd, len(data))
+        return data
+    finally:
+        os.close(fd)
+
+
+def _read_from(fd: int, position: int) -> bytes:
+    """The rest of a file from ``position``, to its current end."""
+    chunks = []
+    while block := os.pread(fd, 1 << 24, position):
+        chunks.append(block)
+        position += len(block)
+    return b"".join(chunks)
+
+
+def _head_problem(head: bytes, *, complete: bool) -> tuple[int, str] | None:
+    """(line, message) if the first bytes of a file show it is no log, else None.
+
+    ``complete``: ``head`` is the whole file (a short first line may then be a torn header,
+    which the full parse reports as a torn row).
+    """
+    nul = head.find(_NUL_RUN)
+    if nul >= 0:
+        return (
+            head.count(b"\n", 0, nul) + 1,
+            f"contains a run of NUL bytes (from byte {nul}), so it is not a text log (a disk "
+            "error or a crash can fill a file with zeros). Restore it from a backup or remove "
+            "it.",
+        )
+    end = head.find(b"\n")
+    if end < 0:
+        if complete:
+            return None
+        return (
+            1,
+            f"its first line is longer than {_HEAD_BYTES:,} bytes, so it is not a log header. "
+            "Restore the file from a backup or remove it.",
+        )
+    first = head[:end].removeprefix(b"\xef\xbb\xbf").removesuffix(b"\r")
+    try:
+        text = first.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return (
+            1,
+            f"the header is not valid UTF-8 (byte {exc.start}; was the file saved in another "
+            "encoding, e.g. by a spreadsheet?). Save it as 'CSV UTF-8' or restore the original.",
+        )
+    header = next(csv.reader([text]), [])
+    message = _header_problem(header)
+    return (1, message) if message else None
+
+
 def _looks_like_log(path: Path) -> bool:
     """Whether a CSV found in a folder is meant as a log. factcheck's own other CSVs saved
     beside the logs are skipped: answer keys silently (a class folder holds one), tidy
     exports with a warning. Anything else is left to the reader, which reports problems."""
     try:
+        if not path.is_file():
+            return True  # a FIFO, device or folder: the reader reports it, never opens it
         with path.open("rb") as handle:
             header = handle.readline(4096).decode("utf-8", "replace").strip().lower()
     except OSError:
@@ -980,22 +1201,33 @@ def read_annotations(
     *,
     history: bool = False,
     schemes: Sequence[LabelScheme] = (DEFAULT_SCHEME,),
+    on_error: Literal["raise", "skip"] = "raise",
 ) -> pd.DataFrame:
     """Read logs into a DataFrame with the log columns: current labels, or every event.
 
     Current (default): one row per (annotator, sentence_id) with the latest event, cleared
     labels dropped, sorted by annotator, article and sentence. ``history=True``: every event
     in time order. Labels are checked against ``schemes`` (rows of other schemes: syntax only).
+    A bad file raises LogFormatError (or OSError) naming it; with ``on_error="skip"`` it is
+    left out with an InputWarning saying why, and the good files are read. ``annotator``
+    holds one name per person (see ``annotator_key``): the first spelling in the files.
     """
+    if on_error not in ("raise", "skip"):
+        raise ValueError(f"on_error must be 'raise' or 'skip', not {on_error!r}.")
+    paths = log_files(paths_or_glob)
     # Parse every well-formed file with pyarrow, validate all rows at once (per-file checks
     # cost ~5x more over 50 files); only files with a problem go through the exact parser.
     tables, sources = [], []
-    for path in log_files(paths_or_glob):
-        data = path.read_bytes()
-        table = _read_fast_table(data) if _fast_candidate(data) else None
-        if table is None:
-            frame, _ = _load_file(path, schemes, raise_errors=True)
-            table = pa.Table.from_pandas(frame, schema=_ARROW_SCHEMA, preserve_index=False)
+    for path in paths:
+        try:
+            data = read_log_bytes(path)
+            table = _read_fast_table(data) if _fast_candidate(data) else None
+            if table is None:
+                frame, _ = _load_file(path, schemes, raise_errors=True, data=data)
+                table = pa.Table.from_pandas(frame, schema=_ARROW_SCHEMA, preserve_index=False)
+        except (LogFormatError, OSError) as exc:
+            _skip_or_raise(exc, on_error)
+            continue
         if table.num_rows:
             tables.append(table)
             sources.append((path, table.num_rows))
@@ -1004,13 +1236,20 @@ def read_annotations(
         return empty_frame()
     table = pa.concat_tables(tables)  # zero-copy: the files' chunks side by side
     del tables
+    table = _one_name_per_person(table)
     events = table.to_pandas()
     timestamps = _coerce_timestamps(events["timestamp"])
     problems = _row_problems(events, schemes, timestamps)
     if problems:
         ends = np.cumsum([rows for _, rows in sources])
-        path = sources[int(np.searchsorted(ends, problems[0][0], side="right"))][0]
-        _load_file(path, schemes, raise_errors=True)  # raises with the exact line
+        bad = {int(np.searchsorted(ends, position, side="right")) for position, _ in problems}
+        for index in sorted(bad):
+            try:
+                _load_file(sources[index][0], schemes, raise_errors=True)  # exact line
+            except LogFormatError as exc:
+                _skip_or_raise(exc, on_error)
+        good = [path for index, (path, _) in enumerate(sources) if index not in bad]
+        return read_annotations(good, history=history, schemes=schemes, on_error=on_error)
     file_ids = np.repeat(np.arange(len(sources)), [rows for _, rows in sources])
     flagged = flag_states(file_ids, events["annotator"], events["sentence_id"], events["action"])
     # Time order, ties in file order. Rows are chosen with a few columns, then moved once in
@@ -1034,6 +1273,31 @@ def read_annotations(
         events[name] = events[name].astype("int64")
     events["flagged"] = flagged[order]
     return events
+
+
+def _skip_or_raise(exc: Exception, on_error: str) -> None:
+    """Re-raise a file's error, or (``on_error="skip"``) warn that the file was left out."""
+    if on_error == "raise":
+        raise exc
+    message = str(exc) if isinstance(exc, LogFormatError) else f"{exc.filename}: {exc}"
+    warnings.warn(f"{message} This file was skipped.", InputWarning, stacklevel=4)
+
+
+def _one_name_per_person(table: pa.Table) -> pa.Table:
+    """Give every row of one person (one ``annotator_key``) the same annotator name: the
+    first spelling in file order. Costs one pass over the distinct names if none differ."""
+    column = table.column("annotator")
+    names = pc.unique(column).to_pylist()
+    keys = [annotator_key(name) for name in names]
+    if len(set(keys)) == len(keys):
+        return table
+    first_seen: dict[str, str] = {}
+    for name, key in zip(names, keys, strict=True):  # unique() keeps first-seen order
+        first_seen.setdefault(key, name)
+    order = pc.index_in(column, pa.array(names, pa.large_string()))
+    display = pa.array([first_seen[key] for key in keys], pa.large_string())
+    renamed = pc.take(display, order)
+    return table.set_column(COLUMNS.index("annotator"), "annotator", renamed)
 
 
 def flag_states(
@@ -1099,6 +1363,8 @@ def validate_logs(
         for path in paths:
             try:
                 _, found = _load_file(path, schemes, raise_errors=False)
+            except UnreadableLogError as exc:
+                found = [exc.problem]
             except OSError as exc:
                 found = [Problem(str(path), 0, f"cannot be read ({exc.strerror or exc}).")]
             if len(found) > MAX_PROBLEMS_PER_FILE:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +21,7 @@ from factcheck.log import (
     AnnotationLog,
     LogEvent,
     Problem,
+    annotator_key,
     annotator_slug,
     read_annotations,
     validate_logs,
@@ -372,9 +376,9 @@ def test_other_annotators_in_a_shared_file_are_kept_apart(tmp_path, sentences):
     [
         ("ana", "ana"),
         ("Ana Lima", "ana-lima"),
-        ("../../etc/x", "etc-x"),
-        ("/etc/passwd", "etc-passwd"),
-        ("C:\\Users\\ana", "c-users-ana"),
+        ("../../etc/x", "etc-x-56da1a2e"),
+        ("/etc/passwd", "etc-passwd-74acf318"),
+        ("C:\\Users\\ana", "c-users-ana-f92e7f18"),
         ("Zoë", "zoë"),
         ("con", "con-"),
     ],
@@ -408,13 +412,89 @@ def test_symlink_out_of_the_folder_is_refused(tmp_path):
     assert outside.read_text() == "precious\n"
 
 
-def test_case_variants_share_a_file_but_not_labels(tmp_path, sentences):
-    """Test that 'Ana' and 'ana' use one file (portable) yet keep separate annotator rows."""
+def test_case_variants_are_one_person_in_one_file(tmp_path, sentences):
+    """Test that 'Ana' and 'ana' are one annotator: one file, labels restored under either
+    spelling, and one annotator name (the first written) when read."""
     AnnotationLog(annotator="Ana", folder=tmp_path).record(sentences[0], "verified")
-    AnnotationLog(annotator="ana", folder=tmp_path).record(sentences[0], "opinion")
+    again = AnnotationLog(annotator="ana", folder=tmp_path)
+    assert again.current().keys() == {sentences[0].id}
+    again.record(sentences[1], "opinion")
+    assert again.undo().sentence_id == sentences[1].id
+    assert again.undo().sentence_id == sentences[0].id  # the undo stack is one person's
+    AnnotationLog(annotator="ANA", folder=tmp_path).record(sentences[2], "opinion")
     assert annotator_slug("Ana") == annotator_slug("ana") == "ana"
+    assert [p.name for p in tmp_path.glob("*.csv")] == ["ana.csv"]
+    history = read_annotations(tmp_path, history=True)
+    assert set(history["annotator"]) == {"Ana"}
+    assert read_annotations(tmp_path)["sentence_id"].tolist() == [sentences[2].id]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Ana", "ana"),
+        ("Jos\u00e9", "Jose\u0301"),  # NFC and NFD
+        ("Stra\u00dfe", "STRASSE"),
+        ("  Ana   Lima ", "ana lima"),
+    ],
+)
+def test_spellings_of_one_name_share_an_identity(tmp_path, sentences, first, second):
+    """Test that spellings differing in case, normalisation or spacing are one annotator."""
+    assert annotator_key(first) == annotator_key(second)
+    assert annotator_slug(first) == annotator_slug(second)
+    AnnotationLog(annotator=first, folder=tmp_path).record(sentences[0], "verified")
+    log = AnnotationLog(annotator=second, folder=tmp_path)
+    assert log.label_of(sentences[0].id) == "verified"
+    log.record(sentences[1], "opinion")
     frame = read_annotations(tmp_path)
-    assert sorted(frame["annotator"]) == ["Ana", "ana"]
+    assert frame["annotator"].tolist() == [first.strip(), first.strip()]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Ana Lima", "Ana-Lima"),
+        ("O'Brien", "O Brien"),
+        ("ben.", "ben"),
+        ("x" * 80 + "a", "x" * 80 + "b"),
+        ("ana", "ana?"),
+    ],
+)
+def test_two_people_never_share_a_file(tmp_path, sentences, first, second):
+    """Test that names with different identities always get different log files, even when
+    their plain stems would collide."""
+    assert annotator_key(first) != annotator_key(second)
+    one = AnnotationLog(annotator=first, folder=tmp_path)
+    two = AnnotationLog(annotator=second, folder=tmp_path)
+    assert one.path != two.path
+    one.record(sentences[0], "verified")
+    two.record(sentences[0], "opinion")
+    assert AnnotationLog(annotator=first, folder=tmp_path).label_of(sentences[0].id) == "verified"
+    assert AnnotationLog(annotator=second, folder=tmp_path).label_of(sentences[0].id) == "opinion"
+    assert len(set(read_annotations(tmp_path)["annotator"])) == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "stem"),
+    [("ana", "ana"), ("ben.k", "ben.k"), ("Ana Lima", "ana-lima"), ("Zo\u00eb", "zo\u00eb")],
+)
+def test_simple_names_keep_their_file_names(name, stem):
+    """Test that names the stem spells exactly keep the file name earlier versions gave them."""
+    assert annotator_slug(name) == stem
+
+
+def test_a_log_from_before_hashed_names_still_opens(tmp_path, sentences):
+    """Test that 'Ana-Lima', whose stem now has a hash, still resumes the ana-lima.csv an
+    earlier version wrote for her, while 'Ana Lima' then gets a file of her own."""
+    old = tmp_path / "ana-lima.csv"
+    AnnotationLog(old, annotator="Ana-Lima").record(sentences[0], "verified")
+    log = AnnotationLog(annotator="Ana-Lima", folder=tmp_path)
+    assert log.path == old.resolve()
+    assert log.label_of(sentences[0].id) == "verified"
+    other = AnnotationLog(annotator="Ana Lima", folder=tmp_path)
+    assert other.path != old.resolve() and other.current() == {}
+    other.record(sentences[0], "opinion")
+    assert read_annotations(old)["annotator"].tolist() == ["Ana-Lima"]
 
 
 def test_unwritable_folder_raises_oserror(tmp_path, sentences):
@@ -847,3 +927,162 @@ def test_row_cut_inside_its_text_is_still_torn(tmp_path, sentences):
     path.write_bytes(path.read_bytes().rstrip(b"\n")[:-3])
     with pytest.warns(InputWarning, match="incomplete"):
         assert list(read_annotations(path)["label"]) == ["opinion"]
+
+
+# --- text that cannot be saved -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("field", ["text", "note", "source"])
+def test_a_lone_surrogate_is_refused_naming_the_sentence_and_nothing_is_written(
+    tmp_path, sentences, field
+):
+    """Test that a lone surrogate in text, note or source raises InputError, not
+    UnicodeEncodeError, before anything reaches the file."""
+    log = AnnotationLog(annotator="ana", folder=tmp_path)
+    log.record(sentences[0], "verified")
+    before = (tmp_path / "ana.csv").read_bytes()
+    bad = sentence("Monday \ud83d. It voted.") if field == "text" else sentences[1]
+    kwargs = {"note": "see \ud83d"} if field == "note" else {}
+    if field == "source":
+        kwargs["source"] = "articles/\udcff.md"
+    with pytest.raises(InputError, match=rf"its {field} contains a lone surrogate .*U\+FFFD"):
+        log.record(bad, "opinion", **kwargs)
+    with pytest.raises(InputError, match="lone surrogate"):
+        log.flag(bad, **({"note": kwargs["note"]} if "note" in kwargs else kwargs))
+    assert (tmp_path / "ana.csv").read_bytes() == before
+    assert log.undo().label == ""  # the refused events are not on the undo stack
+
+
+def test_a_lone_surrogate_in_an_annotator_name_is_refused(tmp_path):
+    """Test that an annotator name with a lone surrogate raises InputError naming the problem."""
+    with pytest.raises(InputError, match="lone surrogate"):
+        AnnotationLog(annotator="ana\udc80", folder=tmp_path)
+
+
+# --- files that are not logs ---------------------------------------------------------------
+
+
+def test_a_header_that_is_not_utf8_is_a_log_format_error_naming_file_and_line(tmp_path):
+    """Test that a log whose header is not UTF-8 raises LogFormatError (not UnicodeDecodeError),
+    and that on_error='skip' reads the good files and warns about the bad one."""
+    write_log(tmp_path / "ana.csv", _good_rows())
+    bad = tmp_path / "ben.csv"
+    bad.write_bytes(HEADER.replace("note", "n\xf6te").encode("latin-1") + b"x\n")
+    with pytest.raises(LogFormatError, match=rf"{re.escape(str(bad))}, line 1: .*not valid UTF-8"):
+        read_annotations(tmp_path)
+    with pytest.warns(
+        InputWarning, match=rf"{re.escape(str(bad))}, line 1: .*This file was skipped"
+    ):
+        frame = read_annotations(tmp_path, on_error="skip")
+    assert len(frame) == len(_good_rows())
+    assert [(Path(p.path).name, p.line) for p in validate_logs([tmp_path])] == [("ben.csv", 1)]
+
+
+def test_on_error_skip_leaves_out_a_file_with_a_bad_row(tmp_path):
+    """Test that on_error='skip' drops a file with an invalid row, keeping every good file."""
+    write_log(tmp_path / "ana.csv", _good_rows())
+    write_log(tmp_path / "ben.csv", [row(annotator="ben", label="verifed")])
+    write_log(tmp_path / "cy.csv", [row(annotator="cy")])
+    with pytest.warns(InputWarning, match=r"ben.csv, line 2: unknown label 'verifed'"):
+        frame = read_annotations(tmp_path, on_error="skip")
+    assert set(frame["annotator"]) == {"ana", "cy"}
+
+
+def test_on_error_must_be_raise_or_skip(tmp_path):
+    """Test that a mistyped on_error value is refused, not taken as 'raise'."""
+    with pytest.raises(ValueError, match="on_error must be 'raise' or 'skip'"):
+        read_annotations(tmp_path, on_error="ignore")
+
+
+SPECIAL_FILES = r"""
+import json, os, resource, sys, warnings
+from factcheck.log import read_annotations, validate_logs
+
+folder = sys.argv[1]
+def rchar():
+    with open("/proc/self/io") as f:
+        return int(next(line for line in f if line.startswith("rchar")).split()[1])
+def vm_size():
+    with open("/proc/self/status") as f:
+        return int(next(line for line in f if line.startswith("VmSize")).split()[1]) * 1024
+validate_logs([folder]); read_annotations([os.path.join(folder, "ana.csv")])  # warm up
+limit = vm_size() + 150 * 2**20  # far less than the 200 MB sparse file
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+before = rchar()
+problems = [[os.path.basename(p.path), p.line, p.message] for p in validate_logs([folder])]
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    frame = read_annotations(folder, on_error="skip")
+print(json.dumps({"problems": problems, "rows": len(frame), "read": rchar() - before,
+                  "warnings": [str(w.message) for w in caught]}))
+"""
+
+
+def test_special_files_are_skipped_fast_in_bounded_memory(tmp_path):
+    """Test that a FIFO, a symlink to /dev/zero, a 200 MB sparse file and a folder named like
+    logs are reported by validate and skipped by read_annotations, never blocking, read past
+    their first 64 KiB or held in memory (the child runs under RLIMIT_AS)."""
+    write_log(tmp_path / "ana.csv", _good_rows())
+    os.mkfifo(tmp_path / "fifo.csv")
+    (tmp_path / "zero.csv").symlink_to("/dev/zero")
+    (tmp_path / "folder.csv").mkdir()
+    sparse = tmp_path / "sparse.csv"
+    sparse.write_bytes(HEADER.encode())
+    os.truncate(sparse, 200 * 2**20)  # the header, then 200 MB of NULs not on disk
+    (tmp_path / "empty-sparse.csv").touch()
+    os.truncate(tmp_path / "empty-sparse.csv", 200 * 2**20)
+    output = subprocess.run(
+        [sys.executable, "-c", SPECIAL_FILES, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    result = json.loads(output)
+    found = {name: (line, message) for name, line, message in result["problems"]}
+    assert set(found) == {"fifo.csv", "zero.csv", "folder.csv", "sparse.csv", "empty-sparse.csv"}
+    assert found["fifo.csv"] == (
+        0,
+        "is a named pipe (FIFO), not a regular file, so it was not read. Remove it or move it "
+        "out of the folder.",
+    )
+    assert found["zero.csv"][1].startswith("is a device, not a regular file")
+    assert found["folder.csv"][1].startswith("is a folder, not a regular file")
+    assert found["sparse.csv"][0] == 2 and "run of NUL bytes" in found["sparse.csv"][1]
+    assert "NUL bytes (from byte 0)" in found["empty-sparse.csv"][1]
+    assert result["rows"] == len(_good_rows())
+    assert len(result["warnings"]) == 5
+    assert all(w.endswith("This file was skipped.") for w in result["warnings"])
+    assert result["read"] < 2 * 2**20  # bytes read by both calls, all files together
+
+
+def test_a_log_ending_in_zeros_is_refused_before_it_is_read(tmp_path):
+    """Test that a log whose end is a run of NUL bytes (a crash on some file systems) is
+    refused naming the offset, while a NUL typed in a sentence is kept."""
+    path = tmp_path / "ana.csv"
+    data = write_log(path, [row(text="A NUL \x00 in the text.")])
+    assert read_annotations(path)["text"].tolist() == ["A NUL \x00 in the text."]
+    with open(path, "ab") as handle:
+        handle.write(b"x" * 70_000 + b"\x00" * 4096)
+    with pytest.raises(
+        LogFormatError, match=rf"ana.csv: has a run of NUL bytes from byte {len(data) + 70_000:,}"
+    ):
+        read_annotations(path)
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(tmp_path, monkeypatch):
+    """Test that a log larger than MAX_LOG_BYTES is refused with its size and what to do."""
+    from factcheck import log as log_module
+
+    path = tmp_path / "ana.csv"
+    write_log(path, _good_rows())
+    monkeypatch.setattr(log_module, "MAX_LOG_BYTES", 100)
+    with pytest.raises(LogFormatError, match=r"ana.csv: is \d+ bytes, over the 100-byte limit"):
+        read_annotations(path)
+
+
+def test_an_annotation_log_on_a_fifo_is_refused_without_blocking(tmp_path, sentences):
+    """Test that opening or writing a log whose path is a FIFO raises instead of hanging."""
+    os.mkfifo(tmp_path / "ana.csv")
+    with pytest.raises(LogFormatError, match="named pipe"):
+        AnnotationLog(annotator="ana", folder=tmp_path)
