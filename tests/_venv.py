@@ -211,8 +211,9 @@ def runner_jupyter_path() -> list[str]:
 
 
 @dataclass(frozen=True)
-class WheelVenv:
-    """A venv holding only the built wheel; dependencies come from the runner's site-packages."""
+class ThrowawayVenv:
+    """A venv holding only factcheck (a wheel, or an editable checkout); its dependencies come
+    from the runner's site-packages."""
 
     root: Path
     seconds: float
@@ -258,28 +259,59 @@ class WheelVenv:
         return env
 
 
-def make_wheel_venv(wheel: Path, dest: Path) -> WheelVenv:
-    """Create a venv at ``dest``, pip-install ``wheel`` into it offline, borrow the runner's deps."""
+def make_venv(dest: Path, install: Sequence[str | os.PathLike[str]], cwd: Path) -> ThrowawayVenv:
+    """Create a venv at ``dest``, borrow the runner's deps, then ``pip install`` offline.
+
+    The venv's own setuptools (Python < 3.12 venvs get an old one) is removed first, so an
+    editable build uses the runner's, as the wheel build does.
+    """
     started = time.monotonic()
     home = dest.parent / f"{dest.name}-home"
     env = clean_env(home)
     base_python = getattr(sys, "_base_executable", sys.executable)
     run([base_python, "-m", "venv", dest], cwd=dest.parent, env=env)
-    venv = WheelVenv(dest, 0.0)
-    run(
-        [venv.python, "-m", "pip", "install", "--no-deps", "--no-index", "--no-cache-dir", wheel],
-        cwd=dest.parent,
-        env=env,
-    )
+    venv = ThrowawayVenv(dest, 0.0)
     lines = "".join(f"{folder}\n" for folder in runner_site_packages())
     (venv.site_packages / "_factcheck_test_runner_deps.pth").write_text(lines, encoding="utf-8")
-    return WheelVenv(dest, time.monotonic() - started)
+    for own in venv.site_packages.glob("setuptools*"):
+        if own.is_dir():
+            shutil.rmtree(own)
+        else:
+            own.unlink()
+    pip = [venv.python, "-m", "pip", "install", "--no-deps", "--no-index", "--no-cache-dir"]
+    run([*pip, "--no-build-isolation", *install], cwd=cwd, env=env)
+    return ThrowawayVenv(dest, time.monotonic() - started)
 
 
-_BUILT: dict[str, tuple[Distributions, WheelVenv]] = {}
+def make_wheel_venv(wheel: Path, dest: Path) -> ThrowawayVenv:
+    """A venv at ``dest`` with ``wheel`` installed offline and the runner's deps borrowed."""
+    return make_venv(dest, [wheel], cwd=dest.parent)
 
 
-def built_wheel_venv(tmp_path_factory: Any) -> tuple[Distributions, WheelVenv]:
+def make_checkout_venv(checkout: Path, dest: Path) -> ThrowawayVenv:
+    """A venv at ``dest`` with the source copy ``checkout`` installed editable (pip -e .).
+
+    This is the README's own setup, run in a copy of the repo.
+    """
+    return make_venv(dest, ["-e", "."], cwd=checkout)
+
+
+_CHECKOUT: dict[str, tuple[Path, ThrowawayVenv]] = {}
+
+
+def built_checkout_venv(tmp_path_factory: Any) -> tuple[Path, ThrowawayVenv]:
+    """A copy of the repo and a venv with it installed editable, made once per test session."""
+    if "venv" not in _CHECKOUT:
+        work = tmp_path_factory.mktemp("newcomer-checkout")
+        checkout = copy_sources(work / "factcheck")
+        _CHECKOUT["venv"] = (checkout, make_checkout_venv(checkout, work / "venv"))
+    return _CHECKOUT["venv"]
+
+
+_BUILT: dict[str, tuple[Distributions, ThrowawayVenv]] = {}
+
+
+def built_wheel_venv(tmp_path_factory: Any) -> tuple[Distributions, ThrowawayVenv]:
     """The sdist, the wheel and a venv with the wheel, built once per test session.
 
     Modules that need them call this from their own session fixtures (pytest's
@@ -300,7 +332,7 @@ class FactcheckLab:
     """A `factcheck lab` started from a venv: the process, its server's URL, token and root."""
 
     process: subprocess.Popen[bytes]
-    base_dir: Path
+    cwd: Path  # the folder the user ran `factcheck lab` in
     runtime_dir: Path
     log_path: Path
     url: str = ""
@@ -399,7 +431,7 @@ def _alive(pid: int) -> bool:
 
 
 def start_factcheck_lab(
-    venv: WheelVenv,
+    venv: ThrowawayVenv,
     cwd: Path,
     home: Path,
     *,
@@ -431,7 +463,7 @@ def start_factcheck_lab(
     log_path = home / f"factcheck-lab-{port}.log"
     started = time.monotonic()
     process = spawn_server(argv, cwd=cwd, env=env, log_path=log_path)
-    lab = FactcheckLab(process, home, runtime_dir, log_path)
+    lab = FactcheckLab(process, cwd, runtime_dir, log_path)
     deadline = started + timeout
     try:
         while time.monotonic() < deadline:
@@ -462,7 +494,9 @@ def start_factcheck_lab(
 
 
 @contextlib.contextmanager
-def running_lab(venv: WheelVenv, cwd: Path, home: Path, **kwargs: Any) -> Iterator[FactcheckLab]:
+def running_lab(
+    venv: ThrowawayVenv, cwd: Path, home: Path, **kwargs: Any
+) -> Iterator[FactcheckLab]:
     """start_factcheck_lab as a context: the server and its kernels always stop at the end.
 
     Fails if a kernel process outlived the server.

@@ -14,8 +14,9 @@ import pytest
 from tests._venv import (
     ROOT,
     Distributions,
-    WheelVenv,
+    ThrowawayVenv,
     archive_names,
+    built_checkout_venv,
     built_wheel_venv,
     run,
     running_lab,
@@ -31,8 +32,14 @@ def distributions(tmp_path_factory: pytest.TempPathFactory) -> Distributions:
 
 
 @pytest.fixture(scope="session")
-def wheel_venv(tmp_path_factory: pytest.TempPathFactory) -> WheelVenv:
+def wheel_venv(tmp_path_factory: pytest.TempPathFactory) -> ThrowawayVenv:
     return built_wheel_venv(tmp_path_factory)[1]
+
+
+@pytest.fixture(scope="session")
+def checkout_venv(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ThrowawayVenv]:
+    """A copy of the repo installed editable in a throwaway venv (the README's setup)."""
+    return built_checkout_venv(tmp_path_factory)
 
 
 @pytest.fixture
@@ -173,3 +180,16 @@ def test_pth_file_lists_only_site_packages(wheel_venv):
     lines = pth.read_text(encoding="utf-8").splitlines()
     assert lines and all(Path(line).name in {"site-packages", "dist-packages"} for line in lines)
     assert str(ROOT) not in lines
+
+
+def test_factcheck_lab_in_a_checkout_serves_its_notebooks_folder(checkout_venv, tmp_path):
+    """Test that the README's setup (pip install -e . && factcheck lab) serves notebooks/ 01."""
+    checkout, venv = checkout_venv
+    (tmp_path / "home").mkdir()
+    with running_lab(venv, checkout, tmp_path / "home") as lab:
+        assert lab.root_dir == checkout / "notebooks"
+        relative, _ = _served_label_notebook(lab)
+        assert relative == LABEL_NOTEBOOK
+        assert (checkout / "notebooks" / LABEL_NOTEBOOK).read_text(encoding="utf-8") == (
+            ROOT / "notebooks" / LABEL_NOTEBOOK
+        ).read_text(encoding="utf-8")

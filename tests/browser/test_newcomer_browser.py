@@ -1,7 +1,8 @@
 """The README's first steps in a real browser, on the wheel's own `factcheck lab`, offline.
 
-The lab is the one a newcomer gets: `factcheck lab` from a throwaway venv holding the built
-wheel (tests/_venv.py), started as the current user with a token, not the harness's lab. A
+The lab is the one a newcomer gets, not the harness's: `factcheck lab` started as the current
+user with a token, from a throwaway venv holding the built wheel, and from one holding a copy
+of the repo installed as the README's setup does (pip install -e .; see tests/_venv.py). A
 fresh notebook gets the README's snippets pasted in verbatim (taken from README.md by their
 headings, so the test follows the README). Every request the page makes to a host other than
 127.0.0.1 is blocked and recorded; any at all fails the test.
@@ -10,14 +11,15 @@ headings, so the test follows the README). Every request the page makes to a hos
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
 
-from tests._readme import section_blocks
-from tests._venv import FactcheckLab, WheelVenv, built_wheel_venv, running_lab
+from tests._readme import CodeBlock, section_blocks
+from tests._venv import FactcheckLab, built_checkout_venv, built_wheel_venv, running_lab
 from tests.browser.harness import (
     READY,
     cell_errors,
@@ -58,25 +60,41 @@ _CHART_OUTPUTS_JS = """(start) => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def wheel_venv(tmp_path_factory: pytest.TempPathFactory) -> WheelVenv:
-    return built_wheel_venv(tmp_path_factory)[1]
-
-
-@pytest.fixture
-def newcomer_lab(wheel_venv: WheelVenv, tmp_path: Path) -> Iterator[FactcheckLab]:
-    """`factcheck lab` from the wheel, in an empty folder with HOME and Jupyter dirs in temp."""
-    work, home = tmp_path / "work", tmp_path / "home"
-    work.mkdir()
+@pytest.fixture(params=["wheel", "checkout"])
+def newcomer_lab(request, tmp_path_factory, tmp_path: Path) -> Iterator[FactcheckLab]:
+    """`factcheck lab` as a newcomer starts it, with HOME and the Jupyter dirs in temp:
+    from the wheel in an empty folder, or from the README's setup (an editable install)
+    in a copy of the repo."""
+    if request.param == "wheel":
+        venv = built_wheel_venv(tmp_path_factory)[1]
+        work = tmp_path / "work"
+        work.mkdir()
+    else:
+        work, venv = built_checkout_venv(tmp_path_factory)
+    home = tmp_path / "home"
     # The settings a user who declined Jupyter's news and update prompts has.
     write_default_lab_settings(home / "jupyter" / "config" / "lab" / "user-settings")
     # The one option added to the README's command: window.jupyterapp, to read cell outputs.
-    with running_lab(wheel_venv, work, home, args=["--LabApp.expose_app_in_browser=True"]) as lab:
+    with running_lab(venv, work, home, args=["--LabApp.expose_app_in_browser=True"]) as lab:
         yield lab
 
 
-def _paste_and_run(page, source: str) -> None:
-    """Paste ``source`` into the last (empty) cell, as a paste does, and run it (Shift+Enter)."""
+def _new_log(folder: Path, name: str, timeout: float = 30.0) -> Path:
+    """The annotation log ``name`` that appears under ``folder`` (example logs aside)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for path in folder.rglob(name):
+            if "examples" not in path.relative_to(folder).parts:
+                return path
+        time.sleep(0.1)
+    raise AssertionError(f"no {name} appeared under {folder} within {timeout:.0f} s")
+
+
+def _paste_and_run(page, block: CodeBlock) -> None:
+    """Paste a README block into the last (empty) cell, as a paste does, and run it
+    (Shift+Enter); fail naming the block if it raised."""
+    source = block.source
+    before = len(cell_errors(page))
     cell = page.locator(".jp-Notebook .jp-Cell").last
     cell.locator(".cm-content").click()
     page.keyboard.insert_text(source.rstrip("\n"))
@@ -102,9 +120,13 @@ def _paste_and_run(page, source: str) -> None:
         polling=100,
     )
     wait_for_idle(page)
+    if errors := cell_errors(page)[before:]:
+        raise AssertionError(f"{block.where()} raised in the lab: {'; '.join(errors)}")
 
 
-def test_readme_first_steps_run_offline_in_the_wheels_lab(chromium_browser, newcomer_lab, tmp_path):
+def test_readme_first_steps_run_offline_in_a_newcomers_lab(
+    chromium_browser, newcomer_lab, tmp_path
+):
     """Test that the README's label, read and chart snippets work in a fresh notebook, offline."""
     lab = newcomer_lab
     blocked: list[str] = []
@@ -131,21 +153,21 @@ def test_readme_first_steps_run_offline_in_the_wheels_lab(chromium_browser, newc
 
         # "Label your first article": the widget renders its sentences; label two of them.
         (first,) = section_blocks(FIRST_ARTICLE)
-        _paste_and_run(page, first.source)
+        _paste_and_run(page, first)
         expect(page.locator(READY)).to_be_visible()
         for slot in (0, 1):
             expect(row(page, slot).locator(".fc-text")).to_have_text(re.compile(r"\w"))
         row(page, 0).get_by_role("button", name="verified", exact=True).click()
         row(page, 1).get_by_role("button", name="opinion", exact=True).click()
-        logged = wait_for_rows(lab.root_dir / "annotations" / "ana.csv", 2)
+        logged = wait_for_rows(_new_log(lab.cwd, "ana.csv"), 2)
         assert [r["label"] for r in logged] == ["verified", "opinion"]
 
         # "Every label on disk at once", then "Charts and agreement", each block a cell.
         for block in section_blocks(ON_DISK):
-            _paste_and_run(page, block.source)
+            _paste_and_run(page, block)
         for block in section_blocks(CHARTS):
             before = page.evaluate(_CELL_COUNT_JS)
-            _paste_and_run(page, block.source)
+            _paste_and_run(page, block)
             assert page.evaluate(_CHART_OUTPUTS_JS, before) > 0, (
                 f"{block.where()}: pasted into one cell, the block shows no chart; only the "
                 "last expression of a cell is displayed"

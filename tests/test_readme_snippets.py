@@ -1,0 +1,168 @@
+"""README snippets are tests: every ```python block runs verbatim, every factcheck command runs.
+
+The python blocks run in README order, one notebook cell each, in one fresh kernel: later
+sections use names the earlier ones define (``df``), as they would for a reader typing them
+into one notebook. The folder they run in holds what the README assumes: an ``annotations/``
+folder with labels in it (the example logs), an ``article.md`` and an ``articles/`` folder.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from factcheck.cli import build_parser
+from factcheck.paths import sample_path
+from tests._readme import README, CodeBlock, readme_blocks, shell_commands
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "annotations" / "examples"
+FACTCHECK = Path(sys.executable).parent / "factcheck"
+# The README's first two sh blocks set up a venv (and start the lab, or run the whole suite):
+# CI runs them itself on a clean clone (.ci/run; tests/test_project.py checks it runs the
+# test command verbatim), and running them here would install packages from the network.
+SETUP_BLOCKS = 2
+
+
+def prepare_reader_folder(folder: Path) -> Path:
+    """Fill ``folder`` with what the README's snippets take for granted; return it."""
+    (folder / "annotations").mkdir(parents=True)
+    for log in sorted(EXAMPLES.glob("*.csv")):
+        shutil.copyfile(log, folder / "annotations" / log.name)
+    shutil.copytree(sample_path(), folder / "articles")
+    shutil.copyfile(sample_path() / "riverside-bridge.md", folder / "article.md")
+    return folder
+
+
+@pytest.fixture
+def kernel_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Keep the kernel's IPython and Jupyter files in tmp_path, with no labels folder set."""
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
+    monkeypatch.delenv("FACTCHECK_ANNOTATIONS", raising=False)
+    return tmp_path
+
+
+def run_python_blocks(blocks: list[CodeBlock], cwd: Path) -> nbformat.NotebookNode:
+    """Run the blocks as cells of one notebook in a fresh kernel; fail naming the first that
+    raised, with its section, line and error."""
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(block.source) for block in blocks]
+    NotebookClient(
+        notebook,
+        kernel_name="python3",
+        timeout=180,
+        allow_errors=True,
+        resources={"metadata": {"path": str(cwd)}},
+    ).execute()
+    for block, cell in zip(blocks, notebook.cells, strict=True):
+        for output in cell.outputs:
+            if output.output_type == "error":
+                trace = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(output.traceback[-4:]))
+                pytest.fail(
+                    f"{block.where()} raised {output.ename}: {output.evalue}\n"
+                    f"snippet:\n{block.source}\n{trace}",
+                    pytrace=False,
+                )
+    return notebook
+
+
+def test_every_python_block_of_the_readme_runs_in_a_fresh_kernel(tmp_path, kernel_home):
+    """Test that the README's python blocks run verbatim, in order, in the folder they assume."""
+    blocks = readme_blocks("python")
+    assert len(blocks) >= 4, f"{README} has only {len(blocks)} python blocks"
+    folder = prepare_reader_folder(tmp_path / "reader")
+    notebook = run_python_blocks(blocks, folder)
+    first = notebook.cells[0].outputs
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in first), (
+        f"{blocks[0].where()} shows no widget"
+    )
+
+
+def test_readme_python_blocks_run_in_the_kernel_of_factcheck_lab_in_a_checkout(
+    tmp_path, kernel_home, monkeypatch
+):
+    """Test that the README's python blocks run where `factcheck lab` starts kernels in a
+    source checkout: in notebooks/, with labels saved to the project's annotations/."""
+    project = tmp_path / "project"
+    (project / "notebooks").mkdir(parents=True)
+    prepare_reader_folder(project / "reader")
+    # What `factcheck lab` sets up in a checkout (factcheck/cli.py): the kernel's folder is
+    # notebooks/ and FACTCHECK_ANNOTATIONS names the project's annotations/, where the
+    # newcomer's labels are.
+    shutil.move(project / "reader" / "annotations", project / "annotations")
+    for name in ("articles", "article.md"):
+        shutil.move(project / "reader" / name, project / "notebooks" / name)
+    monkeypatch.setenv("FACTCHECK_ANNOTATIONS", str(project / "annotations"))
+    run_python_blocks(readme_blocks("python"), project / "notebooks")
+
+
+def factcheck_commands() -> list[tuple[CodeBlock, list[str]]]:
+    """The factcheck commands of the README's sh blocks after the setup ones."""
+    commands = []
+    for block in readme_blocks("sh")[SETUP_BLOCKS:]:
+        for words in shell_commands(block):
+            commands.append((block, words))
+    return commands
+
+
+def test_the_setup_blocks_are_the_ones_skipped():
+    """Test that the skipped sh blocks are the two setup commands and every other is factcheck."""
+    blocks = readme_blocks("sh")
+    for block in blocks[:SETUP_BLOCKS]:
+        assert "python3 -m venv .venv" in block.source, block.where()
+    commands = factcheck_commands()
+    assert commands, "the README has no factcheck command in an sh block"
+    for block, words in commands:
+        assert words[0] == "factcheck", f"{block.where()}: not a factcheck command: {words}"
+
+
+@pytest.mark.parametrize(
+    ("block", "words"),
+    factcheck_commands(),
+    ids=[f"line{b.line}-{'-'.join(w[1:4])}" for b, w in factcheck_commands()],
+)
+def test_readme_factcheck_command_runs_and_writes_its_output(tmp_path, block, words):
+    """Test that a README factcheck command runs verbatim in a prepared folder, writing -o."""
+    folder = prepare_reader_folder(tmp_path / "reader")
+    result = subprocess.run(
+        [str(FACTCHECK), *words[1:]],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 0, (
+        f"{block.where()}: `{' '.join(words)}` exited with {result.returncode}:\n"
+        f"{result.stdout[-2000:]}{result.stderr[-2000:]}"
+    )
+    if "-o" in words:
+        out = folder / words[words.index("-o") + 1]
+        assert out.is_file() and out.stat().st_size > 0, f"{block.where()}: no {out.name}"
+
+
+def inline_commands() -> list[str]:
+    """The `factcheck ...` commands written in the README's prose (inline code)."""
+    text = README.read_text(encoding="utf-8")
+    return re.findall(r"`(factcheck [^`]+)`", text)
+
+
+@pytest.mark.parametrize("command", inline_commands())
+def test_readme_inline_factcheck_command_parses(command):
+    """Test that a factcheck command in the README's prose is accepted by the CLI's parser."""
+    # "[--json]" marks an optional flag: check the command with it.
+    words = command.replace("[", "").replace("]", "").split()[1:]
+    parser = build_parser()
+    try:
+        args, extra = parser.parse_known_args(words)
+    except SystemExit:
+        pytest.fail(f"README.md: `{command}` is rejected by `factcheck`'s parser", pytrace=False)
+    assert not extra or args.command == "lab", f"README.md: `{command}`: unknown {extra}"
