@@ -1179,7 +1179,7 @@ def log_files(
     found: dict[Path, None] = {}
     for item in items:
         path = Path(item).expanduser()
-        if path.is_dir():
+        if path.is_dir() and path.suffix.lower() != ".csv":  # a folder x.csv is a bad log
             matches = [p for p in sorted(path.glob("*.csv")) if _looks_like_log(p)]
         elif path.exists():
             matches = [path]

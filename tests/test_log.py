@@ -1086,3 +1086,13 @@ def test_an_annotation_log_on_a_fifo_is_refused_without_blocking(tmp_path, sente
     os.mkfifo(tmp_path / "ana.csv")
     with pytest.raises(LogFormatError, match="named pipe"):
         AnnotationLog(annotator="ana", folder=tmp_path)
+
+
+def test_cli_validate_reports_a_folder_named_like_a_log(tmp_path, capsys):
+    """Test that `factcheck validate` exits 1 naming a folder called x.csv, not 'OK'."""
+    write_log(tmp_path / "ana.csv", _good_rows())
+    (tmp_path / "x.csv").mkdir()
+    for target in (tmp_path, tmp_path / "x.csv"):
+        assert cli.main(["validate", str(target)]) == 1
+        out = capsys.readouterr().out
+        assert f"{tmp_path / 'x.csv'}:0: is a folder, not a regular file" in out
