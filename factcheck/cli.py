@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import glob
-import json
 import os
 import sys
 import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TextIO
 
 from ._atomic import replacing
 from .errors import FactcheckError, InputError
@@ -29,8 +26,6 @@ CHART_KINDS = (
     "progress",
     "overview",
 )
-
-SENTENCE_COLUMNS = ("article_id", "sentence_id", "index", "start", "end", "text")
 
 
 def refuse_overwriting_inputs(
@@ -78,38 +73,41 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _write_sentences(args: argparse.Namespace, out: TextIO) -> None:
-    from .articles import iter_articles
-    from .spreadsheet import protect_cell
-
-    writer = csv.writer(out, lineterminator="\n") if args.format == "csv" else None
-    if writer:
-        if args.spreadsheet_safe:
-            out.write("\ufeff")
-        writer.writerow(SENTENCE_COLUMNS)
-    for article in iter_articles(args.files, progress=not args.quiet):
-        for s in article.sentences:
-            row = (article.id, s.id, s.index, s.start, s.end, s.text)
-            if writer:
-                if args.spreadsheet_safe:
-                    row = tuple(protect_cell(v) if isinstance(v, str) else v for v in row)
-                writer.writerow(row)
-            else:
-                record = dict(zip(SENTENCE_COLUMNS, row, strict=True))
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-
-
 def _cmd_sentences(args: argparse.Namespace) -> int:
-    if not args.output:
-        _write_sentences(args, sys.stdout)
-        return 0
+    from .ingest import iter_sentence_rows, sentences_on_dask, write_sentence_rows
 
     if args.spreadsheet_safe and args.format != "csv":
         raise InputError("--spreadsheet-safe applies to --format csv only.")
+    if args.dask:
+        if not args.output:
+            raise InputError("--dask writes Parquet files: pass -o FOLDER for them.")
+        refuse_overwriting_inputs([args.output], files_read(args.files))
+        summary = sentences_on_dask(args.files, args.output, args.dask)
+        print(
+            f"wrote {summary['rows']} sentences of {summary['articles']} articles to "
+            f"{len(summary['files'])} Parquet file(s) in {args.output}",
+            file=sys.stderr,
+        )
+        return 0
+    rows = iter_sentence_rows(args.files, jobs=args.jobs)
+    if not args.quiet:
+        from tqdm.auto import tqdm
+
+        # disable=None: a bar only on a terminal, never in a log file or a pipe
+        rows = tqdm(rows, desc="sentences", unit=" sentences", file=sys.stderr, disable=None)
+    if not args.output:
+        if args.format == "parquet":
+            raise InputError("Parquet needs an output file: pass -o sentences.parquet.")
+        write_sentence_rows(rows, sys.stdout, args.format, protect=args.spreadsheet_safe)
+        return 0
     refuse_overwriting_inputs([args.output], files_read(args.files))
     # Write beside the target and rename on success: an error never truncates an old file.
-    with replacing(args.output) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
-        _write_sentences(args, out)
+    with replacing(args.output) as tmp:
+        if args.format == "parquet":
+            write_sentence_rows(rows, tmp, "parquet")
+        else:
+            with open(tmp, "w", encoding="utf-8", newline="") as out:
+                write_sentence_rows(rows, out, args.format, protect=args.spreadsheet_safe)
     return 0
 
 
@@ -302,8 +300,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sentences", help="write one row per sentence of the given articles")
     p.add_argument("files", nargs="+", help="article files, folders, globs or corpora")
-    p.add_argument("--format", choices=("csv", "jsonl"), default="csv")
+    p.add_argument("--format", choices=("csv", "jsonl", "parquet"), default="csv")
     p.add_argument("-o", "--output", help="output file (default: standard output)")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        help="worker processes (default: all cores); the output is the same for any number",
+    )
+    p.add_argument(
+        "--dask",
+        metavar="SCHEDULER",
+        help="run on a Dask cluster (e.g. tcp://host:8786); -o is then a folder of Parquet parts",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.add_argument(
         "--spreadsheet-safe",

@@ -33,8 +33,12 @@ def test_sentences_csv_rows_slice_back_from_loaded_text():
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     article = factcheck.load_article(SAMPLE)
-    assert list(rows[0]) == ["article_id", "sentence_id", "index", "start", "end", "text"]
+    assert list(rows[0]) == [
+        "article_id", "sentence_id", "index", "paragraph", "start", "end",
+        "source_start", "source_end", "text",
+    ]  # fmt: skip
     assert len(rows) == len(article.sentences)
+    assert [int(r["source_start"]) for r in rows] == [s.source_start for s in article.sentences]
     for row in rows:
         assert article.text[int(row["start"]) : int(row["end"])] == row["text"]
         assert row["article_id"] == "riverside-bridge"
@@ -54,7 +58,7 @@ def test_sentences_jsonl_to_file(tmp_path, capsys):
         "riverside-bridge",
         "school-meals",
     }
-    assert "articles" in capsys.readouterr().err  # the progress bar goes to stderr
+    assert capsys.readouterr().out == ""  # the file has the rows, not standard output
 
 
 def test_unreadable_input_exits_2_with_one_line_message(tmp_path):
