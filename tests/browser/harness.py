@@ -896,3 +896,47 @@ def kernel_pids(runtime_dir: Path) -> list[int]:
 def write_default_lab_settings(settings_dir: Path) -> None:
     """Write the user settings every test's lab starts from (no news, no update checks)."""
     _write_user_settings(Path(settings_dir))
+
+
+# --- The labelling widget's page actions: kernel restart, saving, README screenshots.
+# (Block kept by the widget's tests and scripts/make_screenshots.py; append-only.)
+
+
+def restart_kernel(page: Page, *, timeout: int = KERNEL_TIMEOUT_MS) -> None:
+    """Restart the notebook's kernel as a user does (Kernel menu, then Restart in the dialog)
+    and wait until it is idle again."""
+    _click_menu(page, "Kernel", "Restart Kernel…")
+    page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept").click(timeout=UI_TIMEOUT_MS)
+    page.locator(".jp-Dialog").wait_for(state="detached", timeout=UI_TIMEOUT_MS)
+    wait_for_idle(page, timeout=timeout)
+
+
+def save_notebook(page: Page, *, timeout: int = UI_TIMEOUT_MS) -> None:
+    """Save the current notebook (File > Save Notebook) and wait until it is no longer dirty."""
+    _click_menu(page, "File", "Save Notebook")
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget?.context?.model?.dirty === false",
+        timeout=timeout,
+        polling=100,
+    )
+
+
+def screenshot_annotator(page: Page, container: Any, path: Path) -> Path:
+    """Save a PNG of the annotator's top (as much as fits in the viewport) to ``path``."""
+    container.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(300)
+    box = container.bounding_box()
+    viewport = page.viewport_size
+    assert box is not None and viewport is not None
+    top = max(box["y"] - 8, 0)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(
+        path=str(path),
+        clip={
+            "x": max(box["x"] - 8, 0),
+            "y": top,
+            "width": box["width"] + 16,
+            "height": min(box["height"] + 16, viewport["height"] - top - 30),
+        },
+    )
+    return wait_for_file(path)

@@ -11,20 +11,22 @@ import time
 
 import pytest
 
-from factcheck.log import annotator_slug
+import factcheck
+from factcheck.log import log_path
 from tests.browser.harness import (
     READY,
-    REPO_ROOT,
     annotator_in,
     cell_errors,
     copy_label_notebook,
     expect,
     has_class,
     open_notebook,
+    restart_kernel,
     row,
     run_all_cells,
+    save_notebook,
+    screenshot_annotator,
     set_theme,
-    wait_for_file,
     wait_for_idle,
     wait_for_rows,
     write_notebook,
@@ -32,7 +34,6 @@ from tests.browser.harness import (
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
 ATTACK = '<img src=x onerror="window.__pwned=1">'
 
 
@@ -46,7 +47,7 @@ def test_clicking_a_label_on_sentence_2_writes_it_to_the_csv(jupyter_lab, lab_pa
     text = second.locator(".fc-text").inner_text()
     started = time.monotonic()
     second.get_by_role("button", name="verified", exact=True).click()
-    (logged,) = wait_for_rows(jupyter_lab.root_dir / "annotations" / "ana-click.csv", 1)
+    (logged,) = wait_for_rows(log_path("ana-click", jupyter_lab.root_dir / "annotations"), 1)
     print(f"click to CSV row: {(time.monotonic() - started) * 1000:.0f} ms")
     assert (logged["sentence_index"], logged["label"], logged["action"]) == (
         "1",
@@ -62,7 +63,7 @@ def test_clicking_a_label_on_sentence_2_writes_it_to_the_csv(jupyter_lab, lab_pa
 def test_keys_label_three_sentences_and_a_rerun_restores_them(jupyter_lab, lab_page):
     """Test that 1/2/3 label successive sentences, note typing does not label, re-run resumes."""
     copy_label_notebook(jupyter_lab, "keys.ipynb", "ana-keys")
-    log = jupyter_lab.root_dir / "annotations" / "ana-keys.csv"
+    log = log_path("ana-keys", jupyter_lab.root_dir / "annotations")
     open_notebook(lab_page, jupyter_lab, "keys.ipynb")
     run_all_cells(lab_page)
     annotator_in(lab_page)
@@ -115,7 +116,7 @@ def test_other_keys_never_reach_notebook_shortcuts_and_escape_cancels_a_note(jup
     """Test that m / a / d d inside the annotator leave the notebook alone, and that Escape
     in a note field discards the edit instead of saving it."""
     copy_label_notebook(jupyter_lab, "shortcuts.ipynb", "ana-shortcuts")
-    log = jupyter_lab.root_dir / "annotations" / "ana-shortcuts.csv"
+    log = log_path("ana-shortcuts", jupyter_lab.root_dir / "annotations")
     open_notebook(lab_page, jupyter_lab, "shortcuts.ipynb")
     run_all_cells(lab_page)
     annotator_in(lab_page)
@@ -163,7 +164,7 @@ def test_markup_in_an_article_shows_as_text_and_never_runs(jupyter_lab, lab_page
     note.fill(ATTACK)
     note.press("Enter")
     row(lab_page, 0).get_by_role("button", name="opinion", exact=True).click()
-    log = jupyter_lab.root_dir / "annotations" / f"{annotator_slug(f'eve {ATTACK}')}.csv"
+    log = log_path(f"eve {ATTACK}", jupyter_lab.root_dir / "annotations")
     assert wait_for_rows(log, 1)[0]["note"] == ATTACK
     expect(container.locator(".fc-annotator-name")).to_have_text(f"Annotator: eve {ATTACK}")
     container.get_by_text("Guidelines: what each label means").click()
@@ -221,8 +222,9 @@ def test_a_1000_sentence_article_opens_and_pages_quickly(jupyter_lab, lab_page):
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_screenshots_in_light_and_dark_themes(jupyter_lab, lab_page, theme):
-    """Test that the annotator follows the lab theme, and save its README screenshot."""
+def test_the_annotator_follows_the_light_and_dark_themes(jupyter_lab, lab_page, theme, tmp_path):
+    """Test that the annotator's text follows the lab theme, and that its screenshot can be
+    taken (into tmp_path: scripts/make_screenshots.py writes the README's)."""
     copy_label_notebook(jupyter_lab, f"shot-{theme}.ipynb", f"ana-{theme}")
     open_notebook(lab_page, jupyter_lab, f"shot-{theme}.ipynb")
     set_theme(lab_page, theme)
@@ -239,21 +241,203 @@ def test_screenshots_in_light_and_dark_themes(jupyter_lab, lab_page, theme):
     )
     brightness = sum(text_colour) / 3
     assert (brightness > 128) == (theme == "dark"), text_colour
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    shot = SCREENSHOTS / f"annotator-{theme}.png"
-    container.evaluate("e => e.scrollIntoView({block: 'start'})")
-    lab_page.wait_for_timeout(300)
-    box = container.bounding_box()
-    viewport = lab_page.viewport_size
-    assert box is not None and viewport is not None
-    top = max(box["y"] - 8, 0)
-    lab_page.screenshot(
-        path=str(shot),
-        clip={
-            "x": box["x"] - 8,
-            "y": top,
-            "width": box["width"] + 16,
-            "height": min(box["height"] + 16, viewport["height"] - top - 30),
-        },
+    shot = screenshot_annotator(lab_page, container, tmp_path / f"annotator-{theme}.png")
+    assert shot.stat().st_size > 10_000
+
+
+# ----- keys e and f, the sticky save state, room for text and notes -----
+
+
+def _focused_slot(page) -> int:
+    """The row slot whose note field has the keyboard focus (-1 when none has)."""
+    return page.evaluate(
+        """() => {
+          const row = document.activeElement?.closest?.('.fc-row');
+          const match = row && /fc-row-(\\d+)/.exec(row.className);
+          return match ? Number(match[1]) : -1;
+        }"""
     )
-    assert wait_for_file(shot).stat().st_size > 10_000
+
+
+def test_the_newcomers_path_labels_notes_and_flags_the_sample_by_keyboard(jupyter_lab, lab_page):
+    """Test that a newcomer labels the bundled sample by keyboard only, opens a note with e,
+    saves it with Enter, discards another with Escape, flags with f, and the CSV has it all."""
+    first = factcheck.load_articles(factcheck.sample_path())[0]
+    copy_label_notebook(jupyter_lab, "newcomer.ipynb", "nora")
+    log = log_path("nora", jupyter_lab.root_dir / "annotations")
+    open_notebook(lab_page, jupyter_lab, "newcomer.ipynb")
+    run_all_cells(lab_page)
+    container = annotator_in(lab_page)
+    expect(container.locator(".fc-title")).to_have_text(first.title)
+    expect(container).to_contain_text("e note (Enter saves, Esc discards)")
+    expect(container).to_contain_text("f flag for discussion")
+    row(lab_page, 0).locator(".fc-text").click()
+
+    lab_page.keyboard.press("1")  # sentence 1 verified; focus moves to sentence 2
+    lab_page.keyboard.press("e")  # opens sentence 2's note without the mouse
+    lab_page.wait_for_function(
+        "() => document.activeElement?.closest?.('.fc-row-1') != null", timeout=30_000
+    )
+    lab_page.keyboard.type("Only the agency says so; 2 sources missing")
+    lab_page.keyboard.press("Enter")
+    expect(container.locator(".fc-status")).to_contain_text("saved with the label")
+    lab_page.keyboard.press("2")  # Enter gave the keys back: this labels sentence 2
+    rows = wait_for_rows(log, 2)
+    assert (rows[1]["sentence_index"], rows[1]["label"], rows[1]["note"]) == (
+        "1",
+        "unconfirmed",
+        "Only the agency says so; 2 sources missing",
+    )
+
+    lab_page.keyboard.press("k")
+    lab_page.keyboard.press("f")  # flag sentence 2 for discussion
+    rows = wait_for_rows(log, 3)
+    assert (rows[2]["action"], rows[2]["sentence_index"], rows[2]["label"]) == (
+        "flag",
+        "1",
+        "unconfirmed",
+    )
+    assert rows[2]["note"] == "Only the agency says so; 2 sources missing"
+    expect(row(lab_page, 1)).to_have_class(has_class("fc-flagged"))
+
+    lab_page.keyboard.press("e")
+    lab_page.wait_for_function("() => document.activeElement?.tagName === 'INPUT'")
+    assert _focused_slot(lab_page) == 1
+    lab_page.keyboard.type(" typo")
+    lab_page.keyboard.press("Escape")  # discards the edit, keys go back to the list
+    expect(row(lab_page, 1).locator("input[type=text]")).to_have_value(
+        "Only the agency says so; 2 sources missing"
+    )
+    lab_page.keyboard.press("j")
+    lab_page.keyboard.press("3")
+    rows = wait_for_rows(log, 4)
+    assert [(r["action"], r["sentence_index"], r["label"]) for r in rows] == [
+        ("label", "0", "verified"),
+        ("label", "1", "unconfirmed"),
+        ("flag", "1", "unconfirmed"),
+        ("label", "2", "opinion"),
+    ]
+    assert [r["text"] for r in rows[:2]] == [s.text for s in first.sentences[:2]]
+
+    container.get_by_role("button", name="⚑ Flagged").click()
+    expect(container.locator(".fc-row:visible")).to_have_count(1)
+    expect(row(lab_page, 0).locator(".fc-num")).to_have_text("2")
+    assert lab_page.console_errors == []
+
+
+def _long_article_notebook(lab, name: str) -> None:
+    write_notebook(
+        lab.root_dir / name,
+        [
+            "from factcheck.annotator import Annotator\n"
+            "from factcheck.articles import Article\n"
+            "sentence = ('Depot {n} logged {m} late buses on the northern route that crosses '\n"
+            "            'the river twice, the transit authority said in a statement on Tuesday.')\n"
+            "paragraphs = [' '.join(sentence.format(n=p * 5 + i, m=p * 5 + i + 3)"
+            " for i in range(5)) for p in range(10)]\n"
+            "article = Article.from_text('\\n\\n'.join(paragraphs), id='long', title='Long')\n"
+            "Annotator(article, annotator='ana-sticky')",
+        ],
+    )
+
+
+def test_the_save_state_stays_in_view_down_a_long_article(jupyter_lab, lab_page):
+    """Test that after scrolling to the 25th sentence the save indicator is still on screen
+    and reports the label just given there."""
+    _long_article_notebook(jupyter_lab, "sticky.ipynb")
+    open_notebook(lab_page, jupyter_lab, "sticky.ipynb")
+    run_all_cells(lab_page)
+    container = annotator_in(lab_page)
+    last = row(lab_page, 24)
+    last.scroll_into_view_if_needed()
+    last.get_by_role("button", name="opinion", exact=True).click()
+    status = container.locator(".fc-statusbar")
+    expect(container.locator(".fc-status")).to_contain_text("sentence 25 'opinion'")
+    lab_page.wait_for_timeout(200)
+    box, viewport = status.bounding_box(), lab_page.viewport_size
+    assert box is not None and viewport is not None
+    title = container.locator(".fc-title").bounding_box()
+    notebook = lab_page.locator(".jp-NotebookPanel .jp-WindowedPanel-outer").bounding_box()
+    assert title is not None and notebook is not None
+    assert title["y"] + title["height"] < notebook["y"]  # the header really scrolled away
+    assert box["y"] >= notebook["y"] - 1, (box, notebook)
+    assert box["y"] + box["height"] <= viewport["height"], (box, viewport)
+    covering = lab_page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y)?.closest('.fc-statusbar') != null",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
+    assert covering, "the save indicator is covered by something else"
+
+
+def test_the_note_field_and_the_sentence_get_room_at_1280_px(jupyter_lab, lab_page):
+    """Test that at a 1280 px window the note input is >= 300 px (or 40% of the row) and
+    every sentence's text is shown whole, wrapped, never cut off."""
+    lab_page.set_viewport_size({"width": 1280, "height": 900})
+    _long_article_notebook(jupyter_lab, "room.ipynb")
+    open_notebook(lab_page, jupyter_lab, "room.ipynb")
+    run_all_cells(lab_page)
+    annotator_in(lab_page)
+    first = row(lab_page, 0)
+    note = first.locator("input[type=text]").bounding_box()
+    whole = first.bounding_box()
+    assert note is not None and whole is not None
+    print(f"row {whole['width']:.0f} px, note input {note['width']:.0f} px")
+    assert note["width"] >= 300 or note["width"] >= 0.4 * whole["width"], (note, whole)
+    fits = lab_page.locator(f"{READY} .fc-row .fc-text").evaluate_all(
+        """(texts) => texts.filter((e) => e.offsetParent !== null).map((e) => ({
+          cut: e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1,
+          lines: Math.round(e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight)),
+        }))"""
+    )
+    assert fits and not any(f["cut"] for f in fits), fits
+    assert all(f["lines"] >= 2 for f in fits)  # the long sentences wrap rather than overflow
+
+
+# ----- a restarted kernel, a saved notebook without one -----
+
+
+def test_a_kernel_restart_says_run_the_cell_again(jupyter_lab, lab_page):
+    """Test that after Kernel > Restart the old view says so and no longer shows 'Saved'."""
+    copy_label_notebook(jupyter_lab, "restart.ipynb", "ana-restart")
+    open_notebook(lab_page, jupyter_lab, "restart.ipynb")
+    run_all_cells(lab_page)
+    container = annotator_in(lab_page)
+    row(lab_page, 0).get_by_role("button", name="verified", exact=True).click()
+    expect(container.locator(".fc-status")).to_contain_text("Saved ")
+    restart_kernel(lab_page)
+    expect(container).to_have_class(has_class("fc-stale"))
+    banner = container.evaluate("e => getComputedStyle(e, '::before').content")
+    assert "Kernel restarted" in banner and "run the cell again" in banner
+    expect(container.locator(".fc-status")).to_be_hidden()
+    box = container.bounding_box()
+    assert box is not None
+    assert lab_page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y)?.closest('.fc-annotator') != null",
+        [box["x"] + 20, box["y"] + 10],
+    )
+
+
+def test_a_saved_notebook_opened_without_its_widgets_shows_the_summary(jupyter_lab, lab_page):
+    """Test that a notebook saved with the annotator and reopened with no live widget shows
+    the summary (title, counts, log file), hidden while the widget was live, and no VBox."""
+    first = factcheck.load_articles(factcheck.sample_path())[0]
+    copy_label_notebook(jupyter_lab, "saved.ipynb", "ana-saved")
+    open_notebook(lab_page, jupyter_lab, "saved.ipynb")
+    run_all_cells(lab_page)
+    annotator_in(lab_page)
+    expect(lab_page.locator(".fc-fallback")).to_be_hidden()
+    row(lab_page, 0).get_by_role("button", name="opinion", exact=True).click()
+    wait_for_rows(log_path("ana-saved", jupyter_lab.root_dir / "annotations"), 1)
+    run_all_cells(lab_page)  # the saved summary counts the label
+    annotator_in(lab_page)
+    save_notebook(lab_page)
+    jupyter_lab.shutdown_kernels()
+
+    open_notebook(lab_page, jupyter_lab, "saved.ipynb")
+    summary = lab_page.locator(".fc-fallback")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text(f"factcheck annotator: {first.title}")
+    expect(summary).to_contain_text("1 of ")
+    expect(summary).to_contain_text("run the cell")
+    expect(summary).to_contain_text(".csv")
+    assert "VBox(" not in lab_page.locator(".jp-Notebook").inner_text()

@@ -14,6 +14,7 @@ import pytest
 
 import factcheck
 from factcheck.labels import DEFAULT_SCHEME
+from factcheck.log import log_path
 from tests.browser.harness import (
     READY,
     ClickTiming,
@@ -106,7 +107,7 @@ def test_notebook7_renders_the_annotator_and_logs_a_click_and_keys(notebook7, no
     """Test that in Notebook 7 the annotator shows its rows and a click and 1/2/3 are logged."""
     page = notebook7_page
     copy_label_notebook(notebook7, "nb7.ipynb", "ana-nb7")
-    log = notebook7.root_dir / "annotations" / "ana-nb7.csv"
+    log = log_path("ana-nb7", notebook7.root_dir / "annotations")
     open_notebook7(page, notebook7, "nb7.ipynb")
     expect(page.locator("#jp-MainMenu")).to_be_visible()  # Notebook 7's page, not the lab's
     assert page.locator("#jp-main-statusbar").count() == 0
@@ -180,7 +181,7 @@ def test_dark_theme_shows_light_sentence_text_on_dark_and_legible_buttons(jupyte
 def test_twenty_clicks_are_recorded_and_fsynced_in_clock_order(jupyter_lab, lab_page):
     """Test that each of 20 clicks logs its row after the click and is fsynced after that."""
     copy_label_notebook(jupyter_lab, "latency.ipynb", "ana-latency")
-    log = jupyter_lab.root_dir / "annotations" / "ana-latency.csv"
+    log = log_path("ana-latency", jupyter_lab.root_dir / "annotations")
     open_notebook(lab_page, jupyter_lab, "latency.ipynb")
     run_all_cells(lab_page)
     annotator_in(lab_page)
