@@ -3,6 +3,12 @@
 Voilà runs the package's student notebook with its code hidden and one kernel per browser
 tab, so every student writes only their own ``<out>/<name>.csv``. Voilà only lets the page
 send widget messages to the kernel (no code execution from the browser).
+
+Anyone who can reach the port can ask for the page, and each request starts a kernel (about
+150 MB). ``ClassroomKernelManager`` caps them (``max_students``, a "class is full" page
+beyond), and ends a kernel no browser connected to within ``CONNECT_SECONDS`` (a bare HTTP
+GET, a crawler, a tab that failed to load). The page is served with factcheck's own Voilà
+template, which loads nothing from outside the server.
 """
 
 from __future__ import annotations
@@ -12,10 +18,18 @@ import os
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
+
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from tornado import web
+from traitlets import Float, Integer
 
 from . import session
+from .classroom import warn_unexplained
+from .errors import InputError
 from .student import (
     ENV_ARTICLES,
     ENV_FEEDBACK,
@@ -34,7 +48,99 @@ LOCAL_IP = "127.0.0.1"
 # so disconnected kernels idle for two minutes are culled. Open tabs are never culled
 # (cull_connected stays False), however long a student reads.
 CULL_IDLE_SECONDS = 120
-CULL_INTERVAL_SECONDS = 30
+CULL_INTERVAL_SECONDS = 10
+CONNECT_SECONDS = 45.0
+"""A kernel whose page never connected to it within this time is shut down."""
+MAX_STUDENTS = 40
+"""Default cap on kernels (one per open tab): a class, with room for a few reloads."""
+TEMPLATE = "factcheck"
+"""factcheck's Voilà template (data/classroom/jupyter/voila/templates/factcheck)."""
+
+
+def template_root() -> Path:
+    """The Jupyter data folder holding factcheck's Voilà template (added to JUPYTER_PATH)."""
+    return Path(__file__).resolve().parent / "data" / "classroom" / "jupyter"
+
+
+class ClassroomKernelManager(AsyncMappingKernelManager):
+    """Voilà's kernel manager with a cap and a deadline for kernels nobody connects to.
+
+    ``max_kernels`` kernels at most (running or starting); one more page request gets a 503
+    "class is full" page. A kernel that no browser has connected to ``connect_timeout``
+    seconds after it started is shut down: a real tab connects within seconds, a bare GET
+    never does. Connected kernels follow the normal idle culling (disconnected ones only).
+    """
+
+    max_kernels = Integer(
+        MAX_STUDENTS, config=True, help="Most kernels (open student tabs) at once."
+    )
+    connect_timeout = Float(
+        CONNECT_SECONDS,
+        config=True,
+        help="Seconds a kernel may run without any browser connected to it, ever.",
+    )
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._starting = 0
+        self._started_at: dict[str, float] = {}
+        self._connected_once: set[str] = set()
+
+    def _in_use(self) -> int:
+        return len(self._kernels) + self._starting
+
+    async def start_kernel(self, **kwargs: Any) -> str:  # type: ignore[override]
+        """Start a kernel, or raise HTTPError 503 if ``max_kernels`` are running already."""
+        if self._in_use() >= self.max_kernels:
+            await self.cull_unconnected()
+        if self._in_use() >= self.max_kernels:
+            self.log.warning("Class full: %d kernels running; page refused.", self.max_kernels)
+            raise web.HTTPError(
+                503,
+                "All %d places of this class are taken. Ask your teacher, or try again in "
+                "two minutes: a place becomes free two minutes after a tab is closed.",
+                self.max_kernels,
+                reason="Class full",
+            )
+        self._starting += 1  # counted before the first await, so starts cannot overshoot
+        try:
+            kernel_id = await super().start_kernel(**kwargs)
+        finally:
+            self._starting -= 1
+        self._started_at[kernel_id] = time.monotonic()
+        return kernel_id
+
+    def notify_connect(self, kernel_id: str) -> None:
+        """Note that a browser connected to the kernel (so it is a student's tab)."""
+        super().notify_connect(kernel_id)
+        self._connected_once.add(kernel_id)
+
+    async def cull_unconnected(self) -> list[str]:
+        """Shut down the kernels no browser connected to within ``connect_timeout``."""
+        now = time.monotonic()
+        ended = []
+        for kernel_id, started in list(self._started_at.items()):
+            if kernel_id not in self._kernels:
+                self._forget(kernel_id)
+            elif kernel_id not in self._connected_once and now - started > self.connect_timeout:
+                self.log.warning(
+                    "Shutting down kernel %s: no browser connected to it in %.0f s.",
+                    kernel_id,
+                    self.connect_timeout,
+                )
+                await self.shutdown_kernel(kernel_id)
+                self._forget(kernel_id)
+                ended.append(kernel_id)
+        return ended
+
+    async def cull_kernels(self) -> None:
+        """The periodic culling: unconnected kernels first, then Jupyter's idle rule."""
+        await self.cull_unconnected()
+        await super().cull_kernels()
+
+    def _forget(self, kernel_id: str) -> None:
+        self._started_at.pop(kernel_id, None)
+        self._connected_once.discard(kernel_id)
 
 
 def classroom_env(
@@ -45,7 +151,8 @@ def classroom_env(
     base: Mapping[str, str] | None = None,
     scheme: PathLike | None = None,
 ) -> dict[str, str]:
-    """The environment of the Voilà server: ``base`` plus the FACTCHECK_* settings (absolute)."""
+    """The environment of the Voilà server: ``base`` plus the FACTCHECK_* settings (absolute)
+    and factcheck's Voilà template folder first on JUPYTER_PATH."""
     env = dict(os.environ if base is None else base)
     env.update(
         {
@@ -57,22 +164,40 @@ def classroom_env(
     )
     if scheme:
         env[ENV_SCHEME] = str(Path(scheme).expanduser().resolve())
+    paths = [str(template_root()), *filter(None, env.get("JUPYTER_PATH", "").split(os.pathsep))]
+    env["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
     return env
 
 
 def voila_command(
-    notebook: PathLike, *, port: int, ip: str = LOCAL_IP, open_browser: bool = False
+    notebook: PathLike,
+    *,
+    port: int,
+    ip: str = LOCAL_IP,
+    open_browser: bool = False,
+    max_students: int = MAX_STUDENTS,
+    connect_timeout: float = CONNECT_SECONDS,
 ) -> list[str]:
-    """The ``python -m voila`` command line that serves the student notebook."""
+    """The ``python -m voila`` command line that serves the student notebook.
+
+    Run it with ``classroom_env``'s environment, which puts factcheck's template on
+    JUPYTER_PATH. A port in use is an error (no silent move to another port).
+    """
+    manager = f"{ClassroomKernelManager.__module__}.{ClassroomKernelManager.__name__}"
     command = [
         sys.executable,
         "-m",
         "voila",
         str(notebook),
         f"--port={port}",
+        "--Voila.port_retries=0",
         f"--Voila.ip={ip}",
+        f"--template={TEMPLATE}",
         "--theme=light",
         "--VoilaConfiguration.show_tracebacks=False",
+        f"--VoilaConfiguration.multi_kernel_manager_class={manager}",
+        f"--ClassroomKernelManager.max_kernels={max_students}",
+        f"--ClassroomKernelManager.connect_timeout={connect_timeout}",
         f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
         f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
         "--MappingKernelManager.cull_connected=False",
@@ -111,13 +236,21 @@ def serve_classroom(
     ip: str = LOCAL_IP,
     open_browser: bool = False,
     scheme: PathLike | None = None,
+    max_students: int = MAX_STUDENTS,
+    connect_timeout: float = CONNECT_SECONDS,
 ) -> int:
     """Serve the student app with Voilà until Ctrl+C; returns Voilà's exit code.
 
     The key, articles and feedback mode are checked first, so a mistake is reported here
     (FactcheckError/OSError) rather than in every student's browser. ``ip="0.0.0.0"`` lets
     other machines on the network in (anyone who can reach the port; there is no password).
+    At most ``max_students`` tabs run at once; more get a "class is full" page.
     """
+    if max_students < 1:
+        raise InputError(
+            f"--max-students {max_students}: a class needs at least 1 place. Pass the number "
+            f"of students, with a few spare for reloads (default {MAX_STUDENTS})."
+        )
     config = StudentConfig(
         key=Path(key).expanduser(),
         articles=Path(articles).expanduser(),
@@ -126,14 +259,23 @@ def serve_classroom(
         scheme=Path(scheme).expanduser() if scheme else None,
     )
     key_data, chosen = load_session(config)
+    warn_unexplained(key_data)
     config.out.mkdir(parents=True, exist_ok=True)
     if not os.access(config.out, os.W_OK):
         raise PermissionError(13, "the answers folder is not writable; choose another", str(out))
-    command = voila_command(student_notebook_path(), port=port, ip=ip, open_browser=open_browser)
+    command = voila_command(
+        student_notebook_path(),
+        port=port,
+        ip=ip,
+        open_browser=open_browser,
+        max_students=max_students,
+        connect_timeout=connect_timeout,
+    )
     env = classroom_env(config.key, config.articles, config.out, feedback, scheme=config.scheme)
     print(
         f"factcheck classroom: {len(chosen)} article(s), {len(key_data)} key answers, "
-        f"feedback {feedback}; answers go to {config.out.resolve()}",
+        f"feedback {feedback}, at most {max_students} students at once; answers go to "
+        f"{config.out.resolve()}",
         file=sys.stderr,
     )
     for url in student_urls(port, ip):

@@ -237,6 +237,7 @@ def _cmd_classroom_serve(args: argparse.Namespace) -> int:
         ip=args.ip,
         open_browser=args.open,
         scheme=args.scheme,
+        max_students=args.max_students,
     )
 
 
@@ -398,6 +399,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="127.0.0.1: this computer only; 0.0.0.0: anyone on the network (no password)",
     )
     p.add_argument("--open", action="store_true", help="open the app in a browser")
+    p.add_argument(
+        "--max-students",
+        type=int,
+        default=40,
+        help="most students (open tabs) at once; more get a 'class is full' page (default 40)",
+    )
     p.add_argument("--scheme", help="the teacher's JSON label scheme, if not the default")
     p.set_defaults(func=_cmd_classroom_serve)
 

@@ -706,7 +706,11 @@ def test_serve_environment_and_command(tmp_path: Path):
     command = voila_command(student_notebook_path(), port=9000)
     assert command[1:4] == ["-m", "voila", str(student_notebook_path())]
     assert "--Voila.ip=127.0.0.1" in command and "--port=9000" in command
-    assert "--no-browser" in command
+    assert "--no-browser" in command and "--Voila.port_retries=0" in command
+    assert "--template=factcheck" in command
+    assert "--ClassroomKernelManager.max_kernels=40" in command
+    template = Path(env["JUPYTER_PATH"].split(os.pathsep)[0])
+    assert (template / "voila" / "templates" / "factcheck" / "conf.json").is_file()
     assert "--Voila.ip=0.0.0.0" in voila_command("nb.ipynb", port=1, ip="0.0.0.0")
 
 
@@ -715,6 +719,102 @@ def test_serve_checks_the_key_before_starting_anything(tmp_path: Path):
     with pytest.raises(InputError, match="no such answer key"):
         serve_classroom(tmp_path / "key.csv", sample_path(), tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def _kernels_under(pid: int) -> list[int]:
+    """Pids of ipykernel processes descending from ``pid`` (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            todo.append(child)
+            try:
+                if b"ipykernel" in (Path("/proc") / str(child) / "cmdline").read_bytes():
+                    found.append(child)
+            except OSError:
+                continue
+    return found
+
+
+def _get(url: str) -> tuple[int, str]:
+    """One real HTTP GET (no proxy): the status and the page."""
+    import urllib.error
+    import urllib.request
+
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=180) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
+
+
+@pytest.mark.slow
+def test_served_class_caps_kernels_and_ends_unconnected_ones(classroom: StudentConfig):
+    """Test that with 2 places, 4 GETs start 2 kernels, then 'class is full'; a GET's kernel ends."""
+    import time
+
+    from tests.browser.harness import VoilaServer, free_port, spawn_server
+
+    base = classroom.out.parent / "server"
+    for sub in ("config", "data", "runtime", "ipython"):
+        (base / sub).mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "IPYTHON"))}
+    env.update(
+        JUPYTER_CONFIG_DIR=str(base / "config"),
+        JUPYTER_DATA_DIR=str(base / "data"),
+        JUPYTER_RUNTIME_DIR=str(base / "runtime"),
+        IPYTHONDIR=str(base / "ipython"),
+        PYTHONUNBUFFERED="1",
+    )
+    port = free_port()
+    script = (
+        "from factcheck.classroom_server import serve_classroom\n"
+        f"serve_classroom({str(classroom.key)!r}, {str(classroom.articles)!r}, "
+        f"{str(classroom.out)!r}, port={port}, max_students=2, connect_timeout=30)\n"
+    )
+    process = spawn_server(
+        [sys.executable, "-c", script], cwd=base, env=env, log_path=base / "voila.log"
+    )
+    server = VoilaServer(f"http://127.0.0.1:{port}", port, base, process)
+    try:
+        deadline = time.monotonic() + 120
+        while "Voilà is running at" not in server.log_tail(20):
+            assert process.poll() is None and time.monotonic() < deadline, server.log_tail()
+            time.sleep(0.2)
+        pages = [_get(server.url + "/") for _ in range(4)]
+        assert [status for status, _ in pages] == [200, 200, 503, 503], server.log_tail()
+        assert "Fact-check practice" in pages[0][1]
+        full = pages[2][1]
+        assert "The class is full" in full and "All 2 places of this class are taken" in full
+        assert "https://" not in full and "cdn.jsdelivr" not in pages[0][1]
+        assert len(_kernels_under(process.pid)) == 2
+        # Nobody connected to those two kernels (bare GETs): they end, and places free up.
+        deadline = time.monotonic() + 90
+        while _kernels_under(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert _kernels_under(process.pid) == [], server.log_tail()
+        assert "no browser connected to it" in server.log_tail(80)
+        assert _get(server.url + "/")[0] == 200
+    finally:
+        kernels = _kernels_under(process.pid)
+        server.stop()
+    deadline = time.monotonic() + 30
+    while [pid for pid in kernels if Path(f"/proc/{pid}").exists()] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [pid for pid in kernels if Path(f"/proc/{pid}").exists()]
+
+
+def test_serve_refuses_a_class_of_no_students(classroom: StudentConfig):
+    """Test that max_students below 1 is refused before anything starts."""
+    with pytest.raises(InputError, match=r"--max-students 0: a class needs at least 1 place"):
+        serve_classroom(classroom.key, classroom.articles, classroom.out, max_students=0)
 
 
 # ----- the notebook -----
