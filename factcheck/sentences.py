@@ -162,12 +162,11 @@ _MISSED_STOP = re.compile(
     r"|(?<=\d\.)\s+(?=[\"“]?[A-Z])"
 )
 _QUOTE_RUN = re.compile(rf"(?<=[.?!…][{_CLOSE_QUOTES}])\s+(?=[{_OPEN_QUOTES}][A-Z0-9])")
-_LIST_NUMBER = re.compile(r"\W*\d+\.")
 # Safe places to cut a very long line before pysbd: end punctuation, space, capital.
 _CHUNK_CUT = re.compile(r"(?<=[.?!])\s+(?=[A-Z])")
 _SPACES = re.compile(r"\s+")
 _WORD_CHARS = re.compile(r"[\w.]")
-MAX_LINE_CHARS = 2000
+MAX_LINE_CHARS = 1000
 
 
 @lru_cache(maxsize=1)
@@ -209,39 +208,54 @@ def _chunks(line: str, max_chars: int) -> list[Span]:
 
     A cut is made after end punctuation followed by a space and a capital, not after an
     abbreviation or an initial and not inside a quotation, so pysbd would split there too.
-    Only if no such place follows within ``4 * max_chars`` is the line cut at a space.
+    Only if no such place follows within ``3 * max_chars`` is the line cut at a space, and
+    only if there is no space either, anywhere: so no piece pysbd sees (pysbd is roughly
+    quadratic in its input) is longer than ``4 * max_chars``, whatever the line holds.
     """
     chunks, start = [], 0
+    quotes = _Quotes(line)
     while len(line) - start > max_chars:
-        cut = _next_cut(line, start, max_chars)
-        if cut is None:
-            break
-        chunks.append((start, cut[0]))
-        start = cut[1]
+        end, next_start = _next_cut(line, start, max_chars, quotes)
+        chunks.append((start, end))
+        start = next_start
     chunks.append((start, len(line)))
     return chunks
 
 
-def _next_cut(line: str, start: int, max_chars: int) -> Span | None:
+class _Quotes:
+    """Whether a double quotation is open at a position of a line, for positions visited in
+    increasing order: each quote mark is read once (a scan per question was quadratic)."""
+
+    def __init__(self, line: str, start: int = 0) -> None:
+        self.line, self.pos, self.inside = line, start, False
+
+    def restart(self, start: int) -> None:
+        self.pos, self.inside = start, False
+
+    def open_at(self, pos: int) -> bool:
+        for mark in _QUOTE_MARK.findall(self.line, self.pos, max(pos, self.pos)):
+            self.inside = (not self.inside) if mark == '"' else mark == "“"
+        self.pos = max(pos, self.pos)
+        return self.inside
+
+
+def _next_cut(line: str, start: int, max_chars: int, quotes: _Quotes) -> Span:
     """(end of this chunk, start of the next) for the chunk starting at ``start``."""
-    for match in _CHUNK_CUT.finditer(line, start + max_chars, start + 4 * max_chars):
-        before = line[start : match.start()]
-        if not _is_abbreviation(before, _ABBREVIATIONS) and not _inside_quote(before):
+    quotes.restart(start)
+    for match in _CHUNK_CUT.finditer(line, start + max_chars, start + 3 * max_chars):
+        before = line[max(start, match.start() - 64) : match.start()]  # the word before
+        if not _is_abbreviation(before, _ABBREVIATIONS) and not quotes.open_at(match.start()):
             return match.start(), match.end()
-    space = _SPACES.search(line, start + 4 * max_chars, start + 8 * max_chars)
+    space = _SPACES.search(line, start + 3 * max_chars, start + 4 * max_chars)
     if space:
         return space.start(), space.end()
-    # No space in 8 * max_chars characters (a pasted blob, not prose): cut anyway, so no
-    # piece pysbd sees is longer than that, whatever the input.
-    return start + 8 * max_chars, start + 8 * max_chars
+    # No space in max_chars characters after 3 * max_chars (a pasted blob): cut anyway.
+    return start + 4 * max_chars, start + 4 * max_chars
 
 
 def _inside_quote(text: str) -> bool:
     """Whether a double quotation is still open at the end of ``text``."""
-    inside = False
-    for mark in _QUOTE_MARK.findall(text):
-        inside = (not inside) if mark == '"' else mark == "“"
-    return inside
+    return _Quotes(text).open_at(len(text))
 
 
 # Characters Python's ``\s`` matches (so pysbd's patterns read them as spaces) but ``int()``
@@ -324,8 +338,13 @@ def _split_glued(line: str, spans: list[Span]) -> list[Span]:
     return out
 
 
-def _should_merge(prev: str, nxt: str) -> bool:
-    """Whether pysbd split in the middle of one sentence (prev + nxt)."""
+def _should_merge(prev: str, nxt: str, opener: str | None = None) -> bool:
+    """Whether pysbd split in the middle of one sentence (prev + nxt).
+
+    ``prev`` may be only the end of the previous piece (its last words); ``opener`` is then
+    its first character (default: ``prev[:1]``).
+    """
+    opener = prev[:1] if opener is None else opener
     word = _LAST_WORD.search(prev)
     if word:
         abbreviation = word.group(1)
@@ -345,15 +364,24 @@ def _should_merge(prev: str, nxt: str) -> bool:
         return not _QUOTE_END.search(prev) or bool(_ATTRIBUTION.match(nxt))
     # '"Why now?" Quist asked.' - a short attribution after a quoted question or exclamation.
     return bool(
-        _QUOTE_END.search(prev) and prev[:1] in _OPEN_QUOTES and _QUOTE_ATTRIBUTION.match(nxt)
+        _QUOTE_END.search(prev) and opener in _OPEN_QUOTES and _QUOTE_ATTRIBUTION.match(nxt)
     )
+
+
+_TAIL = 200  # characters either side of a cut that the merge rules read
 
 
 def _merge(line: str, spans: list[Span]) -> list[Span]:
     """Join pieces that pysbd split in the middle of a sentence."""
     out: list[Span] = []
     for start, end in spans:
-        if out and _should_merge(line[out[-1][0] : out[-1][1]], line[start:end]):
+        # Only the last words of the piece so far matter: slicing all of it after every
+        # merge was quadratic on a line that merges again and again ("</b>bold? </b>...").
+        if out and _should_merge(
+            line[max(out[-1][0], out[-1][1] - _TAIL) : out[-1][1]],
+            line[start:end],  # each piece is read once: linear
+            line[out[-1][0]],
+        ):
             out[-1] = (out[-1][0], end)
         else:
             out.append((start, end))
@@ -366,9 +394,10 @@ def _split_inside_quotes(line: str, spans: list[Span]) -> list[Span]:
     for start, end in spans:
         cut = start
         if _QUOTE_MARK.search(line, start, end):
+            quotes = _Quotes(line, start)
             for match in _INNER_STOP.finditer(line, start, end):
-                before = line[cut : match.start()]
-                if _inside_quote(line[start : match.start()]) and not _is_abbreviation(before):
+                before = line[max(cut, match.start() - 64) : match.start()]  # the word before
+                if quotes.open_at(match.start()) and not _is_abbreviation(before):
                     out.append((cut, match.start()))
                     cut = match.end()
         out.append((cut, end))
@@ -380,15 +409,25 @@ def _split_after_quote(line: str, spans: list[Span]) -> list[Span]:
     out = []
     for start, end in spans:
         cut = start
+        quotes = _Quotes(line, start)
         for match in _AFTER_QUOTE.finditer(line, start, end):
-            if _inside_quote(line[start : match.start()]):
+            if quotes.open_at(match.start()):
                 continue  # the mark opened a quotation, it did not close one
-            if _QUOTE_ATTRIBUTION.match(line[match.end() : end]):
+            if end - match.end() <= _TAIL and _QUOTE_ATTRIBUTION.match(line[match.end() : end]):
                 continue  # '"Why now?" Quist asked.'
             out.append((cut, match.start()))
             cut = match.end()
         out.append((cut, end))
     return out
+
+
+def _is_list_number(text: str) -> bool:
+    """Whether ``text`` is only a list number: "2.", "(3." (no regex: "\\W*\\d+\\." retried
+    at every position of a run of punctuation, quadratically)."""
+    i = 0
+    while i < len(text) and not (text[i].isalnum() or text[i] == "_"):
+        i += 1
+    return text.endswith(".") and text[i:-1].isdecimal()
 
 
 def _split_missed_stops(line: str, spans: list[Span]) -> list[Span]:
@@ -397,7 +436,7 @@ def _split_missed_stops(line: str, spans: list[Span]) -> list[Span]:
     for start, end in spans:
         cut = start
         for match in _MISSED_STOP.finditer(line, start, end):
-            if _LIST_NUMBER.fullmatch(line, cut, match.start()):
+            if _is_list_number(line[cut : match.start()]):
                 continue  # "2. Bring photo ID": the number of a list item
             out.append((cut, match.start()))
             cut = match.end()
@@ -410,9 +449,10 @@ def _split_quote_runs(line: str, spans: list[Span]) -> list[Span]:
     out = []
     for start, end in spans:
         cut = start
+        quotes = _Quotes(line, start)
         for match in _QUOTE_RUN.finditer(line, start, end):
             # Only where the mark before the space closes a quotation that the text opened.
-            if not _inside_quote(line[start : match.start()]) and (
+            if not quotes.open_at(match.start()) and (
                 line[cut] in _OPEN_QUOTES or _QUOTE_MARK.search(line, cut, match.start() - 1)
             ):
                 out.append((cut, match.start()))
@@ -499,12 +539,13 @@ class _SourceMap:
     """Maps offsets of a text onto its source through the edits that made it from it."""
 
     def __init__(self, edits: Sequence[SourceEdit]) -> None:
-        self._edits = sorted(edits, key=lambda e: (e.start, e.end))
+        self._edits = sorted(edits, key=lambda e: (e.start, e.end, e.source_start))
         self._starts = [edit.start for edit in self._edits]
 
     def _edit_before(self, pos: int) -> SourceEdit | None:
         i = bisect.bisect_right(self._starts, pos) - 1
-        # Deletions (empty replacements) at ``pos`` sort before a replacement at ``pos``.
+        # Deletions (empty replacements) at ``pos`` sort before a replacement at ``pos``,
+        # and among themselves in source order: the last one is nearest the text.
         return self._edits[i] if i >= 0 else None
 
     def char(self, pos: int) -> tuple[int, int]:

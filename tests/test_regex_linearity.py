@@ -1,0 +1,162 @@
+"""Cleaning and splitting stay linear in their input, whatever it contains.
+
+No wall-clock thresholds: each check times the same work at two sizes, ``n`` and ``8 * n``,
+in the same run (the fastest of several repeats), and requires the ratio to stay below
+``8 * 3``. Quadratic work would show a ratio near 64, cubic near 512. Every regular
+expression in the text modules is fed strings built to make backtracking patterns blow up
+(long runs of spaces after a trigger word, runs of brackets, markers and punctuation), and
+so is the whole load path.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+
+import pytest
+
+from factcheck import articles, cleaning, sentences
+from factcheck.cleaning import clean_text
+from factcheck.sentences import split_sentences
+
+LINEAR_RATIO = 8 * 3
+# Words that start the patterns, so the engine gets past the first token and backtracks.
+TRIGGERS = [
+    "",
+    "Published",
+    "Updated on",
+    "By",
+    "By Ann Lee",
+    "photo",
+    "(photo",
+    "Photo credit",
+    "# ",
+    "> ",
+    "[",
+    "![a](",
+    "**",
+    "facebook",
+    "Share on",
+    "1 May 2024",
+    "Advertisement -",
+    "reporting by",
+    "Tags:",
+    "©",
+    "comments",
+    "Read more",
+    "|",
+    '"Why',
+    "Mr.",
+    "at 4 p.m.",
+    "U.S.",
+    "www.example",
+]
+FILLERS = [" ", "a", ". ", "[", "**", '"', "|", "-", "a.", " a", "?", "\u00a0"]
+TAILS = ["", "!", "x", "."]
+
+
+def _cost(work: Callable[[], object], repeats: int = 5) -> float:
+    """The fastest of ``repeats`` timings of ``work`` (seconds)."""
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _ratio(make: Callable[[int], str], apply: Callable[[str], object], n: int) -> float:
+    """How much longer ``apply`` takes on ``make(8 * n)`` than on ``make(n)``."""
+    small, large = make(n), make(8 * n)
+    apply(small)  # warm caches (compiled patterns, pysbd's segmenter)
+    return _cost(lambda: apply(large)) / max(_cost(lambda: apply(small)), 1e-7)
+
+
+def _patterns(module: object) -> dict[str, re.Pattern[str]]:
+    return {
+        f"{module.__name__}.{name}": value
+        for name, value in vars(module).items()
+        if isinstance(value, re.Pattern)
+    }
+
+
+PATTERNS = {
+    **_patterns(cleaning),
+    **_patterns(sentences),
+    **_patterns(articles),
+}
+# Patterns that are super-linear on their own and are only ever applied to a bounded line;
+# the bound is checked through the function that applies them (below).
+BOUNDED = {"factcheck.cleaning._ADVERT": cleaning.MAX_ADVERT_CHARS}
+
+
+def _exercise(pattern: re.Pattern[str]) -> Callable[[str], object]:
+    """Everything the modules do with a pattern: match at the start, search every position."""
+
+    def run(text: str) -> object:
+        return pattern.match(text), sum(1 for _ in pattern.finditer(text))
+
+    return run
+
+
+def _worst_family(apply: Callable[[str], object], n: int) -> Callable[[int], str]:
+    """The trigger + filler * k + tail family that costs ``apply`` most at size ``n``."""
+    families = [
+        (lambda k, t=t, f=f, e=e: t + f * (k // len(f)) + e)
+        for t in TRIGGERS
+        for f in FILLERS
+        for e in TAILS
+    ]
+    return max(families, key=lambda make: _cost(lambda: apply(make(n)), repeats=1))
+
+
+@pytest.mark.parametrize("name", sorted(set(PATTERNS) - set(BOUNDED)))
+def test_every_text_pattern_is_linear_on_adversarial_input(name):
+    """Test that a text pattern's work grows linearly on the input that costs it most."""
+    apply = _exercise(PATTERNS[name])
+    make = _worst_family(apply, 300)
+    ratio = _ratio(make, apply, 1500)
+    assert ratio < LINEAR_RATIO, f"{name}: {ratio:.1f}x the time for 8x the input {make(20)!r}"
+
+
+@pytest.mark.parametrize("name", sorted(BOUNDED))
+def test_bounded_patterns_never_see_a_long_line(name):
+    """Test that a pattern that is only safe on short lines is guarded by its bound."""
+    limit = BOUNDED[name]
+    line = "Advertisement - continue" + " " * (limit * 40) + "!"
+    ratio = _ratio(
+        lambda k: line[:24] + " " * k + "!", lambda s: cleaning._furniture(s, in_body=True), 2000
+    )
+    assert ratio < LINEAR_RATIO
+
+
+LOAD_PATH = {
+    "published + spaces + letter": lambda k: "Published" + " " * k + "x\n\nThe dam held.\n",
+    "by + spaces + !": lambda k: "By" + " " * k + "!\n\nThe dam held.\n",
+    "one long word": lambda k: "a" * k,
+    "many short sentences on one line": lambda k: "Word. " * (k // 6),
+    "abbreviations, never a cut": lambda k: "Mr. A " * (k // 6),
+    "quoted abbreviations": lambda k: '"' + "Mr. B said. " * (k // 12) + '"',
+    "open quotes": lambda k: '"A. B' * (k // 5),
+    "question marks and tags": lambda k: "</b>bold? " * (k // 10),
+    "glued stops": lambda k: "in 2000.Trump " * (k // 14),
+    "e-mail-like run": lambda k: "a.B@" * (k // 4),
+    "many lines": lambda k: "The council met on Monday.\n" * (k // 27),
+    "markdown markers": lambda k: "**a " * (k // 4),
+    "links": lambda k: "The [council minutes](https://e.test/m) say so. " * (k // 48),
+    "separators": lambda k: "Met.\x1c4. " * (k // 8),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LOAD_PATH))
+def test_cleaning_and_splitting_are_linear_in_the_input(name):
+    """Test that clean_text + split_sentences (the whole text load path) grow linearly."""
+    make = LOAD_PATH[name]
+
+    def load(text: str) -> object:
+        cleaned = clean_text(text, markdown=True)
+        return split_sentences(cleaned.text, edits=cleaned.edits)
+
+    ratio = _ratio(make, load, 4 * sentences.MAX_LINE_CHARS)
+    assert ratio < LINEAR_RATIO, f"{name}: {ratio:.1f}x the time for 8x the input"
