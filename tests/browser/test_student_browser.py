@@ -12,6 +12,7 @@ import dataclasses
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -80,10 +81,30 @@ def wait_for_rows(path: Path, count: int, timeout: float = 30.0) -> list[dict[st
     raise AssertionError(f"{path} has {len(rows)} rows, expected {count} within {timeout:.0f} s")
 
 
-def open_app(browser, server: VoilaServer, errors: list[str]):
-    """A fresh browser context (one student) on the app; returns its page once it asks a name."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def open_app(
+    browser,
+    server: VoilaServer,
+    errors: list[str],
+    outside: list[str] | None = None,
+    width: int = 1280,
+):
+    """A fresh browser context (one student) on the app; returns its page once it asks a name.
+
+    Every request for anything not on 127.0.0.1 is blocked and recorded in ``outside``.
+    """
+    context = browser.new_context(viewport={"width": width, "height": 900})
     context.set_default_timeout(60_000)
+
+    def block_outside(route) -> None:
+        host = urlsplit(route.request.url).hostname
+        if route.request.url.startswith(("data:", "blob:")) or host == "127.0.0.1":
+            route.continue_()
+        else:
+            if outside is not None:
+                outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", block_outside)
     page = context.new_page()
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
@@ -100,10 +121,11 @@ def test_two_students_label_the_same_article_at_once(
 ):
     """Test that two students on one Voilà server each see feedback and write only their own CSV."""
     errors: list[str] = []
+    outside: list[str] = []
     started = time.monotonic()
     ana, ben = (
-        open_app(chromium_browser, voila_app, errors),
-        open_app(chromium_browser, voila_app, errors),
+        open_app(chromium_browser, voila_app, errors, outside),
+        open_app(chromium_browser, voila_app, errors, outside),
     )
     for page in (ana, ben):
         expect(page.get_by_placeholder("your name")).to_be_visible()
@@ -126,10 +148,18 @@ def test_two_students_label_the_same_article_at_once(
     print(f"both annotators ready {time.monotonic() - started:.1f} s after Start")
 
     # A third student typing a name in use is refused (the other kernel holds the name).
-    third = open_app(chromium_browser, voila_app, errors)
+    # On a phone-sized screen the message wraps inside the page instead of running off it.
+    third = open_app(chromium_browser, voila_app, errors, outside, width=400)
     third.get_by_placeholder("your name").fill("ana lima")
     third.get_by_role("button", name="Start").click()
-    expect(third.locator(".fc-student-message")).to_contain_text("already using the name")
+    message = third.locator(".fc-student-message")
+    expect(message).to_contain_text("already using the name")
+    box = message.locator("p").bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 400, box
+    assert box["height"] > 3 * 16, box  # several lines, not one cut-off line
+    assert message.evaluate("(el) => el.scrollWidth <= el.clientWidth")
+    text = message.inner_text()
+    assert str(session_dirs["root"]) not in text and ".csv" not in text
     third.context.close()
 
     key = read_answer_key(session_dirs["key"])
@@ -167,7 +197,8 @@ def test_two_students_label_the_same_article_at_once(
     assert {r["annotator"] for r in ben_rows} == {"Ben"}
     assert sorted(p.name for p in out.glob("*.csv")) == ["ana-lima.csv", "ben.csv"]
     right = 3 + (key.get(sentences[3].id).label == "verified")
-    expect(ana.locator(".fc-score")).to_contain_text(f"Right so far: {right} of 4")
+    expect(ana.locator(".fc-score").first).to_contain_text(f"Right so far: {right} of 4")
     assert not [e for e in errors if "pageerror" in e], errors
+    assert outside == []  # nothing was asked of a CDN or any other outside server
     for page in (ana, ben):
         page.context.close()
