@@ -9,6 +9,11 @@ precision/recall/F1 (sentence ends inside a line), and a per-tag breakdown. Pass
 ``heldout`` were written after the splitter's repairs and scored before any further change
 (factcheck 23/25, pysbd 18/25, syntok 21/25, blingfire 18/25 at that time): read that row
 as the estimate for unseen news text, the rest as a regression record.
+
+Then the public English golden rules (``data/golden_rules_en.json``: pySBD's English golden
+rules, the Pragmatic Segmenter "Golden Rules (English)" and pySBD's regression issues),
+scored as those suites score them (exact list of stripped sentences), factcheck beside
+plain pysbd, with every case factcheck fails and why.
 """
 
 from __future__ import annotations
@@ -26,6 +31,14 @@ from pathlib import Path
 from factcheck.sentences import split_sentences
 
 GOLD_PATH = Path(__file__).parent / "data" / "segmentation.jsonl"
+GOLDEN_RULES_PATH = Path(__file__).parent / "data" / "golden_rules_en.json"
+# Golden-rule cases that conflict with a documented news convention of split_sentences.
+CONVENTIONS = {
+    ("pragmatic", 40): "each line is its own segment (scraped news: a line is a paragraph, "
+    "list item or subheading), so a line break is never inside a sentence",
+    ("pragmatic", 41): "each line is its own segment, as for rule 40; text is never rejoined "
+    "(the sentence must slice back from the article text)",
+}
 _LINE = re.compile(r"[^\n]+")
 
 Span = tuple[int, int]
@@ -207,6 +220,69 @@ def evaluate(
     return results
 
 
+@dataclass(frozen=True)
+class GoldenCase:
+    """One public golden-rule case: which set, its number or issue, text, expected sentences."""
+
+    set: str
+    name: str
+    text: str
+    sentences: tuple[str, ...]
+
+
+def load_golden_rules(path: Path = GOLDEN_RULES_PATH) -> list[GoldenCase]:
+    """The golden-rule cases, in file order."""
+    cases = json.loads(path.read_text(encoding="utf-8"))["cases"]
+    return [
+        GoldenCase(
+            c["set"], str(c.get("rule", c.get("issue", i))), c["text"], tuple(c["sentences"])
+        )
+        for i, c in enumerate(cases)
+    ]
+
+
+def golden_results(cases: list[GoldenCase]) -> dict[str, dict[str, list[GoldenCase]]]:
+    """For factcheck and plain pysbd: the cases each gets wrong, by set."""
+    import pysbd
+
+    segmenter = pysbd.Segmenter(language="en", clean=False)  # as pySBD's own suite runs it
+    splitters = {
+        "factcheck": lambda text: [s.text for s in split_sentences(text)],
+        "pysbd": lambda text: [s.strip() for s in segmenter.segment(text) if s.strip()],
+    }
+    failed: dict[str, dict[str, list[GoldenCase]]] = {name: defaultdict(list) for name in splitters}
+    for case in cases:
+        for name, split in splitters.items():
+            if tuple(split(case.text)) != case.sentences:
+                failed[name][case.set].append(case)
+    return failed
+
+
+def print_golden_rules() -> None:
+    """Print golden-rule pass counts, factcheck beside pysbd, and factcheck's failures."""
+    cases = load_golden_rules()
+    failed = golden_results(cases)
+    sets = list(dict.fromkeys(c.set for c in cases))
+    print(f"\nPublic English golden rules ({GOLDEN_RULES_PATH.name}): cases passed")
+    print(f"{'set':<14}{'cases':>6}{'factcheck':>11}{'pysbd':>7}")
+    for name in sets:
+        n = sum(1 for c in cases if c.set == name)
+        ours, theirs = (n - len(failed[s][name]) for s in ("factcheck", "pysbd"))
+        print(f"{name:<14}{n:>6}{ours:>11}{theirs:>7}")
+    ours_total = len(cases) - sum(len(v) for v in failed["factcheck"].values())
+    theirs_total = len(cases) - sum(len(v) for v in failed["pysbd"].values())
+    print(f"{'all':<14}{len(cases):>6}{ours_total:>11}{theirs_total:>7}")
+    pysbd_failed = {id(c) for v in failed["pysbd"].values() for c in v}
+    regressions = [c for v in failed["factcheck"].values() for c in v if id(c) not in pysbd_failed]
+    print(f"cases pysbd gets right and factcheck fails: {len(regressions)}")
+    for case in (c for v in failed["factcheck"].values() for c in v):
+        why = CONVENTIONS.get((case.set, int(case.name) if case.name.isdigit() else case.name))
+        both = "pysbd fails too" if id(case) in pysbd_failed else "pysbd passes"
+        print(f"- {case.set} {case.name} ({both}): {case.text[:70]!r}")
+        if why:
+            print(f"  conflicts with a news convention: {why}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show-errors", metavar="NAME", help="print the passages NAME gets wrong")
@@ -245,6 +321,8 @@ def main() -> None:
             score = by_tag[tag]
             cells.append(f"{score.exact:>3}/{score.passages:<3} {score.accuracy:>4.0%}")
         print(f"{tag:<20}" + "".join(f"{cell:>12}" for cell in cells))
+
+    print_golden_rules()
 
     if args.show_errors:
         by_id = {p.id: p for p in passages}

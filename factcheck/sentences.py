@@ -467,11 +467,15 @@ _INNER_END = re.compile(r"[?!…]|\.(?!\d)")
 _CLOSERS = "\"”’'»)]"
 
 
+# "1) The first item 2) The second item": inline list items pysbd splits with no full stop.
+_INLINE_LIST_ITEM = re.compile(r"\s\d{1,3}\)\s")
+
+
 def _is_one_sentence(line: str) -> bool:
-    """Whether ``line`` has sentence-final punctuation only at its end (a linear scan; the
-    regex this replaces backtracked quadratically over spaces before a "?")."""
+    """Whether ``line`` has sentence-final punctuation only at its end, and no inline list
+    (a linear scan; the regex this replaces backtracked quadratically over spaces)."""
     body = line.rstrip().rstrip(_CLOSERS).rstrip(".?!…")
-    return not _INNER_END.search(body)
+    return not _INNER_END.search(body) and not _INLINE_LIST_ITEM.search(body)
 
 
 def split_line(line: str, *, max_chars: int = MAX_LINE_CHARS) -> list[Span]:
