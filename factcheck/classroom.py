@@ -37,6 +37,7 @@ from .log import (
     log_files,
     read_annotations,
 )
+from .spreadsheet import protect_cell, unprotect_cell
 
 KEY_SCHEMA_ID = "factcheck-key/1"
 KEY_COLUMNS: tuple[str, ...] = (
@@ -54,9 +55,6 @@ KEY_COLUMNS: tuple[str, ...] = (
 )
 _KEY_INTS = ("sentence_index", "start", "end")
 _MAX_KEY_PROBLEMS = 20
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-"""First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection)."""
-_ESCAPED_START = (*FORMULA_START, "'")
 _MAX_NAMED = 5
 
 PathLike = str | os.PathLike[str]
@@ -245,29 +243,12 @@ def make_answer_key(
     return key
 
 
-def protect_cell(text: str) -> str:
-    """A key cell safe to open in a spreadsheet: a ``'`` added before = + - @ TAB or CR.
-
-    ``'`` marks the cell as text in a spreadsheet, so ``=HYPERLINK(...)`` is shown, never run.
-    A cell that ``unprotect_cell`` would change (``'`` then one of those or another ``'``)
-    gets one too, so reading is exact; ``'Tis`` and other cells are written unchanged.
-    """
-    if text.startswith(FORMULA_START) or unprotect_cell(text) != text:
-        return "'" + text
-    return text
-
-
-def unprotect_cell(text: str) -> str:
-    """The original text of a key cell: one leading ``'`` dropped if one of = + - @ TAB CR '
-    follows it (what ``protect_cell`` adds); any other cell is returned unchanged."""
-    return text[1:] if text[:1] == "'" and text[1:2] and text[1] in _ESCAPED_START else text
-
-
 def write_answer_key(key: AnswerKey, out: PathLike) -> Path:
     """Write ``key`` as a ``factcheck-key/1`` CSV; the old file is replaced only on success.
 
     The file starts with a UTF-8 byte-order mark (so spreadsheets read accents right) and
-    every text cell goes through ``protect_cell`` (so none runs as a formula there).
+    every text cell goes through ``spreadsheet.protect_cell`` (none runs as a formula there;
+    ``read_answer_key`` undoes it exactly).
     """
     out = Path(out)
     lines = ["\ufeff" + format_row(KEY_COLUMNS)]
@@ -586,12 +567,18 @@ def read_submissions(
 ) -> Submissions:
     """Read every student log in a folder (or files/globs), skipping what cannot be read.
 
-    Answer-key files (and ``key.path``) in the folder are left out. A student whose file
+    Answer-key files (and ``key.path``) in the folder are left out, and so is the teacher
+    (the logs and names in the key's teacher list, ``read_teachers``). A student whose file
     cannot be read is listed in ``problems`` instead of stopping the report; a student who
     labelled nothing still counts (named after the annotator in the file, else its name).
     """
     skip = {Path(key.path).resolve()} if key is not None and key.path else set()
-    files = [p for p in log_files(students) if p.resolve() not in skip and not is_answer_key(p)]
+    teachers = read_teachers(key.path) if key is not None and key.path else Teachers()
+    files = [
+        p
+        for p in log_files(students)
+        if p.resolve() not in skip and not teachers.has_log(p) and not is_answer_key(p)
+    ]
     problems: list[str] = []
     frames: list[pd.DataFrame] = []
     read: list[str] = []
@@ -608,6 +595,12 @@ def read_submissions(
             read.extend(str(p) for p in paths)
     names = {Path(p).stem for p in read if not _has_rows(Path(p))}
     frames = [frame for frame in frames if len(frame)]
+    frames = [
+        frame.loc[~frame["annotator"].astype(str).map(teachers.has_name).astype(bool)]
+        for frame in frames
+    ]
+    frames = [frame for frame in frames if len(frame)]
+    names = {name for name in names if not teachers.has_name(name)}
     for frame in frames:
         names.update(frame["annotator"].astype(str))
     if frames:

@@ -220,8 +220,9 @@ def _cmd_classroom_report(args: argparse.Namespace) -> int:
         hide_names=args.hide_names,
         scheme=scheme,
         secret=args.secret,
+        scores=args.scores,
     )
-    print(f"wrote {out}", file=sys.stderr)
+    print(f"wrote {out}" + (f" and {args.scores}" if args.scores else ""), file=sys.stderr)
     return 0
 
 
@@ -380,6 +381,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--secret", help="file keeping the pseudonyms' secret (default: KEY.secret, made once)"
     )
+    p.add_argument("--scores", help="also save the scores as a spreadsheet-safe CSV (grades)")
     p.add_argument("--scheme", help="the JSON label scheme of the key, if not the default")
     p.set_defaults(func=_cmd_classroom_report)
     p = class_sub.add_parser("serve", help="serve the no-code student app (Voila)")

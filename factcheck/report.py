@@ -29,6 +29,8 @@ from .classroom import (
     class_report,
 )
 from .labels import DEFAULT_SCHEME, LabelScheme
+from .log import format_row
+from .spreadsheet import protect_frame
 
 OUTCOME_COLOURS = {"correct": "#009E73", "wrong": "#D55E00", "not answered": "#BBBBBB"}
 """Colours of the score bars (Okabe-Ito green and vermillion, and grey)."""
@@ -484,6 +486,20 @@ def _article_ids(report: ClassReport) -> list[str]:
     return seen + others
 
 
+def write_scores_csv(report: ClassReport, out: PathLike) -> Path:
+    """Save the scores table (``SCORE_COLUMNS``) as a CSV for a spreadsheet or a grade book.
+
+    Spreadsheet-safe like the answer key: a UTF-8 byte-order mark, and every text cell that
+    starts with = + - @ TAB or CR gets a leading ``'`` (a student named ``=HYPERLINK(...)``
+    is shown, never run). Accuracy and score are fractions (0.75), empty when undefined.
+    """
+    table = protect_frame(report.scores)
+    lines = ["\ufeff" + format_row(table.columns)]
+    for row in table.itertuples(index=False):
+        lines.append(format_row("" if pd.isna(value) else value for value in row))
+    return write_bytes_atomic(out, "".join(lines).encode("utf-8"))
+
+
 def write_class_report(
     key: AnswerKey | PathLike,
     student_files_or_dir: PathLike | Iterable[PathLike],
@@ -492,13 +508,18 @@ def write_class_report(
     hide_names: bool = False,
     scheme: LabelScheme = DEFAULT_SCHEME,
     secret: PathLike | None = None,
+    scores: PathLike | None = None,
 ) -> Path:
     """Score the student logs now in the folder against the key and write the HTML report.
 
     The page is complete before it replaces ``out``. Run it again after late submissions.
-    ``secret``: the pseudonyms' secret file (see ``classroom.class_report``).
+    ``secret``: the pseudonyms' secret file (see ``classroom.class_report``); ``scores``: a
+    CSV to save the same scores to as well (``write_scores_csv``).
     """
     report = class_report(
         key, student_files_or_dir, hide_names=hide_names, scheme=scheme, secret=secret
     )
-    return write_bytes_atomic(out, class_report_html(report).encode("utf-8"))
+    page = write_bytes_atomic(out, class_report_html(report).encode("utf-8"))
+    if scores is not None:
+        write_scores_csv(report, scores)
+    return page

@@ -22,7 +22,6 @@ from factcheck.classroom import (
     hardest_sentences,
     is_answer_key,
     make_answer_key,
-    protect_cell,
     pseudonyms,
     read_answer_key,
     read_submissions,
@@ -30,11 +29,11 @@ from factcheck.classroom import (
     secret_path,
     sentence_summary,
     unexplained,
-    unprotect_cell,
     write_answer_key,
 )
 from factcheck.errors import InputError, InputWarning, LogFormatError
 from factcheck.log import AnnotationLog, read_annotations
+from factcheck.spreadsheet import protect_cell, unprotect_cell
 
 LIBRARY = Article.from_text(
     "The Millbrook library will open on Sundays from March, the council said in a statement. "
@@ -586,3 +585,16 @@ def test_a_damaged_secret_file_is_reported_not_replaced(
     memory = AnswerKey(key.entries)
     with pytest.raises(InputError, match="Pass secret="):
         class_report(memory, classroom, hide_names=True)
+
+
+def test_the_teachers_log_in_the_class_folder_is_not_scored(
+    key: AnswerKey, classroom: Path, tmp_path: Path
+):
+    """Test that the log the key came from, copied among the students', is left out."""
+    copied = classroom / "teacher.csv"
+    copied.write_bytes((tmp_path / "teacher" / "teacher.csv").read_bytes())
+    with_copy = class_report(key, classroom)
+    assert "teacher" not in with_copy.students  # by the key's author name
+    assert with_copy.students == ("amira", "ben", "chloe")
+    listed = read_submissions(classroom, key=key)
+    assert str(tmp_path / "teacher" / "teacher.csv") not in listed.files

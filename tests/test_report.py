@@ -10,7 +10,7 @@ import pytest
 from nbclient import NotebookClient
 
 from factcheck.articles import Article
-from factcheck.classroom import class_report, make_answer_key
+from factcheck.classroom import SCORE_COLUMNS, class_report, make_answer_key
 from factcheck.errors import LogFormatError
 from factcheck.log import AnnotationLog
 from factcheck.report import (
@@ -273,6 +273,40 @@ def test_hardest_sentences_say_how_they_were_chosen(report_page: tuple[Path, str
     )
     assert "It is the most beautiful market" not in section  # 2 of 2 right
     assert "Rents for stalls have reportedly risen" in section  # 1 of 3 right
+
+
+def test_scores_csv_is_spreadsheet_safe_and_exact(tmp_path: Path):
+    """Test that the grades CSV has a BOM, no formula-like cell, and reads back exactly."""
+    import csv
+
+    from factcheck.cli import main
+    from factcheck.spreadsheet import unprotect_cell
+
+    key = make_class(tmp_path)
+    for name in ('=HYPERLINK("http://x.example","grade")', "@dana", "-eli"):
+        log = AnnotationLog(tmp_path / "class" / f"odd{len(name)}.csv", annotator=name)
+        log.record(M0, "verified")
+    grades = tmp_path / "grades.csv"
+    assert main(["classroom", "report", str(tmp_path / "class"), "--key", str(key),
+                 "-o", str(tmp_path / "report.html"), "--scores", str(grades)]) == 0  # fmt: skip
+    raw = grades.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    with open(grades, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == list(SCORE_COLUMNS)
+    cells = [cell for row in rows for cell in row]
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    students = {unprotect_cell(row[0]) for row in rows[1:]}
+    assert {'=HYPERLINK("http://x.example","grade")', "@dana", "-eli", "amira"} <= students
+    report = class_report(key, tmp_path / "class")
+    ben = next(row for row in rows if row[0] == "ben" and row[1] == "(all)")
+    expected = report.scores.set_index(["student", "article_id"]).loc[("ben", "(all)")]
+    assert [int(ben[2]), int(ben[3]), int(ben[4])] == [
+        expected["in_key"],
+        expected["answered"],
+        expected["correct"],
+    ]
+    assert float(ben[7]) == pytest.approx(expected["score"])
 
 
 @pytest.mark.slow
