@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from factcheck.cleaning import clean_text
+from factcheck.cleaning import apply_edits, clean_text
+from factcheck.sentences import split_sentences
 
 SCRAPED = """\
 ![Firefighters on the ridge above Calder Falls](https://img.example-news.test/fire.jpg)
@@ -290,3 +291,106 @@ def test_markdown_emphasis_and_blockquote_markers_are_not_text():
         "The vote ends a fight.",
         "“We won,” she said.",
     ]
+
+
+# --- the body is the source's text: every change recorded (issue 9) ---
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The page ran window.__pwned=4 before loading.",
+        "The module __init__ was empty.",
+        "Its snake__case__names broke the build.",
+        "The word **bold** kept its asterisks.",
+        "Read the [minutes](https://e.test/m) here.",
+        "## Not a heading in plain text",
+    ],
+)
+def test_plain_text_keeps_markdown_markup_exactly(line):
+    """Test that a .txt body keeps '__', '**', '#' and link syntax: they are its text."""
+    cleaned = clean_text(f"Body first.\n\n{line}")
+    assert cleaned.text == f"Body first.\n\n{line}"
+    assert [e.reason for e in cleaned.edits] == []
+
+
+def test_markdown_rendering_records_every_removed_marker():
+    """Test that with markdown=True each removed marker is an edit with its source offsets."""
+    source = "Body first.\n\nThe **vote** passed."
+    cleaned = clean_text(source, markdown=True)
+    assert cleaned.text == "Body first.\n\nThe vote passed."
+    markers = [(e.source_start, e.original, e.reason) for e in cleaned.edits]
+    assert markers == [
+        (len("Body first.\n\nThe "), "**", "markdown emphasis"),
+        (len("Body first.\n\nThe **vote"), "**", "markdown emphasis"),
+    ]
+
+
+def test_edits_replay_the_source_into_the_body_exactly():
+    """Test that applying the recorded edits to the scraped source gives the body exactly."""
+    source = SCRAPED.replace("\n", "\r\n").replace("fire chief", "fire\u00a0chief")
+    cleaned = clean_text(source)
+    assert apply_edits(source, cleaned.edits) == cleaned.text
+    assert {e.reason for e in cleaned.edits} == {"layout", "furniture", "no-break space"}
+    for edit in cleaned.edits:
+        assert source[edit.source_start : edit.source_end] == edit.original
+        assert cleaned.text[edit.start : edit.end] == edit.text
+
+
+def test_removed_lines_carry_their_source_offsets():
+    """Test that each dropped line records where its characters are in the source."""
+    source = "Body first.\n\n  Advertisement  \n\nBody last."
+    (removed,) = clean_text(source).removed
+    assert source[removed.source_start : removed.source_end] == "Advertisement"
+
+
+def test_lone_surrogate_in_the_body_is_replaced_and_recorded():
+    """Test that half an emoji becomes U+FFFD, recorded as an edit at its offset."""
+    cleaned = clean_text("Monday \ud83d. It voted.")
+    assert cleaned.text == "Monday \ufffd. It voted."
+    (edit,) = cleaned.edits
+    assert (edit.source_start, edit.original, edit.reason) == (
+        len("Monday "),
+        "\ud83d",
+        "lone surrogate",
+    )
+
+
+# --- paragraphs (issue 3) ---
+
+
+def test_scraped_text_with_one_paragraph_per_line_keeps_lines_as_paragraphs():
+    """Test that a source with no blank lines between body lines has a paragraph per line."""
+    source = (
+        "Ferry fares rise\nBy Ana Ruiz\nFares rose 8%.\nCommuters object.\nAdvertisement\nIt ends."
+    )
+    cleaned = clean_text(source)
+    assert cleaned.text == "Fares rose 8%.\nCommuters object.\nIt ends."
+    paragraphs = [s.paragraph for s in split_sentences(cleaned.text)]
+    assert paragraphs == [0, 1, 2]
+
+
+def test_blank_line_paragraphs_stay_as_they_are():
+    """Test that blank-line paragraphs keep several lines together, as before."""
+    cleaned = clean_text("Fares rose 8%.\nCommuters object.\n\nIt ends.")
+    assert [s.paragraph for s in split_sentences(cleaned.text)] == [0, 0, 1]
+
+
+# --- patterns that hung (issue 4) ---
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Published" + " " * 1100 + "x", None),
+        ("By" + " " * 800 + "!", None),
+        ("Published   on :  3 May 2026", "dateline"),
+        ("By Ann Lee, Staff reporter", "byline"),
+        ("Share on   :  Facebook |   X", "share prompt"),
+        ("4 May 2026 ,   at 10:30  am  BST", "dateline"),
+    ],
+)
+def test_rewritten_furniture_patterns_still_classify_lines(line, reason):
+    """Test that the linear rewrites of dateline, byline and share patterns still match."""
+    cleaned = clean_text(f"Body first.\n\n{line}\n\nBody last.")
+    assert [r.reason for r in cleaned.removed] == ([reason] if reason else [])
