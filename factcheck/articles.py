@@ -83,7 +83,7 @@ def _fold(name: str) -> str:
     and marks of other scripts stay ("Новости"); symbols and emoji are dropped, as before.
     ASCII punctuation is left for ``_UNSAFE`` to turn into dashes."""
     out = []
-    for char in unicodedata.normalize("NFC", name.replace("\x00", "")):
+    for char in unicodedata.normalize("NFC", name.replace("\x00", " ")):
         if char.isascii():
             out.append(char)
             continue

@@ -426,3 +426,161 @@ def test_browser_saved_page_folders_are_skipped(tmp_path):
     (tmp_path / "council_files").mkdir()
     write(tmp_path / "council_files" / "saved_resource.html", "<html><body></body></html>")
     assert [a.id for a in load_articles(tmp_path)] == ["council"]
+
+
+# --- identity of articles (issue 6) ---
+
+
+def _old_safe_id(name: str) -> str:
+    """safe_id as it was before non-Latin letters were kept (for the stability check)."""
+    import hashlib
+    import re
+
+    ascii_name = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_name.lower()).strip("-._")
+    slug = re.sub(r"-{2,}", "-", slug)[:80].strip("-._")
+    if not slug:
+        slug = f"article-{hashlib.blake2b(str(name).encode(), digest_size=4).hexdigest()}"
+    return slug
+
+
+def test_non_latin_file_names_keep_distinct_ids(tmp_path):
+    """Test that 'Новости 2024.txt' and 'Статья 2024.txt' no longer both become '2024'."""
+    write(tmp_path / "Новости 2024.txt", "The council voted on Monday.\n")
+    write(tmp_path / "Статья 2024.txt", "The council met again on Tuesday.\n")
+    assert sorted(a.id for a in load_articles(tmp_path)) == ["новости-2024", "статья-2024"]
+
+
+def test_long_names_that_differ_after_80_characters_get_different_ids():
+    """Test that cutting at 80 characters adds a hash, so two long names do not collide."""
+    stem = "council-budget-vote-" * 5
+    first, second = safe_id(stem + "monday"), safe_id(stem + "tuesday")
+    assert first != second
+    assert len(first) <= 80 and safe_id(first) == first
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(codec="ascii"), min_size=1, max_size=80))
+def test_ids_of_ascii_names_are_unchanged(name):
+    """Test that every ASCII name of up to 80 characters keeps the id it always had."""
+    assert safe_id(name) == _old_safe_id(name)
+
+
+@pytest.mark.parametrize("name", ["Café Révolution", "naïve-résumé", "Ångström 2026"])
+def test_ids_of_accented_latin_names_are_unchanged(name):
+    """Test that accented Latin names keep their old ASCII ids (existing logs keep labels)."""
+    assert safe_id(name) == _old_safe_id(name)
+
+
+# --- messages (issues 5 and 7) ---
+
+
+def test_duplicate_corpus_id_names_the_corpus_file_and_both_lines(tmp_path):
+    """Test that a repeated corpus id is reported at its file and line, not at its URL."""
+    rows = [
+        {"id": "vote", "title": "Vote", "text": "It voted.", "url": "https://news.example/a"},
+        {"id": "vote", "title": "Vote", "text": "It voted again.", "url": "https://news.example/b"},
+    ]
+    path = write(tmp_path / "c.jsonl", "".join(json.dumps(r) + "\n" for r in rows))
+    with pytest.raises(
+        InputError, match=r"c\.jsonl, line 2: article id 'vote' is already used by "
+    ):
+        load_articles(path)
+    with pytest.raises(InputError, match=r"c\.jsonl, line 1\. Ids must be unique"):
+        load_articles(path)
+
+
+def test_utf16_file_starting_with_u0000_is_read_as_utf16(tmp_path):
+    """Test that FF FE 00 00 (UTF-16LE mark + U+0000) is not refused as broken UTF-32."""
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"\xff\xfe" + "\x00The council voted on Monday.\n".encode("utf-16-le"))
+    assert load_article(path).sentences[0].text == "\x00The council voted on Monday."
+
+
+def test_broken_utf32_or_utf16_file_names_both_encodings(tmp_path):
+    """Test that a file whose FF FE 00 00 start fits neither encoding says it tried both."""
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"\xff\xfe\x00\x00" + b"\x00\xd8\x00\x00\x41")
+    with pytest.raises(InputError, match=r"a\.txt: starts with a UTF-32 or UTF-16 byte-order"):
+        load_article(path)
+
+
+def test_csv_header_with_an_unclosed_quote_names_the_file_and_line(tmp_path):
+    """Test that an unclosed quote in the header is an InputError, not a raw _csv.Error."""
+    path = write(tmp_path / "c.csv", 'id,"title,text\nv1,Vote,It voted.\n')
+    with pytest.raises(InputError, match=r"c\.csv, line 1: malformed CSV header"):
+        load_articles(path)
+
+
+def test_lone_surrogate_in_jsonl_text_is_replaced_recorded_and_traceable(tmp_path):
+    """Test that '\\ud83d' in a JSONL text becomes U+FFFD, with a recorded edit at its offset."""
+    text = "Monday \ud83d. It voted."
+    path = write(
+        tmp_path / "c.jsonl", json.dumps({"id": "v", "title": "Vote", "text": text}) + "\n"
+    )
+    article = load_article(path)
+    first, second = article.sentences
+    assert (first.text, second.text) == ("Monday \ufffd.", "It voted.")
+    (edit,) = [e for e in article.edits if e.reason == "lone surrogate"]
+    assert (edit.source_start, edit.original) == (len("Monday "), "\ud83d")
+    assert text[second.source_start : second.source_end] == "It voted."
+
+
+def test_lone_surrogate_in_a_jsonl_title_is_replaced_with_a_warning(tmp_path):
+    """Test that a surrogate outside the text is replaced and reported at its line."""
+    row = {"id": "v", "title": "Vote \ud83d", "text": "It voted."}
+    path = write(tmp_path / "c.jsonl", json.dumps(row) + "\n")
+    with pytest.warns(InputWarning, match=r"c\.jsonl, line 1: 'title' holds a lone surrogate"):
+        article = load_article(path)
+    assert article.title == "Vote \ufffd"
+
+
+def test_html_paragraphs_nested_300_levels_deep_are_kept(tmp_path):
+    """Test that text nested past lxml's default depth limit (255) is not dropped silently."""
+    deep = "<div>" * 300 + "<p>The deep paragraph says the council voted to close it.</p>"
+    page = write(
+        tmp_path / "deep.html",
+        "<html><body><article><p>The first paragraph says the bridge was inspected in May by "
+        f"two engineers.</p>{deep}{'</div>' * 300}</article></body></html>",
+    )
+    texts = [s.text for s in load_article(page).sentences]
+    assert "The deep paragraph says the council voted to close it." in texts
+
+
+def test_html_nested_past_the_parser_limit_warns_naming_the_file(tmp_path):
+    """Test that text too deep even for the huge-tree parser gives a warning naming the file."""
+    deep = "<div>" * 2500 + "<p>Lost.</p>" + "</div>" * 2500
+    page = write(
+        tmp_path / "deeper.html",
+        "<html><body><article><p>The first paragraph says the bridge was inspected in May by "
+        f"two engineers.</p>{deep}</article></body></html>",
+    )
+    with pytest.warns(InputWarning, match=r"deeper\.html: elements are nested"):
+        load_article(page)
+
+
+# --- source offsets (issue 1) ---
+
+
+def test_sentence_source_offsets_point_into_the_decoded_file(tmp_path):
+    """Test that source_start/source_end slice the decoded file to the sentence's own text."""
+    source = "Dam holds\r\n\r\nBy Ana Ruiz\r\n\r\n  The dam held.\u00a0Engineers\u00a0cheered.\r\n"
+    path = tmp_path / "dam.txt"
+    path.write_bytes(source.encode("utf-8"))
+    article = load_article(path)
+    first, second = article.sentences
+    assert source[first.source_start : first.source_end] == "The dam held."
+    assert source[second.source_start : second.source_end] == "Engineers\u00a0cheered."
+    assert second.text == "Engineers cheered."
+
+
+def test_sentence_source_offsets_of_a_corpus_row_point_into_its_text_field(tmp_path):
+    """Test that a CSV row's sentences trace to the row's own text field."""
+    text = "Advertisement\n\nThe vote passed. It was late."
+    path = tmp_path / "c.csv"
+    path.write_text(f'id,title,text\nv,Vote,"{text}"\n', encoding="utf-8")
+    article = load_article(path)
+    assert [text[s.source_start : s.source_end] for s in article.sentences] == [
+        "The vote passed.",
+        "It was late.",
+    ]
