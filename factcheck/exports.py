@@ -19,7 +19,7 @@ import pandas as pd
 
 from ._atomic import replacing
 from .errors import InputError, InputWarning
-from .labels import DEFAULT_SCHEME
+from .labels import DEFAULT_SCHEME, LabelScheme
 from .log import COLUMNS, format_row, log_files, read_annotations
 from .spreadsheet import protect_frame
 
@@ -233,6 +233,8 @@ def export_annotations(
             "are not opened in spreadsheets). Drop the option or export with --to csv."
         )
     target = Path(out).expanduser()
+    if files and all(_is_gold(item) for item in files):
+        return _export_gold(files, to, target, spreadsheet_safe=spreadsheet_safe)
     inputs = {path.resolve() for path in log_files(files)}
     if target.resolve() in inputs:
         raise InputError(
@@ -240,20 +242,103 @@ def export_annotations(
             "log is not overwritten."
         )
     frame = export_frame(read_annotations(files), to)
+    write_frame(frame, to, target, spreadsheet_safe=spreadsheet_safe)
+    return len(frame)
+
+
+def _is_gold(item: str | os.PathLike[str]) -> bool:
+    from .gold import is_gold_file
+
+    return is_gold_file(item)
+
+
+def gold_to_checkthat(
+    gold: pd.DataFrame, mapping: Mapping[str, str] = CHECKTHAT_LABELS
+) -> pd.DataFrame:
+    """CheckThat! rows of a gold standard (``factcheck.gold``): each decided sentence's final
+    label mapped to OBJ/SUBJ; unresolved sentences and unmapped labels left out, with a warning.
+    """
+    decided = gold[gold["label"] != ""]
+    if len(decided) < len(gold):
+        warnings.warn(
+            f"CheckThat! export: {len(gold) - len(decided)} unresolved sentence(s) of the gold "
+            "standard were left out. Adjudicate them and export again.",
+            InputWarning,
+            stacklevel=2,
+        )
+    unmapped = sorted(set(decided["label"]) - set(mapping))
+    if unmapped:
+        warnings.warn(
+            f"CheckThat! export: labels {', '.join(map(repr, unmapped))} have no OBJ/SUBJ "
+            "mapping; their sentences were left out. Pass mapping= to include them.",
+            InputWarning,
+            stacklevel=2,
+        )
+    decided = decided[decided["label"].isin(list(mapping))]
+    out = pd.DataFrame(
+        {
+            "sentence_id": decided["sentence_id"].astype("str"),
+            "sentence": decided["text"].astype("str"),
+            "label": decided["label"].map(dict(mapping)).astype("str"),
+        }
+    )
+    for name in ("sentence_id", "sentence"):
+        out[name] = out[name].str.replace(_TSV_BREAKS.pattern, " ", regex=True)
+    return out.reset_index(drop=True)
+
+
+def _export_gold(
+    files: Sequence[str | os.PathLike[str]], to: str, target: Path, *, spreadsheet_safe: bool
+) -> int:
+    """Export gold standard files (from ``factcheck gold``) as ``to``; returns rows written."""
+    from .gold import read_gold
+
+    if any(target.resolve() == Path(item).expanduser().resolve() for item in files):
+        raise InputError(
+            f"{target} is the gold standard being exported; choose another output file."
+        )
+    frame = pd.concat([read_gold(item) for item in files], ignore_index=True)
+    if to == "checkthat":
+        frame = gold_to_checkthat(frame)
+    write_frame(frame, to, target, spreadsheet_safe=spreadsheet_safe)
+    return len(frame)
+
+
+def write_frame(
+    frame: pd.DataFrame,
+    to: str,
+    target: str | os.PathLike[str],
+    *,
+    spreadsheet_safe: bool = False,
+    scheme: LabelScheme = DEFAULT_SCHEME,
+) -> None:
+    """Write export rows as ``to`` atomically; datetimes as ISO 8601 text in csv/jsonl.
+
+    A gold standard (a ``decided_by`` column) goes to Parquet with ``label_id`` and the
+    ``datasets`` features (see ``factcheck.gold.parquet_table``).
+    """
+    target = Path(target)
+    if to in ("csv", "jsonl"):
+        dates = [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
+        text = frame.assign(**{c: _iso(frame[c]) for c in dates})
     if to == "csv":
         safe = spreadsheet_safe
-        text = frame.assign(timestamp=_iso(frame["timestamp"]))
         text = neutralise_formulas(text) if safe else text
         _atomic_write(target, lambda p: _with_text(p, lambda h: _write_csv(text, h, bom=safe)))
     elif to == "jsonl":
-        text = frame.assign(timestamp=_iso(frame["timestamp"]))
         _atomic_write(target, lambda p: _with_text(p, lambda h: _write_jsonl(text, h)))
+    elif to == "parquet" and "decided_by" in frame.columns:
+        import pyarrow.parquet as pq
+
+        from .gold import parquet_table
+
+        table = parquet_table(frame, scheme)
+        _atomic_write(target, lambda p: pq.write_table(table, p))
     elif to == "parquet":
         _atomic_write(target, lambda p: frame.to_parquet(p, index=False, engine="pyarrow"))
     else:  # the official layout by default; protected cells only when asked for
         rows = protect_frame(frame) if spreadsheet_safe else frame
         _atomic_write(target, lambda p: _with_text(p, lambda h: _write_checkthat(rows, h)))
-    return len(frame)
 
 
 def _with_text(path: Path, write: Callable[[object], None]) -> None:

@@ -1,0 +1,567 @@
+"""The gold standard: one final label per sentence, from the votes and the adjudicators' decisions.
+
+``gold(logs, adjudications)`` counts the annotators' current labels with
+``factcheck.exports.adjudicate``, lets a decision from the decisions log win over the votes,
+and reports every row's provenance (schema ``factcheck-gold/1``, documented in
+``annotations/README.md``). ``annotator_quality`` scores each annotator against it through
+``factcheck.agreement`` with the gold standard as one more rater.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from .adjudication import SCHEMA_ID as ADJUDICATION_SCHEMA_ID
+from .adjudication import read_decisions
+from .agreement import agreement
+from .errors import InputError
+from .exports import adjudicate, vote_column
+from .labels import DEFAULT_SCHEME, LabelScheme
+from .log import COLUMNS as LOG_COLUMNS
+from .log import SCHEMA_ID as LOG_SCHEMA_ID
+from .log import annotator_key, csv_records, log_files, read_annotations
+
+GOLD_SCHEMA_ID = "factcheck-gold/1"
+POLICIES: tuple[str, ...] = ("strict", "plurality")
+DECIDED_BY: tuple[str, ...] = ("unanimous", "majority", "adjudicated", "unresolved")
+GOLD_RATER = "(gold)"
+"""The name the gold standard has as a rater in ``with_gold_rater`` and ``agreement``."""
+GOLD_FORMATS: tuple[str, ...] = ("csv", "jsonl", "parquet")
+
+Logs = str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
+
+
+def _describe(logs: Logs) -> str:
+    items = [logs] if isinstance(logs, (str, os.PathLike)) else list(logs)
+    return ", ".join(str(item) for item in items) or "(no paths)"
+
+
+def gold(
+    logs: Logs,
+    adjudications: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None = None,
+    *,
+    policy: Literal["strict", "plurality"] = "strict",
+    keep_unresolved: bool = True,
+    scheme: LabelScheme = DEFAULT_SCHEME,
+) -> pd.DataFrame:
+    """One row per sentence with its final label, how it was decided, the votes and provenance.
+
+    ``decided_by`` is ``unanimous`` (every annotator gave the label; also a sentence only one
+    annotator labelled, see ``n_annotators``), ``majority`` (``strict``: more than half of the
+    annotators who labelled the sentence; ``plurality``: more votes than any other label; a
+    tie is never a majority), ``adjudicated`` (a decision in ``adjudications``, which wins
+    over the votes) or ``unresolved`` (no majority, a decision to leave it open, or
+    adjudicators who disagree: ``conflict`` names them). ``agreement`` is the share of
+    annotators who chose the most frequent label. Raises InputError for logs of another
+    scheme, a sentence whose text differs between logs, or a decision naming a sentence no
+    log contains; nothing is written.
+    """
+    if policy not in POLICIES:
+        raise InputError(f"Unknown policy {policy!r}. Use one of: {', '.join(POLICIES)}.")
+    files = log_files(logs)
+    if not files:
+        raise InputError(
+            f"{_describe(logs)}: no annotation logs (*.csv) found. Point it at the folder of "
+            "the annotators' CSV files (e.g. annotations/)."
+        )
+    schemes = (scheme,) if scheme.id == DEFAULT_SCHEME.id else (scheme, DEFAULT_SCHEME)
+    history = pd.concat(
+        [
+            read_annotations([path], history=True, schemes=schemes).assign(log_file=str(path))
+            for path in files
+        ],
+        ignore_index=True,
+    )
+    if history.empty:
+        raise InputError(
+            f"{_describe(logs)}: the logs hold no labels yet, so there is no gold standard to "
+            "make. Label some sentences first."
+        )
+    _check_scheme(history, scheme)
+    current = read_annotations(files, schemes=schemes)
+    if current.empty:
+        raise InputError(
+            f"{_describe(logs)}: every label in the logs was cleared, so there is no gold "
+            "standard to make. Label some sentences first."
+        )
+    history["_person"] = history["annotator"].map(annotator_key)
+    current = current.assign(_person=current["annotator"].map(annotator_key))
+    latest = history.sort_values("timestamp", kind="stable").drop_duplicates(
+        ["_person", "article_id", "sentence_id"], keep="last"
+    )
+    current = current.merge(
+        latest[["_person", "article_id", "sentence_id", "log_file"]],
+        on=["_person", "article_id", "sentence_id"],
+        how="left",
+    )
+    _check_same_text(current)
+
+    labels = list(scheme.names)
+    votes = adjudicate(current.drop(columns=["_person", "log_file"]), labels=labels)
+    counts = votes[[vote_column(label) for label in labels]].to_numpy()
+    n = votes["n_votes"].to_numpy()
+    top = counts.max(axis=1)
+    unanimous = (top == n) & (n > 0)
+    if policy == "strict":
+        majority = ~unanimous & (2 * top > n)
+    else:
+        majority = ~unanimous & ~votes["tie"].to_numpy() & (n > 0)
+    out = votes.rename(columns={"majority_label": "vote_label"})
+    out["decided_by"] = np.select([unanimous, majority], ["unanimous", "majority"], "unresolved")
+    out["label"] = out["vote_label"].where(unanimous | majority, "")
+    out["vote_label"] = out["label"]  # the label the votes alone give (before adjudication)
+    out["n_annotators"] = out["n_votes"]
+    keys = ["article_id", "sentence_id"]
+    per_sentence = current.groupby(keys, sort=False).agg(
+        annotators=("annotator", lambda s: ", ".join(sorted(s, key=annotator_key))),
+        source=("source", "first"),
+        scheme=("scheme", "first"),
+    )
+    last_event = history.groupby(keys, sort=False)["timestamp"].max().rename("last_event")
+    out = out.join(per_sentence, on=keys).join(last_event, on=keys)
+    for name in ("adjudicator", "reason", "comment", "conflict"):
+        out[name] = ""
+    if adjudications is not None:
+        out = _apply_decisions(out, read_decisions(adjudications), current, scheme, logs)
+    out["schema"] = GOLD_SCHEMA_ID
+    out["log_schema"] = LOG_SCHEMA_ID
+    out["adjudication_schema"] = ADJUDICATION_SCHEMA_ID if adjudications is not None else ""
+    if not keep_unresolved:
+        out = out[out["decided_by"] != "unresolved"]
+    columns = gold_columns(labels)
+    out = out[columns].reset_index(drop=True)
+    for name in ("label", "vote_label", "decided_by"):
+        out[name] = out[name].astype("str")
+    return out
+
+
+def gold_columns(labels: Sequence[str]) -> list[str]:
+    """The columns of a gold standard with these labels, in file order."""
+    return [
+        "schema",
+        "article_id",
+        "sentence_id",
+        "sentence_index",
+        "start",
+        "end",
+        "text",
+        "label",
+        "decided_by",
+        "vote_label",
+        "n_annotators",
+        "n_votes",
+        *(vote_column(label) for label in labels),
+        "agreement",
+        "annotators",
+        "adjudicator",
+        "reason",
+        "comment",
+        "conflict",
+        "source",
+        "scheme",
+        "log_schema",
+        "adjudication_schema",
+        "last_event",
+    ]
+
+
+def _check_scheme(history: pd.DataFrame, scheme: LabelScheme) -> None:
+    """Raise InputError unless every log row uses ``scheme``, naming the files that differ."""
+    found = history.drop_duplicates(["log_file", "scheme"])
+    other = found[found["scheme"] != scheme.id]
+    if other.empty:
+        return
+    by_file = "; ".join(
+        f"{f} uses {s}" for f, s in zip(found["log_file"], found["scheme"], strict=True)
+    )
+    raise InputError(
+        f"The logs use different label schemes ({by_file}); a gold standard needs one scheme, "
+        f"{scheme.id} here. Make the gold standard of each scheme's logs separately, or pass "
+        "the logs' scheme (scheme=load_scheme('scheme.json'), --scheme scheme.json)."
+    )
+
+
+def _line_of(path: str, sentence_id: str) -> int:
+    """The line of the last row about ``sentence_id`` in a log (for an error message)."""
+    text = Path(path).read_text(encoding="utf-8", errors="replace")
+    column = LOG_COLUMNS.index("sentence_id")
+    line = 0
+    for number, fields_ in csv_records(text):
+        if len(fields_) > column and fields_[column] == sentence_id:
+            line = number
+    return line
+
+
+def _check_same_text(current: pd.DataFrame) -> None:
+    """Raise InputError if one sentence has different text or offsets in two logs."""
+    keys = ["article_id", "sentence_id"]
+    shape = current[[*keys, "start", "end", "text"]].drop_duplicates()
+    split = shape[shape.duplicated(keys, keep=False)]
+    if split.empty:
+        return
+    first = split.iloc[0]
+    rows = current[
+        (current["article_id"] == first["article_id"])
+        & (current["sentence_id"] == first["sentence_id"])
+    ]
+    a = rows.iloc[0]
+    b = rows[(rows["text"] != a["text"]) | (rows["start"] != a["start"])].iloc[0]
+    sid = str(first["sentence_id"])
+    raise InputError(
+        f"{a['log_file']}, line {_line_of(a['log_file'], sid)} and {b['log_file']}, line "
+        f"{_line_of(b['log_file'], sid)}: sentence {sid!r} differs between the logs "
+        f"({a['text']!r} at {a['start']}-{a['end']} vs {b['text']!r} at {b['start']}-{b['end']}). "
+        "The article changed between annotation rounds; the gold standard never merges such "
+        "labels. Relabel the sentence on the current article, or make a gold standard per round."
+    )
+
+
+def _apply_decisions(
+    out: pd.DataFrame,
+    decisions: pd.DataFrame,
+    current: pd.DataFrame,
+    scheme: LabelScheme,
+    logs: Logs,
+) -> pd.DataFrame:
+    """Let the adjudicators' decisions win over the votes; a conflict leaves the row open."""
+    if decisions.empty:
+        return out
+    by_sid = out.reset_index().groupby("sentence_id")["index"].apply(list).to_dict()
+    texts = current.drop_duplicates(["article_id", "sentence_id"]).set_index(
+        ["article_id", "sentence_id"]
+    )
+    rows_for: dict[int, list[dict]] = {}
+    for d in decisions.to_dict("records"):
+        where = f"{d['file']}, line {d['line']}"
+        if d["scheme"] != scheme.id:
+            raise InputError(
+                f"{where}: the decision uses label scheme {d['scheme']}, the logs {scheme.id}. "
+                "Adjudicate with the logs' scheme (DecisionLog(..., scheme=...))."
+            )
+        if d["label"] and d["label"] not in scheme:
+            raise InputError(
+                f"{where}: unknown label {d['label']!r}. Known labels: "
+                f"{', '.join(scheme.names)}. Decide again with one of them."
+            )
+        matches = [
+            i
+            for i in by_sid.get(d["sentence_id"], [])
+            if not d["article_id"] or out.at[i, "article_id"] == d["article_id"]
+        ]
+        if not matches:
+            raise InputError(
+                f"{where}: {d['adjudicator']} decided on sentence {d['sentence_id']!r}, which no "
+                f"log in {_describe(logs)} contains. Check the sentence id, or pass the logs "
+                "the decision was made on."
+            )
+        if len(matches) > 1:
+            raise InputError(
+                f"{where}: sentence {d['sentence_id']!r} is in several articles; decide with "
+                "article_id=... so the decision names one."
+            )
+        index = matches[0]
+        key = (out.at[index, "article_id"], out.at[index, "sentence_id"])
+        if d["text"] and d["text"] != texts.loc[key, "text"]:
+            raise InputError(
+                f"{where}: the decision was made on the text {d['text']!r}, but the logs have "
+                f"{texts.loc[key, 'text']!r} for sentence {key[1]!r}: the article changed. "
+                "Adjudicate the sentence again on the current text."
+            )
+        rows_for.setdefault(index, []).append(d)
+    out = out.copy()
+    for index, found in rows_for.items():
+        found.sort(key=lambda d: annotator_key(d["adjudicator"]))
+        names = ", ".join(d["adjudicator"] for d in found)
+        chosen = {d["label"] for d in found}
+        stamp = max(pd.Timestamp(d["timestamp"]) for d in found)
+        out.at[index, "last_event"] = max(out.at[index, "last_event"], stamp)
+        out.at[index, "adjudicator"] = names
+        reasons = list(dict.fromkeys(d["reason"] for d in found))
+        out.at[index, "reason"] = "; ".join(reasons)
+        if len(found) == 1:
+            out.at[index, "comment"] = found[0]["comment"]
+        else:
+            out.at[index, "comment"] = "; ".join(
+                f"{d['adjudicator']}: {d['comment']}" for d in found if d["comment"]
+            )
+        if len(chosen) > 1:
+            out.at[index, "label"] = ""
+            out.at[index, "decided_by"] = "unresolved"
+            out.at[index, "conflict"] = "; ".join(
+                f"{d['adjudicator']}: {d['label'] or '(unresolved)'}" for d in found
+            )
+        else:
+            label = chosen.pop()
+            out.at[index, "label"] = label
+            out.at[index, "decided_by"] = "adjudicated" if label else "unresolved"
+    return out
+
+
+# --- files ------------------------------------------------------------------------------------
+
+
+def gold_format(path: str | os.PathLike[str]) -> str:
+    """``csv``, ``jsonl`` or ``parquet`` from a file name; InputError for anything else."""
+    fmt = Path(path).suffix.lower().lstrip(".")
+    if fmt not in GOLD_FORMATS:
+        raise InputError(
+            f"{path}: cannot tell the format from {Path(path).suffix or 'no extension'!r}. "
+            "Name the output gold.csv, gold.jsonl or gold.parquet."
+        )
+    return fmt
+
+
+def hf_features(schema, scheme: LabelScheme = DEFAULT_SCHEME) -> dict:
+    """The Hugging Face ``datasets`` features (as a dict) of a gold table's Arrow schema.
+
+    Stored in the Parquet schema's ``huggingface`` metadata, so ``load_dataset("parquet")``
+    gives ``label_id`` as a ``ClassLabel`` over the scheme's labels (-1: unresolved), and
+    neither factcheck nor ``datasets`` is needed to write it.
+    """
+    import pyarrow as pa
+
+    features: dict[str, dict] = {}
+    for field in schema:
+        if field.name == "label_id":
+            features[field.name] = {"names": list(scheme.names), "_type": "ClassLabel"}
+            continue
+        kind = field.type
+        if pa.types.is_timestamp(kind):
+            value = (
+                f"timestamp[{kind.unit}, tz={kind.tz}]" if kind.tz else f"timestamp[{kind.unit}]"
+            )
+        elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            value = "string"
+        else:
+            value = str(kind)
+        features[field.name] = {"dtype": value, "_type": "Value"}
+    return features
+
+
+def parquet_table(frame: pd.DataFrame, scheme: LabelScheme = DEFAULT_SCHEME):
+    """A pyarrow table of a gold frame plus ``label_id``, with ``datasets`` features metadata."""
+    import pyarrow as pa
+
+    out = frame.copy()
+    index = {name: i for i, name in enumerate(scheme.names)}
+    position = out.columns.get_loc("label") + 1
+    out.insert(position, "label_id", out["label"].map(lambda v: index.get(v, -1)).astype("int64"))
+    table = pa.Table.from_pandas(out, preserve_index=False)
+    schema = pa.schema(
+        [
+            pa.field(f.name, pa.string()) if pa.types.is_large_string(f.type) else f
+            for f in table.schema
+        ]
+    )
+    table = table.cast(schema).replace_schema_metadata(None)
+    features = json.dumps({"info": {"features": hf_features(table.schema, scheme)}})
+    return table.replace_schema_metadata({b"huggingface": features.encode()})
+
+
+def write_gold(
+    frame: pd.DataFrame,
+    out: str | os.PathLike[str],
+    *,
+    spreadsheet_safe: bool = False,
+    scheme: LabelScheme = DEFAULT_SCHEME,
+) -> Path:
+    """Write a gold frame as csv, jsonl or parquet (by the file name), atomically."""
+    from .exports import write_frame
+
+    target = Path(out).expanduser()
+    fmt = gold_format(target)
+    if spreadsheet_safe and fmt != "csv":
+        raise InputError(
+            "--spreadsheet-safe applies to CSV only (the other formats are not opened in "
+            "spreadsheets). Drop the option or write gold.csv."
+        )
+    write_frame(frame, fmt, target, spreadsheet_safe=spreadsheet_safe, scheme=scheme)
+    return target
+
+
+def is_gold_file(path: str | os.PathLike[str]) -> bool:
+    """Whether a file is a gold standard that ``write_gold`` wrote (any of its formats)."""
+    path = Path(path)
+    fmt = path.suffix.lower().lstrip(".")
+    try:
+        if fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            return "decided_by" in pq.read_schema(path).names
+        if fmt not in ("csv", "jsonl") or not path.is_file():
+            return False
+        with path.open("rb") as handle:
+            head = handle.readline(1 << 16).decode("utf-8", "replace").lstrip("\ufeff")
+    except (OSError, ValueError):
+        return False
+    if fmt == "csv":
+        return head.startswith("schema,") and "decided_by" in head.split(",")
+    return f'"schema": "{GOLD_SCHEMA_ID}"' in head
+
+
+def read_gold(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Read a gold standard file back (csv, jsonl or parquet); cells protected for
+    spreadsheets (a CSV with a byte-order mark) are restored. Raises InputError naming the
+    file and row for a file of another kind."""
+    from .spreadsheet import unprotect_cell
+
+    path = Path(path)
+    fmt = gold_format(path)
+    if fmt == "parquet":
+        frame = pd.read_parquet(path).drop(columns=["label_id"], errors="ignore")
+    elif fmt == "jsonl":
+        frame = pd.read_json(path, lines=True, dtype=False, convert_dates=False, precise_float=True)
+    else:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+        protected = text.startswith("\ufeff")
+        records = csv_records(text.removeprefix("\ufeff"))
+        header = records[0][1] if records else []
+        frame = pd.DataFrame([r for _, r in records[1:]], columns=header, dtype="str")
+        if protected:
+            frame = frame.map(unprotect_cell)
+    if "schema" not in frame.columns or "decided_by" not in frame.columns:
+        raise InputError(
+            f"{path}: not a gold standard (no schema/decided_by columns). Make one with "
+            "`factcheck gold LOGS -o gold.csv`."
+        )
+    bad = frame.index[frame["schema"] != GOLD_SCHEMA_ID]
+    if len(bad):
+        row = int(bad[0]) + (2 if fmt == "csv" else 1)
+        raise InputError(
+            f"{path}, {'line' if fmt != 'parquet' else 'row'} {row}: schema "
+            f"{frame['schema'].iloc[bad[0]]!r} is not {GOLD_SCHEMA_ID!r}. Make the file again "
+            "with `factcheck gold`."
+        )
+    for name in ("sentence_index", "start", "end", "n_annotators", "n_votes"):
+        frame[name] = pd.to_numeric(frame[name]).astype("int64")
+    for name in [c for c in frame.columns if c.startswith("votes_")]:
+        frame[name] = pd.to_numeric(frame[name]).astype("int64")
+    frame["agreement"] = pd.to_numeric(frame["agreement"]).astype("float64")
+    frame["last_event"] = pd.to_datetime(frame["last_event"], utc=True)
+    for name in frame.columns:
+        if frame[name].dtype == object:
+            frame[name] = frame[name].fillna("").astype("str")
+    return frame
+
+
+# --- annotator quality ------------------------------------------------------------------------
+
+
+def with_gold_rater(annotations: pd.DataFrame, gold_frame: pd.DataFrame) -> pd.DataFrame:
+    """The annotations plus the gold standard's decided labels as one more annotator,
+    ``GOLD_RATER``, so ``agreement`` and ``charts`` compare anyone with gold unchanged."""
+    if (annotations["annotator"].map(annotator_key) == annotator_key(GOLD_RATER)).any():
+        raise InputError(
+            f"An annotator is called {GOLD_RATER!r}, the name the gold standard takes as a "
+            "rater. Rename that annotator's log."
+        )
+    columns = ["annotator", "article_id", "sentence_id", "sentence_index", "label", "text"]
+    columns += [c for c in ("scheme", "source", "start", "end") if c in annotations.columns]
+    decided = gold_frame[gold_frame["label"] != ""]
+    rater = decided.assign(annotator=GOLD_RATER)
+    rater = rater[[c for c in columns if c in rater.columns]]
+    out = pd.concat([annotations[columns], rater], ignore_index=True)
+    return out
+
+
+def annotator_quality(
+    annotations: pd.DataFrame,
+    gold_frame: pd.DataFrame,
+    *,
+    scheme: LabelScheme = DEFAULT_SCHEME,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Per annotator, agreement with the gold standard: accuracy and Cohen's kappa with CIs.
+
+    Computed by ``factcheck.agreement`` on ``with_gold_rater``: ``accuracy`` is the pair's
+    percent agreement, on the ``n`` sentences both labelled; ``note`` explains undefined values.
+    """
+    table = agreement(
+        with_gold_rater(annotations, gold_frame),
+        labels=scheme.names,
+        n_boot=n_boot,
+        seed=seed,
+    )
+    pairs = table[(table["annotator_a"] == GOLD_RATER) | (table["annotator_b"] == GOLD_RATER)]
+    pairs = pairs.assign(
+        annotator=np.where(
+            pairs["annotator_a"] == GOLD_RATER, pairs["annotator_b"], pairs["annotator_a"]
+        )
+    )
+    rows = []
+    for name, group in pairs.groupby("annotator", sort=False):
+        by = group.set_index("measure")
+        acc, kappa = by.loc["percent_agreement"], by.loc["cohen_kappa"]
+        rows.append(
+            {
+                "annotator": name,
+                "n": int(acc["n_items"]),
+                "accuracy": acc["value"],
+                "accuracy_ci_low": acc["ci_low"],
+                "accuracy_ci_high": acc["ci_high"],
+                "cohen_kappa": kappa["value"],
+                "kappa_ci_low": kappa["ci_low"],
+                "kappa_ci_high": kappa["ci_high"],
+                "note": "; ".join(n for n in (acc["note"], kappa["note"]) if n),
+            }
+        )
+    columns = [
+        "annotator",
+        "n",
+        "accuracy",
+        "accuracy_ci_low",
+        "accuracy_ci_high",
+        "cohen_kappa",
+        "kappa_ci_low",
+        "kappa_ci_high",
+        "note",
+    ]
+    out = pd.DataFrame(rows, columns=columns)
+    return out.sort_values("annotator", key=lambda s: s.map(annotator_key)).reset_index(drop=True)
+
+
+def quality_before_after(
+    annotations: pd.DataFrame,
+    gold_before: pd.DataFrame,
+    gold_after: pd.DataFrame,
+    *,
+    scheme: LabelScheme = DEFAULT_SCHEME,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Each annotator's accuracy and kappa against the votes-only gold (``gold(logs)``) and
+    against the adjudicated one (``gold(logs, adjudications)``), side by side.
+
+    The annotators' agreement with each other (``agreement(annotations)``) does not change
+    with adjudication; what changes is the reference they are measured against.
+    """
+    before = annotator_quality(annotations, gold_before, scheme=scheme, n_boot=n_boot, seed=seed)
+    after = annotator_quality(annotations, gold_after, scheme=scheme, n_boot=n_boot, seed=seed)
+    keep = ["annotator", "n", "accuracy", "cohen_kappa"]
+    return before[keep].merge(
+        after[keep], on="annotator", how="outer", suffixes=("_before", "_after")
+    )
+
+
+def quality_chart(
+    annotations: pd.DataFrame,
+    gold_frame: pd.DataFrame,
+    annotator: str,
+    *,
+    scheme: LabelScheme = DEFAULT_SCHEME,
+):
+    """The confusion matrix of one annotator against the gold standard (``charts``' heatmap)."""
+    from .charts import confusion_heatmap
+
+    return confusion_heatmap(
+        with_gold_rater(annotations, gold_frame), annotator, GOLD_RATER, scheme=scheme
+    )
