@@ -317,7 +317,7 @@ class AnnotationLog:
         stat = os.stat(self.path)
         data = read_log_bytes(self.path)
         frame, _ = _load_file(self.path, schemes, raise_errors=True, data=data)
-        if data.endswith(b"\n") and data.count(b'"') % 2 == 0:
+        if _ends_at_record_boundary(data):
             self._boundary = (stat.st_dev, stat.st_ino, len(data))
         keys = frame["annotator"].map(annotator_key)
         mine = frame[keys == annotator_key(self.annotator)]
@@ -597,36 +597,41 @@ def _is_whole_row(tail: bytes, offset: int) -> bool:
     return len(rows) == 1 and _row_is_whole(rows[0])
 
 
+# One CSV field as Python's csv module and pyarrow read it: a quote opens a quoted field only
+# at the start of a field ("" inside is a quote); elsewhere it is an ordinary character.
+_FIELD = rb'(?:"(?:[^"]|"")*+"(?:[^,\n"][^,\n]*+)?|[^,\n"][^,\n]*+|)'
+_RECORDS = re.compile(rb"(?:" + _FIELD + rb"(?:," + _FIELD + rb")*+\n)*+")
+_ROW_START = f"\n{SCHEMA_ID},".encode()
+
+
 def _last_record_end(fd: int, start: int, size: int, chunk: int = 1 << 20) -> int:
     """Byte offset just after the last complete record in ``[start, size)`` of a log.
 
-    ``start`` must be a record boundary. A record ends at a newline outside quotes, i.e.
-    preceded by an even number of ``"`` since ``start`` (RFC 4180 quotes come in pairs), so
-    this counts quotes, then walks back from the end to the last such newline. Reads in
-    chunks: memory stays bounded whatever the size.
+    ``start`` must be a record boundary. Records are matched as the readers parse them (a
+    newline inside a quoted field does not end a record; a stray quote inside an unquoted
+    field opens nothing), chunk by chunk, so memory stays bounded by the longest record.
     """
-    quotes = 0
-    position = start
+    boundary = position = start
+    carry = b""
     while position < size:
         block = os.pread(fd, min(chunk, size - position), position)
         if not block:
             break
-        quotes += block.count(b'"')
+        buffer = carry + block if carry else block
+        matched = _RECORDS.match(buffer).end()
+        boundary = position - len(carry) + matched
+        carry = buffer[matched:]
         position += len(block)
-    size = position
-    after = 0  # quotes between the newline looked at and the end
-    while position > start:
-        low = max(start, position - chunk)
-        block = os.pread(fd, position - low, low)
-        stop = len(block)
-        while (newline := block.rfind(b"\n", 0, stop)) >= 0:
-            after += block.count(b'"', newline + 1, stop)
-            if (quotes - after) % 2 == 0:
-                return low + newline + 1
-            stop = newline
-        after += block.count(b'"', 0, stop)
-        position = low
-    return start
+    return boundary
+
+
+def _ends_at_record_boundary(data: bytes) -> bool:
+    """Whether a whole log's bytes end just after a complete record, checked cheaply: from
+    the start of the last row (a line beginning with the schema id), not the whole file."""
+    if not data.endswith(b"\n") or data.count(b'"') % 2:
+        return False
+    start = data.rfind(_ROW_START) + 1  # 0 (the header) if there is no row
+    return _RECORDS.match(data, start).end() == len(data)
 
 
 def _set_aside_torn_tail(fd: int, path: Path, end: int, size: int) -> int:
