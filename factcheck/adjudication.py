@@ -155,7 +155,7 @@ class DecisionLog:
         """Replay this adjudicator's rows of the file: current decisions and undo stack."""
         stat = os.stat(self.path)
         data = _read_bytes(self.path)
-        rows = _parse(data, self.path)
+        rows = _parse(data, self.path, warn=False)  # the next append sets it aside
         if data.endswith(b"\n"):
             self._boundary = (stat.st_dev, stat.st_ino, len(data))
         me = annotator_key(self.adjudicator)
@@ -323,7 +323,7 @@ def _read_bytes(path: Path) -> bytes:
         return handle.read()
 
 
-def _parse(data: bytes, path: Path) -> list[tuple[int, Decision]]:
+def _parse(data: bytes, path: Path, *, warn: bool = True) -> list[tuple[int, Decision]]:
     """(line, decision) of every row of a decisions file, checked; raises LogFormatError.
 
     A torn last row (no newline, not whole) is skipped with an InputWarning.
@@ -346,23 +346,23 @@ def _parse(data: bytes, path: Path) -> list[tuple[int, Decision]]:
         records.append((exc.line, []))  # the torn tail, dropped below
     if not records:
         return []
-    last_line, last = records[-1]
-    torn = len(records) > 1 and (len(last) != len(COLUMNS) or last[-1] not in ACTIONS)
-    if torn or (len(records) == 1 and not text.endswith("\n") and tuple(last) != COLUMNS):
-        warnings.warn(
-            f"{path}, line {last_line}: the last row is incomplete (a program stopped while "
-            "writing it); it was skipped and every complete row kept.",
-            InputWarning,
-            stacklevel=4,
-        )
-        records.pop()
-        if not records:
-            return []
     if tuple(records[0][1]) != COLUMNS:
+        if len(records) == 1 and not text.endswith("\n") and HEADER.startswith(text):
+            return []  # a header cut off while the first decision was written
         raise LogFormatError(
             f"{path}, line 1: not a decisions log (schema {SCHEMA_ID}); the header must be "
             f"{','.join(COLUMNS)}. Keep only DecisionLog files in the adjudications folder."
         )
+    last_line, last = records[-1]
+    if len(records) > 1 and (len(last) != len(COLUMNS) or last[-1] not in ACTIONS):
+        if warn:
+            warnings.warn(
+                f"{path}, line {last_line}: the last row is incomplete (a program stopped "
+                "while writing it); it was skipped and every complete row kept.",
+                InputWarning,
+                stacklevel=4,
+            )
+        records.pop()
     out = []
     for line, fields_ in records[1:]:
         problem = _row_problem(fields_)
