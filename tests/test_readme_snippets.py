@@ -127,7 +127,9 @@ def test_the_setup_blocks_are_the_ones_skipped():
 @pytest.mark.parametrize(
     ("block", "words"),
     factcheck_commands(),
-    ids=[f"line{b.line}-{'-'.join(w[1:4])}" for b, w in factcheck_commands()],
+    ids=[
+        f"{w[1]}-{w[w.index('-o') + 1] if '-o' in w else b.line}" for b, w in factcheck_commands()
+    ],
 )
 def test_readme_factcheck_command_runs_and_writes_its_output(tmp_path, block, words):
     """Test that a README factcheck command runs verbatim in a prepared folder, writing -o."""

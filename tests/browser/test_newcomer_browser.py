@@ -10,13 +10,20 @@ headings, so the test follows the README). Every request the page makes to a hos
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import re
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 from tests._readme import CodeBlock, section_blocks
 from tests._venv import FactcheckLab, built_checkout_venv, built_wheel_venv, running_lab
@@ -26,6 +33,7 @@ from tests.browser.harness import (
     dismiss_toasts,
     expect,
     row,
+    run_all_cells,
     wait_for_idle,
     wait_for_rows,
     write_default_lab_settings,
@@ -38,6 +46,7 @@ FIRST_ARTICLE = "Label your first article"
 ON_DISK = "Every label on disk at once"
 CHARTS = "Charts and agreement"
 NOTEBOOK = "my-first-notebook.ipynb"
+LABEL_NOTEBOOK = "01-label-articles.ipynb"
 
 # Drawn Vega charts in output areas, and outputs that show Altair's script-loading error.
 _CHARTS_JS = """() => {
@@ -79,15 +88,24 @@ def newcomer_lab(request, tmp_path_factory, tmp_path: Path) -> Iterator[Factchec
         yield lab
 
 
-def _new_log(folder: Path, name: str, timeout: float = 30.0) -> Path:
-    """The annotation log ``name`` that appears under ``folder`` (example logs aside)."""
+def _new_log(folder: Path, annotator: str, timeout: float = 30.0) -> Path:
+    """The annotation log of ``annotator`` that appears under ``folder`` (examples aside).
+
+    Found by its rows, not its name: the file name is the log's business (a slug).
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        for path in folder.rglob(name):
-            if "examples" not in path.relative_to(folder).parts:
-                return path
+        for path in folder.rglob("*.csv"):
+            if "examples" in path.relative_to(folder).parts:
+                continue
+            with (
+                contextlib.suppress(OSError, UnicodeDecodeError, csv.Error),
+                path.open(encoding="utf-8", newline="") as handle,
+            ):
+                if any(row.get("annotator") == annotator for row in csv.DictReader(handle)):
+                    return path
         time.sleep(0.1)
-    raise AssertionError(f"no {name} appeared under {folder} within {timeout:.0f} s")
+    raise AssertionError(f"no log of {annotator!r} appeared under {folder} within {timeout:.0f} s")
 
 
 def _paste_and_run(page, block: CodeBlock) -> None:
@@ -124,32 +142,64 @@ def _paste_and_run(page, block: CodeBlock) -> None:
         raise AssertionError(f"{block.where()} raised in the lab: {'; '.join(errors)}")
 
 
-def test_readme_first_steps_run_offline_in_a_newcomers_lab(
-    chromium_browser, newcomer_lab, tmp_path
-):
-    """Test that the README's label, read and chart snippets work in a fresh notebook, offline."""
-    lab = newcomer_lab
-    blocked: list[str] = []
+@dataclass
+class OfflinePage:
+    """A page whose requests to any host but 127.0.0.1 are blocked; lists what it tried."""
+
+    page: Page
+    blocked: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def assert_offline_and_clean(self) -> None:
+        """Fail listing any request that left the machine, or any uncaught page error."""
+        assert not self.blocked, f"the page tried to reach the internet: {self.blocked}"
+        assert not self.errors, f"uncaught errors in the page: {self.errors}"
+
+
+@contextlib.contextmanager
+def offline_page(browser, lab: FactcheckLab, tmp_path: Path) -> Iterator[OfflinePage]:
+    """A fresh browser context and page for ``lab``; screenshot on failure, closed after."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    context.set_default_timeout(60_000)
+    offline = OfflinePage(context.new_page())
 
     def route(route) -> None:
         if urlsplit(route.request.url).hostname == "127.0.0.1":
             route.continue_()
         else:
-            blocked.append(route.request.url)
+            offline.blocked.append(route.request.url)
             route.abort()
 
-    write_notebook(lab.root_dir / NOTEBOOK, [""])
-    context = chromium_browser.new_context(viewport={"width": 1366, "height": 900})
-    context.set_default_timeout(60_000)
     context.route("**/*", route)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    offline.page.on("pageerror", lambda error: offline.errors.append(str(error)))
     try:
-        page.goto(f"{lab.url}/lab/tree/{quote(NOTEBOOK)}?reset&token={lab.token}")
-        page.locator(".jp-NotebookPanel").first.wait_for(state="visible", timeout=120_000)
-        wait_for_idle(page)
-        dismiss_toasts(page)
+        yield offline
+    except BaseException:
+        shot = tmp_path / "newcomer-failure.png"
+        offline.page.screenshot(path=str(shot), full_page=True)
+        print(f"screenshot: {shot}\nserver log: {lab.log_path}\nblocked: {offline.blocked}")
+        raise
+    finally:
+        context.close()
+
+
+def _open_in_lab(page: Page, url: str) -> None:
+    """Go to a lab URL and wait until its notebook's kernel is idle."""
+    page.goto(url)
+    page.locator(".jp-NotebookPanel").first.wait_for(state="visible", timeout=120_000)
+    wait_for_idle(page)
+    dismiss_toasts(page)
+
+
+def test_readme_first_steps_run_offline_in_a_newcomers_lab(
+    chromium_browser, newcomer_lab, tmp_path
+):
+    """Test that the README's label, read and chart snippets work in a fresh notebook, offline."""
+    lab = newcomer_lab
+    write_notebook(lab.root_dir / NOTEBOOK, [""])
+    with offline_page(chromium_browser, lab, tmp_path) as offline:
+        page = offline.page
+        _open_in_lab(page, f"{lab.url}/lab/tree/{quote(NOTEBOOK)}?reset&token={lab.token}")
 
         # "Label your first article": the widget renders its sentences; label two of them.
         (first,) = section_blocks(FIRST_ARTICLE)
@@ -159,7 +209,7 @@ def test_readme_first_steps_run_offline_in_a_newcomers_lab(
             expect(row(page, slot).locator(".fc-text")).to_have_text(re.compile(r"\w"))
         row(page, 0).get_by_role("button", name="verified", exact=True).click()
         row(page, 1).get_by_role("button", name="opinion", exact=True).click()
-        logged = wait_for_rows(_new_log(lab.cwd, "ana.csv"), 2)
+        logged = wait_for_rows(_new_log(lab.cwd, "ana"), 2)
         assert [r["label"] for r in logged] == ["verified", "opinion"]
 
         # "Every label on disk at once", then "Charts and agreement", each block a cell.
@@ -178,12 +228,29 @@ def test_readme_first_steps_run_offline_in_a_newcomers_lab(
         expect(
             page.locator(".jp-OutputArea-output").filter(has_text="undefined")
         ).not_to_have_count(0)  # agreement says why a single annotator gives no figure
-        assert not blocked, f"the page tried to reach the internet: {blocked}"
-        assert not errors, f"uncaught errors in the page: {errors}"
-    except BaseException:
-        shot = tmp_path / "newcomer-failure.png"
-        page.screenshot(path=str(shot), full_page=True)
-        print(f"screenshot: {shot}\nserver log: {lab.log_path}\nblocked requests: {blocked}")
-        raise
-    finally:
-        context.close()
+        offline.assert_offline_and_clean()
+
+
+@pytest.mark.parametrize("newcomer_lab", ["wheel"], indirect=True)
+def test_the_page_factcheck_lab_opens_runs_notebook_01_offline(
+    chromium_browser, newcomer_lab, tmp_path
+):
+    """Test that the page `factcheck lab` sends the browser to opens notebook 01, which runs
+    as shipped, shows the sample article and saves a click."""
+    lab = newcomer_lab
+    pages = [p.read_text(encoding="utf-8") for p in lab.runtime_dir.glob("jpserver-*open.html")]
+    urls = [m.group(1) for html in pages if (m := re.search(r'url=([^"]+/lab/tree/[^"]+)"', html))]
+    assert urls, f"no page of {lab.runtime_dir} opens a notebook: {pages}"
+    with offline_page(chromium_browser, lab, tmp_path) as offline:
+        page = offline.page
+        _open_in_lab(page, urls[0].replace("&amp;", "&"))
+        expect(
+            page.locator(".lm-TabBar-tab.jp-mod-current[data-type=document-title]")
+        ).to_contain_text(LABEL_NOTEBOOK)
+        run_all_cells(page)
+        expect(page.locator(READY)).to_be_visible()
+        expect(row(page, 0).locator(".fc-text")).to_have_text(re.compile(r"\w"))
+        row(page, 0).get_by_role("button", name="unconfirmed", exact=True).click()
+        (logged,) = wait_for_rows(_new_log(lab.cwd, "your-name"), 1)
+        assert (logged["sentence_index"], logged["label"]) == ("0", "unconfirmed")
+        offline.assert_offline_and_clean()
