@@ -90,12 +90,29 @@ function render({ model, el }) {
   // ipywidgets marks a view whose comm died (kernel restart or shutdown) with the class
   // jupyter-widgets-disconnected; the CSS shows data-fc-stale over the widget then. Keep
   // the message in place and check the state whenever the widget manager reports a change.
+  // ipywidgets only does that on a restart; a kernel shut down (or swapped for another) is
+  // seen on the notebook's session, which JupyterLab's widget manager exposes.
+  let kernelGone = false;
   const markStale = () => {
     if (!container) return;
     container.dataset.fcStale = model.get("stale_text");
     const dead = [container, el].some((e) => e.classList.contains("jupyter-widgets-disconnected"));
-    container.classList.toggle("fc-stale", dead);
+    container.classList.toggle("fc-stale", dead || kernelGone);
   };
+  const session = model.widget_manager?.context?.sessionContext;
+  const GONE = new Set(["restarting", "autorestarting", "dead", "terminating"]);
+  const onStatus = (_, status) => {
+    if (GONE.has(status)) {
+      kernelGone = true;
+      markStale();
+    }
+  };
+  const onKernelChanged = () => {
+    kernelGone = true;
+    markStale();
+  };
+  session?.statusChanged?.connect(onStatus);
+  session?.kernelChanged?.connect(onKernelChanged);
 
   const attach = () => {
     container = el.closest(".fc-annotator");
@@ -125,6 +142,8 @@ function render({ model, el }) {
   attach();
   return () => {
     staleWatch?.disconnect();
+    session?.statusChanged?.disconnect(onStatus);
+    session?.kernelChanged?.disconnect(onKernelChanged);
     model.off("change:focus_token", scrollToFocus);
     model.off("change:edit_token", openNote);
     container?.removeEventListener("keydown", onKeydown, true);

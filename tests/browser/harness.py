@@ -911,6 +911,16 @@ def restart_kernel(page: Page, *, timeout: int = KERNEL_TIMEOUT_MS) -> None:
     wait_for_idle(page, timeout=timeout)
 
 
+def shut_down_kernel(page: Page, *, timeout: int = UI_TIMEOUT_MS) -> None:
+    """Shut the notebook's kernel down from the Kernel menu (no restart) and wait for it."""
+    _click_menu(page, "Kernel", "Shut Down Kernel")
+    page.wait_for_function(
+        "() => !window.jupyterapp.shell.currentWidget?.sessionContext?.session?.kernel",
+        timeout=timeout,
+        polling=100,
+    )
+
+
 def save_notebook(page: Page, *, timeout: int = UI_TIMEOUT_MS) -> None:
     """Save the current notebook (File > Save Notebook) and wait until it is no longer dirty."""
     _click_menu(page, "File", "Save Notebook")

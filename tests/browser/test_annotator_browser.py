@@ -27,6 +27,7 @@ from tests.browser.harness import (
     save_notebook,
     screenshot_annotator,
     set_theme,
+    shut_down_kernel,
     wait_for_idle,
     wait_for_rows,
     write_notebook,
@@ -441,3 +442,50 @@ def test_a_saved_notebook_opened_without_its_widgets_shows_the_summary(jupyter_l
     expect(summary).to_contain_text("run the cell")
     expect(summary).to_contain_text(".csv")
     assert "VBox(" not in lab_page.locator(".jp-Notebook").inner_text()
+
+
+def test_a_kernel_shut_down_marks_the_widget_stale_too(jupyter_lab, lab_page):
+    """Test that Kernel > Shut Down Kernel (no restart) also shows the run-again banner."""
+    copy_label_notebook(jupyter_lab, "shutdown.ipynb", "ana-shutdown")
+    open_notebook(lab_page, jupyter_lab, "shutdown.ipynb")
+    run_all_cells(lab_page)
+    container = annotator_in(lab_page)
+    expect(container).not_to_have_class(has_class("fc-stale"))
+    shut_down_kernel(lab_page)
+    expect(container).to_have_class(has_class("fc-stale"))
+    banner = container.evaluate("e => getComputedStyle(e, '::before').content")
+    assert "run the cell again" in banner
+
+
+# ----- student mode, as a student sees it -----
+
+
+def test_a_student_sees_no_file_names_and_the_score_after_the_last_sentence(jupyter_lab, lab_page):
+    """Test that in student mode no .csv name or server path is on screen, a final answer
+    hides its note field and clear button, and the score shows below the last sentence."""
+    write_notebook(
+        jupyter_lab.root_dir / "student.ipynb",
+        [
+            "import factcheck\n"
+            "from factcheck.student import sample_key_path\n"
+            "articles = factcheck.load_articles(factcheck.sample_path())[:1]\n"
+            "factcheck.Annotator(articles, annotator='zoe', key=sample_key_path())",
+        ],
+    )
+    open_notebook(lab_page, jupyter_lab, "student.ipynb")
+    run_all_cells(lab_page)
+    container = annotator_in(lab_page)
+    count = container.locator(".fc-row:visible").count()
+    row(lab_page, 0).locator(".fc-text").click()
+    for _ in range(count):
+        lab_page.keyboard.press("1")
+    end = container.locator(".fc-score-end")
+    expect(end).to_contain_text("Score for this article")
+    last = container.locator(".fc-row:visible").last.bounding_box()
+    score = end.bounding_box()
+    assert last is not None and score is not None and score["y"] > last["y"]
+    expect(row(lab_page, 0).locator("input[type=text]")).to_be_hidden()
+    expect(row(lab_page, 0).get_by_role("button", name="✕")).to_be_hidden()
+    shown = container.inner_text()
+    assert ".csv" not in shown and str(jupyter_lab.root_dir) not in shown
+    assert "clear" not in container.locator(".fc-muted", has_text="Keys:").inner_text()
