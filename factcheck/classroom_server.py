@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Mapping
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -66,9 +67,10 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
     """Voilà's kernel manager with a cap and a deadline for kernels nobody connects to.
 
     ``max_kernels`` kernels at most (running or starting); one more page request gets a 503
-    "class is full" page. A kernel that no browser has connected to ``connect_timeout``
-    seconds after it started is shut down: a real tab connects within seconds, a bare GET
-    never does. Connected kernels follow the normal idle culling (disconnected ones only).
+    "class is full" page. A kernel that no browser has ever connected to, and that has been
+    quiet (not busy, no message) for ``connect_timeout`` seconds, is shut down: a real tab
+    connects seconds after its page is rendered, a bare GET never does. Connected kernels
+    follow the normal idle culling (disconnected ones only).
     """
 
     max_kernels = Integer(
@@ -115,14 +117,31 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
         super().notify_connect(kernel_id)
         self._connected_once.add(kernel_id)
 
+    def _quiet_seconds(self, kernel_id: str, started: float) -> float:
+        """Seconds since the kernel started or last did anything (0 while it is busy).
+
+        A kernel still running the notebook for its page (slow when a whole class arrives
+        at once) is busy and active, so it is never taken for an abandoned one.
+        """
+        kernel = self._kernels[kernel_id]
+        if getattr(kernel, "execution_state", "") == "busy":
+            return 0.0
+        quiet = time.monotonic() - started
+        last = getattr(kernel, "last_activity", None)
+        if last is not None:
+            quiet = min(quiet, (datetime.now(timezone.utc) - last).total_seconds())
+        return quiet
+
     async def cull_unconnected(self) -> list[str]:
-        """Shut down the kernels no browser connected to within ``connect_timeout``."""
-        now = time.monotonic()
+        """Shut down the kernels no browser connected to, quiet for ``connect_timeout``."""
         ended = []
         for kernel_id, started in list(self._started_at.items()):
             if kernel_id not in self._kernels:
                 self._forget(kernel_id)
-            elif kernel_id not in self._connected_once and now - started > self.connect_timeout:
+            elif (
+                kernel_id not in self._connected_once
+                and self._quiet_seconds(kernel_id, started) > self.connect_timeout
+            ):
                 self.log.warning(
                     "Shutting down kernel %s: no browser connected to it in %.0f s.",
                     kernel_id,
