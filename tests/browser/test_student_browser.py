@@ -137,6 +137,7 @@ def test_two_students_label_the_same_article_at_once(
         assert code.count() == 0
         expect(page.locator(".jp-MarkdownCell").first).to_contain_text("Fact-check practice")
         assert "student_app" not in page.content()
+        assert page.title() == "Fact-check practice"  # not the notebook's file name
 
     started = time.monotonic()
     ana.get_by_placeholder("your name").fill("Ana Lima")
