@@ -7,6 +7,7 @@ the Jupyter dirs in temp folders, so neither the repo nor the user's setup can h
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -138,6 +139,7 @@ def _served_label_notebook(lab) -> tuple[str, dict]:
     return relative, model
 
 
+@pytest.mark.slow
 def test_factcheck_lab_serves_the_labelling_notebook_as_the_current_user(wheel_venv, user_dirs):
     """Test that the README's `factcheck lab` starts from the wheel and serves notebook 01."""
     work, home = user_dirs
@@ -159,6 +161,7 @@ def test_factcheck_lab_serves_the_labelling_notebook_as_the_current_user(wheel_v
         print(f"`factcheck lab` answered in {lab.startup_seconds:.1f} s")
 
 
+@pytest.mark.slow
 def test_a_second_factcheck_lab_keeps_the_users_edited_notebook(wheel_venv, user_dirs):
     """Test that starting `factcheck lab` again keeps an edit saved in the copied notebook."""
     work, home = user_dirs
@@ -191,6 +194,7 @@ def test_pth_file_lists_only_site_packages(wheel_venv):
     assert str(ROOT) not in lines
 
 
+@pytest.mark.slow
 def test_factcheck_lab_in_a_checkout_serves_its_notebooks_folder(checkout_venv, tmp_path):
     """Test that the README's setup (pip install -e . && factcheck lab) serves notebooks/ 01."""
     checkout, venv = checkout_venv
@@ -202,3 +206,55 @@ def test_factcheck_lab_in_a_checkout_serves_its_notebooks_folder(checkout_venv, 
         assert (checkout / "notebooks" / LABEL_NOTEBOOK).read_text(encoding="utf-8") == (
             ROOT / "notebooks" / LABEL_NOTEBOOK
         ).read_text(encoding="utf-8")
+
+
+# Runs each notebook named on the command line in a kernel of the calling interpreter (the
+# throwaway venv's python), with one cell added at the end that prints where factcheck came
+# from; prints JSON: {name: {"errors": [[cell number, error name, message], ...],
+# "factcheck": "<its __file__>"}}.
+_RUN_NOTEBOOKS = """
+import json, sys
+from pathlib import Path
+import nbformat
+from nbclient import NotebookClient
+
+outcomes = {}
+for path in map(Path, sys.argv[1:]):
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells.append(nbformat.v4.new_code_cell("import factcheck; print(factcheck.__file__)"))
+    NotebookClient(
+        notebook, kernel_name="python3", timeout=180, allow_errors=True,
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()
+    errors = [
+        [number, out.ename, out.evalue]
+        for number, cell in enumerate(notebook.cells, 1)
+        for out in cell.get("outputs", [])
+        if out.output_type == "error"
+    ]
+    where = "".join(out.get("text", "") for out in notebook.cells[-1].outputs).strip()
+    outcomes[path.name] = {"errors": errors, "factcheck": where}
+print(json.dumps(outcomes))
+"""
+
+
+@pytest.mark.slow
+def test_every_notebook_factcheck_lab_copies_runs_from_the_wheel(wheel_venv, user_dirs):
+    """Test that each notebook in the wheel's working folder runs top to bottom as shipped."""
+    work, home = user_dirs
+    with running_lab(wheel_venv, work, home) as lab:
+        folder = lab.root_dir
+    notebooks = sorted(folder.glob("*.ipynb"))
+    assert {p.name for p in notebooks} >= {p.name for p in (ROOT / "notebooks").glob("*.ipynb")}, (
+        f"{folder} lacks notebooks: {sorted(p.name for p in notebooks)}"
+    )
+    result = run(
+        [wheel_venv.python, "-c", _RUN_NOTEBOOKS, *notebooks], cwd=folder, env=wheel_venv.env(home)
+    )
+    failures = []
+    for name, outcome in json.loads(result.stdout.strip().splitlines()[-1]).items():
+        assert wheel_venv.root in Path(outcome["factcheck"]).parents, outcome["factcheck"]
+        if outcome["errors"]:  # the first error: later ones usually follow from it
+            number, error, message = outcome["errors"][0]
+            failures.append(f"{folder / name}, cell {number}: {error}: {message}")
+    assert not failures, "notebooks raised when run from the wheel:\n" + "\n".join(failures)
