@@ -333,6 +333,7 @@ _SPECIAL_CHARS = re.compile(r"[\u00a0\u202f]|[\ud800-\udfff]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _MARKERS = re.compile(r"\*\*|__")
 _BLOCKQUOTE = re.compile(r">\s?")
+_MARKUP_CHARS = re.compile(r"[*_>#\[]")
 MAX_FURNITURE_CHARS = 2000  # a longer line is never furniture (and patterns see less)
 
 # (start, end, replacement, reason), offsets relative to a stripped line.
@@ -380,6 +381,8 @@ def _markdown_edits(line: str) -> list[_LineEdit]:
     """Markdown markup of one stripped line to render away: a blockquote '>', heading
     hashes, '**'/'__' emphasis and inline links (their words stay)."""
     edits: list[_LineEdit] = []
+    if not _MARKUP_CHARS.search(line):
+        return edits  # most lines: nothing to render
     pos = 0
     quote = _BLOCKQUOTE.match(line)
     if quote:
@@ -404,7 +407,10 @@ def _markdown_edits(line: str) -> list[_LineEdit]:
 
 def _line_edits(line: str, *, markdown: bool) -> list[_LineEdit]:
     """Every recorded change within one kept (stripped) line, sorted, none overlapping."""
-    edits = sorted(_char_edits(line) + (_markdown_edits(line) if markdown else []))
+    edits = _char_edits(line) + (_markdown_edits(line) if markdown else [])
+    if len(edits) < 2:
+        return edits
+    edits.sort()
     out: list[_LineEdit] = []
     for edit in edits:
         if out and edit[0] < out[-1][1]:
@@ -601,6 +607,8 @@ def _build_body(
 def _unmark(line: str) -> str:
     """Markdown that is not text: '**bold**' markers and a blockquote's leading '>' (for
     deciding what a line is; the body keeps or renders markup through _line_edits)."""
+    if not _MARKUP_CHARS.search(line):
+        return line.strip()
     edits = [
         e for e in _markdown_edits(line) if e[3] in ("markdown blockquote", "markdown emphasis")
     ]

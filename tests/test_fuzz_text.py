@@ -34,7 +34,7 @@ from factcheck.webpage import extract_webpage
 
 REGRESSIONS = Path(__file__).parent / "regressions" / "text"
 FUZZ = settings(
-    max_examples=60,
+    max_examples=150,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -225,7 +225,7 @@ def test_csv_corpora_load_or_refuse_and_trace_to_row_text(texts, header_junk):
             assert_rows_traceable(articles, parsed)
 
 
-@settings(FUZZ, max_examples=200)
+@settings(FUZZ, max_examples=500)
 @given(documents())
 def test_split_sentences_never_fails_and_slices_back(text):
     """Test that split_sentences takes any text, and every sentence slices back from it."""
