@@ -148,7 +148,9 @@ class Distributions:
     seconds: float
 
 
-def build_distributions(work: Path, python: str = sys.executable) -> Distributions:
+def build_distributions(
+    work: Path, python: str = sys.executable, root: Path = ROOT
+) -> Distributions:
     """Build the sdist from a copy of the sources, then the wheel from the unpacked sdist.
 
     No network and no build isolation: setuptools comes from the test runner's environment.
@@ -158,7 +160,7 @@ def build_distributions(work: Path, python: str = sys.executable) -> Distributio
     check_setuptools(python)
     home = work / "home"
     env = clean_env(home)
-    source = copy_sources(work / "source")
+    source = copy_sources(work / "source", root)
     dist = work / "dist"
     dist.mkdir()
     build_sdist = (
