@@ -197,6 +197,55 @@ def _cmd_agreement(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_gold(args: argparse.Namespace) -> int:
+    from .gold import DECIDED_BY, gold, gold_format, write_gold
+    from .labels import DEFAULT_SCHEME, load_scheme
+
+    gold_format(args.output)  # a bad file name fails before anything is read
+    refuse_overwriting_inputs(
+        [args.output], files_read([*args.files, args.adjudications, args.scheme])
+    )
+    scheme = load_scheme(args.scheme) if args.scheme else DEFAULT_SCHEME
+    table = gold(
+        args.files,
+        args.adjudications,
+        policy=args.policy,
+        keep_unresolved=not args.drop_unresolved,
+        scheme=scheme,
+    )
+    write_gold(table, args.output, spreadsheet_safe=args.spreadsheet_safe, scheme=scheme)
+    counts = table["decided_by"].value_counts()
+    summary = ", ".join(f"{counts.get(k, 0)} {k}" for k in DECIDED_BY)
+    conflicts = int((table["conflict"] != "").sum())
+    print(f"wrote {len(table)} sentences to {args.output} ({summary})", file=sys.stderr)
+    if conflicts:
+        print(
+            f"factcheck gold: {conflicts} sentence(s) left unresolved because adjudicators "
+            "disagree (see the conflict column)",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _cmd_card(args: argparse.Namespace) -> int:
+    from .card import write_card
+    from .labels import DEFAULT_SCHEME, load_scheme
+
+    inputs = files_read([*args.files, args.adjudications, args.scheme])
+    scheme = load_scheme(args.scheme) if args.scheme else DEFAULT_SCHEME
+    out = write_card(
+        args.files,
+        args.output,
+        args.adjudications,
+        policy=args.policy,
+        scheme=scheme,
+        chart_format=args.chart_format,
+        check_outputs=lambda outputs: refuse_overwriting_inputs(outputs, inputs),
+    )
+    print(f"wrote {out} and its charts", file=sys.stderr)
+    return 0
+
+
 def _cmd_classroom_key(args: argparse.Namespace) -> int:
     from .classroom import make_answer_key
 
@@ -365,6 +414,37 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_agreement)
+
+    p = sub.add_parser(
+        "gold", help="the gold standard: one final label per sentence from votes and decisions"
+    )
+    p.add_argument("files", nargs="+", help="annotation logs: folders, files or globs")
+    p.add_argument("--adjudications", help="folder of the adjudicators' decisions logs")
+    p.add_argument(
+        "--policy",
+        choices=("strict", "plurality"),
+        default="strict",
+        help="strict: a majority is more than half of the annotators (default); plurality: "
+        "more votes than any other label. A tie is never a majority.",
+    )
+    p.add_argument("--drop-unresolved", action="store_true", help="leave unresolved rows out")
+    p.add_argument("--scheme", help="JSON label scheme the logs use (default: the built-in one)")
+    p.add_argument(
+        "--spreadsheet-safe",
+        action="store_true",
+        help="csv: neutralise formula-like cells (reversibly) and add a UTF-8 BOM for Excel",
+    )
+    p.add_argument("-o", "--output", required=True, help="gold.csv, gold.jsonl or gold.parquet")
+    p.set_defaults(func=_cmd_gold)
+
+    p = sub.add_parser("card", help="write the dataset card (Markdown) and its charts")
+    p.add_argument("files", nargs="+", help="annotation logs: folders, files or globs")
+    p.add_argument("--adjudications", help="folder of the adjudicators' decisions logs")
+    p.add_argument("--policy", choices=("strict", "plurality"), default="strict")
+    p.add_argument("--scheme", help="JSON label scheme the logs use (default: the built-in one)")
+    p.add_argument("--chart-format", choices=("png", "svg"), default="png")
+    p.add_argument("-o", "--output", required=True, help="the card, e.g. DATASET_CARD.md")
+    p.set_defaults(func=_cmd_card)
 
     classroom = sub.add_parser("classroom", help="teaching sessions: answer keys and reports")
     class_sub = classroom.add_subparsers(dest="classroom_command", required=True)
