@@ -19,8 +19,9 @@ import pytest
 from nbclient import NotebookClient
 
 from factcheck.cli import build_parser
-from factcheck.paths import sample_path
+from factcheck.paths import annotations_folder, sample_path
 from tests._readme import README, CodeBlock, readme_blocks, shell_commands
+from tests._venv import built_checkout_venv, running_lab
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "annotations" / "examples"
@@ -86,22 +87,45 @@ def test_every_python_block_of_the_readme_runs_in_a_fresh_kernel(tmp_path, kerne
     )
 
 
-def test_readme_python_blocks_run_in_the_kernel_of_factcheck_lab_in_a_checkout(
-    tmp_path, kernel_home, monkeypatch
+def process_env(pid: int) -> dict[str, str]:
+    """The environment a running process was started with (Linux /proc)."""
+    raw = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    return dict(item.decode().split("=", 1) for item in raw if b"=" in item)
+
+
+@pytest.mark.slow
+def test_readme_python_blocks_run_in_the_kernel_factcheck_lab_gives_a_checkout(
+    tmp_path_factory, tmp_path, kernel_home, monkeypatch
 ):
-    """Test that the README's python blocks run where `factcheck lab` starts kernels in a
-    source checkout: in notebooks/, with labels saved to the project's annotations/."""
-    project = tmp_path / "project"
-    (project / "notebooks").mkdir(parents=True)
-    prepare_reader_folder(project / "reader")
-    # What `factcheck lab` sets up in a checkout (factcheck/cli.py): the kernel's folder is
-    # notebooks/ and FACTCHECK_ANNOTATIONS names the project's annotations/, where the
-    # newcomer's labels are.
-    shutil.move(project / "reader" / "annotations", project / "annotations")
-    for name in ("articles", "article.md"):
-        shutil.move(project / "reader" / name, project / "notebooks" / name)
-    monkeypatch.setenv("FACTCHECK_ANNOTATIONS", str(project / "annotations"))
-    run_python_blocks(readme_blocks("python"), project / "notebooks")
+    """Test that the README's python blocks run in the folder and environment that the
+    README's own setup (pip install -e . && factcheck lab) gives a notebook's kernel."""
+    checkout, venv = built_checkout_venv(tmp_path_factory)
+    (tmp_path / "home").mkdir()
+    with running_lab(venv, checkout, tmp_path / "home") as lab:
+        server_env = process_env(lab.server_pid)  # kernels inherit the server's environment
+        folder = lab.root_dir  # notebook 01's folder: its kernel's working folder
+    if "FACTCHECK_ANNOTATIONS" in server_env:
+        monkeypatch.setenv("FACTCHECK_ANNOTATIONS", server_env["FACTCHECK_ANNOTATIONS"])
+    labels = folder / annotations_folder()  # where the Annotator saves, as the kernel sees it
+    # What the README assumes: labels saved (the example logs), an article.md and articles/.
+    added = [folder / "article.md", folder / "articles"]
+    added += [labels / log.name for log in sorted(EXAMPLES.glob("*.csv"))]
+    assert not [path for path in added if path.exists()], "the checkout copy is not clean"
+    if not labels.exists():
+        added.append(labels)  # removed last, once the logs in it are gone
+    try:
+        labels.mkdir(exist_ok=True)
+        for log in sorted(EXAMPLES.glob("*.csv")):
+            shutil.copyfile(log, labels / log.name)
+        shutil.copytree(sample_path(), folder / "articles")
+        shutil.copyfile(sample_path() / "riverside-bridge.md", folder / "article.md")
+        run_python_blocks(readme_blocks("python"), folder)
+    finally:  # the checkout copy is shared by the session's tests
+        for path in added:
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
 
 
 def factcheck_commands() -> list[tuple[CodeBlock, list[str]]]:
