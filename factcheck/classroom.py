@@ -902,6 +902,13 @@ def pseudonym_secret(path: PathLike) -> str:
             f"{path}: is not a factcheck pseudonym secret (64 hex digits). Restore it from a "
             "backup, or delete it to make a new one (the pseudonyms then change)."
         )
+    if os.name == "posix" and path.stat().st_mode & 0o077:
+        warnings.warn(
+            f"{path}: the pseudonym secret can be read by other users of this computer, who "
+            f"could then tell who is who in a report with hidden names. Run: chmod 600 {path}",
+            InputWarning,
+            stacklevel=3,
+        )
     return text
 
 

@@ -568,6 +568,7 @@ def test_pseudonyms_stay_the_same_from_report_to_report(
     other = tmp_path / "elsewhere.secret"
     changed = [class_report(key, classroom, hide_names=True, secret=other)]
     other.write_text("0" * 64 + "\n", encoding="ascii")
+    other.chmod(0o600)
     changed.append(class_report(key, classroom, hide_names=True, secret=other))
     assert {r.students for r in changed} != {first}
     assert other.read_text(encoding="ascii").strip() == "0" * 64  # kept, not remade
@@ -598,3 +599,12 @@ def test_the_teachers_log_in_the_class_folder_is_not_scored(
     assert with_copy.students == ("amira", "ben", "chloe")
     listed = read_submissions(classroom, key=key)
     assert str(tmp_path / "teacher" / "teacher.csv") not in listed.files
+
+
+def test_a_secret_others_can_read_gives_a_warning(key: AnswerKey, classroom: Path, tmp_path: Path):
+    """Test that a pseudonym secret readable by other users warns, naming the chmod to run."""
+    secret = tmp_path / "shared.secret"
+    secret.write_text("1" * 64 + "\n", encoding="ascii")
+    secret.chmod(0o644)
+    with pytest.warns(InputWarning, match=r"shared\.secret: the pseudonym secret can be read"):
+        class_report(key, classroom, hide_names=True, secret=secret)
