@@ -33,9 +33,8 @@ AGREEMENT_HEADER = ("measure", "label", "between", "value", "95% CI", "n sentenc
 MAX_CONFUSION_CHARTS = 20
 _URL_LIKE = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.-]*:/*|\bwww\.)\S+|\S+@\S+\.\S+")
 # Characters that start Markdown syntax inline or at the start of a block (a list item's text).
-_PUNCTUATION = frozenset("!#$()*+-[\\]^_`{|}~")
+_PUNCTUATION = frozenset("!#$&()*+-<>[\\]^_`{|}~")
 _LEADING_NUMBER = re.compile(r"^(\d+)([.)])")
-_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
 
 COLUMN_DOCS: dict[str, str] = {
     "schema": "Always `factcheck-gold/1`: the version of this layout.",
@@ -66,9 +65,9 @@ COLUMN_DOCS: dict[str, str] = {
 
 
 def md_text(value: object) -> str:
-    """Untrusted text as inert Markdown: one line, every ASCII punctuation backslash-escaped,
-    ``< > &`` as entities, and URL- or e-mail-like words in code spans, so no HTML, link,
-    image, emphasis, heading or table cell can come from the data."""
+    """Untrusted text as inert Markdown: one line, the characters that start Markdown or HTML
+    (``< > & [ ] ( ) * _ # | ...``) backslash-escaped, URL- or e-mail-like words in code spans,
+    so no HTML, link, image, emphasis, heading or table cell can come from the data."""
     text = " ".join(str(value).split())
     out: list[str] = []
     position = 0
@@ -81,7 +80,7 @@ def md_text(value: object) -> str:
 
 
 def _escape_plain(text: str) -> str:
-    out = "".join(_ENTITIES.get(c) or ("\\" + c if c in _PUNCTUATION else c) for c in text)
+    out = "".join("\\" + c if c in _PUNCTUATION else c for c in text)
     return _LEADING_NUMBER.sub(r"\1\\\2", out)  # "1. x" would start an ordered list
 
 
