@@ -36,6 +36,7 @@ OUTCOME_COLOURS = {"correct": "#009E73", "wrong": "#D55E00", "not answered": "#B
 """Colours of the score bars (Okabe-Ito green and vermillion, and grey)."""
 _HEX = re.compile(r"#[0-9A-Fa-f]{6}")
 _NEUTRAL = "#999999"
+_LEGEND_STRIPES = "repeating-linear-gradient(135deg, #99999966 0px 8px, #ffffff00 8px 16px)"
 
 PathLike = str | os.PathLike[str]
 _WHOLE_NUMBERS = alt.Axis(tickMinStep=1, format="d")
@@ -237,7 +238,8 @@ def article_html(report: ClassReport, article_id: str) -> str:
     legend = " ".join(label_chip(name, colours) for name in colours)
     return (
         f'<div class="fc-article"><p class="fc-legend">Coloured by the class majority: '
-        f'{legend} · <span class="fc-s fc-tied">striped</span> <sup class="fc-tie">tie</sup> '
+        f'{legend} · <span class="fc-s fc-tied" style="background:{_LEGEND_STRIPES}">striped'
+        '</span> <sup class="fc-tie">tie</sup> '
         "no majority (as many votes for two or more labels) · "
         f'<sup class="fc-miss">≠ key</sup> the majority (or every tied label) differs from '
         'the key · <span class="fc-s fc-open">dotted</span> not in the key</p>'
