@@ -18,17 +18,23 @@ from .agreement import agreement
 from .articles import Article, iter_articles, load_article, load_articles, safe_id
 from .cleaning import RemovedLine
 from .errors import FactcheckError, InputError, InputWarning, LogFormatError, SchemeError
+
+# Eager for the same reason as agreement: the submodule factcheck.gold shares the name.
+from .gold import gold
 from .labels import DEFAULT_SCHEME, Label, LabelScheme, load_scheme
 from .paths import sample_path
 from .sentences import Sentence, split_sentences
 
 if TYPE_CHECKING:
     from . import charts
+    from .adjudication import DecisionLog, conflicts, read_decisions
     from .annotator import Annotator
     from .assignment import assign, read_assignment
+    from .card import write_card
     from .classroom import AnswerKey, Feedback, make_answer_key, read_answer_key
     from .classroom_server import serve_classroom
     from .exports import export_annotations
+    from .gold import annotator_quality, read_gold, write_gold
     from .log import AnnotationLog, LogEvent, read_annotations, validate_logs
     from .report import write_class_report
     from .student import student_app
@@ -54,6 +60,13 @@ _LAZY = {
     "read_assignment": ("assignment", "read_assignment"),
     "student_app": ("student", "student_app"),
     "serve_classroom": ("classroom_server", "serve_classroom"),
+    "DecisionLog": ("adjudication", "DecisionLog"),
+    "read_decisions": ("adjudication", "read_decisions"),
+    "conflicts": ("adjudication", "conflicts"),
+    "write_gold": ("gold", "write_gold"),
+    "read_gold": ("gold", "read_gold"),
+    "annotator_quality": ("gold", "annotator_quality"),
+    "write_card": ("card", "write_card"),
 }
 
 
@@ -79,6 +92,7 @@ __all__ = [
     "Annotator",
     "AnswerKey",
     "Article",
+    "DecisionLog",
     "FactcheckError",
     "Feedback",
     "InputError",
@@ -92,10 +106,13 @@ __all__ = [
     "Sentence",
     "__version__",
     "agreement",
+    "annotator_quality",
     "assign",
     "charts",
+    "conflicts",
     "examples_path",
     "export_annotations",
+    "gold",
     "iter_articles",
     "load_article",
     "load_articles",
@@ -104,11 +121,15 @@ __all__ = [
     "read_annotations",
     "read_answer_key",
     "read_assignment",
+    "read_decisions",
+    "read_gold",
     "safe_id",
     "sample_path",
     "serve_classroom",
     "split_sentences",
     "student_app",
     "validate_logs",
+    "write_card",
     "write_class_report",
+    "write_gold",
 ]

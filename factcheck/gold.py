@@ -18,15 +18,12 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .adjudication import SCHEMA_ID as ADJUDICATION_SCHEMA_ID
-from .adjudication import read_decisions
 from .agreement import agreement
 from .errors import InputError
-from .exports import adjudicate, vote_column
 from .labels import DEFAULT_SCHEME, LabelScheme
-from .log import COLUMNS as LOG_COLUMNS
-from .log import SCHEMA_ID as LOG_SCHEMA_ID
-from .log import annotator_key, csv_records, log_files, read_annotations
+
+# The log, exports and adjudication modules are imported where they are used: ``factcheck``
+# imports this module eagerly (its name is also a function), so it must stay light.
 
 GOLD_SCHEMA_ID = "factcheck-gold/1"
 POLICIES: tuple[str, ...] = ("strict", "plurality")
@@ -63,6 +60,12 @@ def gold(
     scheme, a sentence whose text differs between logs, or a decision naming a sentence no
     log contains; nothing is written.
     """
+    from .adjudication import SCHEMA_ID as ADJUDICATION_SCHEMA_ID
+    from .adjudication import read_decisions
+    from .exports import adjudicate, vote_column
+    from .log import SCHEMA_ID as LOG_SCHEMA_ID
+    from .log import annotator_key, log_files, read_annotations
+
     if policy not in POLICIES:
         raise InputError(f"Unknown policy {policy!r}. Use one of: {', '.join(POLICIES)}.")
     files = log_files(logs)
@@ -144,6 +147,8 @@ def gold(
 
 def gold_columns(labels: Sequence[str]) -> list[str]:
     """The columns of a gold standard with these labels, in file order."""
+    from .exports import vote_column
+
     return [
         "schema",
         "article_id",
@@ -190,6 +195,9 @@ def _check_scheme(history: pd.DataFrame, scheme: LabelScheme) -> None:
 
 def _line_of(path: str, sentence_id: str) -> int:
     """The line of the last row about ``sentence_id`` in a log (for an error message)."""
+    from .log import COLUMNS as LOG_COLUMNS
+    from .log import csv_records
+
     text = Path(path).read_text(encoding="utf-8", errors="replace")
     column = LOG_COLUMNS.index("sentence_id")
     line = 0
@@ -231,6 +239,8 @@ def _apply_decisions(
     logs: Logs,
 ) -> pd.DataFrame:
     """Let the adjudicators' decisions win over the votes; a conflict leaves the row open."""
+    from .log import annotator_key
+
     if decisions.empty:
         return out
     by_sid = out.reset_index().groupby("sentence_id")["index"].apply(list).to_dict()
@@ -410,6 +420,7 @@ def read_gold(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read a gold standard file back (csv, jsonl or parquet); cells protected for
     spreadsheets (a CSV with a byte-order mark) are restored. Raises InputError naming the
     file and row for a file of another kind."""
+    from .log import csv_records
     from .spreadsheet import unprotect_cell
 
     path = Path(path)
@@ -417,7 +428,8 @@ def read_gold(path: str | os.PathLike[str]) -> pd.DataFrame:
     if fmt == "parquet":
         frame = pd.read_parquet(path).drop(columns=["label_id"], errors="ignore")
     elif fmt == "jsonl":
-        frame = pd.read_json(path, lines=True, dtype=False, convert_dates=False, precise_float=True)
+        lines = path.read_text(encoding="utf-8").splitlines()
+        frame = pd.DataFrame([json.loads(line) for line in lines if line.strip()])
     else:
         raw = path.read_bytes()
         text = raw.decode("utf-8")
@@ -458,6 +470,8 @@ def read_gold(path: str | os.PathLike[str]) -> pd.DataFrame:
 def with_gold_rater(annotations: pd.DataFrame, gold_frame: pd.DataFrame) -> pd.DataFrame:
     """The annotations plus the gold standard's decided labels as one more annotator,
     ``GOLD_RATER``, so ``agreement`` and ``charts`` compare anyone with gold unchanged."""
+    from .log import annotator_key
+
     if (annotations["annotator"].map(annotator_key) == annotator_key(GOLD_RATER)).any():
         raise InputError(
             f"An annotator is called {GOLD_RATER!r}, the name the gold standard takes as a "
@@ -485,6 +499,8 @@ def annotator_quality(
     Computed by ``factcheck.agreement`` on ``with_gold_rater``: ``accuracy`` is the pair's
     percent agreement, on the ``n`` sentences both labelled; ``note`` explains undefined values.
     """
+    from .log import annotator_key
+
     table = agreement(
         with_gold_rater(annotations, gold_frame),
         labels=scheme.names,
