@@ -17,7 +17,8 @@ import os
 import secrets
 import sys
 import threading
-from collections.abc import Mapping
+import warnings
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -327,6 +328,19 @@ def tell_teacher(detail: str) -> None:
             print(f"factcheck student app: {detail}", file=stream, flush=True)
 
 
+@contextlib.contextmanager
+def warnings_to_teacher() -> Iterator[None]:
+    """Send the warnings raised inside to the server's log: they name files, and a warning
+    printed in a Voilà kernel would show on the student's page."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield
+        finally:
+            for warning in caught:
+                tell_teacher(f"warning: {warning.message}")
+
+
 class StudentApp:
     """Name entry (or "stay anonymous"), then the Annotator in student mode.
 
@@ -390,7 +404,9 @@ class StudentApp:
         self.continue_button.on_click(lambda _: self._on_confirm())
         self.back_button.on_click(lambda _: self._on_back())
         try:
-            self.key, self.articles = load_session(config)
+            with warnings_to_teacher():
+                self.key, self.articles = load_session(config)
+                self.teachers = read_teachers(config.key)
         except (FactcheckError, OSError) as exc:
             self.problem = str(exc)
             tell_teacher(f"the session cannot start: {exc}")
@@ -399,7 +415,6 @@ class StudentApp:
                 "Tell your teacher, then reload the page when they say so."
             )
             return
-        self.teachers = read_teachers(config.key)
         if config.student:
             self.start(config.student)
 
@@ -418,9 +433,13 @@ class StudentApp:
                 return self.annotator
             self._drop_pending()
             try:
-                claim = claim_name(
-                    self.config.out, check_student_name(name), key=self.key, teachers=self.teachers
-                )
+                with warnings_to_teacher():
+                    claim = claim_name(
+                        self.config.out,
+                        check_student_name(name),
+                        key=self.key,
+                        teachers=self.teachers,
+                    )
             except StudentFacingError as exc:
                 self._say(str(exc))
                 return None
@@ -478,16 +497,17 @@ class StudentApp:
 
     def _open(self, claim: NameClaim) -> Annotator | None:
         try:
-            scheme = self.config.label_scheme()
-            log = AnnotationLog(claim.path, annotator=claim.name, scheme=scheme)
-            annotator = Annotator(
-                self.articles,
-                annotator=claim.name,
-                log=log,
-                scheme=scheme,
-                key=self.key,
-                feedback=self.config.feedback,
-            )
+            with warnings_to_teacher():
+                scheme = self.config.label_scheme()
+                log = AnnotationLog(claim.path, annotator=claim.name, scheme=scheme)
+                annotator = Annotator(
+                    self.articles,
+                    annotator=claim.name,
+                    log=log,
+                    scheme=scheme,
+                    key=self.key,
+                    feedback=self.config.feedback,
+                )
         except (FactcheckError, OSError) as exc:
             claim.release()
             self._fail(f"opening the answers of {claim.name!r}", exc)

@@ -593,6 +593,23 @@ def test_unexpected_problems_show_no_path_to_the_student(
     assert str(blocked) in capfd.readouterr().err
 
 
+def test_warnings_naming_files_go_to_the_teacher_not_the_page(
+    classroom: StudentConfig, capfd: pytest.CaptureFixture[str]
+):
+    """Test that a warning about the key (it names the file) reaches stderr, not the student."""
+    (classroom.articles / "park.md").write_text(PARK.replace("finest", "best"), encoding="utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        app = student_app(classroom.key, classroom.articles, classroom.out)
+        annotator = app.start("Ana")
+    assert annotator is not None  # the session still runs
+    assert [str(w.message) for w in caught] == []
+    err = capfd.readouterr().err
+    assert "sentence(s) of the key are not in the articles" in err and "key.csv" in err
+    assert_no_path(app, classroom.out.parent)
+    app.close()
+
+
 @pytest.mark.parametrize(
     ("name", "message"),
     [
