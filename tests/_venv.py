@@ -298,6 +298,29 @@ def make_checkout_venv(checkout: Path, dest: Path) -> ThrowawayVenv:
     return make_venv(dest, ["-e", "."], cwd=checkout)
 
 
+@contextlib.contextmanager
+def new_files_removed(*folders: Path) -> Iterator[None]:
+    """Remove, at the end, every file and folder that appeared under ``folders`` meanwhile.
+
+    For tests that work in the session's shared checkout copy: each leaves it as it was.
+    """
+    before = set().union(*(_tree(folder) for folder in folders))
+    try:
+        yield
+    finally:
+        after = set().union(*(_tree(folder) for folder in folders))
+        for path in sorted(after - before, reverse=True):  # a folder's files before it
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
+
+
+def _tree(folder: Path) -> set[Path]:
+    """Every file and folder under ``folder`` (itself included); empty if it does not exist."""
+    return {folder, *folder.rglob("*")} if folder.exists() else set()
+
+
 _CHECKOUT: dict[str, tuple[Path, ThrowawayVenv]] = {}
 
 

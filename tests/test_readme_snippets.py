@@ -21,7 +21,7 @@ from nbclient import NotebookClient
 from factcheck.cli import build_parser
 from factcheck.paths import annotations_folder, sample_path
 from tests._readme import README, CodeBlock, readme_blocks, shell_commands
-from tests._venv import built_checkout_venv, running_lab
+from tests._venv import built_checkout_venv, new_files_removed, running_lab
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "annotations" / "examples"
@@ -107,25 +107,16 @@ def test_readme_python_blocks_run_in_the_kernel_factcheck_lab_gives_a_checkout(
     if "FACTCHECK_ANNOTATIONS" in server_env:
         monkeypatch.setenv("FACTCHECK_ANNOTATIONS", server_env["FACTCHECK_ANNOTATIONS"])
     labels = folder / annotations_folder()  # where the Annotator saves, as the kernel sees it
-    # What the README assumes: labels saved (the example logs), an article.md and articles/.
-    added = [folder / "article.md", folder / "articles"]
-    added += [labels / log.name for log in sorted(EXAMPLES.glob("*.csv"))]
-    assert not [path for path in added if path.exists()], "the checkout copy is not clean"
-    if not labels.exists():
-        added.append(labels)  # removed last, once the logs in it are gone
-    try:
+    # The checkout copy is shared by the session's tests: leave it as it was.
+    with new_files_removed(folder, labels):
+        # What the README assumes: labels saved (the example logs), an article.md, articles/.
         labels.mkdir(exist_ok=True)
         for log in sorted(EXAMPLES.glob("*.csv")):
-            shutil.copyfile(log, labels / log.name)
+            if not (labels / log.name).exists():
+                shutil.copyfile(log, labels / log.name)
         shutil.copytree(sample_path(), folder / "articles")
         shutil.copyfile(sample_path() / "riverside-bridge.md", folder / "article.md")
         run_python_blocks(readme_blocks("python"), folder)
-    finally:  # the checkout copy is shared by the session's tests
-        for path in added:
-            if path.is_dir():
-                shutil.rmtree(path)
-            else:
-                path.unlink(missing_ok=True)
 
 
 def factcheck_commands() -> list[tuple[CodeBlock, list[str]]]:

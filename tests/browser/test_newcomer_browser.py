@@ -26,7 +26,13 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 from tests._readme import CodeBlock, section_blocks
-from tests._venv import FactcheckLab, built_checkout_venv, built_wheel_venv, running_lab
+from tests._venv import (
+    FactcheckLab,
+    built_checkout_venv,
+    built_wheel_venv,
+    new_files_removed,
+    running_lab,
+)
 from tests.browser.harness import (
     READY,
     cell_errors,
@@ -84,7 +90,11 @@ def newcomer_lab(request, tmp_path_factory, tmp_path: Path) -> Iterator[Factchec
     # The settings a user who declined Jupyter's news and update prompts has.
     write_default_lab_settings(home / "jupyter" / "config" / "lab" / "user-settings")
     # The one option added to the README's command: window.jupyterapp, to read cell outputs.
-    with running_lab(venv, work, home, args=["--LabApp.expose_app_in_browser=True"]) as lab:
+    # The checkout copy is shared by the session's tests: what this test adds is removed.
+    with (
+        new_files_removed(work),
+        running_lab(venv, work, home, args=["--LabApp.expose_app_in_browser=True"]) as lab,
+    ):
         yield lab
 
 
