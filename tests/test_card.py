@@ -151,3 +151,39 @@ def test_card_charts_can_be_svg_and_an_open_sentence_is_counted(tmp_path):
                       chart_format="svg", n_boot=0)  # fmt: skip
     assert (tmp_path / "card-labels.svg").read_text(encoding="utf-8").startswith("<svg")
     assert "| genuinely ambiguous | 1 | 1 |" in path.read_text(encoding="utf-8")
+
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "05-adjudicate-and-publish.ipynb"
+
+
+@pytest.mark.slow
+def test_adjudicate_and_publish_notebook_runs_in_a_temp_folder(tmp_path, monkeypatch):
+    """Test that notebook 05 runs top to bottom, writing gold and card under TMPDIR only."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    (tmp_path / "run").mkdir()
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    NotebookClient(nb, kernel_name="python3", timeout=300,
+                   resources={"metadata": {"path": str(tmp_path / "run")}}).execute()  # fmt: skip
+    outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    text = "\n".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    assert "adjudicated" in text and "150 labels by 4 annotators" in text
+    (work,) = tmp_path.glob("factcheck-publish-*")
+    assert {"gold.csv", "gold.parquet", "DATASET_CARD.md"} <= {p.name for p in work.iterdir()}
+    assert (work / "adjudications" / "lee.csv").is_file()
+    assert "kim: opinion; lee: unconfirmed" in (work / "gold.csv").read_text(encoding="utf-8")
+    assert not list((tmp_path / "run").iterdir())
+
+
+def test_adjudicate_and_publish_notebook_is_committed_without_outputs():
+    """Test that notebook 05 is valid and has no outputs or execution counts (clean diffs)."""
+    import nbformat
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    nbformat.validate(nb)
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    assert code and all(not c.outputs and c.execution_count is None for c in code)
+    assert any("Adjudicator" in c.source for c in nb.cells if c.cell_type == "markdown")
