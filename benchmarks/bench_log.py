@@ -3,9 +3,12 @@
 Prints figures, not assertions. ``record()`` appends one fsynced row, so its latency must not
 grow with the file: compare 1,000 and 1,000,000 existing rows, beside the naive route
 (pandas read + rewrite of the whole CSV). Then ``read_annotations`` on 1,000,000 events over
-50 annotator files, in a subprocess so its peak memory is its own. Runs in about 1-2 minutes::
+50 annotator files, in a subprocess so its peak memory is its own. Also: record() when
+another process appended since (the tail check reads just those rows), and reading logs that
+hold flags (the flag replay). Runs in about 1-2 minutes; ``--small`` uses 100,000 rows
+instead of 1,000,000 (about 15 s)::
 
-    .venv/bin/python benchmarks/bench_log.py
+    .venv/bin/python benchmarks/bench_log.py [--small]
 """
 
 from __future__ import annotations
@@ -22,10 +25,10 @@ from pathlib import Path
 import pandas as pd
 
 from factcheck.articles import Article
-from factcheck.log import HEADER, SCHEMA_ID, AnnotationLog, format_row
+from factcheck.log import HEADER, SCHEMA_ID, AnnotationLog, format_row, read_annotations
 
 RECORDS = 300
-NAIVE_ITERATIONS = {1_000: 30, 1_000_000: 2}
+NAIVE_ITERATIONS = {1_000: 30, 100_000: 5, 1_000_000: 2}
 TEXT = (
     "Councillor Maren Holt said the Riverside bridge repairs, first costed at 4.2 million, "
     "would now finish in spring."
@@ -103,6 +106,46 @@ def bench_record(folder: Path, existing: int) -> dict[str, float]:
     }
 
 
+def bench_shared(folder: Path, existing: int) -> dict[str, float]:
+    """Median record() latency when two writers alternate on one file, so before each append
+    the other's row must be checked (the tail check from the last known boundary)."""
+    path = folder / f"shared-{existing}.csv"
+    write_log(path, existing, "ana")
+    ana, ben = AnnotationLog(path, annotator="ana"), AnnotationLog(path, annotator="ben")
+    sentences = Article.from_text(TEXT, id="bench").sentences
+    times = []
+    for i in range(RECORDS):
+        log = ana if i % 2 else ben
+        started = time.perf_counter()
+        log.record(sentences[0], LABELS[i % 3], note='a note, with "quotes"\nand a line break')
+        times.append(time.perf_counter() - started)
+    return {"median_ms": statistics.median(times) * 1000, "p99_ms": percentile(times, 0.99) * 1000}
+
+
+def bench_flags(folder: Path, rows: int) -> dict[str, float]:
+    """read_annotations() on one log without flags, then with a flag on every 10th sentence."""
+    plain = folder / "plain" / "ana.csv"
+    plain.parent.mkdir()
+    write_log(plain, rows, "ana")
+    flagged = folder / "flagged" / "ana.csv"
+    flagged.parent.mkdir()
+    data = plain.read_text(encoding="utf-8")
+    flagged.write_text(
+        data.replace(
+            ",label,default@1,articles/article-0000.md,",
+            ",flag,default@1,articles/article-0000.md,",
+        ),
+        encoding="utf-8",
+    )
+    results = {}
+    for name, path in (("no_flags_s", plain), ("flags_s", flagged)):
+        started = time.perf_counter()
+        frame = read_annotations(path)
+        results[name] = time.perf_counter() - started
+        results[name.replace("_s", "_flagged")] = int(frame["flagged"].sum())
+    return results
+
+
 READER = """
 import glob, json, sys, time
 import pandas as pd
@@ -149,26 +192,41 @@ def bench_read(folder: Path, events: int = 1_000_000, files: int = 50) -> dict[s
 
 def main() -> None:
     started = time.perf_counter()
+    big = 100_000 if "--small" in sys.argv[1:] else 1_000_000
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         small = bench_record(folder, 1_000)
-        large = bench_record(folder, 1_000_000)
+        large = bench_record(folder, big)
         print(f"record() latency, {RECORDS} labels each (append + fsync under a file lock):")
         print(
             f"{'existing rows':>15} {'median ms':>10} {'p99 ms':>8} {'naive median ms':>16} "
             f"{'naive/ours':>10} {'open s':>7}"
         )
-        for rows, figures in ((1_000, small), (1_000_000, large)):
+        for rows, figures in ((1_000, small), (big, large)):
             print(
                 f"{rows:>15,} {figures['median_ms']:>10.3f} {figures['p99_ms']:>8.3f} "
                 f"{figures['naive_median_ms']:>16.1f} "
                 f"{figures['naive_median_ms'] / figures['median_ms']:>10.0f} "
                 f"{figures['open_s']:>7.2f}"
             )
-        print(f"1M/1k ratio of record() medians: {large['median_ms'] / small['median_ms']:.2f}")
+        print(
+            f"{big:,}/1,000 ratio of record() medians: "
+            f"{large['median_ms'] / small['median_ms']:.2f}"
+        )
+        shared = bench_shared(folder, big)
+        print(
+            f"record() with two writers alternating on one {big:,}-row file: median "
+            f"{shared['median_ms']:.3f} ms, p99 {shared['p99_ms']:.3f} ms"
+        )
+        flags = bench_flags(folder, big // 10)
+        print(
+            f"read_annotations() of {big // 10:,} events: {flags['no_flags_s']:.3f} s without "
+            f"flags, {flags['flags_s']:.3f} s with flag rows ({flags['flags_flagged']:,} "
+            "sentences flagged)"
+        )
         reading = folder / "read"
         reading.mkdir()
-        results = bench_read(reading)
+        results = bench_read(reading, events=big)
         ours, naive = results["factcheck"], results["naive"]
         print(
             f"read_annotations(history=True) then read_annotations(): {ours['rows']:,} events "
