@@ -146,6 +146,19 @@ class Distributions:
     sdist: Path
     wheel: Path
     seconds: float
+    repo_changes: tuple[str, ...] = ()  # build output that appeared or changed in the repo
+
+
+def build_artefacts(root: Path = ROOT) -> dict[str, int]:
+    """Where a build could write into a source tree, with each path's modification time."""
+    candidates = [root / "build", root / "dist", *root.glob("*.egg-info")]
+    candidates += [*(root / "factcheck").glob("*.egg-info"), root / "factcheck" / "data"]
+    found = {}
+    for path in candidates:
+        for item in [path, *path.rglob("*")] if path.is_dir() else [path]:
+            with contextlib.suppress(OSError):
+                found[str(item.relative_to(root))] = item.stat().st_mtime_ns
+    return found
 
 
 def build_distributions(
@@ -158,6 +171,7 @@ def build_distributions(
     """
     started = time.monotonic()
     check_setuptools(python)
+    artefacts = build_artefacts(root)
     home = work / "home"
     env = clean_env(home)
     source = copy_sources(work / "source", root)
@@ -170,12 +184,17 @@ def build_distributions(
     sdist = dist / name
     unpacked = work / "unpacked"
     with tarfile.open(sdist) as archive:
-        archive.extractall(unpacked, filter="data")
+        if hasattr(tarfile, "data_filter"):  # Python 3.10.12+, 3.11.4+
+            archive.extractall(unpacked, filter="data")
+        else:
+            archive.extractall(unpacked)  # our own sdist, just built
     (tree,) = unpacked.iterdir()
     pip_wheel = ["pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index"]
     run([python, "-m", *pip_wheel, "--no-cache-dir", "-w", dist, "."], cwd=tree, env=env)
     (wheel,) = dist.glob("*.whl")
-    return Distributions(sdist=sdist, wheel=wheel, seconds=time.monotonic() - started)
+    after = build_artefacts(root)
+    changes = tuple(sorted(p for p in after if artefacts.get(p) != after[p]))
+    return Distributions(sdist, wheel, time.monotonic() - started, changes)
 
 
 def archive_names(path: Path) -> list[str]:
