@@ -790,6 +790,17 @@ class Annotator:
             position = start + int(content.get("row", -1))
             if start <= position < stop:
                 self._set_focus(position)
+        elif content.get("type") == "note-closed":
+            self._note_closed(int(content.get("row", -1)), str(content.get("how", "")))
+
+    def _note_closed(self, slot: int, how: str) -> None:
+        """Enter or Escape left a note field: replace the editing prompt if it still shows
+        (a changed note's save, which may arrive first, says so itself)."""
+        if not 0 <= slot < len(self.rows) or not self.rows[slot].sentence_id:
+            return
+        index = self._sentence(self.rows[slot].sentence_id).index
+        if self.status == session.note_prompt(index):
+            self._show_status(session.note_closed_text(index, discarded=how == "escape"), "")
 
     @_guarded
     def _on_check(self) -> None:

@@ -469,6 +469,13 @@ def note_prompt(index: int) -> str:
     )
 
 
+def note_closed_text(index: int, *, discarded: bool) -> str:
+    """The status once a note edit of sentence ``index`` (from 0) ends without a new note."""
+    if discarded:
+        return f"Note edit discarded: sentence {index + 1} keeps the note it had."
+    return f"Note of sentence {index + 1} unchanged."
+
+
 # ---------------------------------------------------------------------------------------------
 # The fallback a saved notebook shows where the live widget was (no kernel, no widget model)
 

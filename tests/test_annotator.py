@@ -688,3 +688,17 @@ def test_the_score_is_shown_after_the_last_sentence_too(tmp_path: Path):
     rows_at = next(i for i, c in enumerate(children) if "fc-rows" in c._dom_classes)
     below = [w for c in children[rows_at + 1 :] for w in all_widgets(c)]
     assert student.end_score_label in below
+
+
+def test_escape_in_a_note_opened_by_key_says_the_edit_was_discarded(ann: Annotator):
+    """Test that closing the note with Escape replaces the editing prompt, and that a note
+    saved by Enter keeps its 'Saved' status."""
+    send_key(ann, "e")
+    assert "Escape discards" in ann.status
+    browser_send(ann, {"type": "note-closed", "row": 0, "how": "escape"})
+    assert ann.status == "Note edit discarded: sentence 1 keeps the note it had."
+    ann.label(ann.article.sentences[0].id, "verified")
+    send_key(ann, "e")
+    ann.rows[0].note.value = "minutes"  # Enter's value arrives first
+    browser_send(ann, {"type": "note-closed", "row": 0, "how": "enter"})
+    assert ann.status.startswith("Saved ")

@@ -30,17 +30,21 @@ function render({ model, el }) {
     if (isTyping(event.target)) {
       // Keys typed in a field or the article list are the field's: never notebook shortcuts.
       event.stopPropagation();
-      // Enter commits a note (ipywidgets sends it); Escape cancels the edit. Either way the
-      // keys work again straight after, without reaching for the mouse.
+      // Enter commits a note (leaving the field fires its change event, which ipywidgets
+      // sends); Escape cancels the edit. Either way the keys work again straight after,
+      // without reaching for the mouse. Focus moves now, not after a timer: a key pressed
+      // right after Enter or Escape must reach the list, never the field.
       if (event.key === "Enter" || event.key === "Escape") {
         const field = event.target;
         if (event.key === "Escape" && "fcOriginal" in field.dataset) {
           field.value = field.dataset.fcOriginal; // unchanged value: no change event, no save
         }
-        setTimeout(() => {
-          field.blur();
-          container?.focus({ preventScroll: true });
-        }, 0);
+        event.preventDefault();
+        field.blur();
+        container?.focus({ preventScroll: true });
+        const row = rowIndex(field);
+        const how = event.key === "Enter" ? "enter" : "escape";
+        if (row >= 0) send({ type: "note-closed", row, how });
       }
       return;
     }
