@@ -33,10 +33,22 @@ SETUP_BLOCKS = 2
 
 
 def prepare_reader_folder(folder: Path) -> Path:
-    """Fill ``folder`` with what the README's snippets take for granted; return it."""
+    """Fill ``folder`` with what the README's snippets and commands take for granted.
+
+    Labels in ``annotations/`` (the example logs, and a teacher's log as teacher.csv), an
+    ``article.md``, ``articles/``, and for the teaching section a ``key.csv`` and the
+    students' logs in ``class-logs/``.
+    """
     (folder / "annotations").mkdir(parents=True)
     for log in sorted(EXAMPLES.glob("*.csv")):
         shutil.copyfile(log, folder / "annotations" / log.name)
+    classroom = EXAMPLES / "classroom"
+    shutil.copyfile(classroom / "teacher" / "rahman.csv", folder / "annotations" / "teacher.csv")
+    shutil.copyfile(classroom / "key.csv", folder / "key.csv")
+    (folder / "class-logs").mkdir()
+    for log in sorted(classroom.glob("*.csv")):
+        if log.name != "key.csv":
+            shutil.copyfile(log, folder / "class-logs" / log.name)
     shutil.copytree(sample_path(), folder / "articles")
     shutil.copyfile(sample_path() / "riverside-bridge.md", folder / "article.md")
     return folder
@@ -139,16 +151,11 @@ def test_the_setup_blocks_are_the_ones_skipped():
         assert words[0] == "factcheck", f"{block.where()}: not a factcheck command: {words}"
 
 
-@pytest.mark.parametrize(
-    ("block", "words"),
-    factcheck_commands(),
-    ids=[
-        f"{w[1]}-{w[w.index('-o') + 1] if '-o' in w else b.line}" for b, w in factcheck_commands()
-    ],
-)
-def test_readme_factcheck_command_runs_and_writes_its_output(tmp_path, block, words):
-    """Test that a README factcheck command runs verbatim in a prepared folder, writing -o."""
-    folder = prepare_reader_folder(tmp_path / "reader")
+def run_factcheck(words: list[str], folder: Path, where: str) -> None:
+    """Run a README factcheck command in ``folder``; fail naming where the README has it.
+
+    The file it names after -o must exist and not be empty afterwards.
+    """
     result = subprocess.run(
         [str(FACTCHECK), *words[1:]],
         cwd=folder,
@@ -158,12 +165,24 @@ def test_readme_factcheck_command_runs_and_writes_its_output(tmp_path, block, wo
         stdin=subprocess.DEVNULL,
     )
     assert result.returncode == 0, (
-        f"{block.where()}: `{' '.join(words)}` exited with {result.returncode}:\n"
+        f"{where}: `{' '.join(words)}` exited with {result.returncode}:\n"
         f"{result.stdout[-2000:]}{result.stderr[-2000:]}"
     )
     if "-o" in words:
         out = folder / words[words.index("-o") + 1]
-        assert out.is_file() and out.stat().st_size > 0, f"{block.where()}: no {out.name}"
+        assert out.is_file() and out.stat().st_size > 0, f"{where}: no {out.name} written"
+
+
+@pytest.mark.parametrize(
+    ("block", "words"),
+    factcheck_commands(),
+    ids=[
+        f"{w[1]}-{w[w.index('-o') + 1] if '-o' in w else b.line}" for b, w in factcheck_commands()
+    ],
+)
+def test_readme_factcheck_command_runs_and_writes_its_output(tmp_path, block, words):
+    """Test that a README factcheck command runs verbatim in a prepared folder, writing -o."""
+    run_factcheck(words, prepare_reader_folder(tmp_path / "reader"), block.where())
 
 
 def inline_commands() -> list[str]:
@@ -172,14 +191,22 @@ def inline_commands() -> list[str]:
     return re.findall(r"`(factcheck [^`]+)`", text)
 
 
+# Commands that start a server and run until stopped: parsed only (the browser tests run
+# `factcheck lab` and `factcheck classroom serve` for real).
+SERVERS = ("lab", "classroom serve")
+
+
 @pytest.mark.parametrize("command", inline_commands())
-def test_readme_inline_factcheck_command_parses(command):
-    """Test that a factcheck command in the README's prose is accepted by the CLI's parser."""
+def test_readme_inline_factcheck_command_parses_and_runs(tmp_path, command):
+    """Test that a factcheck command in the README's prose parses and, unless it starts a
+    server, runs in a prepared folder."""
     # "[--json]" marks an optional flag: check the command with it.
-    words = command.replace("[", "").replace("]", "").split()[1:]
+    words = command.replace("[", "").replace("]", "").split()
     parser = build_parser()
     try:
-        args, extra = parser.parse_known_args(words)
+        args, extra = parser.parse_known_args(words[1:])
     except SystemExit:
         pytest.fail(f"README.md: `{command}` is rejected by `factcheck`'s parser", pytrace=False)
     assert not extra or args.command == "lab", f"README.md: `{command}`: unknown {extra}"
+    if not " ".join(words[1:]).startswith(SERVERS):
+        run_factcheck(words, prepare_reader_folder(tmp_path / "reader"), f"README.md: `{command}`")
