@@ -225,13 +225,14 @@ def test_readme_first_steps_run_offline_in_a_newcomers_lab(
         # "Every label on disk at once", then "Charts and agreement", each block a cell.
         for block in section_blocks(ON_DISK):
             _paste_and_run(page, block)
-        for block in section_blocks(CHARTS):
-            before = page.evaluate(_CELL_COUNT_JS)
+        charts = section_blocks(CHARTS)
+        before = page.evaluate(_CELL_COUNT_JS)
+        for block in charts:
             _paste_and_run(page, block)
-            assert page.evaluate(_CHART_OUTPUTS_JS, before) > 0, (
-                f"{block.where()}: pasted into one cell, the block shows no chart; only the "
-                "last expression of a cell is displayed"
-            )
+        assert page.evaluate(_CHART_OUTPUTS_JS, before) > 0, (
+            f"{charts[0].where()}: its blocks, each pasted into a cell, show no chart (a "
+            "notebook displays only the last expression of a cell)"
+        )
         assert cell_errors(page) == [], f"README snippets raised: {cell_errors(page)}"
         page.wait_for_function(f"() => ({_CHARTS_JS})() >= 1", timeout=60_000, polling=200)
         expect(page.get_by_text("Error loading script")).to_have_count(0)
