@@ -236,9 +236,8 @@ def test_readme_first_steps_run_offline_in_a_newcomers_lab(
         assert cell_errors(page) == [], f"README snippets raised: {cell_errors(page)}"
         page.wait_for_function(f"() => ({_CHARTS_JS})() >= 1", timeout=60_000, polling=200)
         expect(page.get_by_text("Error loading script")).to_have_count(0)
-        expect(
-            page.locator(".jp-OutputArea-output").filter(has_text="undefined")
-        ).not_to_have_count(0)  # agreement says why a single annotator gives no figure
+        agreement = page.locator(".jp-OutputArea-output").filter(has_text="krippendorff_alpha")
+        expect(agreement).not_to_have_count(0)  # the agreement table is shown
         offline.assert_offline_and_clean()
 
 
