@@ -624,11 +624,8 @@ class Annotator:
         self._apply(sid, event.label or "", event.note or "")
         self._set_flag(sid, bool(event.flagged))
         self.saved = True
-        where = self._where.get(sid)
-        if where is not None:
-            self.show_article(where[0], focus=sid)
-        index = self._sentence(sid).index if where is not None else event.sentence_index
-        report = session.undo_text(index, before, self._state(sid))
+        self.show_article(self._where[sid][0], focus=sid)  # undo_target was checked above
+        report = session.undo_text(event.sentence_index, before, self._state(sid))
         self._show_status(f"{self._saved_prefix()}. {report}", "")
         return event
 
