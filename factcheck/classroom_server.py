@@ -6,9 +6,11 @@ send widget messages to the kernel (no code execution from the browser).
 
 Anyone who can reach the port can ask for the page, and each request starts a kernel (about
 150 MB). ``ClassroomKernelManager`` caps them (``max_students``, a "class is full" page
-beyond), and ends a kernel no browser connected to within ``CONNECT_SECONDS`` (a bare HTTP
-GET, a crawler, a tab that failed to load). The page is served with factcheck's own Voilà
-template, which loads nothing from outside the server.
+beyond), and ends the kernels that hold a place for nobody: one no browser connected to
+within ``CONNECT_SECONDS`` (a bare HTTP GET, a crawler, a tab that failed to load), and an
+open tab that has sat at the name form for ``NAME_SECONDS``. A kernel whose student has
+claimed a name (``student.claim_marker``) is never ended while its tab is open. The page
+is served with factcheck's own Voilà template, which loads nothing from outside the server.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from .student import (
     ENV_OUT,
     ENV_SCHEME,
     StudentConfig,
+    claim_marker,
     load_session,
     student_notebook_path,
 )
@@ -54,6 +57,8 @@ CONNECT_SECONDS = 45.0
 """A kernel whose page never connected to it within this time is shut down."""
 MAX_STUDENTS = 40
 """Default cap on kernels (one per open tab): a class, with room for a few reloads."""
+NAME_SECONDS = 900.0
+"""A connected tab that has not claimed a name and has been quiet this long is ended."""
 TEMPLATE = "factcheck"
 """factcheck's Voilà template (data/classroom/jupyter/voila/templates/factcheck)."""
 
@@ -69,8 +74,10 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
     ``max_kernels`` kernels at most (running or starting); one more page request gets a 503
     "class is full" page. A kernel that no browser has ever connected to, and that has been
     quiet (not busy, no message) for ``connect_timeout`` seconds, is shut down: a real tab
-    connects seconds after its page is rendered, a bare GET never does. Connected kernels
-    follow the normal idle culling (disconnected ones only).
+    connects seconds after its page is rendered, a bare GET never does. A connected kernel
+    whose student has claimed no name is shut down after ``name_timeout`` quiet seconds, so
+    one name has one kernel and an open form holds no place for ever. Otherwise Jupyter's
+    idle culling applies (disconnected kernels only).
     """
 
     max_kernels = Integer(
@@ -80,6 +87,11 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
         CONNECT_SECONDS,
         config=True,
         help="Seconds a kernel may run without any browser connected to it, ever.",
+    )
+    name_timeout = Float(
+        NAME_SECONDS,
+        config=True,
+        help="Seconds a connected tab may stay quiet at the name form before it is ended.",
     )
 
     def __init__(self, **kwargs: Any) -> None:
@@ -132,24 +144,35 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
             quiet = min(quiet, (datetime.now(timezone.utc) - last).total_seconds())
         return quiet
 
+    def _has_name(self, kernel_id: str) -> bool:
+        """Whether the kernel's student has claimed a name (``student.claim_marker``)."""
+        out = os.environ.get(ENV_OUT, "")
+        return bool(out) and claim_marker(out, kernel_id).exists()
+
     async def cull_unconnected(self) -> list[str]:
-        """Shut down the kernels no browser connected to, quiet for ``connect_timeout``."""
+        """Shut down the kernels that hold a place for nobody.
+
+        Those no browser ever connected to, quiet for ``connect_timeout``; and those whose
+        tab is open at the name form, quiet for ``name_timeout`` (a student who has claimed
+        a name is never culled while the tab is open).
+        """
         ended = []
         for kernel_id, started in list(self._started_at.items()):
             if kernel_id not in self._kernels:
                 self._forget(kernel_id)
-            elif (
-                kernel_id not in self._connected_once
-                and self._quiet_seconds(kernel_id, started) > self.connect_timeout
-            ):
-                self.log.warning(
-                    "Shutting down kernel %s: no browser connected to it in %.0f s.",
-                    kernel_id,
-                    self.connect_timeout,
-                )
-                await self.shutdown_kernel(kernel_id)
-                self._forget(kernel_id)
-                ended.append(kernel_id)
+                continue
+            if kernel_id not in self._connected_once:
+                why, limit = "no browser connected to it", self.connect_timeout
+            elif not self._has_name(kernel_id):
+                why, limit = "its tab claimed no name", self.name_timeout
+            else:
+                continue  # a student's tab: never ended while open
+            if self._quiet_seconds(kernel_id, started) <= limit:
+                continue
+            self.log.warning("Shutting down kernel %s: %s in %.0f s.", kernel_id, why, limit)
+            await self.shutdown_kernel(kernel_id)
+            self._forget(kernel_id)
+            ended.append(kernel_id)
         return ended
 
     async def cull_kernels(self) -> None:
@@ -160,6 +183,10 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
     def _forget(self, kernel_id: str) -> None:
         self._started_at.pop(kernel_id, None)
         self._connected_once.discard(kernel_id)
+        out = os.environ.get(ENV_OUT, "")
+        if out:
+            with contextlib.suppress(OSError):
+                claim_marker(out, kernel_id).unlink(missing_ok=True)
 
 
 def classroom_env(
@@ -196,6 +223,7 @@ def voila_command(
     open_browser: bool = False,
     max_students: int = MAX_STUDENTS,
     connect_timeout: float = CONNECT_SECONDS,
+    name_timeout: float = NAME_SECONDS,
 ) -> list[str]:
     """The ``python -m voila`` command line that serves the student notebook.
 
@@ -217,6 +245,7 @@ def voila_command(
         f"--VoilaConfiguration.multi_kernel_manager_class={manager}",
         f"--ClassroomKernelManager.max_kernels={max_students}",
         f"--ClassroomKernelManager.connect_timeout={connect_timeout}",
+        f"--ClassroomKernelManager.name_timeout={name_timeout}",
         f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
         f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
         "--MappingKernelManager.cull_connected=False",
@@ -257,6 +286,7 @@ def serve_classroom(
     scheme: PathLike | None = None,
     max_students: int = MAX_STUDENTS,
     connect_timeout: float = CONNECT_SECONDS,
+    name_timeout: float = NAME_SECONDS,
 ) -> int:
     """Serve the student app with Voilà until Ctrl+C; returns Voilà's exit code.
 
@@ -289,6 +319,7 @@ def serve_classroom(
         open_browser=open_browser,
         max_students=max_students,
         connect_timeout=connect_timeout,
+        name_timeout=name_timeout,
     )
     env = classroom_env(config.key, config.articles, config.out, feedback, scheme=config.scheme)
     print(

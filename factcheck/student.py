@@ -54,6 +54,24 @@ ENV_STUDENT = "FACTCHECK_STUDENT"
 ENV_SCHEME = "FACTCHECK_SCHEME"
 DEFAULT_OUT = "classroom-answers"
 ANONYMOUS_PREFIX = "student-"
+CLAIMS_DIR = ".claims"
+"""``<out>/.claims/<kernel id>`` exists while that kernel's student has a name (see serve)."""
+
+
+def kernel_id() -> str:
+    """The id of the Jupyter kernel running this code ("" outside a kernel)."""
+    try:
+        from ipykernel.connect import get_connection_file
+
+        name = Path(get_connection_file()).stem
+    except (ImportError, RuntimeError, OSError, AttributeError):
+        return ""
+    return name.removeprefix("kernel-") if name.startswith("kernel-") else ""
+
+
+def claim_marker(out: PathLike, kernel: str) -> Path:
+    """Where a kernel records that its student has claimed a name (read by the server)."""
+    return Path(out) / CLAIMS_DIR / kernel
 
 
 def sample_key_path() -> Path:
@@ -360,6 +378,7 @@ class StudentApp:
         self.problem = ""
         self._message = ""
         self._pending: NameClaim | None = None
+        self._marker: Path | None = None
         self._lock = threading.RLock()
         self.name_text = w.Text(
             placeholder="your name",
@@ -494,6 +513,9 @@ class StudentApp:
             self._drop_pending()
             if self.claim is not None:
                 self.claim.release()
+            if self._marker is not None:
+                self._marker.unlink(missing_ok=True)
+                self._marker = None
 
     def _open(self, claim: NameClaim) -> Annotator | None:
         try:
@@ -514,7 +536,22 @@ class StudentApp:
             return None
         self.claim, self.annotator = claim, annotator
         self.widget.children = [annotator.widget]
+        self._mark_claimed()
         return annotator
+
+    def _mark_claimed(self) -> None:
+        """Tell the server this tab's kernel holds a name, so it is never culled as nameless."""
+        kernel = kernel_id()
+        if not kernel:
+            return
+        marker = claim_marker(self.config.out, kernel)
+        try:
+            marker.parent.mkdir(exist_ok=True)
+            marker.write_text(self.claim.path.name if self.claim else "", encoding="utf-8")
+        except OSError as exc:
+            tell_teacher(f"could not mark kernel {kernel} as named: {exc}")
+        else:
+            self._marker = marker
 
     def _drop_pending(self) -> None:
         if self._pending is not None:

@@ -738,27 +738,6 @@ def test_serve_checks_the_key_before_starting_anything(tmp_path: Path):
     assert not (tmp_path / "out").exists()
 
 
-def _kernels_under(pid: int) -> list[int]:
-    """Pids of ipykernel processes descending from ``pid`` (Linux /proc)."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            todo.append(child)
-            try:
-                if b"ipykernel" in (Path("/proc") / str(child) / "cmdline").read_bytes():
-                    found.append(child)
-            except OSError:
-                continue
-    return found
-
-
 def _get(url: str) -> tuple[int, str]:
     """One real HTTP GET (no proxy): the status and the page."""
     import urllib.error
@@ -777,7 +756,7 @@ def test_served_class_caps_kernels_and_ends_unconnected_ones(classroom: StudentC
     """Test that with 2 places, 4 GETs start 2 kernels, then 'class is full'; a GET's kernel ends."""
     import time
 
-    from tests.browser.harness import VoilaServer, free_port, spawn_server
+    from tests.browser.harness import VoilaServer, free_port, kernel_pids_under, spawn_server
 
     base = classroom.out.parent / "server"
     for sub in ("config", "data", "runtime", "ipython"):
@@ -811,16 +790,16 @@ def test_served_class_caps_kernels_and_ends_unconnected_ones(classroom: StudentC
         full = pages[2][1]
         assert "The class is full" in full and "All 2 places of this class are taken" in full
         assert "https://" not in full and "cdn.jsdelivr" not in pages[0][1]
-        assert len(_kernels_under(process.pid)) == 2
+        assert len(kernel_pids_under(process.pid)) == 2
         # Nobody connected to those two kernels (bare GETs): they end, and places free up.
         deadline = time.monotonic() + 90
-        while _kernels_under(process.pid) and time.monotonic() < deadline:
+        while kernel_pids_under(process.pid) and time.monotonic() < deadline:
             time.sleep(0.5)
-        assert _kernels_under(process.pid) == [], server.log_tail()
+        assert kernel_pids_under(process.pid) == [], server.log_tail()
         assert "no browser connected to it" in server.log_tail(80)
         assert _get(server.url + "/")[0] == 200
     finally:
-        kernels = _kernels_under(process.pid)
+        kernels = kernel_pids_under(process.pid)
         server.stop()
     deadline = time.monotonic() + 30
     while [pid for pid in kernels if Path(f"/proc/{pid}").exists()] and time.monotonic() < deadline:

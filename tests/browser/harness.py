@@ -950,3 +950,33 @@ def screenshot_annotator(page: Page, container: Any, path: Path) -> Path:
         },
     )
     return wait_for_file(path)
+
+
+# --- Classroom server helpers (added by the classroom engineer; tests/test_student.py and
+# tests/browser/test_student_browser.py use them).
+
+
+def kernel_pids_under(pid: int) -> list[int]:
+    """Pids of the ipykernel processes descending from ``pid`` (Linux ``/proc``; ``[]``
+    elsewhere). Counts the kernels of a Voilà or ``classroom serve`` process tree, wherever
+    Voilà keeps their connection files."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return []
+    children: dict[int, list[int]] = {}
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # exited while we looked
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            todo.append(child)
+            try:
+                if b"ipykernel" in (proc / str(child) / "cmdline").read_bytes():
+                    found.append(child)
+            except OSError:
+                continue
+    return found

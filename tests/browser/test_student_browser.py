@@ -21,7 +21,7 @@ from factcheck.classroom import AnswerKey, read_answer_key, write_answer_key
 from factcheck.classroom_server import classroom_env, voila_command
 from factcheck.paths import sample_path
 from factcheck.student import sample_key_path, student_notebook_path
-from tests.browser.harness import VoilaServer, expect, start_voila
+from tests.browser.harness import VoilaServer, expect, kernel_pids_under, start_voila
 
 pytestmark = pytest.mark.browser
 
@@ -203,3 +203,45 @@ def test_two_students_label_the_same_article_at_once(
     assert outside == []  # nothing was asked of a CDN or any other outside server
     for page in (ana, ben):
         page.context.close()
+
+
+def test_a_tab_left_at_the_name_form_gives_its_place_back(chromium_browser, tmp_path: Path):
+    """Test that an open tab with no name is ended when quiet, and a named student's is kept."""
+    from factcheck.log import log_path
+    from factcheck.student import claim_marker
+
+    out = tmp_path / "answers"
+    env = classroom_env(sample_key_path(), ARTICLE, out, "immediate", base={})
+    notebook = student_notebook_path()
+    server = start_voila(
+        tmp_path / "voila",
+        notebook,
+        env,
+        command=lambda port: voila_command(notebook, port=port, name_timeout=6),
+    )
+    errors: list[str] = []
+    try:
+        idle = open_app(chromium_browser, server, errors)
+        expect(idle.get_by_placeholder("your name")).to_be_visible()
+        named = open_app(chromium_browser, server, errors)
+        named.get_by_placeholder("your name").fill("Cara")
+        named.get_by_role("button", name="Start").click()
+        expect(named.locator(READY)).to_be_visible()
+        assert len(kernel_pids_under(server.process.pid)) == 2
+        deadline = time.monotonic() + 90
+        while len(kernel_pids_under(server.process.pid)) > 1 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert len(kernel_pids_under(server.process.pid)) == 1, server.log_tail()
+        assert "its tab claimed no name" in server.log_tail(60)
+        # The named student is untouched: her clicks are still saved.
+        key = read_answer_key(sample_key_path())
+        first = load_article(ARTICLE).sentences[0]
+        button(named, 0, key.get(first.id).label).click()
+        assert wait_for_rows(log_path("Cara", out), 1)[0]["annotator"] == "Cara"
+        assert len(list((claim_marker(out, "x").parent).iterdir())) == 1
+        for page in (idle, named):
+            page.context.close()
+    finally:
+        leftovers = server.stop()
+    assert not [e for e in errors if "pageerror" in e], errors
+    assert leftovers == []
