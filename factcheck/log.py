@@ -796,8 +796,9 @@ def _read_exact(data: bytes, path: str) -> _Records:
         notes.append(Problem(path, 0, "the file has no rows; no annotations read from it."))
         return empty
     last_line, last = records[-1]
-    physical_lines = io.StringIO(text, newline="").readlines()
-    ends_in_open_quote = sum(line.count('"') for line in physical_lines[last_line - 1 :]) % 2 == 1
+    # The same record grammar as the writer's tail check: a stray quote inside an unquoted
+    # field opens nothing, so the reader and the next append agree on what is torn.
+    ends_in_open_quote = data.endswith(b"\n") and _RECORDS.match(data).end() != len(data)
     unfinished = not text.endswith("\n") and not _row_is_whole(last)
     if unfinished or ends_in_open_quote or len(last) != len(records[0][1]):
         notes.append(
@@ -1326,17 +1327,15 @@ def flag_states(
     has_flag = np.isin(actions_, FLAG_ACTIONS)
     if not has_flag.any():
         return out
-    groups = (
-        pd.Series(np.asarray(file_ids)).astype(str)
-        + "\x00"
-        + annotators.reset_index(drop=True).map(annotator_key)
-    )
-    flagged_groups = set(groups[has_flag])
-    positions = np.flatnonzero(groups.isin(flagged_groups).to_numpy())
+    names = annotators.to_numpy()
+    keys = {name: annotator_key(name) for name in pd.unique(names)}
+    people, _ = pd.factorize(np.array([keys[name] for name in names], dtype=object))
+    groups = np.asarray(file_ids, dtype=np.int64) * (int(people.max()) + 1) + people
+    positions = np.flatnonzero(np.isin(groups, np.unique(groups[has_flag])))
     sids = sentence_ids.to_numpy()
-    stacks: dict[str, list[str]] = {}
-    history: dict[tuple[str, str], list[bool]] = {}
-    group_of = groups.to_numpy()
+    stacks: dict[int, list[str]] = {}
+    history: dict[tuple[int, str], list[bool]] = {}
+    group_of = groups.tolist()
     for i in positions.tolist():
         group, sid, action = group_of[i], sids[i], actions_[i]
         stack = stacks.setdefault(group, [])

@@ -1096,3 +1096,19 @@ def test_cli_validate_reports_a_folder_named_like_a_log(tmp_path, capsys):
         assert cli.main(["validate", str(target)]) == 1
         out = capsys.readouterr().out
         assert f"{tmp_path / 'x.csv'}:0: is a folder, not a regular file" in out
+
+
+def test_a_stray_quote_inside_an_unquoted_field_is_read_and_kept_by_the_writer(tmp_path):
+    """Test that a quote in the middle of an unquoted field (a hand edit) neither makes the
+    reader drop the last row as torn nor makes the next append set valid rows aside."""
+    path = tmp_path / "ana.csv"
+    data = write_log(path, [row(sentence_id="a1-0000"), row(sentence_id="a1-0001", note="")])
+    at = data.rindex(b",articles/riverside.md,")  # in the last row only: an odd count of "
+    data = data[:at] + b',articles/river"side.md,' + data[at + len(b",articles/riverside.md,") :]
+    path.write_bytes(data)
+    assert read_annotations(path)["sentence_id"].tolist() == ["a1-0000", "a1-0001"]
+    log = AnnotationLog(path, annotator="ana")
+    log.record(sentence("New row.", index=5), "opinion")
+    assert path.read_bytes().startswith(data)
+    assert not Path(f"{path}.torn").exists()
+    assert len(read_annotations(path)) == 3
