@@ -47,7 +47,7 @@ COLUMN_DOCS: dict[str, str] = {
     "label": "The final label; empty when unresolved.",
     "label_id": "Parquet only: the final label as a `ClassLabel` index, -1 when unresolved.",
     "decided_by": "`unanimous`, `majority`, `adjudicated` or `unresolved`.",
-    "vote_label": "The label the votes alone give under the policy (before adjudication).",
+    "majority_label": "The label the votes alone give under the policy (before adjudication).",
     "n_annotators": "How many annotators labelled the sentence.",
     "n_votes": "Labels counted (one per annotator).",
     "agreement": "Share of annotators who chose the most frequent label.",

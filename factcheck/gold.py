@@ -116,10 +116,10 @@ def gold(
         majority = ~unanimous & (2 * top > n)
     else:
         majority = ~unanimous & ~votes["tie"].to_numpy() & (n > 0)
-    out = votes.rename(columns={"majority_label": "vote_label"})
+    out = votes.copy()
     out["decided_by"] = np.select([unanimous, majority], ["unanimous", "majority"], "unresolved")
-    out["label"] = out["vote_label"].where(unanimous | majority, "")
-    out["vote_label"] = out["label"]  # the label the votes alone give (before adjudication)
+    out["label"] = out["majority_label"].where(unanimous | majority, "")
+    out["majority_label"] = out["label"]  # what the votes alone give, kept after adjudication
     out["n_annotators"] = out["n_votes"]
     keys = ["article_id", "sentence_id"]
     per_sentence = current.groupby(keys, sort=False).agg(
@@ -140,7 +140,7 @@ def gold(
         out = out[out["decided_by"] != "unresolved"]
     columns = gold_columns(labels)
     out = out[columns].reset_index(drop=True)
-    for name in ("label", "vote_label", "decided_by"):
+    for name in ("label", "majority_label", "decided_by"):
         out[name] = out[name].astype("str")
     return out
 
@@ -159,7 +159,7 @@ def gold_columns(labels: Sequence[str]) -> list[str]:
         "text",
         "label",
         "decided_by",
-        "vote_label",
+        "majority_label",
         "n_annotators",
         "n_votes",
         *(vote_column(label) for label in labels),

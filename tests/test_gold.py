@@ -128,7 +128,7 @@ def test_a_decision_wins_over_the_votes_and_records_reason_and_comment(logs, tmp
         GUIDELINE_GAP,
         "hedge rule",
     )
-    assert row["vote_label"] == "" and table.iloc[1]["vote_label"] == "opinion"
+    assert row["majority_label"] == "" and table.iloc[1]["majority_label"] == "opinion"
     assert row["adjudication_schema"] == "factcheck-adjudication/1"
     assert row["last_event"] > table.iloc[0]["last_event"]
 
@@ -359,3 +359,27 @@ def test_an_annotator_named_like_the_gold_rater_is_refused(tmp_path):
     folder = make_logs(tmp_path, {"(Gold)": ("verified",), "ana": ("verified",)})
     with pytest.raises(InputError, match=r"called '\(gold\)'"):
         annotator_quality(read_annotations(folder), gold(folder), n_boot=0)
+
+
+def test_a_gold_csv_saved_beside_the_logs_is_skipped_with_a_warning(logs):
+    """Test that gold.csv written into the logs folder is not read back as a log next time."""
+    table = gold(logs)
+    write_gold(table, logs / "gold.csv")
+    with pytest.warns(InputWarning, match=r"gold\.csv: a factcheck export, not an annotation log"):
+        again = gold(logs)
+    pd.testing.assert_frame_equal(again, table)
+
+
+def test_gold_command_line_reports_bad_input_and_writes_nothing(tmp_path):
+    """Test that `factcheck gold` on an empty folder or a bad -o name exits 2, writing nothing."""
+    (tmp_path / "empty").mkdir()
+    make_logs(tmp_path / "logs")
+    for args, message in (
+        (["empty", "-o", "gold.csv"], "no annotation logs"),
+        (["logs", "-o", "gold.txt"], "Name the output gold.csv, gold.jsonl or gold.parquet"),
+        (["logs", "--adjudications", "missing", "-o", "gold.csv"], "missing"),
+    ):
+        run = subprocess.run([sys.executable, "-m", "factcheck", "gold", *args], cwd=tmp_path,
+                             capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
+        assert run.returncode == 2 and message in run.stderr, run.stderr
+    assert not list(tmp_path.glob("gold.*"))
