@@ -701,8 +701,10 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _fast_candidate(data: bytes) -> bool:
-    """Whether pyarrow may parse the file: it ends with a newline, no quote is left open."""
-    return data.endswith(b"\n") and data.count(b'"') % 2 == 0
+    """Whether pyarrow may parse the file: it ends just after a complete record. (pyarrow
+    takes a quoted field left open at the end of the file as a value, so a torn last row
+    must never reach it.)"""
+    return _ends_at_record_boundary(data)
 
 
 def _read_fast(data: bytes) -> pd.DataFrame | None:

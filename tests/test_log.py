@@ -23,6 +23,7 @@ from factcheck.log import (
     Problem,
     annotator_key,
     annotator_slug,
+    format_row,
     read_annotations,
     validate_logs,
 )
@@ -1112,3 +1113,18 @@ def test_a_stray_quote_inside_an_unquoted_field_is_read_and_kept_by_the_writer(t
     assert path.read_bytes().startswith(data)
     assert not Path(f"{path}.torn").exists()
     assert len(read_annotations(path)) == 3
+
+
+def test_a_last_row_torn_inside_its_quoted_text_is_skipped_despite_an_even_quote_count(tmp_path):
+    """Test that a row cut inside its quoted text is reported as torn even when a stray quote
+    elsewhere makes the number of quotes even (the fast parser would take it as whole)."""
+    path = tmp_path / "ana.csv"
+    data = write_log(path, [row(sentence_id="a1-0000", note="")])
+    data = data.replace(b",articles/riverside.md,", b',articles/river"side.md,')
+    torn = format_row(row(sentence_id="a1-0001", text='He said, "it is done."')).encode()
+    data += torn[: torn.index(b"it is")]  # cut inside the quoted text, then a newline
+    path.write_bytes(data + b"\n")
+    assert data.count(b'"') % 2 == 0
+    with pytest.warns(InputWarning, match="line 3: the last row is incomplete"):
+        frame = read_annotations(path)
+    assert frame["sentence_id"].tolist() == ["a1-0000"]
