@@ -145,9 +145,10 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
         return quiet
 
     def _has_name(self, kernel_id: str) -> bool:
-        """Whether the kernel's student has claimed a name (``student.claim_marker``)."""
+        """Whether the kernel's student has claimed a name (``student.claim_marker``); True
+        when the answers folder is unknown (then no tab is taken for a nameless one)."""
         out = os.environ.get(ENV_OUT, "")
-        return bool(out) and claim_marker(out, kernel_id).exists()
+        return not out or claim_marker(out, kernel_id).exists()
 
     async def cull_unconnected(self) -> list[str]:
         """Shut down the kernels that hold a place for nobody.
