@@ -61,14 +61,17 @@ _CHARTS_JS = """() => {
 }"""
 
 _CELL_COUNT_JS = "() => window.jupyterapp.shell.currentWidget.content.model.cells.length"
-# Chart outputs (Altair's widget or a Vega-Lite bundle) of the cells from index `start` on.
+# Chart outputs (Altair's widget, a Vega-Lite bundle or Altair's HTML that loads Vega) of the
+# cells from index `start` on.
 _CHART_OUTPUTS_JS = """(start) => {
   const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
   let charts = 0;
   for (let i = start - 1; i < cells.length; i++) {
     for (const out of cells.get(i).outputs?.toJSON() ?? []) {
       const types = Object.keys(out.data ?? {});
-      if (types.some((t) => t.includes('vegalite') || t.includes('widget-view'))) charts++;
+      const html = String(out.data?.['text/html'] ?? '');
+      if (types.some((t) => t.includes('vegalite') || t.includes('widget-view'))
+          || html.includes('vega')) charts++;
     }
   }
   return charts;
@@ -229,6 +232,9 @@ def test_readme_first_steps_run_offline_in_a_newcomers_lab(
         before = page.evaluate(_CELL_COUNT_JS)
         for block in charts:
             _paste_and_run(page, block)
+        assert not offline.blocked, (
+            f"{charts[0].where()}: the page tried to reach other hosts (blocked): {offline.blocked}"
+        )
         assert page.evaluate(_CHART_OUTPUTS_JS, before) > 0, (
             f"{charts[0].where()}: its blocks, each pasted into a cell, show no chart (a "
             "notebook displays only the last expression of a cell)"
