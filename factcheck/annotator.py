@@ -852,6 +852,7 @@ class Annotator:
         for row in self.rows:
             if row.sentence_id == sentence_id:
                 self._paint_row(row)
+        self._show_progress()
 
     def _state(self, sentence_id: str) -> session.SentenceState:
         """What the widget shows for a sentence now (for the undo report)."""
@@ -894,7 +895,10 @@ class Annotator:
         article = self._article_progress(self._article_index)
         self.article_progress.max = max(article.total, 1)
         self.article_progress.value = article.done
-        self.article_progress_label.value = article.describe("in this article")
+        flagged = sum(1 for s in self.article.sentences if s.id in self._flagged)
+        self.article_progress_label.value = article.describe("in this article") + (
+            f" · {flagged} flagged for discussion" if flagged else ""
+        )
         corpus = session.Progress(self._corpus_done, len(self._where))
         self.corpus_progress.value = corpus.done
         count = len(self.articles)
@@ -917,17 +921,14 @@ class Annotator:
     def _show_keys(self) -> None:
         """Key help for what works now: students get no undo or flag, and no clear or note
         once their answers are locked (immediate feedback locks each answer as it is given)."""
-        locked = self.key is not None and (
-            self.feedback == session.FEEDBACK_IMMEDIATE or self._article_index in self._checked
-        )
-        checked = self.key is not None and self._article_index in self._checked
         value = session.key_hints(
             self.scheme,
             corpus=len(self.articles) > 1,
-            undo=self.key is None,
-            clear=not locked,
-            note=not checked,
-            flag=self._flagging,
+            **session.offered_keys(
+                student=self.key is not None,
+                feedback=self.feedback,
+                checked=self._article_index in self._checked,
+            ),
         )
         if self.keys_label.value != value:
             self.keys_label.value = value

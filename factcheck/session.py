@@ -123,6 +123,16 @@ def key_hints(
     return "Keys: " + " · ".join(parts) + " (click the sentence list first)"
 
 
+def offered_keys(*, student: bool, feedback: str, checked: bool) -> dict[str, bool]:
+    """Which key groups ``key_hints`` offers: annotators get all; students never undo or
+    flag, cannot clear a locked answer (immediate feedback locks each answer as it is
+    given, end feedback locks the article at the check) and write no note once checked."""
+    if not student:
+        return {"undo": True, "clear": True, "note": True, "flag": True}
+    locked = feedback == FEEDBACK_IMMEDIATE or checked
+    return {"undo": False, "clear": not locked, "note": not checked, "flag": False}
+
+
 def filter_options(scheme: LabelScheme, *, flag: bool = True) -> list[tuple[str, str]]:
     """(caption, value) pairs for the filter control: all, unlabelled, flagged (unless
     ``flag=False``), then each label."""

@@ -702,3 +702,11 @@ def test_escape_in_a_note_opened_by_key_says_the_edit_was_discarded(ann: Annotat
     ann.rows[0].note.value = "minutes"  # Enter's value arrives first
     browser_send(ann, {"type": "note-closed", "row": 0, "how": "enter"})
     assert ann.status.startswith("Saved ")
+
+
+def test_the_article_progress_counts_flagged_sentences(ann: Annotator):
+    """Test that the progress line says how many sentences are flagged, and drops it at 0."""
+    ann.flag(ann.article.sentences[2].id)
+    assert ann.article_progress_label.value.endswith("(0%) · 1 flagged for discussion")
+    ann.flag(ann.article.sentences[2].id)
+    assert "flagged" not in ann.article_progress_label.value

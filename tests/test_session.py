@@ -331,3 +331,18 @@ def test_fallback_summary_counts_and_escapes():
     assert "<img" not in markup and "&lt;img" in markup and "ana &amp; ben" in markup
     student = session.fallback_text(session.Summary("T", 1, 4, 0, 0, "zoe", ""))
     assert "saved in" not in student
+
+
+@pytest.mark.parametrize(
+    ("student", "feedback", "checked", "offered"),
+    [
+        (False, "immediate", False, {"undo", "clear", "note", "flag"}),
+        (True, "immediate", False, {"note"}),
+        (True, "end", False, {"clear", "note"}),
+        (True, "end", True, set()),
+    ],
+)
+def test_students_are_offered_only_the_keys_that_work(student, feedback, checked, offered):
+    """Test that students never get undo or flag, nor clear or note once answers are locked."""
+    keys = session.offered_keys(student=student, feedback=feedback, checked=checked)
+    assert {name for name, on in keys.items() if on} == offered
