@@ -1,4 +1,4 @@
-"""The README's first steps in a real browser, on the wheel's own `factcheck lab`, offline.
+"""The README's first steps in a real browser, in the `factcheck lab` a newcomer gets, offline.
 
 The lab is the one a newcomer gets, not the harness's: `factcheck lab` started as the current
 user with a token, from a throwaway venv holding the built wheel, and from one holding a copy
@@ -22,9 +22,6 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-if TYPE_CHECKING:
-    from playwright.sync_api import Page
-
 from tests._readme import CodeBlock, section_blocks
 from tests._venv import (
     FactcheckLab,
@@ -46,6 +43,9 @@ from tests.browser.harness import (
     write_notebook,
 )
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
 pytestmark = pytest.mark.browser
 
 FIRST_ARTICLE = "Label your first article"
@@ -54,7 +54,7 @@ CHARTS = "Charts and agreement"
 NOTEBOOK = "my-first-notebook.ipynb"
 LABEL_NOTEBOOK = "01-label-articles.ipynb"
 
-# Drawn Vega charts in output areas, and outputs that show Altair's script-loading error.
+# How many Vega charts in output areas have drawn their marks (an svg or a canvas).
 _CHARTS_JS = """() => {
   const embeds = Array.from(document.querySelectorAll('.jp-OutputArea-output .vega-embed'));
   return embeds.filter((e) => e.querySelector('svg.marks, canvas.marks')).length;
