@@ -1,11 +1,12 @@
-"""Build factcheck's sdist and wheel offline, install the wheel in a throwaway venv, start its lab.
+"""Build factcheck's sdist and wheel offline, install it in a throwaway venv, start its lab.
 
 Everything happens in folders the caller gives (temp dirs): the sources are copied first, so
-building never writes egg-info or build/ into the working tree. The throwaway venv gets only
-the wheel from the network-free install; its dependencies come from the test runner's own
+building never writes egg-info or build/ into the working tree. A throwaway venv gets only
+factcheck, from the wheel or as an editable install of a copy of the repo (the README's own
+setup), installed with no network; its dependencies come from the test runner's own
 site-packages through one ``.pth`` file. A plain path line in a ``.pth`` file does not run
 that folder's own ``.pth`` files, so the runner's editable install of factcheck stays
-inactive there and the wheel's copy is the one imported.
+inactive there and the venv's own factcheck is the one imported.
 """
 
 from __future__ import annotations
