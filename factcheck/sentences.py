@@ -512,7 +512,8 @@ def split_spans(text: str) -> list[tuple[int, int, int]]:
     one paragraph per line) has one paragraph per line.
     """
     spans = []
-    paragraph_starts = [0] + [m.end() for m in _PARAGRAPH_BREAK.finditer(text)]
+    last = len(text.rstrip())  # a blank line at the very end separates nothing
+    paragraph_starts = [0] + [m.end() for m in _PARAGRAPH_BREAK.finditer(text) if m.end() < last]
     if len(paragraph_starts) == 1:
         paragraph_starts = [m.start() for m in _LINE.finditer(text)] or [0]
         paragraph_starts[0] = 0

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import pytest
 
-from factcheck import articles, cleaning, sentences
+from factcheck import articles, cleaning, corpus, sentences
 from factcheck.cleaning import clean_text
 from factcheck.sentences import split_sentences
 
@@ -85,6 +85,7 @@ PATTERNS = {
     **_patterns(cleaning),
     **_patterns(sentences),
     **_patterns(articles),
+    **_patterns(corpus),
 }
 # Patterns that are super-linear on their own and are only ever applied to a bounded line;
 # the bound is checked through the function that applies them (below).

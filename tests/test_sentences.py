@@ -545,6 +545,8 @@ def test_text_without_blank_lines_has_one_paragraph_per_line() -> None:
     """Test that scraped text with one paragraph per line is not all "paragraph 0"."""
     sentences = split_sentences("The ferry runs late. Fares rose.\nCommuters object.\nIt ends.")
     assert [s.paragraph for s in sentences] == [0, 0, 1, 2]
+    trailing = split_sentences("Fares rose.\nCommuters object.\n\n")
+    assert [s.paragraph for s in trailing] == [0, 1]
 
 
 def test_sentence_keeps_positional_construction_and_defaults_its_source_offsets() -> None:
