@@ -369,6 +369,14 @@ def _parse(data: bytes, path: Path, *, warn: bool = True) -> list[tuple[int, Dec
         if problem:
             raise LogFormatError(f"{path}, line {line}: {problem} Restore the row from a backup.")
         out.append((line, Decision(**dict(zip(COLUMNS, fields_, strict=True)))))
+    stamps = pd.Series([d.timestamp for _, d in out], dtype="str")
+    bad = _coerce_timestamps(stamps).isna().to_numpy().nonzero()[0]  # all rows at once
+    if len(bad):
+        line, decision = out[int(bad[0])]
+        raise LogFormatError(
+            f"{path}, line {line}: bad timestamp {decision.timestamp!r}; expected ISO 8601 with "
+            "a UTC offset. Restore the row from a backup."
+        )
     return out
 
 
@@ -381,8 +389,6 @@ def _row_problem(fields_: list[str]) -> str:
         return f"schema {row['schema']!r} is not {SCHEMA_ID!r}."
     if row["action"] not in ACTIONS:
         return f"unknown action {row['action']!r}; expected one of {', '.join(ACTIONS)}."
-    if _coerce_timestamps(pd.Series([row["timestamp"]], dtype="str")).isna().iloc[0]:
-        return f"bad timestamp {row['timestamp']!r}; expected ISO 8601 with a UTC offset."
     if not row["adjudicator"].strip() or not row["sentence_id"].strip():
         return "empty adjudicator or sentence_id."
     if row["action"] == "decide" and row["reason"] not in REASONS:

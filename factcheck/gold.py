@@ -123,10 +123,9 @@ def gold(
     out["n_annotators"] = out["n_votes"]
     keys = ["article_id", "sentence_id"]
     per_sentence = current.groupby(keys, sort=False).agg(
-        annotators=("annotator", lambda s: ", ".join(sorted(s, key=annotator_key))),
-        source=("source", "first"),
-        scheme=("scheme", "first"),
+        source=("source", "first"), scheme=("scheme", "first")
     )
+    per_sentence["annotators"] = _who_labelled(current, keys).reindex(per_sentence.index)
     last_event = history.groupby(keys, sort=False)["timestamp"].max().rename("last_event")
     out = out.join(per_sentence, on=keys).join(last_event, on=keys)
     for name in ("adjudicator", "reason", "comment", "conflict"):
@@ -175,6 +174,26 @@ def gold_columns(labels: Sequence[str]) -> list[str]:
         "adjudication_schema",
         "last_event",
     ]
+
+
+def _who_labelled(current: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Per sentence, the annotators who labelled it ("ana, ben"), in ``annotator_key`` order.
+
+    Sentences are grouped by which set of annotators labelled them (a bit mask, summed per
+    sentence), so the names are joined once per distinct set, not once per sentence.
+    """
+    people = sorted(pd.unique(current["_person"]))
+    names = current.drop_duplicates("_person").set_index("_person")["annotator"]
+    if len(people) > 62:  # no bit mask fits: join per sentence
+        ordered = current.sort_values("_person", kind="stable")
+        return ordered.groupby(keys, sort=False)["annotator"].agg(", ".join)
+    bit = current["_person"].map({p: 1 << i for i, p in enumerate(people)}).astype("int64")
+    masks = bit.groupby([current[k] for k in keys], sort=False).sum()
+    text = {
+        int(mask): ", ".join(str(names[p]) for i, p in enumerate(people) if int(mask) >> i & 1)
+        for mask in pd.unique(masks)
+    }
+    return masks.map(text).astype("str")
 
 
 def _check_scheme(history: pd.DataFrame, scheme: LabelScheme) -> None:
@@ -238,79 +257,105 @@ def _apply_decisions(
     scheme: LabelScheme,
     logs: Logs,
 ) -> pd.DataFrame:
-    """Let the adjudicators' decisions win over the votes; a conflict leaves the row open."""
+    """Let the adjudicators' decisions win over the votes; a conflict leaves the row open.
+
+    Checked first, all at once: the decision's scheme and label, that a log has its sentence
+    (in its article, if it names one) and, if it recorded the text, the same text.
+    """
     from .log import annotator_key
 
     if decisions.empty:
         return out
-    by_sid = out.reset_index().groupby("sentence_id")["index"].apply(list).to_dict()
-    texts = current.drop_duplicates(["article_id", "sentence_id"]).set_index(
-        ["article_id", "sentence_id"]
+    d = decisions.reset_index(drop=True)
+
+    def where(i: int) -> str:
+        return f"{d.at[i, 'file']}, line {d.at[i, 'line']}"
+
+    bad = d.index[d["scheme"] != scheme.id]
+    if len(bad):
+        i = int(bad[0])
+        raise InputError(
+            f"{where(i)}: the decision uses label scheme {d.at[i, 'scheme']}, the logs "
+            f"{scheme.id}. Adjudicate with the logs' scheme (DecisionLog(..., scheme=...))."
+        )
+    bad = d.index[(d["label"] != "") & ~d["label"].isin(list(scheme.names))]
+    if len(bad):
+        i = int(bad[0])
+        raise InputError(
+            f"{where(i)}: unknown label {d.at[i, 'label']!r}. Known labels: "
+            f"{', '.join(scheme.names)}. Decide again with one of them."
+        )
+    rows = out[["article_id", "sentence_id", "text"]].reset_index(names="_row")
+    pairs = d.reset_index(names="_decision").merge(
+        rows, on="sentence_id", how="left", suffixes=("", "_log")
     )
-    rows_for: dict[int, list[dict]] = {}
-    for d in decisions.to_dict("records"):
-        where = f"{d['file']}, line {d['line']}"
-        if d["scheme"] != scheme.id:
-            raise InputError(
-                f"{where}: the decision uses label scheme {d['scheme']}, the logs {scheme.id}. "
-                "Adjudicate with the logs' scheme (DecisionLog(..., scheme=...))."
-            )
-        if d["label"] and d["label"] not in scheme:
-            raise InputError(
-                f"{where}: unknown label {d['label']!r}. Known labels: "
-                f"{', '.join(scheme.names)}. Decide again with one of them."
-            )
-        matches = [
-            i
-            for i in by_sid.get(d["sentence_id"], [])
-            if not d["article_id"] or out.at[i, "article_id"] == d["article_id"]
-        ]
-        if not matches:
-            raise InputError(
-                f"{where}: {d['adjudicator']} decided on sentence {d['sentence_id']!r}, which no "
-                f"log in {_describe(logs)} contains. Check the sentence id, or pass the logs "
-                "the decision was made on."
-            )
-        if len(matches) > 1:
-            raise InputError(
-                f"{where}: sentence {d['sentence_id']!r} is in several articles; decide with "
-                "article_id=... so the decision names one."
-            )
-        index = matches[0]
-        key = (out.at[index, "article_id"], out.at[index, "sentence_id"])
-        if d["text"] and d["text"] != texts.loc[key, "text"]:
-            raise InputError(
-                f"{where}: the decision was made on the text {d['text']!r}, but the logs have "
-                f"{texts.loc[key, 'text']!r} for sentence {key[1]!r}: the article changed. "
-                "Adjudicate the sentence again on the current text."
-            )
-        rows_for.setdefault(index, []).append(d)
+    pairs = pairs[
+        pairs["_row"].isna() | (pairs["article_id"] == "")
+        | (pairs["article_id"] == pairs["article_id_log"])
+    ]  # fmt: skip
+    found = pairs.dropna(subset=["_row"]).groupby("_decision").size()
+    missing = d.index.difference(found.index)
+    if len(missing):
+        i = int(missing[0])
+        raise InputError(
+            f"{where(i)}: {d.at[i, 'adjudicator']} decided on sentence "
+            f"{d.at[i, 'sentence_id']!r}, which no log in {_describe(logs)} contains. Check "
+            "the sentence id, or pass the logs the decision was made on."
+        )
+    if (found > 1).any():
+        i = int(found.index[found > 1][0])
+        raise InputError(
+            f"{where(i)}: sentence {d.at[i, 'sentence_id']!r} is in several articles; decide "
+            "with article_id=... so the decision names one."
+        )
+    pairs = pairs.dropna(subset=["_row"]).astype({"_row": "int64"})
+    changed = pairs[(pairs["text"] != "") & (pairs["text"] != pairs["text_log"])]
+    if len(changed):
+        first = changed.iloc[0]
+        raise InputError(
+            f"{where(int(first['_decision']))}: the decision was made on the text "
+            f"{first['text']!r}, but the logs have {first['text_log']!r} for sentence "
+            f"{first['sentence_id']!r}: the article changed. Adjudicate the sentence again on "
+            "the current text."
+        )
+    pairs = pairs.assign(
+        _key=pairs["adjudicator"].map(annotator_key),
+        _stamp=pd.to_datetime(pairs["timestamp"], utc=True, format="ISO8601"),
+    ).sort_values(["_row", "_key"], kind="stable")
     out = out.copy()
-    for index, found in rows_for.items():
-        found.sort(key=lambda d: annotator_key(d["adjudicator"]))
-        names = ", ".join(d["adjudicator"] for d in found)
-        chosen = {d["label"] for d in found}
-        stamp = max(pd.Timestamp(d["timestamp"]) for d in found)
-        out.at[index, "last_event"] = max(out.at[index, "last_event"], stamp)
-        out.at[index, "adjudicator"] = names
-        reasons = list(dict.fromkeys(d["reason"] for d in found))
-        out.at[index, "reason"] = "; ".join(reasons)
-        if len(found) == 1:
-            out.at[index, "comment"] = found[0]["comment"]
-        else:
-            out.at[index, "comment"] = "; ".join(
-                f"{d['adjudicator']}: {d['comment']}" for d in found if d["comment"]
-            )
+    groups = pairs.groupby("_row", sort=True)
+    n = groups.size()
+    single = pairs[pairs["_row"].isin(n.index[n == 1])].set_index("_row")
+    at = single.index
+    out.loc[at, "adjudicator"] = single["adjudicator"]
+    out.loc[at, "reason"] = single["reason"]
+    out.loc[at, "comment"] = single["comment"]
+    out.loc[at, "label"] = single["label"]
+    out.loc[at, "decided_by"] = np.where(single["label"] != "", "adjudicated", "unresolved")
+    for row, group in pairs[pairs["_row"].isin(n.index[n > 1])].groupby("_row", sort=True):
+        out.at[row, "adjudicator"] = ", ".join(group["adjudicator"])
+        out.at[row, "reason"] = "; ".join(dict.fromkeys(group["reason"]))
+        out.at[row, "comment"] = "; ".join(
+            f"{name}: {comment}"
+            for name, comment in zip(group["adjudicator"], group["comment"], strict=True)
+            if comment
+        )
+        chosen = set(group["label"])
         if len(chosen) > 1:
-            out.at[index, "label"] = ""
-            out.at[index, "decided_by"] = "unresolved"
-            out.at[index, "conflict"] = "; ".join(
-                f"{d['adjudicator']}: {d['label'] or '(unresolved)'}" for d in found
+            out.at[row, "label"] = ""
+            out.at[row, "decided_by"] = "unresolved"
+            out.at[row, "conflict"] = "; ".join(
+                f"{name}: {label or '(unresolved)'}"
+                for name, label in zip(group["adjudicator"], group["label"], strict=True)
             )
         else:
             label = chosen.pop()
-            out.at[index, "label"] = label
-            out.at[index, "decided_by"] = "adjudicated" if label else "unresolved"
+            out.at[row, "label"] = label
+            out.at[row, "decided_by"] = "adjudicated" if label else "unresolved"
+    latest = groups["_stamp"].max()
+    out.loc[latest.index, "last_event"] = np.maximum(
+        out.loc[latest.index, "last_event"].to_numpy(), latest.to_numpy()
+    )
     return out
 
 
