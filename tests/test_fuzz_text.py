@@ -24,7 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from factcheck import Article, load_article, load_articles
+from factcheck import Article, load_article, load_articles, safe_id
 from factcheck._decode import decode_bytes
 from factcheck.cleaning import Edit, apply_edits
 from factcheck.corpus import read_csv_corpus, read_jsonl_corpus
@@ -312,3 +312,15 @@ def test_markdown_article_renders_markup_and_records_it(tmp_path):
     assert source[sentence.source_start : sentence.source_end] == (
         "The **vote** is in [the minutes](https://e.test/m)."
     )
+
+
+ID_CASES = [
+    json.loads(line)
+    for line in (REGRESSIONS / "id_cases.jsonl").read_text(encoding="utf-8").splitlines()
+]
+
+
+@pytest.mark.parametrize("case", ID_CASES, ids=[c["why"][:40] for c in ID_CASES])
+def test_regression_id_case(case):
+    """Test that a name whose id once collided, changed or broke gets its expected id."""
+    assert safe_id(case["name"]) == case["id"]
