@@ -94,8 +94,9 @@ def gold(
             f"{_describe(logs)}: every label in the logs was cleared, so there is no gold "
             "standard to make. Label some sentences first."
         )
-    history["_person"] = history["annotator"].map(annotator_key)
-    current = current.assign(_person=current["annotator"].map(annotator_key))
+    keys_of = {name: annotator_key(name) for name in pd.unique(history["annotator"])}
+    history["_person"] = history["annotator"].map(keys_of)  # once per name, not per row
+    current = current.assign(_person=current["annotator"].map(keys_of))
     latest = history.sort_values("timestamp", kind="stable").drop_duplicates(
         ["_person", "article_id", "sentence_id"], keep="last"
     )
