@@ -94,7 +94,8 @@ def gold(
             f"{_describe(logs)}: every label in the logs was cleared, so there is no gold "
             "standard to make. Label some sentences first."
         )
-    keys_of = {name: annotator_key(name) for name in pd.unique(history["annotator"])}
+    names = {*pd.unique(history["annotator"]), *pd.unique(current["annotator"])}
+    keys_of = {name: annotator_key(name) for name in names}
     history["_person"] = history["annotator"].map(keys_of)  # once per name, not per row
     current = current.assign(_person=current["annotator"].map(keys_of))
     latest = history.sort_values("timestamp", kind="stable").drop_duplicates(
