@@ -358,7 +358,8 @@ def _char_edits(line: str) -> list[_LineEdit]:
 
 def _emphasis_edits(line: str, offset: int) -> list[_LineEdit]:
     """Deletions of paired '**'/'__' markers (opening before, closing after a non-space),
-    paired left to right in one pass."""
+    paired left to right in one pass. As in CommonMark, '__' inside a word is not emphasis
+    ("snake__case__names" keeps its underscores); '**' may be."""
     edits: list[_LineEdit] = []
     open_marker: re.Match[str] | None = None
     for marker in _MARKERS.finditer(line):
@@ -366,13 +367,24 @@ def _emphasis_edits(line: str, offset: int) -> list[_LineEdit]:
             line[marker.end() : marker.end() + 1],
             line[marker.start() - 1 : marker.start()],
         )
-        if open_marker and open_marker.group() == marker.group() and before.strip():
+        if marker.group() == "__" and (before.isalnum() and after.isalnum()):
+            continue  # intraword underscores
+        if (
+            open_marker
+            and open_marker.group() == marker.group()
+            and before.strip()
+            and not (marker.group() == "__" and after.isalnum())
+        ):
             edits.append(
                 (offset + open_marker.start(), offset + open_marker.end(), "", "markdown emphasis")
             )
             edits.append((offset + marker.start(), offset + marker.end(), "", "markdown emphasis"))
             open_marker = None
-        elif after.strip() and (open_marker is None or open_marker.group() != marker.group()):
+        elif (
+            after.strip()
+            and (open_marker is None or open_marker.group() != marker.group())
+            and not (marker.group() == "__" and before.isalnum())
+        ):
             open_marker = marker
     return edits
 
@@ -451,7 +463,7 @@ class _Body:
 
 @dataclass
 class _Kept:
-    """A body line: its source span (stripped), its text, and what came before it."""
+    """A body line: its source span (without surrounding whitespace), and what came before."""
 
     start: int
     end: int

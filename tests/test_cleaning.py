@@ -394,3 +394,9 @@ def test_rewritten_furniture_patterns_still_classify_lines(line, reason):
     """Test that the linear rewrites of dateline, byline and share patterns still match."""
     cleaned = clean_text(f"Body first.\n\n{line}\n\nBody last.")
     assert [r.reason for r in cleaned.removed] == ([reason] if reason else [])
+
+
+def test_markdown_underscores_inside_a_word_are_not_emphasis():
+    """Test that in a .md body 'snake__case__names' keeps its underscores (CommonMark)."""
+    cleaned = clean_text("Body first.\n\nIts snake__case__names and __big__ news.", markdown=True)
+    assert cleaned.text == "Body first.\n\nIts snake__case__names and big news."
