@@ -117,11 +117,15 @@ def source_files(root: Path = ROOT) -> list[Path]:
 
 
 def copy_sources(dest: Path, root: Path = ROOT) -> Path:
-    """Copy the project's source files into ``dest`` (which must not exist) and return it."""
+    """Copy the project's source files into ``dest`` (which must not exist) and return it.
+
+    A file deleted while copying (someone else's work in the same tree) is left out.
+    """
     for relative in source_files(root):
         target = dest / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(root / relative, target)
+        with contextlib.suppress(FileNotFoundError):
+            shutil.copy2(root / relative, target)
     return dest
 
 
@@ -148,6 +152,7 @@ class Distributions:
     wheel: Path
     seconds: float
     repo_changes: tuple[str, ...] = ()  # build output that appeared or changed in the repo
+    sources: tuple[str, ...] = ()  # the project files the build started from (posix paths)
 
 
 def build_artefacts(root: Path = ROOT) -> dict[str, int]:
@@ -176,6 +181,9 @@ def build_distributions(
     home = work / "home"
     env = clean_env(home)
     source = copy_sources(work / "source", root)
+    files = tuple(
+        sorted(p.relative_to(source).as_posix() for p in source.rglob("*") if p.is_file())
+    )
     dist = work / "dist"
     dist.mkdir()
     build_sdist = (
@@ -195,7 +203,7 @@ def build_distributions(
     (wheel,) = dist.glob("*.whl")
     after = build_artefacts(root)
     changes = tuple(sorted(p for p in after if artefacts.get(p) != after[p]))
-    return Distributions(sdist, wheel, time.monotonic() - started, changes)
+    return Distributions(sdist, wheel, time.monotonic() - started, changes, files)
 
 
 def archive_names(path: Path) -> list[str]:

@@ -23,7 +23,6 @@ from tests._venv import (
     built_wheel_venv,
     run,
     running_lab,
-    source_files,
 )
 
 LABEL_NOTEBOOK = "01-label-articles.ipynb"
@@ -89,12 +88,8 @@ def test_help_works_from_the_installed_wheel(wheel_venv, user_dirs, command):
 def test_wheel_contains_the_notebooks_static_files_and_samples(distributions):
     """Test that the wheel ships every notebook, static file and sample article, and no tests."""
     names = archive_names(distributions.wheel)
-    package_files = [
-        f
-        for f in source_files()
-        if f.parts[0] == "factcheck" and f.suffix not in {".pyc"} and "__pycache__" not in f.parts
-    ]
-    missing = [str(f) for f in package_files if f.as_posix() not in names]
+    package_files = [f for f in distributions.sources if f.startswith("factcheck/")]
+    missing = [f for f in package_files if f not in names]
     assert not missing, f"package files missing from {distributions.wheel.name}: {missing}"
     for folder in ("factcheck/static", "factcheck/data/samples"):
         assert any(n.startswith(folder + "/") for n in names), folder
@@ -115,9 +110,9 @@ def test_sdist_contains_the_whole_test_suite_and_the_files_it_reads(distribution
     """
     names = set(archive_names(distributions.sdist))
     wanted = [
-        f.as_posix()
-        for f in source_files()
-        if not (f.name.startswith(".git") or f.parts[0] == ".github")
+        f
+        for f in distributions.sources
+        if not (Path(f).name.startswith(".git") or f.startswith(".github/"))
     ]
     assert "tests/__init__.py" in wanted and "tests/browser/conftest.py" in wanted
     missing = [name for name in wanted if name not in names]
