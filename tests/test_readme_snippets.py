@@ -101,6 +101,8 @@ def test_every_python_block_of_the_readme_runs_in_a_fresh_kernel(tmp_path, kerne
 
 def process_env(pid: int) -> dict[str, str]:
     """The environment a running process was started with (Linux /proc)."""
+    if not Path("/proc").is_dir():
+        pytest.skip("reading a server's environment needs Linux's /proc")
     raw = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
     return dict(item.decode().split("=", 1) for item in raw if b"=" in item)
 
