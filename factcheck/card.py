@@ -51,6 +51,7 @@ COLUMN_DOCS: dict[str, str] = {
     "n_annotators": "How many annotators labelled the sentence.",
     "n_votes": "Labels counted (one per annotator).",
     "agreement": "Share of annotators who chose the most frequent label.",
+    "n_flagged": "How many annotators flagged the sentence for discussion.",
     "annotators": "Who labelled the sentence.",
     "adjudicator": "Who decided it, if anyone (several: comma-separated).",
     "reason": "Why the adjudicator decided so: " + ", ".join(REASONS) + ".",

@@ -50,6 +50,8 @@ def gold(
 ) -> pd.DataFrame:
     """One row per sentence with its final label, how it was decided, the votes and provenance.
 
+    ``n_flagged`` counts the annotators who flagged the sentence for discussion.
+
     ``decided_by`` is ``unanimous`` (every annotator gave the label; also a sentence only one
     annotator labelled, see ``n_annotators``), ``majority`` (``strict``: more than half of the
     annotators who labelled the sentence; ``plurality``: more votes than any other label; a
@@ -125,8 +127,11 @@ def gold(
     out["n_annotators"] = out["n_votes"]
     keys = ["article_id", "sentence_id"]
     per_sentence = current.groupby(keys, sort=False).agg(
-        source=("source", "first"), scheme=("scheme", "first")
+        source=("source", "first"),
+        scheme=("scheme", "first"),
+        n_flagged=("flagged", "sum"),
     )
+    per_sentence["n_flagged"] = per_sentence["n_flagged"].astype("int64")
     per_sentence["annotators"] = _who_labelled(current, keys).reindex(per_sentence.index)
     last_event = history.groupby(keys, sort=False)["timestamp"].max().rename("last_event")
     out = out.join(per_sentence, on=keys).join(last_event, on=keys)
@@ -165,6 +170,7 @@ def gold_columns(labels: Sequence[str]) -> list[str]:
         "n_votes",
         *(vote_column(label) for label in labels),
         "agreement",
+        "n_flagged",
         "annotators",
         "adjudicator",
         "reason",
@@ -361,6 +367,36 @@ def _apply_decisions(
     return out
 
 
+QUEUE_INCLUDE: tuple[str, ...] = ("disputed", "all")
+QUEUE_ORDER: tuple[str, ...] = ("agreement", "reading")
+
+
+def adjudication_queue(
+    gold_frame: pd.DataFrame,
+    *,
+    include: Literal["disputed", "all"] = "disputed",
+    order: Literal["agreement", "reading"] = "agreement",
+) -> pd.DataFrame:
+    """The sentences an adjudicator should look at, from a ``gold`` frame, in queue order.
+
+    ``include="disputed"``: any disagreement (``agreement`` below 1), anything flagged for
+    discussion (``n_flagged``) and every adjudicators' conflict; ``"all"``: every sentence.
+    ``order="agreement"``: lowest agreement first, then reading order; ``"reading"``: article
+    by article, sentence by sentence. Sentences already decided stay in the queue (their
+    ``decided_by`` says so), so a second adjudicator sees them too.
+    """
+    if include not in QUEUE_INCLUDE:
+        raise InputError(f"include must be one of {', '.join(QUEUE_INCLUDE)}, not {include!r}.")
+    if order not in QUEUE_ORDER:
+        raise InputError(f"order must be one of {', '.join(QUEUE_ORDER)}, not {order!r}.")
+    rows = gold_frame
+    if include == "disputed":
+        rows = rows[(rows["agreement"] < 1) | (rows["n_flagged"] > 0) | (rows["conflict"] != "")]
+    by = ["article_id", "sentence_index", "sentence_id"]
+    by = ["agreement", *by] if order == "agreement" else by
+    return rows.sort_values(by, kind="stable").reset_index(drop=True)
+
+
 # --- files ------------------------------------------------------------------------------------
 
 
@@ -499,7 +535,7 @@ def read_gold(path: str | os.PathLike[str]) -> pd.DataFrame:
             f"{frame['schema'].iloc[bad[0]]!r} is not {GOLD_SCHEMA_ID!r}. Make the file again "
             "with `factcheck gold`."
         )
-    for name in ("sentence_index", "start", "end", "n_annotators", "n_votes"):
+    for name in ("sentence_index", "start", "end", "n_annotators", "n_votes", "n_flagged"):
         frame[name] = pd.to_numeric(frame[name]).astype("int64")
     for name in [c for c in frame.columns if c.startswith("votes_")]:
         frame[name] = pd.to_numeric(frame[name]).astype("int64")

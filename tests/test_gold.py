@@ -18,6 +18,7 @@ from factcheck.exports import export_annotations
 from factcheck.gold import (
     GOLD_RATER,
     GOLD_SCHEMA_ID,
+    adjudication_queue,
     annotator_quality,
     gold,
     quality_before_after,
@@ -383,3 +384,19 @@ def test_gold_command_line_reports_bad_input_and_writes_nothing(tmp_path):
                              capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
         assert run.returncode == 2 and message in run.stderr, run.stderr
     assert not list(tmp_path.glob("gold.*"))
+
+
+def test_the_queue_holds_disagreements_flags_and_conflicts_lowest_agreement_first(logs, tmp_path):
+    """Test that adjudication_queue lists disputed or flagged sentences in the asked order."""
+    AnnotationLog(annotator="ana", folder=logs).flag(SENTENCES[0])  # unanimous, but flagged
+    table = gold(logs)
+    assert table["n_flagged"].tolist() == [1, 0, 0, 0]
+    queue = adjudication_queue(table)
+    assert queue["sentence_id"].tolist() == [SENTENCES[i].id for i in (2, 3, 1, 0)]
+    reading = adjudication_queue(table, order="reading")
+    assert reading["sentence_id"].tolist() == [SENTENCES[i].id for i in (0, 1, 2, 3)]
+    unflagged = gold(make_logs(tmp_path / "plain"))
+    assert SENTENCES[0].id not in set(adjudication_queue(unflagged)["sentence_id"])
+    assert len(adjudication_queue(unflagged, include="all")) == 4
+    with pytest.raises(InputError, match="order must be one of agreement, reading"):
+        adjudication_queue(table, order="random")
