@@ -291,6 +291,16 @@ def _cmd_classroom_serve(args: argparse.Namespace) -> int:
     )
 
 
+def _cmd_classroom_watch(args: argparse.Namespace) -> int:
+    from .labels import DEFAULT_SCHEME, load_scheme
+    from .live import serve_live
+
+    scheme = load_scheme(args.scheme) if args.scheme else DEFAULT_SCHEME
+    return serve_live(
+        args.key, args.folder, port=args.port, ip=args.ip, scheme=scheme, refresh=args.refresh
+    )
+
+
 def lab_command(
     folder: Path, notebook: str | None, jupyter_args: Sequence[str], *, as_root: bool
 ) -> list[str]:
@@ -489,6 +499,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--scheme", help="the teacher's JSON label scheme, if not the default")
     p.set_defaults(func=_cmd_classroom_serve)
+    p = class_sub.add_parser("watch", help="live view of the class folder while students label")
+    p.add_argument("folder", help="the folder of student CSVs (serve's --out)")
+    p.add_argument("--key", required=True, help="answer key CSV")
+    p.add_argument("--port", type=int, default=8867)
+    p.add_argument("--ip", default="127.0.0.1", help="127.0.0.1: only the teacher's computer")
+    p.add_argument("--refresh", type=int, default=5, help="seconds between page refreshes")
+    p.add_argument("--scheme", help="the teacher's JSON label scheme, if not the default")
+    p.set_defaults(func=_cmd_classroom_watch)
 
     p = sub.add_parser(
         "lab",
