@@ -2,9 +2,14 @@
 
 Schema ``factcheck-log/1`` (documented in ``annotations/README.md``). ``AnnotationLog`` appends
 one complete row per event with a single ``write()`` under a file lock, then fsyncs, so a
-label is on disk when ``record`` returns and several processes can share one file.
+label is on disk when ``record`` returns and several processes can share one file. Before
+an append it checks the file's tail from the last record boundary it knows, so a row torn
+by a crash (in any shape) is set aside in ``<log>.torn`` instead of swallowing the next one.
+``flag`` marks sentences for discussion, on the same undo stack. ``annotator_key`` is the
+one identity of an annotator, used wherever names are compared.
 ``read_annotations`` reads many logs with pyarrow, validates them vectorised and falls back
-to an exact line-by-line parse only to report problems (file and line) or a torn last row.
+to an exact line-by-line parse only to report problems (file and line) or a torn last row;
+it reads only regular files, in bounded memory (``read_log_bytes``).
 """
 
 from __future__ import annotations
@@ -235,7 +240,9 @@ def log_path(annotator: str, folder: str | os.PathLike[str] | None = None) -> Pa
     """``<folder>/<slug>.csv`` for an annotator, resolved and checked to lie inside ``folder``.
 
     ``folder`` defaults to ``annotations_folder()``: ``$FACTCHECK_ANNOTATIONS`` or
-    ``./annotations``.
+    ``./annotations``. For a name whose slug has a hash, a log that factcheck 0.1 wrote
+    under the plain slug is returned instead while the hashed file does not exist, if it
+    holds this person's rows only, so such logs still open.
     """
     root = Path(annotations_folder() if folder is None else folder).expanduser().resolve()
     path = (root / f"{annotator_slug(annotator)}.csv").resolve()
@@ -244,16 +251,11 @@ def log_path(annotator: str, folder: str | os.PathLike[str] | None = None) -> Pa
             f"The log for annotator {annotator!r} would be {path}, outside the folder {root} "
             "(is the file a symbolic link?). Remove the link or choose another folder."
         )
-    return path
-
-
-def _default_path(annotator: str, folder: str | os.PathLike[str] | None) -> Path:
-    """``log_path``, or for a name whose stem has a hash, the plain-stem file an earlier
-    factcheck wrote when it holds this person's rows only, so that log still opens."""
-    path = log_path(annotator, folder)
-    plain = path.with_name(f"{_plain_slug(annotator)}.csv")
-    if path != plain and not path.exists() and _owners(plain) == {annotator_key(annotator)}:
-        return plain
+    plain_name = f"{_plain_slug(annotator)}.csv"
+    if path.name != plain_name and not path.exists():
+        plain = (root / plain_name).resolve()
+        if plain.parent == root and _owners(plain) == {annotator_key(annotator)}:
+            return plain
     return path
 
 
@@ -290,7 +292,7 @@ class AnnotationLog:
         # turns out to hold someone else's rows only (see _restore): never share a file.
         self._hashed_path: Path | None = None
         if path is None:
-            self.path = _default_path(self.annotator, folder)
+            self.path = log_path(self.annotator, folder)
             hashed = self.path.with_name(f"{_hashed_slug(self.annotator)}.csv")
             if hashed != self.path:
                 self._hashed_path = hashed

@@ -24,6 +24,7 @@ from factcheck.log import (
     annotator_key,
     annotator_slug,
     format_row,
+    log_path,
     read_annotations,
     validate_logs,
 )
@@ -1128,3 +1129,19 @@ def test_a_last_row_torn_inside_its_quoted_text_is_skipped_despite_an_even_quote
     with pytest.warns(InputWarning, match="line 3: the last row is incomplete"):
         frame = read_annotations(path)
     assert frame["sentence_id"].tolist() == ["a1-0000"]
+
+
+def test_log_path_finds_an_old_plain_stem_log_but_never_through_a_link_out(tmp_path):
+    """Test that log_path gives a hashed name's old plain-stem log when it is theirs alone,
+    and refuses to follow a plain-stem symbolic link out of the folder."""
+    folder = tmp_path / "logs"
+    outside = tmp_path / "elsewhere.csv"
+    AnnotationLog(outside, annotator="Ben K.").record(sentence("One."), "verified")
+    folder.mkdir()
+    (folder / "ben-k.csv").symlink_to(outside)
+    assert log_path("Ben K.", folder).name == "ben-k-30fd1380.csv"
+    (folder / "ben-k.csv").unlink()
+    outside.rename(folder / "ben-k.csv")
+    assert log_path("Ben K.", folder) == (folder / "ben-k.csv").resolve()
+    assert log_path("Ben K", folder) == (folder / "ben-k.csv").resolve()  # its own name
+    assert AnnotationLog(annotator="Ben K", folder=folder).path.name == "ben-k-cc04ddcb.csv"
