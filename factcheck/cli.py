@@ -291,6 +291,25 @@ def _cmd_classroom_serve(args: argparse.Namespace) -> int:
     )
 
 
+def _cmd_classroom_grades(args: argparse.Namespace) -> int:
+    from .grades import write_grades
+    from .labels import DEFAULT_SCHEME, load_scheme
+
+    inputs = files_read([args.key, args.scheme, *args.submissions])
+    refuse_overwriting_inputs([args.output, args.answers], inputs)
+    if args.answers and Path(args.answers).resolve() == Path(args.output).resolve():
+        raise InputError(f"--answers {args.answers} is the -o file. Choose two different files.")
+    scheme = load_scheme(args.scheme) if args.scheme else DEFAULT_SCHEME
+    report = write_grades(
+        args.key, args.submissions, args.output, answers=args.answers, scheme=scheme
+    )
+    for problem in report.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    wrote = args.output + (f" and {args.answers}" if args.answers else "")
+    print(f"wrote {wrote} ({len(report.students)} students)", file=sys.stderr)
+    return 0
+
+
 def _cmd_classroom_watch(args: argparse.Namespace) -> int:
     from .labels import DEFAULT_SCHEME, load_scheme
     from .live import serve_live
@@ -507,6 +526,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--refresh", type=int, default=5, help="seconds between page refreshes")
     p.add_argument("--scheme", help="the teacher's JSON label scheme, if not the default")
     p.set_defaults(func=_cmd_classroom_watch)
+    p = class_sub.add_parser("grades", help="gradebook CSV for an LMS import (+ answers sheet)")
+    p.add_argument("submissions", nargs="+", help="folder of student CSVs, or the files")
+    p.add_argument("--key", required=True, help="answer key CSV")
+    p.add_argument("-o", "--output", required=True, help="gradebook CSV to write")
+    p.add_argument("--answers", help="also write every student's answer per sentence here")
+    p.add_argument("--scheme", help="the JSON label scheme of the key, if not the default")
+    p.set_defaults(func=_cmd_classroom_grades)
 
     p = sub.add_parser(
         "lab",
