@@ -191,19 +191,24 @@ def build_distributions(
     )
     name = run([python, "-c", build_sdist, dist], cwd=source, env=env).stdout.splitlines()[-1]
     sdist = dist / name
-    unpacked = work / "unpacked"
-    with tarfile.open(sdist) as archive:
-        if hasattr(tarfile, "data_filter"):  # Python 3.10.12+, 3.11.4+
-            archive.extractall(unpacked, filter="data")
-        else:
-            archive.extractall(unpacked)  # our own sdist, just built
-    (tree,) = unpacked.iterdir()
+    tree = unpack_sdist(sdist, work / "unpacked")
     pip_wheel = ["pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index"]
     run([python, "-m", *pip_wheel, "--no-cache-dir", "-w", dist, "."], cwd=tree, env=env)
     (wheel,) = dist.glob("*.whl")
     after = build_artefacts(root)
     changes = tuple(sorted(p for p in after if artefacts.get(p) != after[p]))
     return Distributions(sdist, wheel, time.monotonic() - started, changes, files)
+
+
+def unpack_sdist(sdist: Path, dest: Path) -> Path:
+    """Unpack an sdist into ``dest`` (new or empty); return its top folder."""
+    with tarfile.open(sdist) as archive:
+        if hasattr(tarfile, "data_filter"):  # Python 3.10.12+, 3.11.4+
+            archive.extractall(dest, filter="data")
+        else:
+            archive.extractall(dest)  # our own sdist, just built
+    (tree,) = dest.iterdir()
+    return tree
 
 
 def archive_names(path: Path) -> list[str]:

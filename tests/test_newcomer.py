@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,8 +23,10 @@ from tests._venv import (
     archive_names,
     built_checkout_venv,
     built_wheel_venv,
+    clean_env,
     run,
     running_lab,
+    unpack_sdist,
 )
 
 LABEL_NOTEBOOK = "01-label-articles.ipynb"
@@ -117,6 +121,26 @@ def test_sdist_contains_the_whole_test_suite_and_the_files_it_reads(distribution
     assert "tests/__init__.py" in wanted and "tests/browser/conftest.py" in wanted
     missing = [name for name in wanted if name not in names]
     assert not missing, f"missing from {distributions.sdist.name}: {missing}"
+
+
+@pytest.mark.slow
+def test_tests_that_read_the_project_files_pass_in_the_unpacked_sdist(distributions, user_dirs):
+    """Test that the sdist's own tests of the README, CI script and log docs pass in it."""
+    work, home = user_dirs
+    tree = unpack_sdist(distributions.sdist, work)
+    # `python -m pytest` puts the sdist's folder first on sys.path: its factcheck is imported.
+    argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "readme"]
+    result = subprocess.run(
+        [*argv, "tests/test_project.py", "tests/test_log.py"],
+        cwd=tree,
+        env=clean_env(home),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
+    assert result.returncode == 0, f"in {tree}:\n{result.stdout[-3000:]}{result.stderr[-2000:]}"
+    assert re.search(r"\b([3-9]|\d\d+) passed", summary), summary
 
 
 def _served_label_notebook(lab) -> tuple[str, dict]:
