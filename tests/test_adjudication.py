@@ -191,3 +191,11 @@ def test_two_processes_deciding_at_once_leave_only_complete_rows(tmp_path):
     rows = rows_of(tmp_path / "lee.csv")
     assert len(rows) == 80 and all(r["comment"] == "x," * 50 for r in rows)
     assert len(read_decisions(tmp_path)) == 80
+
+
+def test_a_comment_that_cannot_be_saved_is_refused_before_writing(tmp_path):
+    """Test that a lone surrogate in a comment raises InputError and writes nothing."""
+    log = DecisionLog("lee", tmp_path)
+    with pytest.raises(InputError, match="lone surrogate"):
+        log.decide("a1-0000", "opinion", reason=OTHER, comment="broken \ud83d")
+    assert not log.path.exists() and log.current() == {}

@@ -400,3 +400,21 @@ def test_the_queue_holds_disagreements_flags_and_conflicts_lowest_agreement_firs
     assert len(adjudication_queue(unflagged, include="all")) == 4
     with pytest.raises(InputError, match="order must be one of agreement, reading"):
         adjudication_queue(table, order="random")
+
+
+def test_export_on_the_command_line_takes_a_gold_parquet(logs, tmp_path):
+    """Test that `factcheck export gold.parquet --to checkthat` writes the TSV from gold."""
+
+    def factcheck(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "factcheck", *args], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
+
+    assert factcheck("gold", str(logs), "--drop-unresolved", "-o", "gold.parquet").returncode == 0
+    run = factcheck("export", "gold.parquet", "--to", "checkthat", "-o", "ct.tsv")
+    assert run.returncode == 0, run.stderr
+    rows = (tmp_path / "ct.tsv").read_text(encoding="utf-8").splitlines()
+    assert rows == [
+        "sentence_id\tsentence\tlabel",
+        f"{SENTENCES[0].id}\t{SENTENCES[0].text}\tOBJ",
+        f"{SENTENCES[1].id}\t{SENTENCES[1].text}\tSUBJ",
+    ]
