@@ -50,15 +50,14 @@ def gold(
 ) -> pd.DataFrame:
     """One row per sentence with its final label, how it was decided, the votes and provenance.
 
-    ``n_flagged`` counts the annotators who flagged the sentence for discussion.
-
     ``decided_by`` is ``unanimous`` (every annotator gave the label; also a sentence only one
     annotator labelled, see ``n_annotators``), ``majority`` (``strict``: more than half of the
     annotators who labelled the sentence; ``plurality``: more votes than any other label; a
     tie is never a majority), ``adjudicated`` (a decision in ``adjudications``, which wins
     over the votes) or ``unresolved`` (no majority, a decision to leave it open, or
     adjudicators who disagree: ``conflict`` names them). ``agreement`` is the share of
-    annotators who chose the most frequent label. Raises InputError for logs of another
+    annotators who chose the most frequent label; ``n_flagged`` counts the annotators who
+    flagged the sentence for discussion. Raises InputError for logs of another
     scheme, a sentence whose text differs between logs, or a decision naming a sentence no
     log contains; nothing is written.
     """
