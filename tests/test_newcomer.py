@@ -143,6 +143,12 @@ def test_tests_that_read_the_project_files_pass_in_the_unpacked_sdist(distributi
     assert re.search(r"\b([3-9]|\d\d+) passed", summary), summary
 
 
+def _opens(lab, relative: str) -> bool:
+    """Whether the page the lab sends a browser to (without --no-browser) opens ``relative``."""
+    pages = [p.read_text(encoding="utf-8") for p in lab.runtime_dir.glob("jpserver-*open.html")]
+    return any(f"/lab/tree/{relative}?" in page for page in pages)
+
+
 def _served_label_notebook(lab) -> tuple[str, dict]:
     """The labelling notebook's path under the server's root and its model, via the server."""
     found = sorted(lab.root_dir.rglob(LABEL_NOTEBOOK))
@@ -168,9 +174,7 @@ def test_factcheck_lab_serves_the_labelling_notebook_as_the_current_user(wheel_v
         notebook = lab.root_dir / relative
         assert wheel_venv.root not in notebook.parents, "serves the copy inside site-packages"
         assert work in notebook.parents or notebook.parent == work, notebook
-        # The page a browser is sent to (without --no-browser) opens the notebook.
-        pages = [p.read_text(encoding="utf-8") for p in lab.runtime_dir.glob("jpserver-*open.html")]
-        assert any(f"/lab/tree/{relative}?" in page for page in pages), "01 is not opened"
+        assert _opens(lab, relative), f"the page `factcheck lab` opens is not {relative}"
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             about_root = re.compile(r"(?<![/\w-])root(?![/\w-])")  # not in paths or flags
             warnings = [line for line in lab.log_tail(200).splitlines() if about_root.search(line)]
@@ -221,6 +225,7 @@ def test_factcheck_lab_in_a_checkout_serves_its_notebooks_folder(checkout_venv, 
         assert lab.root_dir == checkout / "notebooks"
         relative, _ = _served_label_notebook(lab)
         assert relative == LABEL_NOTEBOOK
+        assert _opens(lab, relative), f"the page `factcheck lab` opens is not {relative}"
         assert (checkout / "notebooks" / LABEL_NOTEBOOK).read_text(encoding="utf-8") == (
             ROOT / "notebooks" / LABEL_NOTEBOOK
         ).read_text(encoding="utf-8")
