@@ -101,6 +101,11 @@ def _number(value: float, digits: int = 3) -> str:
     )
 
 
+def _ci(low: float, high: float) -> str:
+    """A confidence interval as text, or a dash when there is none (undefined, no bootstrap)."""
+    return "—" if math.isnan(low) or math.isnan(high) else f"{low:.3f} – {high:.3f}"
+
+
 def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     """A GFM table; cells must already be escaped (``md_text``) or be the card's own text."""
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -124,6 +129,7 @@ class CardData:
     decisions: pd.DataFrame
     agreement: pd.DataFrame
     quality: pd.DataFrame
+    before_after: pd.DataFrame
     scheme: LabelScheme
     policy: str
 
@@ -137,9 +143,10 @@ def card_data(
     n_boot: int = 1000,
 ) -> CardData:
     """Read the logs and decisions and compute the gold standard and every figure."""
-    from .gold import annotator_quality, gold
+    from .gold import annotator_quality, gold, quality_before_after
 
     table = gold(logs, adjudications, policy=policy, scheme=scheme)  # checks the input
+    votes_only = gold(logs, policy=policy, scheme=scheme)
     schemes = (scheme,) if scheme.id == DEFAULT_SCHEME.id else (scheme, DEFAULT_SCHEME)
     annotations = read_annotations(log_files(logs), schemes=schemes)
     decisions = read_decisions(adjudications) if adjudications is not None else None
@@ -149,6 +156,7 @@ def card_data(
         decisions=decisions if decisions is not None else read_decisions([]),
         agreement=agreement(annotations, labels=scheme.names, n_boot=n_boot),
         quality=annotator_quality(annotations, table, scheme=scheme, n_boot=n_boot),
+        before_after=quality_before_after(annotations, votes_only, table, scheme=scheme, n_boot=0),
         scheme=scheme,
         policy=policy,
     )
@@ -444,14 +452,38 @@ def _adjudication_section(data: CardData) -> str:
 def _quality_section(data: CardData) -> str:
     rows = [
         (md_text(r.annotator), int(r.n), _number(r.accuracy),
-         f"{_number(r.accuracy_ci_low)} – {_number(r.accuracy_ci_high)}", _number(r.cohen_kappa),
-         f"{_number(r.kappa_ci_low)} – {_number(r.kappa_ci_high)}", md_text(r.note))
+         _ci(r.accuracy_ci_low, r.accuracy_ci_high), _number(r.cohen_kappa),
+         _ci(r.kappa_ci_low, r.kappa_ci_high), md_text(r.note))
         for r in data.quality.itertuples()
     ]  # fmt: skip
-    return (
-        "Each annotator against the final labels (the gold standard as one more rater in "
-        "`factcheck.agreement`):\n\n"
-        + _table(["annotator", "n", "accuracy", "95% CI", "Cohen's kappa", "95% CI", "note"], rows)
+    changes = [
+        (md_text(r.annotator), int(r.n_before), _number(r.accuracy_before),
+         _number(r.cohen_kappa_before), int(r.n_after), _number(r.accuracy_after),
+         _number(r.cohen_kappa_after))
+        for r in data.before_after.itertuples()
+    ]  # fmt: skip
+    return "\n\n".join(
+        [
+            "Each annotator against the final labels (the gold standard as one more rater in "
+            "`factcheck.agreement`):",
+            _table(
+                ["annotator", "n", "accuracy", "95% CI", "Cohen's kappa", "95% CI", "note"], rows
+            ),
+            "Before adjudication (against the votes alone) and after (against the final "
+            "labels); the annotators' agreement with each other does not change:",
+            _table(
+                [
+                    "annotator",
+                    "n before",
+                    "accuracy before",
+                    "kappa before",
+                    "n after",
+                    "accuracy after",
+                    "kappa after",
+                ],
+                changes,
+            ),
+        ]
     )
 
 

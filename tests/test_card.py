@@ -187,3 +187,12 @@ def test_adjudicate_and_publish_notebook_is_committed_without_outputs():
     code = [cell for cell in nb.cells if cell.cell_type == "code"]
     assert code and all(not c.outputs and c.execution_count is None for c in code)
     assert any("Adjudicator" in c.source for c in nb.cells if c.cell_type == "markdown")
+
+
+def test_card_shows_quality_before_and_after_adjudication(project):
+    """Test that the card has each annotator's accuracy against the votes and the final labels."""
+    text = card_markdown(card_data(project / "annotations", project / "adjudications", n_boot=0))
+    assert "| annotator | n before | accuracy before |" in text
+    # chloe: 2 of the 3 sentences with a majority agree with the votes; after, 2 of 4.
+    assert "| chloe | 3 | 0.667 | 0.400 | 4 | 0.500 | 0.200 |" in text
+    assert "| chloe | 4 | 0.500 | — | 0.200 | — |  |" in text  # no interval without bootstrap
