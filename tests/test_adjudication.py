@@ -199,3 +199,50 @@ def test_a_comment_that_cannot_be_saved_is_refused_before_writing(tmp_path):
     with pytest.raises(InputError, match="lone surrogate"):
         log.decide("a1-0000", "opinion", reason=OTHER, comment="broken \ud83d")
     assert not log.path.exists() and log.current() == {}
+
+
+DECIDING_CHILD = r"""
+import os, sys
+from factcheck.adjudication import DecisionLog, OTHER
+
+log = DecisionLog("lee", sys.argv[1])
+for index in range(3):
+    log.decide(f"a1-{index:04d}", "opinion", reason=OTHER, comment="see rule 1")
+    os.write(1, f"RETURNED-{index}\n".encode())
+"""
+
+
+def test_every_decision_is_fsynced_after_its_write_and_before_decide_returns(tmp_path):
+    """Test under strace that decide() writes the row, fsyncs that fd, and only then returns."""
+    import re
+
+    from tests.test_log_fsync import SYSCALL, _strace
+
+    trace = tmp_path / "trace.txt"
+    subprocess.run(
+        [_strace(), "-f", "-qq", "-s", "200", "-e",
+         "trace=openat,open,write,pwrite64,fsync,fdatasync", "-o", str(trace),
+         sys.executable, "-c", DECIDING_CHILD, str(tmp_path)],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    path = str((tmp_path / "lee.csv").resolve())
+    fds: set[str] = set()
+    pending = synced = False
+    returned = 0
+    for line in trace.read_text(encoding="utf-8", errors="replace").splitlines():
+        match = SYSCALL.match(line)
+        if not match:
+            continue
+        name, rest = match.groups()
+        if name in ("openat", "open") and f'"{path}"' in rest:
+            fds.add(rest.rsplit("=", 1)[-1].strip().split()[0])
+        fd = re.match(r"\s*(\w*)", rest).group(1)
+        if name in ("write", "pwrite64") and fd in fds and SCHEMA_ID in rest:
+            pending, synced = True, False
+        elif name in ("fsync", "fdatasync") and fd in fds and pending:
+            synced = True
+        elif name == "write" and fd == "1" and "RETURNED-" in rest:
+            assert pending and synced, "decide() returned before its row was written and fsynced"
+            returned += 1
+            pending = synced = False
+    assert fds and returned == 3
