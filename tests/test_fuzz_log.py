@@ -160,6 +160,7 @@ def test_random_rows_after_a_valid_header_raise_only_factcheck_errors(folder, he
     check_log_bytes(folder, start + data)
 
 
+@pytest.mark.slow
 @settings(FUZZ, max_examples=150)
 @given(edits=EDITS)
 def test_corrupted_logs_are_reported_and_the_next_label_is_kept(folder, edits):

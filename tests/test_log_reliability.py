@@ -182,6 +182,7 @@ def _label_after_cut(path: Path, log: AnnotationLog | None) -> AnnotationLog:
     return log
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("reopen", [True, False], ids=["new-process", "open-before-crash"])
 def test_every_cut_point_keeps_the_next_label_and_sets_the_torn_bytes_aside(tmp_path, reopen):
     """Test that after cutting a log at any byte, the next record() is read back, with every
