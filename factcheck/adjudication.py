@@ -11,6 +11,7 @@ differently on one sentence are a conflict (``conflicts``), which nothing overwr
 
 from __future__ import annotations
 
+import csv
 import errno
 import os
 import threading
@@ -335,6 +336,8 @@ def _parse(data: bytes, path: Path, *, warn: bool = True) -> list[tuple[int, Dec
         raise LogFormatError(
             f"{path}, line {line}: is not valid UTF-8. Restore the file from a backup."
         ) from None
+    if csv.field_size_limit() < 2**30:  # a long comment is a field, not an error
+        csv.field_size_limit(2**30)
     try:
         records = csv_records(text)
     except CsvRecordError as exc:

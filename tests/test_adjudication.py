@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import warnings
 
 import pytest
 
@@ -246,3 +247,56 @@ def test_every_decision_is_fsynced_after_its_write_and_before_decide_returns(tmp
             returned += 1
             pending = synced = False
     assert fds and returned == 3
+
+
+def test_a_long_comment_is_saved_and_read_back(tmp_path):
+    """Test that a comment longer than the csv module's default field limit reads back."""
+    comment = "A long note, with commas. " * 8000  # ~200 KB
+    DecisionLog("lee", tmp_path).decide("a1-0000", "opinion", reason=OTHER, comment=comment)
+    assert read_decisions(tmp_path)["comment"].tolist() == [comment]
+    assert DecisionLog("lee", tmp_path).current()["a1-0000"].comment == comment
+
+
+def test_corrupted_decisions_files_give_rows_or_factchecks_own_error(tmp_path):
+    """Test that 120 derandomised corruptions of a decisions file are read or reported with
+    factcheck's own error, and that deciding again never loses a complete row."""
+    import contextlib
+    import random
+
+    from factcheck.errors import FactcheckError
+
+    source = tmp_path / "source"
+    log = DecisionLog("lee", source)
+    for i in range(4):
+        log.decide(f"a1-{i:04d}", "opinion", reason=GUIDELINE_GAP, comment=f'note {i}, "q"\nx')
+    good = log.path.read_bytes()
+    # Where each complete record ends: a newline outside quotes.
+    ends = [i + 1 for i, b in enumerate(good) if b == 10 and good[:i].count(b'"') % 2 == 0]
+    rng = random.Random(20261201)
+    for case in range(120):
+        data = bytearray(good)
+        kind = case % 4
+        at = rng.randrange(len(data))
+        if kind == 0:
+            data = data[:at]  # a crash mid-write
+        elif kind == 1:
+            data[at] = rng.choice(b'",\n\r\xff\x00')
+        elif kind == 2:
+            data[at:at] = rng.choice([b'"', b"\n", b",", b"\xc3"])
+        else:
+            del data[at : at + rng.randrange(1, 40)]
+        folder = tmp_path / f"case{case}"
+        folder.mkdir()
+        (folder / "lee.csv").write_bytes(bytes(data))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", InputWarning)
+            with contextlib.suppress(FactcheckError):
+                read_decisions(folder)
+            if kind == 0:  # a torn tail: the complete rows before it survive a new decision
+                whole = [e for e in ends if e <= len(data)]
+                before = good[: whole[-1]] if whole else b""
+                try:
+                    DecisionLog("lee", folder).decide("a1-0009", "verified", reason=OTHER)
+                except FactcheckError:
+                    continue
+                assert (folder / "lee.csv").read_bytes().startswith(before)
