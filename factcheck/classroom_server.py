@@ -33,11 +33,14 @@ from traitlets import Float, Integer
 from . import session
 from .classroom import warn_unexplained
 from .errors import InputError
+from .roster import read_roster
 from .student import (
     ENV_ARTICLES,
     ENV_FEEDBACK,
+    ENV_JOIN_CODE,
     ENV_KEY,
     ENV_OUT,
+    ENV_ROSTER,
     ENV_SCHEME,
     StudentConfig,
     claim_marker,
@@ -197,6 +200,8 @@ def classroom_env(
     feedback: str,
     base: Mapping[str, str] | None = None,
     scheme: PathLike | None = None,
+    roster: PathLike | None = None,
+    join_code: str = "",
 ) -> dict[str, str]:
     """The environment of the Voilà server: ``base`` plus the FACTCHECK_* settings (absolute)
     and factcheck's Voilà template folder first on JUPYTER_PATH."""
@@ -211,6 +216,10 @@ def classroom_env(
     )
     if scheme:
         env[ENV_SCHEME] = str(Path(scheme).expanduser().resolve())
+    if roster:
+        env[ENV_ROSTER] = str(Path(roster).expanduser().resolve())
+    if join_code:
+        env[ENV_JOIN_CODE] = join_code
     paths = [str(template_root()), *filter(None, env.get("JUPYTER_PATH", "").split(os.pathsep))]
     env["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
     return env
@@ -288,6 +297,8 @@ def serve_classroom(
     max_students: int = MAX_STUDENTS,
     connect_timeout: float = CONNECT_SECONDS,
     name_timeout: float = NAME_SECONDS,
+    roster: PathLike | None = None,
+    join_code: str = "",
 ) -> int:
     """Serve the student app with Voilà until Ctrl+C; returns Voilà's exit code.
 
@@ -309,6 +320,7 @@ def serve_classroom(
         scheme=Path(scheme).expanduser() if scheme else None,
     )
     key_data, chosen = load_session(config)
+    class_list = read_roster(roster) if roster else None  # a bad roster stops here, not in class
     warn_unexplained(key_data)
     config.out.mkdir(parents=True, exist_ok=True)
     if not os.access(config.out, os.W_OK):
@@ -322,13 +334,25 @@ def serve_classroom(
         connect_timeout=connect_timeout,
         name_timeout=name_timeout,
     )
-    env = classroom_env(config.key, config.articles, config.out, feedback, scheme=config.scheme)
+    env = classroom_env(
+        config.key,
+        config.articles,
+        config.out,
+        feedback,
+        scheme=config.scheme,
+        roster=roster,
+        join_code=join_code.strip(),
+    )
     print(
         f"factcheck classroom: {len(chosen)} article(s), {len(key_data)} key answers, "
         f"feedback {feedback}, at most {max_students} students at once; answers go to "
         f"{config.out.resolve()}",
         file=sys.stderr,
     )
+    if class_list is not None:
+        print(f"Roster: {len(class_list.entries)} names; students pick theirs.", file=sys.stderr)
+    if join_code.strip():
+        print(f"Join code: {join_code.strip()} (write it on the board)", file=sys.stderr)
     for url in student_urls(port, ip):
         print(f"Students open: {url}", file=sys.stderr)
     print("Stop with Ctrl+C (answers are saved as students click).", file=sys.stderr)

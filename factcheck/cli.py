@@ -288,6 +288,8 @@ def _cmd_classroom_serve(args: argparse.Namespace) -> int:
         open_browser=args.open,
         scheme=args.scheme,
         max_students=args.max_students,
+        roster=args.roster,
+        join_code=args.join_code or "",
     )
 
 
@@ -517,6 +519,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="most students (open tabs) at once; more get a 'class is full' page (default 40)",
     )
     p.add_argument("--scheme", help="the teacher's JSON label scheme, if not the default")
+    p.add_argument("--roster", help="CSV of the class's names: students pick theirs from it")
+    p.add_argument("--join-code", help="a code students must type to join (write it on the board)")
     p.set_defaults(func=_cmd_classroom_serve)
     p = class_sub.add_parser("watch", help="live view of the class folder while students label")
     p.add_argument("folder", help="the folder of student CSVs (serve's --out)")

@@ -43,6 +43,7 @@ from .log import (
     read_annotations,
 )
 from .paths import sample_path
+from .roster import Roster, join_code_matches, read_roster
 
 PathLike = str | os.PathLike[str]
 
@@ -52,6 +53,10 @@ ENV_OUT = "FACTCHECK_OUT"
 ENV_FEEDBACK = "FACTCHECK_FEEDBACK"
 ENV_STUDENT = "FACTCHECK_STUDENT"
 ENV_SCHEME = "FACTCHECK_SCHEME"
+ENV_ROSTER = "FACTCHECK_ROSTER"
+ENV_JOIN_CODE = "FACTCHECK_JOIN_CODE"
+ENV_HUB_USER = "JUPYTERHUB_USER"
+"""Set by JupyterHub in every user's server: the hub's user name is the student's name."""
 DEFAULT_OUT = "classroom-answers"
 ANONYMOUS_PREFIX = "student-"
 CLAIMS_DIR = ".claims"
@@ -89,6 +94,8 @@ class StudentConfig:
     """Where the session's key, articles and answers are, and when feedback is shown.
 
     ``student`` fixes the name (e.g. a JupyterHub user name) and skips the name entry.
+    ``roster``: a CSV of the names students may use (they pick theirs from a list);
+    ``join_code``: a code students type to join (not asked of a fixed ``student``).
     """
 
     key: Path
@@ -97,6 +104,8 @@ class StudentConfig:
     feedback: str = session.FEEDBACK_IMMEDIATE
     student: str = ""
     scheme: Path | None = None  # a JSON label scheme, when the key uses custom labels
+    roster: Path | None = None
+    join_code: str = ""
 
     def label_scheme(self) -> LabelScheme:
         """The label scheme students label with: the teacher's file, else the default."""
@@ -104,7 +113,7 @@ class StudentConfig:
 
 
 def config_from_env(environ: Mapping[str, str] | None = None) -> StudentConfig:
-    """The configuration from FACTCHECK_KEY/ARTICLES/OUT/FEEDBACK/STUDENT, else the samples."""
+    """The configuration from FACTCHECK_* (and JUPYTERHUB_USER as the name), else the samples."""
     env = os.environ if environ is None else environ
     feedback = env.get(ENV_FEEDBACK, "").strip().lower() or session.FEEDBACK_IMMEDIATE
     return StudentConfig(
@@ -112,8 +121,10 @@ def config_from_env(environ: Mapping[str, str] | None = None) -> StudentConfig:
         articles=Path(env.get(ENV_ARTICLES) or sample_path()),
         out=Path(env.get(ENV_OUT) or DEFAULT_OUT),
         feedback=feedback,
-        student=env.get(ENV_STUDENT, "").strip(),
+        student=(env.get(ENV_STUDENT, "") or env.get(ENV_HUB_USER, "")).strip(),
         scheme=Path(env[ENV_SCHEME]) if env.get(ENV_SCHEME) else None,
+        roster=Path(env[ENV_ROSTER]) if env.get(ENV_ROSTER) else None,
+        join_code=env.get(ENV_JOIN_CODE, "").strip(),
     )
 
 
@@ -171,6 +182,23 @@ class NameInUse(StudentFacingError):
 
 class NameNotAllowed(StudentFacingError):
     """The name cannot be used: it is the teacher's, someone else's, or not a name."""
+
+
+class WrongJoinCode(StudentFacingError):
+    """The join code typed is not the session's."""
+
+
+def check_roster_name(roster: Roster | None, name: str) -> str:
+    """The roster's spelling of ``name``, or NameNotAllowed if the roster does not list it."""
+    if roster is None:
+        return name
+    entry = roster.find(name)
+    if entry is None:
+        raise NameNotAllowed(
+            f"The name {name!r} is not on this class's list. Choose your name from the list; "
+            "if it is missing, ask your teacher to add it."
+        )
+    return entry.name
 
 
 _FORMULA_START = ("=", "+", "-", "@")
@@ -380,10 +408,19 @@ class StudentApp:
         self._pending: NameClaim | None = None
         self._marker: Path | None = None
         self._lock = threading.RLock()
+        self.roster: Roster | None = None
         self.name_text = w.Text(
             placeholder="your name",
             description="Name",
             layout=w.Layout(width="20em", max_width="100%"),
+        )
+        self.name_menu = w.Dropdown(
+            options=[], description="Name", layout=w.Layout(width="20em", display="none")
+        )
+        self.code_text = w.Text(
+            placeholder="join code",
+            description="Join code",
+            layout=w.Layout(width="14em", display="none" if not config.join_code else None),
         )
         self.start_button = w.Button(description="Start", button_style="primary")
         self.anonymous_button = w.Button(
@@ -407,7 +444,13 @@ class StudentApp:
                     layout=w.Layout(width="100%"),
                 ),
                 w.HBox(
-                    [self.name_text, self.start_button, self.anonymous_button],
+                    [
+                        self.name_text,
+                        self.name_menu,
+                        self.code_text,
+                        self.start_button,
+                        self.anonymous_button,
+                    ],
                     layout=w.Layout(flex_flow="row wrap"),
                 ),
                 self.message_html,
@@ -426,6 +469,7 @@ class StudentApp:
             with warnings_to_teacher():
                 self.key, self.articles = load_session(config)
                 self.teachers = read_teachers(config.key)
+                self.roster = read_roster(config.roster) if config.roster else None
         except (FactcheckError, OSError) as exc:
             self.problem = str(exc)
             tell_teacher(f"the session cannot start: {exc}")
@@ -434,8 +478,17 @@ class StudentApp:
                 "Tell your teacher, then reload the page when they say so."
             )
             return
+        if self.roster is not None:
+            self.name_menu.options = [
+                ("choose your name", ""),
+                *((n, n) for n in self.roster.names),
+            ]
+            self.name_menu.layout.display = None
+            self.name_text.layout.display = "none"
+            self.anonymous_button.layout.display = "none"
         if config.student:
-            self.start(config.student)
+            self.form.children = self.form.children[2:]  # no name entry: the hub's name is used
+            self.start(config.student, trusted=True)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
@@ -445,17 +498,25 @@ class StudentApp:
         """The message under the name field (errors, the confirmation question), as text."""
         return self._message
 
-    def start(self, name: str) -> Annotator | None:
-        """Claim ``name`` and start labelling; None (and a message) if it cannot be used yet."""
+    def start(self, name: str, code: str = "", *, trusted: bool = False) -> Annotator | None:
+        """Claim ``name`` and start labelling; None (and a message) if it cannot be used yet.
+
+        ``code`` is the join code typed, when the session has one; ``trusted`` (the name
+        comes from JupyterHub's login) skips it. A roster refuses names it does not list.
+        """
         with self._lock:
             if self.annotator is not None or self.key is None:
                 return self.annotator
             self._drop_pending()
             try:
+                if not trusted:
+                    self._check_code(code)
+                if not (name or "").strip() and self.roster is not None:
+                    raise NameNotAllowed("Choose your name from the list first.")
                 with warnings_to_teacher():
                     claim = claim_name(
                         self.config.out,
-                        check_student_name(name),
+                        check_roster_name(self.roster, check_student_name(name)),
                         key=self.key,
                         teachers=self.teachers,
                     )
@@ -465,7 +526,7 @@ class StudentApp:
             except (FactcheckError, OSError) as exc:
                 self._fail(f"claiming the name {name!r}", exc)
                 return None
-            if claim.existing:
+            if claim.existing and not trusted:  # a hub login is the student's own
                 self._pending = claim
                 self.continue_button.description = f"Continue as {claim.name}"
                 self.confirm_box.layout.display = None
@@ -477,13 +538,16 @@ class StudentApp:
                 return None
             return self._open(claim)
 
-    def start_anonymous(self) -> Annotator | None:
-        """Start under a fresh random id (``student-xxxx``)."""
+    def start_anonymous(self, code: str = "") -> Annotator | None:
+        """Start under a fresh random id (``student-xxxx``); not offered with a roster."""
         with self._lock:
             if self.annotator is not None or self.key is None:
                 return self.annotator
             self._drop_pending()
             try:
+                self._check_code(code)
+                if self.roster is not None:
+                    raise NameNotAllowed("This class uses a list of names: choose yours.")
                 claim = claim_anonymous(self.config.out)
             except StudentFacingError as exc:
                 self._say(str(exc))
@@ -492,6 +556,13 @@ class StudentApp:
                 self._fail("claiming an anonymous id", exc)
                 return None
             return self._open(claim)
+
+    def _check_code(self, code: str) -> None:
+        if self.config.join_code and not join_code_matches(self.config.join_code, code):
+            raise WrongJoinCode(
+                "That join code is not right. Check the code your teacher gave (on the board) "
+                "and type it again."
+            )
 
     def confirm(self) -> Annotator | None:
         """Continue the existing answers of the name just entered."""
@@ -569,15 +640,22 @@ class StudentApp:
         self._say(_GENERAL)
 
     def _disable(self, text: str) -> None:
-        for widget in (self.name_text, self.start_button, self.anonymous_button):
+        for widget in (
+            self.name_text,
+            self.name_menu,
+            self.code_text,
+            self.start_button,
+            self.anonymous_button,
+        ):
             widget.disabled = True
         self._say(text)
 
     def _on_start(self) -> None:
-        _run(self, lambda: self.start(self.name_text.value))
+        name = self.name_menu.value if self.roster is not None else self.name_text.value
+        _run(self, lambda: self.start(name or "", self.code_text.value))
 
     def _on_anonymous(self) -> None:
-        _run(self, self.start_anonymous)
+        _run(self, lambda: self.start_anonymous(self.code_text.value))
 
     def _on_confirm(self) -> None:
         _run(self, self.confirm)
@@ -603,6 +681,8 @@ def student_app(
     feedback: str | None = None,
     student: str | None = None,
     scheme: PathLike | None = None,
+    roster: PathLike | None = None,
+    join_code: str | None = None,
 ) -> StudentApp:
     """The student app; arguments override the FACTCHECK_* environment variables."""
     base = config_from_env()
@@ -613,5 +693,7 @@ def student_app(
         feedback=feedback if feedback is not None else base.feedback,
         student=student if student is not None else base.student,
         scheme=Path(scheme) if scheme is not None else base.scheme,
+        roster=Path(roster) if roster is not None else base.roster,
+        join_code=join_code if join_code is not None else base.join_code,
     )
     return StudentApp(config)
