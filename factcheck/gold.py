@@ -501,45 +501,75 @@ def is_gold_file(path: str | os.PathLike[str]) -> bool:
 def read_gold(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read a gold standard file back (csv, jsonl or parquet); cells protected for
     spreadsheets (a CSV with a byte-order mark) are restored. Raises InputError naming the
-    file and row for a file of another kind."""
-    from .log import csv_records
-    from .spreadsheet import unprotect_cell
-
+    file (and line or row) for a file that is not a readable gold standard."""
     path = Path(path)
     fmt = gold_format(path)
+    try:
+        frame = _read_gold_frame(path, fmt)
+    except (UnicodeDecodeError, json.JSONDecodeError, ValueError, KeyError, TypeError) as exc:
+        if isinstance(exc, InputError):
+            raise
+        raise InputError(
+            f"{path}: cannot be read as a gold standard ({type(exc).__name__}: {exc}). Make "
+            f"it again with `factcheck gold LOGS -o {path.name}`."
+        ) from None
+    return frame
+
+
+def _read_gold_frame(path: Path, fmt: str) -> pd.DataFrame:
+    from .log import CsvRecordError, csv_records
+    from .spreadsheet import unprotect_cell
+
+    where = "row" if fmt == "parquet" else "line"
     if fmt == "parquet":
         frame = pd.read_parquet(path).drop(columns=["label_id"], errors="ignore")
     elif fmt == "jsonl":
-        lines = path.read_text(encoding="utf-8").splitlines()
-        frame = pd.DataFrame([json.loads(line) for line in lines if line.strip()])
+        records = []
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}, line {number}: not a JSON object ({exc}).") from None
+        frame = pd.DataFrame(records)
     else:
-        raw = path.read_bytes()
-        text = raw.decode("utf-8")
+        text = path.read_bytes().decode("utf-8")
         protected = text.startswith("\ufeff")
-        records = csv_records(text.removeprefix("\ufeff"))
-        header = records[0][1] if records else []
-        frame = pd.DataFrame([r for _, r in records[1:]], columns=header, dtype="str")
+        try:
+            rows = csv_records(text.removeprefix("\ufeff"))
+        except CsvRecordError as exc:
+            raise InputError(f"{path}, line {exc.line}: cannot be parsed as CSV.") from None
+        header = rows[0][1] if rows else []
+        short = [line for line, r in rows[1:] if len(r) != len(header)]
+        if short:
+            raise InputError(
+                f"{path}, line {short[0]}: has a different number of fields than the header. "
+                "Make the file again with `factcheck gold`."
+            )
+        frame = pd.DataFrame([r for _, r in rows[1:]], columns=header, dtype="str")
         if protected:
             frame = frame.map(unprotect_cell)
-    if "schema" not in frame.columns or "decided_by" not in frame.columns:
+    missing = [
+        c for c in ("schema", "decided_by", "label", "text", "sentence_id") if c not in frame
+    ]
+    if missing:
         raise InputError(
-            f"{path}: not a gold standard (no schema/decided_by columns). Make one with "
+            f"{path}: not a gold standard (no {', '.join(missing)} column). Make one with "
             "`factcheck gold LOGS -o gold.csv`."
         )
     bad = frame.index[frame["schema"] != GOLD_SCHEMA_ID]
     if len(bad):
         row = int(bad[0]) + (2 if fmt == "csv" else 1)
         raise InputError(
-            f"{path}, {'line' if fmt != 'parquet' else 'row'} {row}: schema "
-            f"{frame['schema'].iloc[bad[0]]!r} is not {GOLD_SCHEMA_ID!r}. Make the file again "
-            "with `factcheck gold`."
+            f"{path}, {where} {row}: schema {frame['schema'].iloc[bad[0]]!r} is not "
+            f"{GOLD_SCHEMA_ID!r}. Make the file again with `factcheck gold`."
         )
-    for name in ("sentence_index", "start", "end", "n_annotators", "n_votes", "n_flagged"):
-        frame[name] = pd.to_numeric(frame[name]).astype("int64")
-    for name in [c for c in frame.columns if c.startswith("votes_")]:
+    numbers = ["sentence_index", "start", "end", "n_annotators", "n_votes", "n_flagged"]
+    for name in [*numbers, *(c for c in frame.columns if c.startswith("votes_"))]:
         frame[name] = pd.to_numeric(frame[name]).astype("int64")
     frame["agreement"] = pd.to_numeric(frame["agreement"]).astype("float64")
-    frame["last_event"] = pd.to_datetime(frame["last_event"], utc=True)
+    frame["last_event"] = pd.to_datetime(frame["last_event"], utc=True, format="ISO8601")
     for name in frame.columns:
         if frame[name].dtype == object:
             frame[name] = frame[name].fillna("").astype("str")

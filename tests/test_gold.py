@@ -418,3 +418,24 @@ def test_export_on_the_command_line_takes_a_gold_parquet(logs, tmp_path):
         f"{SENTENCES[0].id}\t{SENTENCES[0].text}\tOBJ",
         f"{SENTENCES[1].id}\t{SENTENCES[1].text}\tSUBJ",
     ]
+
+
+def test_unreadable_gold_files_are_reported_naming_the_file(logs, tmp_path):
+    """Test that a damaged gold csv, jsonl or parquet raises InputError naming it (and line)."""
+    table = gold(logs)
+    for name in ("gold.csv", "gold.jsonl", "gold.parquet"):
+        write_gold(table, tmp_path / name)
+    csv_bytes = (tmp_path / "gold.csv").read_bytes()
+    (tmp_path / "latin.csv").write_bytes(csv_bytes.replace(b"The", b"Th\xe9", 1))
+    (tmp_path / "short.csv").write_bytes(csv_bytes + b"factcheck-gold/1,x\n")
+    lines = (tmp_path / "gold.jsonl").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "bad.jsonl").write_text("\n".join([lines[0], "{oops", *lines[1:]]) + "\n")
+    (tmp_path / "cut.parquet").write_bytes((tmp_path / "gold.parquet").read_bytes()[:300])
+    for name, message in (
+        ("latin.csv", r"latin\.csv: cannot be read as a gold standard \(UnicodeDecodeError"),
+        ("short.csv", r"short\.csv, line 6: has a different number of fields"),
+        ("bad.jsonl", r"bad\.jsonl, line 2: not a JSON object"),
+        ("cut.parquet", r"cut\.parquet: cannot be read as a gold standard"),
+    ):
+        with pytest.raises(InputError, match=message):
+            read_gold(tmp_path / name)
