@@ -69,6 +69,7 @@ LOCK_TIMEOUT = 30.0
 MAX_PROBLEMS_PER_FILE = 100
 MAX_LOG_BYTES = 512 * 2**20  # a bigger file is refused unread (see annotations/README.md)
 _HEAD_BYTES = 1 << 16  # read first to check the header before reading the rest
+_O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a FIFO swapped in after the stat never blocks
 _NUL_RUN = b"\x00" * 512  # never in text a person typed; what sparse or zeroed files hold
 _WHOLE_ROW_LIMIT = 1 << 24  # a "row saved without its newline" longer than 16 MB is torn
 
@@ -511,7 +512,7 @@ class AnnotationLog:
         _check_encodable(values)
         try:
             with self._file_lock:
-                flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK
+                flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | _O_NONBLOCK
                 fd = os.open(self.path, flags, 0o644)
                 try:
                     stat = os.fstat(fd)
@@ -1076,7 +1077,7 @@ def read_log_bytes(path: str | os.PathLike[str]) -> bytes:
     """
     path = Path(path)
     _check_regular(path, os.stat(path).st_mode)
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    fd = os.open(path, os.O_RDONLY | _O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
         info = os.fstat(fd)
         _check_regular(path, info.st_mode)  # replaced between stat and open
