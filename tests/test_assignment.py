@@ -160,9 +160,9 @@ def test_assign_writes_queues_and_a_manifest_that_read_back(tmp_path):
     )  # fmt: skip
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["schema"] == "factcheck-assignment/1"
-    assert manifest["annotators"] == {"ana": "ana.csv", "Ben K.": "ben-k.csv"}
+    assert manifest["annotators"] == {"ana": "ana.csv", "Ben K.": "ben-k-30fd1380.csv"}
     assert manifest["rounds"][0]["seed"] == 7 and manifest["rounds"][0]["overlap"] == 6
-    queue = read_assignment(tmp_path / "out" / "ben-k.csv")
+    queue = read_assignment(tmp_path / "out" / "ben-k-30fd1380.csv")
     assert [item[0] for item in queue.items] == [i.article_id for i in plan.queue("Ben K.")]
     order = lambda items: sorted(items, key=lambda i: (i.annotator, i.position))  # noqa: E731
     assert order(read_plan(tmp_path / "out").items) == order(plan.items)
