@@ -112,16 +112,10 @@ def gold(
     labels = list(scheme.names)
     votes = adjudicate(current.drop(columns=["_person", "log_file"]), labels=labels)
     counts = votes[[vote_column(label) for label in labels]].to_numpy()
-    n = votes["n_votes"].to_numpy()
-    top = counts.max(axis=1)
-    unanimous = (top == n) & (n > 0)
-    if policy == "strict":
-        majority = ~unanimous & (2 * top > n)
-    else:
-        majority = ~unanimous & ~votes["tie"].to_numpy() & (n > 0)
+    chosen, decided_by = vote_outcome(counts, labels, policy)
     out = votes.copy()
-    out["decided_by"] = np.select([unanimous, majority], ["unanimous", "majority"], "unresolved")
-    out["label"] = out["majority_label"].where(unanimous | majority, "")
+    out["decided_by"] = decided_by
+    out["label"] = chosen
     out["majority_label"] = out["label"]  # what the votes alone give, kept after adjudication
     out["n_annotators"] = out["n_votes"]
     keys = ["article_id", "sentence_id"]
@@ -148,6 +142,32 @@ def gold(
     for name in ("label", "majority_label", "decided_by"):
         out[name] = out[name].astype("str")
     return out
+
+
+def vote_outcome(
+    counts: np.ndarray, labels: Sequence[str], policy: str = "strict"
+) -> tuple[np.ndarray, np.ndarray]:
+    """(label, decided_by) per row of a sentences x labels vote-count matrix, by the votes alone.
+
+    ``unanimous``: every vote for one label; ``majority``: under ``strict`` more than half of
+    the votes, under ``plurality`` more votes than any other label; else ``unresolved`` with
+    label "". A tie is never a majority; a row without votes is unresolved.
+    """
+    counts = np.asarray(counts, dtype=np.int64).reshape(-1, len(labels))
+    n = counts.sum(axis=1)
+    top = counts.max(axis=1) if len(labels) else np.zeros(len(counts), dtype=np.int64)
+    winners = (counts == top[:, None]).sum(axis=1)
+    unanimous = (top == n) & (n > 0)
+    if policy == "strict":
+        majority = ~unanimous & (2 * top > n)
+    else:
+        majority = ~unanimous & (winners == 1) & (n > 0)
+    names = np.asarray(labels, dtype=object)
+    best = names[counts.argmax(axis=1)] if len(labels) else np.full(len(counts), "", object)
+    decided = unanimous | majority
+    label = np.where(decided, best, "").astype(object)
+    decided_by = np.select([unanimous, majority], ["unanimous", "majority"], "unresolved")
+    return label, decided_by.astype(object)
 
 
 def gold_columns(labels: Sequence[str]) -> list[str]:

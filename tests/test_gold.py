@@ -8,8 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import factcheck
 from factcheck.adjudication import ANNOTATOR_SLIP, GENUINELY_AMBIGUOUS, GUIDELINE_GAP, DecisionLog
@@ -24,6 +27,7 @@ from factcheck.gold import (
     quality_before_after,
     quality_chart,
     read_gold,
+    vote_outcome,
     with_gold_rater,
     write_gold,
 )
@@ -439,3 +443,24 @@ def test_unreadable_gold_files_are_reported_naming_the_file(logs, tmp_path):
     ):
         with pytest.raises(InputError, match=message):
             read_gold(tmp_path / name)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(0, 4), min_size=3, max_size=3), min_size=1, max_size=30),
+    st.sampled_from(["strict", "plurality"]),
+)
+def test_vote_outcome_matches_the_definitions(rows, policy):
+    """Test (property) that vote_outcome agrees with a plain reading of each rule."""
+    labels = ("verified", "unconfirmed", "opinion")
+    chosen, decided_by = vote_outcome(np.array(rows), labels, policy)
+    for votes, label, how in zip(rows, chosen, decided_by, strict=True):
+        n, top = sum(votes), max(votes)
+        leaders = [name for name, v in zip(labels, votes, strict=True) if v == top]
+        if n and top == n:
+            expected = (leaders[0], "unanimous")
+        elif n and len(leaders) == 1 and (2 * top > n or policy == "plurality"):
+            expected = (leaders[0], "majority")
+        else:
+            expected = ("", "unresolved")
+        assert (label, how) == expected
