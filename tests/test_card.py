@@ -196,3 +196,14 @@ def test_card_shows_quality_before_and_after_adjudication(project):
     # chloe: 2 of the 3 sentences with a majority agree with the votes; after, 2 of 4.
     assert "| chloe | 3 | 0.667 | 0.400 | 4 | 0.500 | 0.200 |" in text
     assert "| chloe | 4 | 0.500 | — | 0.200 | — |  |" in text  # no interval without bootstrap
+
+
+def test_card_front_matter_is_valid_hugging_face_yaml(project):
+    """Test that the card starts with YAML metadata a dataset repository reads."""
+    import yaml
+
+    text = card_markdown(card_data(project / "annotations", project / "adjudications", n_boot=0))
+    meta = yaml.safe_load(text.split("---\n", 2)[1])
+    assert meta["license"] == "unknown" and meta["task_categories"] == ["text-classification"]
+    assert meta["size_categories"] == ["n<1K"]
+    assert meta["configs"] == [{"config_name": "default", "data_files": "gold.parquet"}]
