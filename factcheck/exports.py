@@ -235,8 +235,14 @@ def export_annotations(
             "are not opened in spreadsheets). Drop the option or export with --to csv."
         )
     target = Path(out).expanduser()
-    if files and all(_is_gold(item) for item in files):
+    gold_inputs = [item for item in files if _is_gold(item)]
+    if gold_inputs and len(gold_inputs) == len(files):
         return _export_gold(files, to, target, spreadsheet_safe=spreadsheet_safe)
+    if gold_inputs:
+        raise InputError(
+            f"{gold_inputs[0]} is a gold standard, the other inputs are annotation logs. Export "
+            "either the gold standard files or the logs, not both at once."
+        )
     inputs = {path.resolve() for path in log_files(files)}
     if target.resolve() in inputs:
         raise InputError(

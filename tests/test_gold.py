@@ -464,3 +464,11 @@ def test_vote_outcome_matches_the_definitions(rows, policy):
         else:
             expected = ("", "unresolved")
         assert (label, how) == expected
+
+
+def test_exporting_gold_and_logs_together_is_refused(logs, tmp_path):
+    """Test that a gold file mixed with logs in one export is a clear error, nothing written."""
+    write_gold(gold(logs), tmp_path / "gold.parquet")
+    with pytest.raises(InputError, match=r"gold\.parquet is a gold standard, the other inputs"):
+        export_annotations([tmp_path / "gold.parquet", logs], "csv", tmp_path / "out.csv")
+    assert not (tmp_path / "out.csv").exists()
