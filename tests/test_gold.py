@@ -234,8 +234,10 @@ def test_a_decision_on_a_sentence_no_log_has_is_reported_with_file_and_line(logs
     folder = tmp_path / "adj"
     DecisionLog("lee", folder).decide(SENTENCES[0].id, "verified", reason=GUIDELINE_GAP)
     DecisionLog("lee", folder).decide("other-0009", "opinion", reason=GUIDELINE_GAP)
+    before = {**snapshot(logs), **snapshot(folder)}
     with pytest.raises(InputError, match=r"lee\.csv, line 3: lee decided on sentence 'other-0009'"):
         gold(logs, folder)
+    assert {**snapshot(logs), **snapshot(folder)} == before
 
 
 def test_a_decision_made_on_other_text_is_reported(logs, tmp_path):
@@ -376,9 +378,11 @@ def test_a_gold_csv_saved_beside_the_logs_is_skipped_with_a_warning(logs):
 
 
 def test_gold_command_line_reports_bad_input_and_writes_nothing(tmp_path):
-    """Test that `factcheck gold` on an empty folder or a bad -o name exits 2, writing nothing."""
+    """Test that `factcheck gold` on bad input exits 2; the old output and the logs are kept."""
     (tmp_path / "empty").mkdir()
     make_logs(tmp_path / "logs")
+    (tmp_path / "gold.csv").write_bytes(b"an earlier gold standard\n")
+    before = snapshot(tmp_path / "logs")
     for args, message in (
         (["empty", "-o", "gold.csv"], "no annotation logs"),
         (["logs", "-o", "gold.txt"], "Name the output gold.csv, gold.jsonl or gold.parquet"),
@@ -387,7 +391,9 @@ def test_gold_command_line_reports_bad_input_and_writes_nothing(tmp_path):
         run = subprocess.run([sys.executable, "-m", "factcheck", "gold", *args], cwd=tmp_path,
                              capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
         assert run.returncode == 2 and message in run.stderr, run.stderr
-    assert not list(tmp_path.glob("gold.*"))
+    assert (tmp_path / "gold.csv").read_bytes() == b"an earlier gold standard\n"
+    assert [p.name for p in tmp_path.glob("gold.*")] == ["gold.csv"]
+    assert snapshot(tmp_path / "logs") == before
 
 
 def test_the_queue_holds_disagreements_flags_and_conflicts_lowest_agreement_first(logs, tmp_path):
