@@ -2,7 +2,8 @@
 
 Prints figures, not assertions: writing the logs and decisions (raw rows, as AnnotationLog
 and DecisionLog write them, without the per-row fsync), ``read_decisions``, ``gold`` without
-and with the decisions, and writing gold.csv/parquet. Runs in well under a minute::
+and with the decisions, writing gold.csv/parquet, the card's figures at that size, and the
+whole card with its charts for the bundled example logs. Runs in about a minute::
 
     .venv/bin/python benchmarks/bench_gold.py
 """
@@ -16,8 +17,10 @@ from pathlib import Path
 import numpy as np
 
 from factcheck import adjudication
+from factcheck.card import card_data, write_card
 from factcheck.gold import gold, write_gold
 from factcheck.log import HEADER, SCHEMA_ID, format_row
+from factcheck.workspace import examples_path
 
 SENTENCES = 30_000
 ANNOTATORS = ("ana", "ben", "chloe")
@@ -84,6 +87,10 @@ def main() -> None:
             seconds, _ = timed(write_gold, table, root / name)
             print(f"write_gold({name:<12})        {seconds:8.3f} s  "
                   f"({(root / name).stat().st_size / 1e6:.1f} MB)")  # fmt: skip
+        seconds, _ = timed(card_data, root / "logs", root / "adj", n_boot=1000)
+        print(f"card figures (n_boot=1000)     {seconds:8.3f} s  (30,000 sentences)")
+        seconds, _ = timed(write_card, examples_path(), root / "card" / "DATASET_CARD.md")
+        print(f"write_card(example logs)       {seconds:8.3f} s  (4 annotators, 5 PNG charts)")
 
 
 if __name__ == "__main__":
