@@ -52,6 +52,8 @@ async def student(
 ) -> None:
     """One student: a kernel, the app, then a click every ``think`` s on every key sentence."""
     manager = AsyncKernelManager(kernel_name="python3")
+    # Own IPython folder per kernel (in the temp dir): no shared history database to lock.
+    env = {**env, "IPYTHONDIR": str(Path(env["JUPYTER_RUNTIME_DIR"]).parent / f"ipython-{number}")}
     with open(out["log"], "ab") as log:  # the kernels' warnings, not the figures' output
         await manager.start_kernel(env=env, stdout=log, stderr=log)
     client = manager.client()
