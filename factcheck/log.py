@@ -1324,8 +1324,9 @@ def flag_states(
     """Whether each row's sentence is flagged for discussion after it (rows in file order).
 
     A flag lasts until an ``unflag``, and an ``undo`` restores the flag state from before the
-    event it reverts, so this replays each annotator's undo stack within each file, as
-    ``AnnotationLog`` does. Only (file, annotator) groups with a flag/unflag row are replayed.
+    event it reverts. An undo row names the sentence it reverts, so each sentence's events can
+    be replayed on their own (file and annotator apart); only sentences with a flag or unflag
+    row are replayed, so logs without flags cost one vectorised check.
     """
     actions_ = actions.to_numpy()
     out = np.zeros(len(actions_), dtype=bool)
@@ -1335,26 +1336,21 @@ def flag_states(
     names = annotators.to_numpy()
     keys = {name: annotator_key(name) for name in pd.unique(names)}
     people, _ = pd.factorize(np.array([keys[name] for name in names], dtype=object))
+    sentences, _ = pd.factorize(sentence_ids.to_numpy())
     groups = np.asarray(file_ids, dtype=np.int64) * (int(people.max()) + 1) + people
-    positions = np.flatnonzero(np.isin(groups, np.unique(groups[has_flag])))
-    sids = sentence_ids.to_numpy()
-    stacks: dict[int, list[str]] = {}
-    history: dict[tuple[int, str], list[bool]] = {}
-    group_of = groups.tolist()
+    pairs = groups * (int(sentences.max()) + 1) + sentences
+    positions = np.flatnonzero(np.isin(pairs, np.unique(pairs[has_flag])))
+    history: dict[int, list[bool]] = {}
+    pair_of = pairs.tolist()
     for i in positions.tolist():
-        group, sid, action = group_of[i], sids[i], actions_[i]
-        stack = stacks.setdefault(group, [])
-        if action == "undo":
-            if stack:
-                undone = stack.pop()
-                states = history[(group, undone)]
+        states = history.setdefault(pair_of[i], [])
+        if actions_[i] == "undo":
+            if states:
                 states.pop()
-                out[i] = bool(states) and states[-1]
+            out[i] = bool(states) and states[-1]
             continue
-        states = history.setdefault((group, sid), [])
-        state = _flag_after(bool(states) and states[-1], action)
+        state = _flag_after(bool(states) and states[-1], actions_[i])
         states.append(state)
-        stack.append(sid)
         out[i] = state
     return out
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from factcheck import cli
 from factcheck.errors import InputError, InputWarning, LogFormatError, SchemeError
@@ -1145,3 +1147,45 @@ def test_log_path_finds_an_old_plain_stem_log_but_never_through_a_link_out(tmp_p
     assert log_path("Ben K.", folder) == (folder / "ben-k.csv").resolve()
     assert log_path("Ben K", folder) == (folder / "ben-k.csv").resolve()  # its own name
     assert AnnotationLog(annotator="Ben K", folder=folder).path.name == "ben-k-cc04ddcb.csv"
+
+
+@settings(derandomize=True, deadline=None, max_examples=40, database=None)
+@given(
+    steps=st.lists(
+        st.tuples(
+            st.sampled_from(["label", "clear", "flag", "unflag", "undo"]),
+            st.integers(0, 2),
+            st.sampled_from(["ana", "Ana", "ben"]),
+        ),
+        min_size=1,
+        max_size=25,
+    )
+)
+def test_flag_state_read_back_matches_the_logs_own_replay(steps):
+    """Test that read_annotations' flagged column equals AnnotationLog.flagged() (in memory
+    and after reopening) for any sequence of labels, clears, flags, unflags and undos."""
+    import tempfile
+
+    texts = ["One, first.", 'Two "quoted".', "Three\nlines."]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "shared.csv"
+        logs = {name: AnnotationLog(path, annotator=name) for name in ("ana", "ben")}
+        for action, index, name in steps:
+            log = logs[annotator_key(name)]
+            target = sentence(texts[index], index=index)
+            if action == "label":
+                log.record(target, "opinion")
+            elif action == "clear":
+                log.record(target, None)
+            elif action in ("flag", "unflag"):
+                log.flag(target, action == "flag")
+            else:
+                log.undo()
+        if not path.exists():
+            return  # only undos with nothing to undo: nothing written
+        history = read_annotations(path, history=True)
+        last = history.drop_duplicates(["annotator", "sentence_id"], keep="last")
+        for name, log in logs.items():
+            mine = last[last["annotator"].map(annotator_key) == name]
+            assert set(mine.loc[mine["flagged"], "sentence_id"]) == log.flagged()
+            assert AnnotationLog(path, annotator=name).flagged() == log.flagged()
