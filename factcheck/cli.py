@@ -296,15 +296,21 @@ def _cmd_classroom_serve(args: argparse.Namespace) -> int:
 def _cmd_classroom_grades(args: argparse.Namespace) -> int:
     from .grades import write_grades
     from .labels import DEFAULT_SCHEME, load_scheme
+    from .roster import read_roster
 
-    inputs = files_read([args.key, args.scheme, *args.submissions])
+    inputs = files_read([args.key, args.scheme, args.roster, *args.submissions])
     refuse_overwriting_inputs([args.output, args.answers], inputs)
     if args.answers and Path(args.answers).resolve() == Path(args.output).resolve():
         raise InputError(f"--answers {args.answers} is the -o file. Choose two different files.")
     scheme = load_scheme(args.scheme) if args.scheme else DEFAULT_SCHEME
+    roster = read_roster(args.roster) if args.roster else None
     report = write_grades(
-        args.key, args.submissions, args.output, answers=args.answers, scheme=scheme
+        args.key, args.submissions, args.output, answers=args.answers, scheme=scheme, roster=roster
     )
+    if roster is not None:
+        outside = [name for name in report.students if roster.find(name) is None]
+        if outside:
+            print(f"warning: not on the roster: {', '.join(outside)}", file=sys.stderr)
     for problem in report.problems:
         print(f"warning: {problem}", file=sys.stderr)
     wrote = args.output + (f" and {args.answers}" if args.answers else "")
@@ -315,10 +321,18 @@ def _cmd_classroom_grades(args: argparse.Namespace) -> int:
 def _cmd_classroom_watch(args: argparse.Namespace) -> int:
     from .labels import DEFAULT_SCHEME, load_scheme
     from .live import serve_live
+    from .roster import read_roster
 
     scheme = load_scheme(args.scheme) if args.scheme else DEFAULT_SCHEME
     return serve_live(
-        args.key, args.folder, port=args.port, ip=args.ip, scheme=scheme, refresh=args.refresh
+        args.key,
+        args.folder,
+        port=args.port,
+        ip=args.ip,
+        scheme=scheme,
+        refresh=args.refresh,
+        roster=read_roster(args.roster) if args.roster else None,
+        hide_names=args.hide_names,
     )
 
 
@@ -528,6 +542,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8867)
     p.add_argument("--ip", default="127.0.0.1", help="127.0.0.1: only the teacher's computer")
     p.add_argument("--refresh", type=int, default=5, help="seconds between page refreshes")
+    p.add_argument("--roster", help="the class list: also show who has not started")
+    p.add_argument("--hide-names", action="store_true", help="pseudonyms, for projection")
     p.add_argument("--scheme", help="the teacher's JSON label scheme, if not the default")
     p.set_defaults(func=_cmd_classroom_watch)
     p = class_sub.add_parser("grades", help="gradebook CSV for an LMS import (+ answers sheet)")
@@ -535,6 +551,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--key", required=True, help="answer key CSV")
     p.add_argument("-o", "--output", required=True, help="gradebook CSV to write")
     p.add_argument("--answers", help="also write every student's answer per sentence here")
+    p.add_argument("--roster", help="the class list: students who saved nothing get 0")
     p.add_argument("--scheme", help="the JSON label scheme of the key, if not the default")
     p.set_defaults(func=_cmd_classroom_grades)
 

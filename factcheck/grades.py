@@ -19,7 +19,8 @@ from ._atomic import write_bytes_atomic
 from .agreement import ALL
 from .classroom import AnswerKey, ClassReport, class_report
 from .labels import DEFAULT_SCHEME, LabelScheme
-from .log import format_row
+from .log import annotator_key, format_row
+from .roster import Roster
 from .spreadsheet import protect_frame
 
 PathLike = str | os.PathLike[str]
@@ -45,17 +46,25 @@ def _last_activity(labels: pd.DataFrame) -> dict[str, str]:
     return {str(name): f"{ts:%Y-%m-%d %H:%M:%S}" for name, ts in last.items() if pd.notna(ts)}
 
 
-def gradebook(report: ClassReport) -> pd.DataFrame:
+def gradebook(report: ClassReport, roster: Roster | None = None) -> pd.DataFrame:
     """One row per student: right answers, the maximum, percent (0-100, one decimal), how many
-    key articles they answered completely, and their last activity (UTC; "" if none)."""
+    key articles they answered completely, and their last activity (UTC; "" if none).
+
+    With a ``roster`` its students who saved nothing get a row of zeros too (a gradebook
+    import wants every student), under the roster's spelling of their name.
+    """
     scores = report.scores
     whole = scores.loc[scores["article_id"] == ALL].set_index("student")
     per = scores.loc[(scores["article_id"] != ALL) & (scores["in_key"] > 0)]
     done = (per["answered"] >= per["in_key"]).groupby(per["student"]).sum()
     last = _last_activity(report.labels)
     students = list(whole.index)
+    if roster is not None:
+        seen = {annotator_key(name) for name in students}
+        students += [name for name in roster.names if annotator_key(name) not in seen]
+    in_key = int(report.key.to_frame()["label"].ne("").sum())
     score = whole["correct"].reindex(students).fillna(0).astype("int64")
-    maximum = whole["in_key"].reindex(students).fillna(0).astype("int64")
+    maximum = whole["in_key"].reindex(students).fillna(in_key).astype("int64")
     with np.errstate(divide="ignore", invalid="ignore"):
         percent = np.where(maximum > 0, (100 * score / maximum.where(maximum > 0, 1)).round(1), 0.0)
     return pd.DataFrame(
@@ -110,13 +119,14 @@ def write_grades(
     *,
     answers: PathLike | None = None,
     scheme: LabelScheme = DEFAULT_SCHEME,
+    roster: Roster | None = None,
 ) -> ClassReport:
     """Score the class folder now and save the gradebook (and the answers sheet) CSVs.
 
     Both files are built in memory first; a full disk leaves any older file as it was.
     """
     report = class_report(key, students, scheme=scheme)
-    grades = _csv_bytes(gradebook(report))
+    grades = _csv_bytes(gradebook(report, roster))
     sheet = _csv_bytes(answers_sheet(report)) if answers is not None else b""
     write_bytes_atomic(out, grades)
     if answers is not None:

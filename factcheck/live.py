@@ -30,9 +30,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ._escape import escape_html
-from .classroom import AnswerKey, Teachers, is_answer_key, read_answer_key, read_teachers
+from .classroom import (
+    AnswerKey,
+    Teachers,
+    is_answer_key,
+    pseudonym_secret,
+    pseudonyms,
+    read_answer_key,
+    read_teachers,
+    secret_path,
+)
 from .labels import DEFAULT_SCHEME, LabelScheme
 from .log import COLUMNS, SCHEMA_ID, annotator_key
+from .roster import Roster
 
 PathLike = str | os.PathLike[str]
 
@@ -133,6 +143,7 @@ class LiveSnapshot:
     problems: tuple[str, ...]
     files: int
     bytes_read: int
+    not_started: tuple[str, ...] = ()
 
     def splitting(self, n: int = 5, min_answers: int = 2) -> tuple[SentenceVotes, ...]:
         """The sentences splitting the room most now (lowest majority share first)."""
@@ -157,11 +168,30 @@ def pairwise_agreement(votes: Iterable[Iterable[tuple[str, int]]]) -> float | No
 
 
 class LiveClass:
-    """The class folder read incrementally: call ``refresh()`` every few seconds."""
+    """The class folder read incrementally: call ``refresh()`` every few seconds.
 
-    def __init__(self, key: AnswerKey | PathLike, folder: PathLike) -> None:
+    With a ``roster`` the snapshot lists who has not started yet. With ``hide_names`` every
+    name is shown as the roster's pseudonym, else as the class report's "Student 07" (the
+    same keyed pseudonyms, from the secret beside the key), for a projected screen.
+    """
+
+    def __init__(
+        self,
+        key: AnswerKey | PathLike,
+        folder: PathLike,
+        *,
+        roster: Roster | None = None,
+        hide_names: bool = False,
+    ) -> None:
         self.key = key if isinstance(key, AnswerKey) else read_answer_key(key)
         self.folder = Path(folder)
+        self.roster = roster
+        self._salt = ""
+        if hide_names:
+            if not self.key.path:
+                raise ValueError("hide_names needs the answer key's file (for the secret)")
+            self._salt = pseudonym_secret(secret_path(self.key.path))
+        self.hide_names = hide_names
         self.teachers: Teachers = read_teachers(self.key.path) if self.key.path else Teachers()
         self._tails: dict[Path, _Tail] = {}
         self._skip: set[Path] = set()
@@ -282,6 +312,19 @@ class LiveClass:
                     tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))),
                 )
             )
+        started = {annotator_key(s.student) for s in students}
+        missing = [
+            name
+            for name in (self.roster.names if self.roster is not None else ())
+            if annotator_key(name) not in started
+        ]
+        if self.hide_names:
+            shown = self._display([s.student for s in students] + missing)
+            students = [
+                StudentProgress(shown[s.student], s.answered, s.correct, s.in_key, s.last)
+                for s in students
+            ]
+            missing = sorted(shown[name] for name in missing)
         students.sort(key=lambda s: s.student.casefold())
         return LiveSnapshot(
             students=tuple(students),
@@ -290,7 +333,19 @@ class LiveClass:
             problems=tuple(t.problem for t in self._tails.values() if t.problem),
             files=len(self._tails),
             bytes_read=read,
+            not_started=tuple(missing),
         )
+
+    def _display(self, names: list[str]) -> dict[str, str]:
+        """Name -> what the hidden-names view shows: the roster's pseudonym, else Student NN."""
+        given = self.roster.pseudonyms() if self.roster is not None else {}
+        keyed = pseudonyms(names, salt=self._salt)
+        out = {}
+        for name in names:
+            entry = self.roster.find(name) if self.roster is not None else None
+            out[name] = given.get(entry.name, "") if entry is not None else ""
+            out[name] = out[name] or keyed[name]
+        return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -429,6 +484,12 @@ def live_html(
         )
         + "<h2>Progress</h2><table><tr><th>student</th><th>answered</th><th>right</th>"
         f"<th>last answer (UTC)</th></tr>{rows}</table>"
+        + (
+            f"<p>Not started yet ({len(snapshot.not_started)}): "
+            f"{escape_html(', '.join(snapshot.not_started))}</p>"
+            if snapshot.not_started
+            else ""
+        )
         + (f"<h2>Problems</h2><ul>{problems}</ul>" if problems else "")
         + "</body></html>"
     )
@@ -442,11 +503,17 @@ class LiveWidget:
     """
 
     def __init__(
-        self, key: AnswerKey | PathLike, folder: PathLike, *, scheme: LabelScheme = DEFAULT_SCHEME
+        self,
+        key: AnswerKey | PathLike,
+        folder: PathLike,
+        *,
+        scheme: LabelScheme = DEFAULT_SCHEME,
+        roster: Roster | None = None,
+        hide_names: bool = False,
     ) -> None:
         import ipywidgets as w
 
-        self.live = LiveClass(key, folder)
+        self.live = LiveClass(key, folder, roster=roster, hide_names=hide_names)
         self.board = LiveBoard()
         self.scheme = scheme
         self.snapshot = self.live.refresh()
@@ -617,9 +684,16 @@ def serve_live(
     ip: str = "127.0.0.1",
     scheme: LabelScheme = DEFAULT_SCHEME,
     refresh: int = REFRESH_SECONDS,
+    roster: Roster | None = None,
+    hide_names: bool = False,
 ) -> int:
     """Serve the live view until Ctrl+C (``factcheck classroom watch``)."""
-    live = LiveClass(read_answer_key(key, schemes=(scheme, DEFAULT_SCHEME)), folder)
+    live = LiveClass(
+        read_answer_key(key, schemes=(scheme, DEFAULT_SCHEME)),
+        folder,
+        roster=roster,
+        hide_names=hide_names,
+    )
     server = LiveServer(live, (ip, port), scheme=scheme, refresh=refresh)
     print(f"Live view: http://{ip}:{server.server_address[1]}/ (Ctrl+C stops)", file=sys.stderr)
     try:

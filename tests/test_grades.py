@@ -122,3 +122,23 @@ def test_cli_grades_writes_both_files_and_refuses_an_input(tmp_path: Path, key_p
     assert refused.returncode == 2
     assert "which this command reads" in refused.stderr
     assert (folder / "ana.csv").read_bytes() == before
+
+
+def test_roster_students_who_saved_nothing_get_zero(tmp_path: Path, key_path: Path) -> None:
+    """Test that with a roster every listed student has a gradebook row, absent ones 0."""
+    from factcheck.roster import read_roster
+
+    folder = tmp_path / "class"
+    label(folder, "ana", {A0: "verified"})
+    roster_file = tmp_path / "roster.csv"
+    roster_file.write_text("name\nAna\nZoe\n", encoding="utf-8")
+    table = gradebook(class_report(key_path, folder), read_roster(roster_file))
+    rows = table.set_index("student").to_dict("index")
+    assert list(table["student"]) == ["ana", "Zoe"]
+    assert rows["Zoe"] == {
+        "score": 0,
+        "maximum": 4,
+        "percent": 0.0,
+        "articles done": 0,
+        "last activity": "",
+    }

@@ -252,3 +252,28 @@ def test_notebook_widget_freezes_and_refreshes(tmp_path: Path, key_path: Path) -
     assert "nobody" in view.page.value
     view.release_button.click()
     assert "Frozen for discussion" not in view.page.value
+
+
+def test_roster_lists_who_has_not_started_and_hidden_names_use_pseudonyms(
+    tmp_path: Path, key_path: Path
+) -> None:
+    """Test that the roster's missing students are listed, and names hidden for projection."""
+    from factcheck.roster import read_roster
+
+    roster_file = tmp_path / "roster.csv"
+    roster_file.write_text("name,pseudonym\nAna,Owl\nBen,\nCy,\n", encoding="utf-8")
+    roster = read_roster(roster_file)
+    folder = tmp_path / "class"
+    label(folder, "ana", {S0: "verified"})
+    label(folder, "ben", {S0: "opinion"})
+    snapshot = LiveClass(key_path, folder, roster=roster).refresh()
+    assert snapshot.not_started == ("Cy",)
+    assert "Not started yet (1): Cy" in live_html(snapshot)
+    hidden = LiveClass(key_path, folder, roster=roster, hide_names=True).refresh()
+    shown = [s.student for s in hidden.students]
+    assert "Owl" in shown and "ana" not in shown and "ben" not in shown
+    assert all(
+        name.startswith("Student ") for name in [*shown, *hidden.not_started] if name != "Owl"
+    )
+    page = live_html(hidden)
+    assert "ben" not in page and "Cy" not in page
