@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from .classroom_server import serve_classroom
     from .exports import export_annotations
     from .gold import annotator_quality, read_gold, write_gold
-    from .log import AnnotationLog, LogEvent, read_annotations, validate_logs
+    from .log import AnnotationLog, LogEvent, annotator_key, read_annotations, validate_logs
     from .report import write_class_report
     from .student import student_app
     from .workspace import examples_path
@@ -53,6 +53,7 @@ _LAZY = {
     "AnnotationLog": ("log", "AnnotationLog"),
     "LogEvent": ("log", "LogEvent"),
     "read_annotations": ("log", "read_annotations"),
+    "annotator_key": ("log", "annotator_key"),
     "validate_logs": ("log", "validate_logs"),
     "write_class_report": ("report", "write_class_report"),
     "examples_path": ("workspace", "examples_path"),
@@ -106,6 +107,7 @@ __all__ = [
     "Sentence",
     "__version__",
     "agreement",
+    "annotator_key",
     "annotator_quality",
     "assign",
     "charts",
