@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from factcheck import Article, load_article, load_articles, safe_id
 from factcheck._decode import decode_bytes
-from factcheck.cleaning import Edit, apply_edits
+from factcheck.cleaning import Edit, _plain, apply_edits
 from factcheck.corpus import read_csv_corpus, read_jsonl_corpus
 from factcheck.errors import FactcheckError
 from factcheck.sentences import split_sentences
@@ -114,6 +114,9 @@ def within(source: str, edits: tuple[Edit, ...], start: int, end: int) -> str:
 def assert_traceable(article: Article, source: str) -> None:
     """Sentences slice back from the text, and from the source through recorded edits only."""
     assert apply_edits(source, article.edits) == article.text
+    for removed in article.removed:  # every dropped line points at its own characters
+        original = source[removed.source_start : removed.source_end]
+        assert _plain(original) == removed.text
     previous = 0
     for sentence in article.sentences:
         assert article.text[sentence.start : sentence.end] == sentence.text
