@@ -327,5 +327,8 @@ def test_class_review_notebook_runs(tmp_path: Path):
     )
     assert "grace" in text  # a student of the example class in the scores table
     assert "fc-article" in text  # the coloured article view
-    charts = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    views = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    charts = [o for o in views if "factcheck chart" in str(o["data"].get("text/plain", ""))]
     assert len(charts) == 1 + 3  # the scores, then the votes of each of the three articles
+    assert len(views) == len(charts) + 1  # and the live view
+    assert "articles done" in text  # the gradebook
