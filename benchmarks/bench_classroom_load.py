@@ -128,7 +128,8 @@ async def run(students: int, think: float, root: Path) -> None:
     labelling = time.monotonic()
     start.set()
     await asyncio.gather(*tasks)
-    elapsed = time.monotonic() - labelling
+    # From the first click to the last acknowledgement (not the kernels' shutdown after it).
+    elapsed = (max(out["times"]) if out["times"] else time.monotonic()) - labelling
     stop.set()
     watcher.join()
 
@@ -138,6 +139,7 @@ async def run(students: int, think: float, root: Path) -> None:
     buckets: dict[int, int] = {}
     for t in out["times"]:
         buckets[int(t - labelling)] = buckets.get(int(t - labelling), 0) + 1
+    # Whole seconds only, from the second after the first click to the one before the last.
     inner = [buckets.get(s, 0) for s in range(1, max(buckets) if buckets else 1)]
     print(
         f"labels: {acked} acknowledged, {out['failed']} refused, in {elapsed:.1f} s = "
