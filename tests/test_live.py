@@ -277,3 +277,43 @@ def test_roster_lists_who_has_not_started_and_hidden_names_use_pseudonyms(
     )
     page = live_html(hidden)
     assert "ben" not in page and "Cy" not in page
+
+
+def test_refreshing_while_students_write_loses_and_blocks_nothing(
+    tmp_path: Path, key_path: Path
+) -> None:
+    """Test that refreshing in a loop while three writers append ends with every answer seen."""
+    folder = tmp_path / "class"
+    live = LiveClass(key_path, folder)
+    errors: list[BaseException] = []
+
+    def write(name: str) -> None:
+        try:
+            log = AnnotationLog(folder / f"{name}.csv", annotator=name)
+            for round_ in range(30):
+                for sentence in (S0, S1, S2):
+                    log.record(sentence, ("verified", "opinion", "unconfirmed")[round_ % 3])
+        except BaseException as exc:  # reported below: a writer must never fail
+            errors.append(exc)
+
+    writers = [threading.Thread(target=write, args=(n,)) for n in ("ana", "ben", "cy")]
+    for thread in writers:
+        thread.start()
+    refreshes = 0
+    while any(thread.is_alive() for thread in writers):
+        live.refresh()
+        refreshes += 1
+    for thread in writers:
+        thread.join()
+    assert not errors
+    final = live.refresh()
+    assert refreshes > 1
+    assert [s.student for s in final.students] == ["ana", "ben", "cy"]
+    report = class_report(key_path, folder)
+    votes = report.votes
+    for sentence in final.sentences:
+        expected = votes.loc[votes["sentence_id"] == sentence.sentence_id]
+        assert dict(sentence.votes) == dict(zip(expected["label"], expected["count"], strict=True))
+    assert sum(t.offset for t in live._tails.values()) == sum(
+        (folder / f"{n}.csv").stat().st_size for n in ("ana", "ben", "cy")
+    )
