@@ -2,11 +2,12 @@
 
 Schema ``factcheck-adjudication/1`` (documented in ``annotations/README.md``). A
 ``DecisionLog`` writes ``<folder>/<adjudicator>.csv``, one complete row per decision or undo,
-with the annotation log's own append machinery (one ``write()`` under a file lock, then
-fsync; a torn last row is set aside in ``<file>.torn``), so a decision is on disk when
-``decide`` returns. Annotators' logs are never opened for writing. ``read_decisions`` gives
-the current decision of every adjudicator per sentence; two adjudicators who decided
-differently on one sentence are a conflict (``conflicts``), which nothing overwrites.
+with the annotation log's own writer, ``factcheck.log.append_record`` (one ``write()``
+under a file lock, then fsync; a torn last row is set aside in ``<file>.torn``), so a
+decision is on disk when ``decide`` returns. Annotators' logs are never opened for
+writing. ``read_decisions`` gives the current decision of every adjudicator per sentence;
+two adjudicators who decided differently on one sentence are a conflict (``conflicts``),
+which nothing overwrites.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from filelock import FileLock, Timeout
+from filelock import FileLock
 
 from .errors import InputError, InputWarning, LogFormatError, SchemeError
 from .labels import DEFAULT_SCHEME, LabelScheme
@@ -31,11 +32,9 @@ from .log import (
     _check_encodable,
     _check_regular,
     _coerce_timestamps,
-    _last_record_end,
-    _set_aside_torn_tail,
-    _write_all_or_nothing,
     annotator_key,
     annotator_slug,
+    append_record,
     check_annotator,
     csv_records,
     format_row,
@@ -248,58 +247,29 @@ class DecisionLog:
         with self._thread_lock:
             return {sid: d for sid, d in self._latest.items() if d.decided}
 
-    def _repair_tail(self, fd: int, stat: os.stat_result) -> tuple[int, str]:
-        """End the file at a record boundary before an append (see AnnotationLog)."""
-        size = stat.st_size
-        known = self._boundary
-        start = 0
-        if (
-            known is not None
-            and known[:2] == (stat.st_dev, stat.st_ino)
-            and 0 < known[2] <= size
-            and os.pread(fd, 1, known[2] - 1) == b"\n"
-        ):
-            start = known[2]
-        if start == size:
-            return size, ""
-        end = _last_record_end(fd, start, size)
-        if end == size:
-            return size, ""
-        if _is_whole_row(os.pread(fd, size - end, end), end):
-            return size, "\n"
-        return _set_aside_torn_tail(fd, self.path, end, size), ""
-
     def _append(self, values: dict[str, str]) -> Decision:
         """Write one decision as one complete line (header first if the file is empty)."""
         _check_encodable(values)
-        try:
-            with self._file_lock:
-                flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK
-                fd = os.open(self.path, flags, 0o644)
-                try:
-                    stat = os.fstat(fd)
-                    _check_regular(self.path, stat.st_mode)
-                    size, newline = self._repair_tail(fd, stat)
-                    decision = Decision(
-                        schema=SCHEMA_ID,
-                        timestamp=utc_timestamp(),
-                        adjudicator=self.adjudicator,
-                        scheme=self.scheme.id,
-                        **values,
-                    )
-                    head = HEADER if size == 0 else newline
-                    data = (head + format_row(decision.row())).encode()
-                    _write_all_or_nothing(fd, data, size, self.path)
-                    self._boundary = (stat.st_dev, stat.st_ino, size + len(data))
-                finally:
-                    os.close(fd)
-        except Timeout as exc:
-            raise TimeoutError(
-                errno.ETIMEDOUT,
-                f"another process has held {exc.lock_file} for {LOCK_TIMEOUT:.0f} s; if no "
-                "factcheck process is running, delete that lock file and decide again",
-                str(self.path),
-            ) from None
+
+        def build() -> tuple[Decision, str]:
+            decision = Decision(
+                schema=SCHEMA_ID,
+                timestamp=utc_timestamp(),
+                adjudicator=self.adjudicator,
+                scheme=self.scheme.id,
+                **values,
+            )
+            return decision, format_row(decision.row())
+
+        decision, self._boundary = append_record(
+            self.path,
+            self._file_lock,
+            self._boundary,
+            build,
+            header=HEADER,
+            is_whole_row=_is_whole_row,
+            what="decision",
+        )
         return decision
 
 

@@ -25,11 +25,11 @@ import stat as stat_
 import threading
 import unicodedata
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -477,70 +477,116 @@ class AnnotationLog:
         event = self._latest.get(sentence_id)
         return event.label if event is not None and event.label else None
 
-    def _repair_tail(self, fd: int, stat: os.stat_result) -> tuple[int, str]:
-        """Make the file end at a record boundary before an append; returns (size, newline).
-
-        Any crash can leave a torn last row: cut mid-field, or just after a line break inside
-        a quoted note, which would swallow the next row. The structure is checked only from
-        the last boundary this object knows (the end of its own last write, or the end of the
-        file it opened), so an append reads just the rows other writers added since. A torn
-        tail is moved to ``<log>.torn``; a whole row lacking its newline gets one (``"\n"``).
-        """
-        size = stat.st_size
-        known = self._boundary
-        start = 0
-        if (
-            known is not None
-            and known[:2] == (stat.st_dev, stat.st_ino)
-            and 0 < known[2] <= size
-            and os.pread(fd, 1, known[2] - 1) == b"\n"
-        ):
-            start = known[2]
-        if start == size:
-            return size, ""
-        end = _last_record_end(fd, start, size)
-        if end == size:
-            return size, ""
-        if size - end <= _WHOLE_ROW_LIMIT and _is_whole_row(os.pread(fd, size - end, end), end):
-            return size, "\n"  # a complete row an editor saved without its newline
-        return _set_aside_torn_tail(fd, self.path, end, size), ""
-
     def _append(
         self, values: dict[str, object], *, flagged: bool = False, undone: str = ""
     ) -> LogEvent:
         """Write one event as one complete line (header first if the file is empty)."""
         _check_encodable(values)
-        try:
-            with self._file_lock:
-                flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | _O_NONBLOCK
-                fd = os.open(self.path, flags, 0o644)
-                try:
-                    stat = os.fstat(fd)
-                    _check_regular(self.path, stat.st_mode)
-                    size, newline = self._repair_tail(fd, stat)
-                    event = LogEvent(
-                        schema=SCHEMA_ID,
-                        timestamp=utc_timestamp(),
-                        annotator=self.annotator,
-                        scheme=self.scheme.id,
-                        **values,  # type: ignore[arg-type]
-                        flagged=flagged,
-                        undone=undone,
-                    )
-                    head = HEADER if size == 0 else newline
-                    data = (head + format_row(event.row())).encode()
-                    _write_all_or_nothing(fd, data, size, self.path)
-                    self._boundary = (stat.st_dev, stat.st_ino, size + len(data))
-                finally:
-                    os.close(fd)
-        except Timeout as exc:
-            raise TimeoutError(
-                errno.ETIMEDOUT,
-                f"another process has held {exc.lock_file} for {LOCK_TIMEOUT:.0f} s; if no "
-                "factcheck process is running, delete that lock file and label again",
-                str(self.path),
-            ) from None
+
+        def build() -> tuple[LogEvent, str]:
+            event = LogEvent(
+                schema=SCHEMA_ID,
+                timestamp=utc_timestamp(),
+                annotator=self.annotator,
+                scheme=self.scheme.id,
+                **values,  # type: ignore[arg-type]
+                flagged=flagged,
+                undone=undone,
+            )
+            return event, format_row(event.row())
+
+        event, self._boundary = append_record(
+            self.path,
+            self._file_lock,
+            self._boundary,
+            build,
+            header=HEADER,
+            is_whole_row=_is_whole_row,
+            what="label",
+        )
         return event
+
+
+_Record = TypeVar("_Record")
+
+
+def append_record(
+    path: Path,
+    lock: FileLock,
+    boundary: tuple[int, int, int] | None,
+    build: Callable[[], tuple[_Record, str]],
+    *,
+    header: str,
+    is_whole_row: Callable[[bytes, int], bool],
+    what: str,
+) -> tuple[_Record, tuple[int, int, int]]:
+    """Append one record to an append-only CSV log durably; the one writer of every log.
+
+    Under ``lock`` (a FileLock on ``<path>.lock``), the file is opened O_APPEND, refused
+    unless it is a regular file, and made to end at a record boundary (``_repair_tail``:
+    checked from ``boundary``, the (device, inode, offset) the caller last knew). Then
+    ``build()`` makes the record and its CSV line (so its timestamp is taken in lock order),
+    ``header`` is written first if the file is empty, and the bytes go in one ``write()``
+    then fsync, cut back on failure. ``is_whole_row(tail, offset)`` says whether a last row
+    lacking its newline is complete. Returns the record and the new boundary. ``what`` names
+    the record in messages ("label", "decision").
+    """
+    try:
+        with lock:
+            flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | _O_NONBLOCK
+            fd = os.open(path, flags, 0o644)
+            try:
+                stat = os.fstat(fd)
+                _check_regular(path, stat.st_mode)
+                size, newline = _repair_tail(fd, stat, path, boundary, is_whole_row)
+                record, line = build()
+                head = header if size == 0 else newline
+                data = (head + line).encode()
+                _write_all_or_nothing(fd, data, size, path, what)
+                return record, (stat.st_dev, stat.st_ino, size + len(data))
+            finally:
+                os.close(fd)
+    except Timeout as exc:
+        raise TimeoutError(
+            errno.ETIMEDOUT,
+            f"another process has held {exc.lock_file} for {LOCK_TIMEOUT:.0f} s; if no "
+            f"factcheck process is running, delete that lock file and save the {what} again",
+            str(path),
+        ) from None
+
+
+def _repair_tail(
+    fd: int,
+    stat: os.stat_result,
+    path: Path,
+    boundary: tuple[int, int, int] | None,
+    is_whole_row: Callable[[bytes, int], bool],
+) -> tuple[int, str]:
+    """Make the file end at a record boundary before an append; returns (size, newline).
+
+    Any crash can leave a torn last row: cut mid-field, or just after a line break inside
+    a quoted field, which would swallow the next row. The structure is checked only from
+    ``boundary`` (the end of the caller's own last write, or of the file it opened) if it is
+    still a boundary of this file, so an append reads just the rows other writers added
+    since. A torn tail is moved to ``<path>.torn``; a whole row lacking its newline gets one.
+    """
+    size = stat.st_size
+    start = 0
+    if (
+        boundary is not None
+        and boundary[:2] == (stat.st_dev, stat.st_ino)
+        and 0 < boundary[2] <= size
+        and os.pread(fd, 1, boundary[2] - 1) == b"\n"
+    ):
+        start = boundary[2]
+    if start == size:
+        return size, ""
+    end = _last_record_end(fd, start, size)
+    if end == size:
+        return size, ""
+    if size - end <= _WHOLE_ROW_LIMIT and is_whole_row(os.pread(fd, size - end, end), end):
+        return size, "\n"  # a complete row an editor saved without its newline
+    return _set_aside_torn_tail(fd, path, end, size), ""
 
 
 # A sentence's state for one annotator after an event: (label, note, flagged). A plain
@@ -558,7 +604,7 @@ def _flag_after(flagged: bool, action: str) -> bool:
     return action == "flag" if action in FLAG_ACTIONS else flagged
 
 
-def _write_all_or_nothing(fd: int, data: bytes, size: int, path: Path) -> None:
+def _write_all_or_nothing(fd: int, data: bytes, size: int, path: Path, what: str) -> None:
     """One write() of ``data`` then fsync; on any failure cut the file back to ``size``."""
     try:
         written = os.write(fd, data)
@@ -566,7 +612,7 @@ def _write_all_or_nothing(fd: int, data: bytes, size: int, path: Path) -> None:
             raise OSError(
                 errno.ENOSPC,
                 f"only {written} of {len(data)} bytes could be written (disk full?); "
-                "the label was not saved - free some space and label again",
+                f"the {what} was not saved - free some space and save it again",
                 str(path),
             )
         os.fsync(fd)
@@ -661,7 +707,7 @@ def _set_aside_torn_tail(fd: int, path: Path, end: int, size: int) -> int:
         f"{path}, line {line}: the last row was incomplete (a program stopped while writing "
         f"it); moved its {size - end} bytes to {path}.torn and carried on.",
         InputWarning,
-        stacklevel=5,
+        stacklevel=6,  # DecisionLog.decide's caller; AnnotationLog.record
     )
     return end
 
