@@ -241,9 +241,12 @@ def log_path(annotator: str, folder: str | os.PathLike[str] | None = None) -> Pa
     """``<folder>/<slug>.csv`` for an annotator, resolved and checked to lie inside ``folder``.
 
     ``folder`` defaults to ``annotations_folder()``: ``$FACTCHECK_ANNOTATIONS`` or
-    ``./annotations``. For a name whose slug has a hash, a log that factcheck 0.1 wrote
-    under the plain slug is returned instead while the hashed file does not exist, if it
-    holds this person's rows only, so such logs still open.
+    ``./annotations``. The one rule for which file is whose, used by ``AnnotationLog``,
+    student mode and every reader: a name whose slug has a hash gets, while the hashed file
+    does not exist, the log factcheck 0.1 wrote under its plain slug if that holds this
+    person's rows only, so such logs still open; a name whose slug is plain gets the hashed
+    file instead if the plain one holds other people's rows only (a 0.1 log of a name with
+    the same plain slug), so two people never share a file.
     """
     root = Path(annotations_folder() if folder is None else folder).expanduser().resolve()
     path = (root / f"{annotator_slug(annotator)}.csv").resolve()
@@ -252,11 +255,18 @@ def log_path(annotator: str, folder: str | os.PathLike[str] | None = None) -> Pa
             f"The log for annotator {annotator!r} would be {path}, outside the folder {root} "
             "(is the file a symbolic link?). Remove the link or choose another folder."
         )
+    key = annotator_key(annotator)
     plain_name = f"{_plain_slug(annotator)}.csv"
-    if path.name != plain_name and not path.exists():
-        plain = (root / plain_name).resolve()
-        if plain.parent == root and _owners(plain) == {annotator_key(annotator)}:
-            return plain
+    if path.name != plain_name:
+        if not path.exists():
+            plain = (root / plain_name).resolve()
+            if plain.parent == root and _owners(plain) == {key}:
+                return plain
+        return path
+    hashed = (root / f"{_hashed_slug(annotator)}.csv").resolve()
+    owners = _owners(path)
+    if key not in owners and hashed.parent == root and (owners or hashed.exists()):
+        return hashed
     return path
 
 
@@ -266,7 +276,7 @@ def _owners(path: Path) -> set[str]:
         data = read_log_bytes(path)
     except (OSError, LogFormatError):
         return set()
-    table = _read_fast_table(data) if _fast_candidate(data) else None
+    table = _read_fast_table(data, columns=("annotator",)) if _fast_candidate(data) else None
     if table is None:
         return set()
     return {annotator_key(name) for name in pc.unique(table.column("annotator")).to_pylist()}
@@ -289,14 +299,8 @@ class AnnotationLog:
     ) -> None:
         self.annotator = check_annotator(annotator)
         self.scheme = scheme
-        # A default path that is the plain stem moves to the hashed one if the file there
-        # turns out to hold someone else's rows only (see _restore): never share a file.
-        self._hashed_path: Path | None = None
         if path is None:
-            self.path = log_path(self.annotator, folder)
-            hashed = self.path.with_name(f"{_hashed_slug(self.annotator)}.csv")
-            if hashed != self.path:
-                self._hashed_path = hashed
+            self.path = log_path(self.annotator, folder)  # the one rule of which file is whose
         else:
             self.path = Path(path).expanduser().resolve()
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -325,13 +329,6 @@ class AnnotationLog:
         key = annotator_key(self.annotator)
         names = [name for name in frame["annotator"].unique() if annotator_key(name) == key]
         mine = frame[frame["annotator"].isin(names)]
-        if mine.empty and not frame.empty and self._hashed_path is not None:
-            self.path, self._hashed_path = self._hashed_path, None  # someone else's file
-            self._file_lock = FileLock(f"{self.path}.lock", timeout=LOCK_TIMEOUT)
-            self._boundary = None
-            if self.path.exists() and (not self.path.is_file() or self.path.stat().st_size):
-                self._restore(schemes)
-            return
         if mine.empty:
             return
         history, stack = self._history, self._stack
@@ -762,8 +759,9 @@ def _read_fast(data: bytes) -> pd.DataFrame | None:
     return None if table is None else table.to_pandas()
 
 
-def _read_fast_table(data: bytes) -> pa.Table | None:
-    """Parse with pyarrow (all columns as strings); None if it cannot or the header differs."""
+def _read_fast_table(data: bytes, columns: Sequence[str] = COLUMNS) -> pa.Table | None:
+    """Parse with pyarrow (``columns`` only, as strings); None if it cannot or the header
+    differs from ``COLUMNS`` (a subset of columns: only a missing one is noticed)."""
     try:
         table = pa_csv.read_csv(
             io.BytesIO(data),
@@ -772,13 +770,14 @@ def _read_fast_table(data: bytes) -> pa.Table | None:
             parse_options=pa_csv.ParseOptions(newlines_in_values=True),
             convert_options=pa_csv.ConvertOptions(
                 column_types={name: pa.large_string() for name in COLUMNS},
+                include_columns=list(columns) if tuple(columns) != COLUMNS else [],
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError):
         return None  # the exact parser names the file and line
-    if tuple(table.column_names) != COLUMNS:
+    if tuple(table.column_names) != tuple(columns):
         return None
     return table
 

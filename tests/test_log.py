@@ -1145,8 +1145,25 @@ def test_log_path_finds_an_old_plain_stem_log_but_never_through_a_link_out(tmp_p
     (folder / "ben-k.csv").unlink()
     outside.rename(folder / "ben-k.csv")
     assert log_path("Ben K.", folder) == (folder / "ben-k.csv").resolve()
-    assert log_path("Ben K", folder) == (folder / "ben-k.csv").resolve()  # its own name
     assert AnnotationLog(annotator="Ben K", folder=folder).path.name == "ben-k-cc04ddcb.csv"
+
+
+def test_log_path_and_annotation_log_agree_when_a_plain_stem_holds_someone_else(tmp_path):
+    """Test that log_path gives 'Ben K' the hashed file, as AnnotationLog does, while the
+    plain-stem ben-k.csv holds only 'Ben K.' rows (a 0.1 log), before and after he labels."""
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    AnnotationLog(folder / "ben-k.csv", annotator="Ben K.").record(sentence("One."), "verified")
+    assert log_path("Ben K", folder).name == "ben-k-cc04ddcb.csv"
+    log = AnnotationLog(annotator="Ben K", folder=folder)
+    assert log.path == log_path("Ben K", folder)
+    log.record(sentence("Two."), "opinion")
+    assert log_path("Ben K", folder) == log.path
+    assert log_path("ben k", folder) == log.path  # one person, one file
+    assert read_annotations(folder / "ben-k.csv")["annotator"].tolist() == ["Ben K."]
+    assert read_annotations(log.path)["annotator"].tolist() == ["Ben K"]
+    (folder / "ana.csv").write_text("")  # an empty plain file is still hers
+    assert log_path("ana", folder).name == "ana.csv"
 
 
 @settings(derandomize=True, deadline=None, max_examples=40, database=None)
