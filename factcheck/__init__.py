@@ -25,6 +25,10 @@ from .labels import DEFAULT_SCHEME, Label, LabelScheme, load_scheme
 from .paths import sample_path
 from .sentences import Sentence, split_sentences
 
+# Eager for the same reason as agreement (the submodule factcheck.suggest shares the name);
+# cheap: scikit-learn is imported only when a model is trained.
+from .suggest import Suggestion, SuggestionModel, read_suggestions, suggest
+
 if TYPE_CHECKING:
     from . import charts
     from .adjudication import DecisionLog, conflicts, read_decisions
@@ -105,6 +109,8 @@ __all__ = [
     "RemovedLine",
     "SchemeError",
     "Sentence",
+    "Suggestion",
+    "SuggestionModel",
     "__version__",
     "agreement",
     "annotator_key",
@@ -125,11 +131,13 @@ __all__ = [
     "read_assignment",
     "read_decisions",
     "read_gold",
+    "read_suggestions",
     "safe_id",
     "sample_path",
     "serve_classroom",
     "split_sentences",
     "student_app",
+    "suggest",
     "validate_logs",
     "write_card",
     "write_class_report",

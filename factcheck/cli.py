@@ -197,6 +197,19 @@ def _cmd_agreement(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_suggest(args: argparse.Namespace) -> int:
+    from .labels import DEFAULT_SCHEME, load_scheme
+    from .suggest import suggest, write_suggestions
+
+    refuse_overwriting_inputs([args.output], files_read([args.logs, *args.articles, args.scheme]))
+    scheme = load_scheme(args.scheme) if args.scheme else DEFAULT_SCHEME
+    table = suggest(args.logs, args.articles, scheme=scheme, min_labels=args.min_labels)
+    write_suggestions(table, args.output)
+    model = table["model"].iloc[0] if len(table) else "no model"
+    print(f"wrote {len(table)} suggestions to {args.output} ({model})", file=sys.stderr)
+    return 0
+
+
 def _cmd_gold(args: argparse.Namespace) -> int:
     from .gold import DECIDED_BY, gold, gold_format, write_gold
     from .labels import DEFAULT_SCHEME, load_scheme
@@ -459,6 +472,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_agreement)
+
+    p = sub.add_parser(
+        "suggest", help="suggest labels for unlabelled sentences from a model of the logs"
+    )
+    p.add_argument("logs", help="annotation logs: a folder, file or glob (the training labels)")
+    p.add_argument("articles", nargs="+", help="the corpus: article files, folders or corpora")
+    p.add_argument("-o", "--output", required=True, help="suggestions CSV to write")
+    p.add_argument("--scheme", help="JSON label scheme the logs use (default: the built-in one)")
+    p.add_argument(
+        "--min-labels", type=int, default=20, help="labels needed before suggesting (default 20)"
+    )
+    p.set_defaults(func=_cmd_suggest)
 
     p = sub.add_parser(
         "gold", help="the gold standard: one final label per sentence from votes and decisions"

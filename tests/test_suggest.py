@@ -1,0 +1,317 @@
+"""Suggestions: training from the log, background retraining, `factcheck suggest`, suggestion files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import factcheck
+from factcheck import InputError, InputWarning
+from factcheck.labels import Label, LabelScheme
+from factcheck.log import AnnotationLog
+from factcheck.suggest import (
+    MIN_LABELS,
+    SUGGESTION_COLUMNS,
+    SuggestionModel,
+    read_suggestions,
+    readiness,
+    suggest,
+    train,
+    write_suggestions,
+)
+
+# Fictional sentences with the cues of each label: a cited record, a hedge, a judgement.
+VERIFIED = [
+    "According to the council's audited accounts, the bridge budget rose by 4 per cent in 2024.",
+    "Figures published by the statistics office on Monday show that bus fares rose to 2.40.",
+    "Court records show that the contract for the tram extension was signed in March.",
+    "The minutes show the committee approved the housing plan by 12 votes to 3.",
+    "Data from the health board confirm waiting times fell in October.",
+    "The inspection report lists 14 faults in the water treatment plant.",
+    "The electoral office certified a turnout of 36.4 per cent, its register shows.",
+    "Police data released on Friday show 312 burglaries in the first quarter.",
+    "The land registry records that the mill changed hands in 2019.",
+    "The regulator's tariff table shows water bills rose 6 per cent in April.",
+    "The published tender documents list a contract worth 7.9 million.",
+    "The school's inspection report, published in June, rates it good.",
+]
+UNCONFIRMED = [
+    "Posts shared online claim that rents doubled last year.",
+    "The council allegedly overspent on the new hospital wing by 2 million.",
+    "An unnamed official claimed the factory will close in the spring.",
+    "A source close to the talks said the port may be sold.",
+    "Campaigners allege that the flood defences were never inspected.",
+    "The claim that the airport lost 300 jobs could not be independently verified.",
+    "Some residents say burglaries have doubled, a figure that remains unconfirmed.",
+    "The mayor said, without offering evidence, that the tram would cost 90 million.",
+    "Unverified reports suggest the library could close on Sundays.",
+    "It is rumoured that the festival will move to another town.",
+    "A leaked memo suggests the board ignored warnings about the bridge.",
+    "One insider told reporters that teacher vacancies reportedly tripled.",
+]
+OPINION = [
+    "The new library is a triumph and every penny was well spent.",
+    "Councillor Maren Holt called the housing plan a disgrace.",
+    "The tram extension will surely fail, critics warn.",
+    "The wind farm should be scrapped.",
+    "In my view, the way the board handled waiting times was shameful.",
+    "People in Harwick deserve better than this budget.",
+    "Frankly, night flights are the least of the town's problems.",
+    "The closure is a betrayal of residents.",
+    "This is the boldest plan the county has seen in decades.",
+    "The festival has lost its soul, I think.",
+    "Parents are right to be angry about class sizes.",
+    "What the port needs now is vision, not another review.",
+]
+UNLABELLED = [
+    "Figures published by the audit office show that rail delays fell to 3 per cent.",
+    "Posts shared online claim the water plant will be sold.",
+    "The new bus station is a disgrace, said one resident.",
+]
+
+
+def write_article(folder: Path, name: str, sentences: list[str]) -> None:
+    """One fictional article file, one sentence per paragraph."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.txt").write_text("\n\n".join(sentences) + "\n", encoding="utf-8")
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> tuple[Path, Path]:
+    """Articles (36 sentences labelled by ana in her log, 3 left unlabelled) and the log folder."""
+    articles, logs = tmp_path / "articles", tmp_path / "annotations"
+    write_article(articles, "verified-news", VERIFIED)
+    write_article(articles, "rumours", UNCONFIRMED)
+    write_article(articles, "columns", OPINION + UNLABELLED)
+    gold = dict.fromkeys(VERIFIED, "verified")
+    gold |= dict.fromkeys(UNCONFIRMED, "unconfirmed") | dict.fromkeys(OPINION, "opinion")
+    log = AnnotationLog(annotator="ana", folder=logs)
+    for article in factcheck.load_articles(articles):
+        for sentence in article.sentences:
+            if sentence.text.strip() in gold:
+                log.record(sentence, gold[sentence.text.strip()])
+    return articles, logs
+
+
+def test_readiness_says_how_many_labels_are_still_needed():
+    """Test that readiness names the threshold and how many labels are still to go."""
+    message = readiness(["opinion", "verified"] * 6)
+    assert message is not None and f"after {MIN_LABELS} labels" in message
+    assert f"({MIN_LABELS - 12} to go)" in message
+    assert readiness(["opinion", "verified"] * 10) is None
+
+
+def test_a_log_with_a_single_label_only_gets_a_clear_message():
+    """Test that training on one label raises InputError naming that label and what to do."""
+    with pytest.raises(InputError, match=r"all 25 labels so far are 'opinion'\. Label a few"):
+        train(OPINION * 2 + OPINION[:1], ["opinion"] * 25)
+
+
+def test_trained_model_suggests_the_label_cues_point_to():
+    """Test that a model trained on the three labels suggests the right one for new sentences."""
+    texts = VERIFIED + UNCONFIRMED + OPINION
+    labels = ["verified"] * 12 + ["unconfirmed"] * 12 + ["opinion"] * 12
+    model = train(texts, labels)
+    answers = model.predict(UNLABELLED)
+    assert [label for label, _ in answers] == ["verified", "unconfirmed", "opinion"]
+    assert all(0.0 <= score <= 1.0 for _, score in answers)
+    assert model.predict_proba(UNLABELLED).sum(axis=1) == pytest.approx([1.0] * 3)
+
+
+def test_a_custom_scheme_label_never_used_is_never_suggested():
+    """Test that a scheme label nobody used yet is simply not among the model's labels."""
+    texts = VERIFIED + OPINION
+    model = train(texts, ["verified"] * 12 + ["opinion"] * 12)
+    assert model.labels == ("opinion", "verified")
+    assert {label for label, _ in model.predict(UNLABELLED)} <= {"opinion", "verified"}
+
+
+def test_update_returns_before_training_finishes_and_predict_answers_after():
+    """Test that update never waits for training: predict is None at first, answers once done."""
+    texts = (VERIFIED + UNCONFIRMED + OPINION) * 60  # big enough to take a visible time
+    labels = (["verified"] * 12 + ["unconfirmed"] * 12 + ["opinion"] * 12) * 60
+    model = SuggestionModel()
+    started = time.perf_counter()
+    model.update(texts, labels)
+    returned_after = time.perf_counter() - started
+    assert model.predict(UNLABELLED) is None  # nothing trained yet: no suggestion at all
+    assert model.status == "Training the suggestion model..."
+    assert model.wait(timeout=120)
+    assert model.model is not None and model.model.seconds > returned_after
+    assert [label for label, _ in model.predict(UNLABELLED)] == [
+        "verified",
+        "unconfirmed",
+        "opinion",
+    ]
+    assert model.version == "factcheck-tfidf-lr/1"
+    assert "trained on 2160 labels" in model.status
+
+
+def test_update_with_too_few_labels_keeps_no_model_and_says_why():
+    """Test that update below the threshold trains nothing and status says how many to go."""
+    model = SuggestionModel()
+    model.update(VERIFIED[:3], ["verified"] * 3)
+    assert model.wait(timeout=5)
+    assert model.predict(UNLABELLED) is None
+    assert "(17 to go)" in model.status
+
+
+def test_updates_during_training_are_coalesced_into_one_more_training():
+    """Test that many updates while a training runs lead to at most one more, on the latest data."""
+    texts = VERIFIED + UNCONFIRMED + OPINION
+    labels = ["verified"] * 12 + ["unconfirmed"] * 12 + ["opinion"] * 12
+    model = SuggestionModel()
+    model.update(texts * 40, labels * 40)
+    for extra in range(1, 6):
+        model.update(texts * 40 + UNLABELLED[:1] * extra, labels * 40 + ["verified"] * extra)
+    assert model.wait(timeout=120)
+    assert model.model is not None and model.model.n_labels == 36 * 40 + 5
+    assert model.version in ("factcheck-tfidf-lr/1", "factcheck-tfidf-lr/2")
+
+
+def test_suggest_covers_only_unlabelled_sentences_and_writes_nothing_to_the_logs(corpus):
+    """Test that suggest() returns the unlabelled sentences only and leaves the logs unchanged."""
+    articles, logs = corpus
+    before = {p: p.read_bytes() for p in logs.iterdir()}
+    table = suggest(logs, articles)
+    assert list(table.columns) == list(SUGGESTION_COLUMNS)
+    assert table["label"].tolist() == ["verified", "unconfirmed", "opinion"]
+    assert table["article_id"].unique().tolist() == ["columns"]
+    assert table["model"].unique().tolist() == ["factcheck-tfidf-lr@36"]
+    assert {p: p.read_bytes() for p in logs.iterdir()} == before
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "factcheck.cli", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+
+
+def test_cli_suggest_writes_a_suggestions_file_that_reads_back(corpus, tmp_path):
+    """Test that `factcheck suggest LOGS ARTICLES -o` writes a file read_suggestions accepts."""
+    articles, logs = corpus
+    out = tmp_path / "suggestions.csv"
+    result = run_cli("suggest", str(logs), str(articles), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "wrote 3 suggestions" in result.stderr
+    assert out.read_text(encoding="utf-8").splitlines()[0] == ",".join(SUGGESTION_COLUMNS)
+    pairs = {(a.id, s.id) for a in factcheck.load_articles(articles) for s in a.sentences}
+    read = read_suggestions(out, sentences=pairs)
+    assert [s.label for s in read] == ["verified", "unconfirmed", "opinion"]
+
+
+def test_cli_suggest_refuses_to_overwrite_a_log(corpus):
+    """Test that -o naming the annotator's own log is refused and the log is unchanged."""
+    articles, logs = corpus
+    log = logs / "ana.csv"
+    before = log.read_bytes()
+    result = run_cli("suggest", str(logs), str(articles), "-o", str(log))
+    assert result.returncode == 2
+    assert "which this command reads" in result.stderr
+    assert log.read_bytes() == before
+
+
+def test_cli_suggest_with_too_few_labels_says_how_many_are_needed(corpus, tmp_path):
+    """Test that a log below the threshold exits 2 with the threshold and writes no file."""
+    articles, logs = corpus
+    out = tmp_path / "suggestions.csv"
+    result = run_cli("suggest", str(logs), str(articles), "-o", str(out), "--min-labels", "50")
+    assert result.returncode == 2
+    assert "Suggestions appear after 50 labels" in result.stderr
+    assert not out.exists()
+
+
+def write_file(path: Path, rows: list[str]) -> Path:
+    path.write_text("\n".join([",".join(SUGGESTION_COLUMNS), *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("a1,a1-0000,verified,1.5,llm", r"line 2: score '1\.5' is not a number from 0 to 1"),
+        ("a1,a1-0000,verified,-0.1,llm", r"line 2: score '-0\.1'"),
+        ("a1,a1-0000,verified,nan,llm", r"line 2: score 'nan'"),
+        ("a1,a1-0000,verified,high,llm", r"line 2: score 'high'"),
+        ("a1,a1-0000,verifed,0.5,llm", r"line 2: unknown label 'verifed' \(known: verified,"),
+        ("a1,,verified,0.5,llm", r"line 2: empty article_id or sentence_id"),
+        ("a1,a1-0000,verified", r"line 2: 3 fields, the header has 5"),
+    ],
+)
+def test_bad_suggestion_rows_are_named_by_file_and_line(tmp_path, row, message):
+    """Test that out-of-range scores, unknown labels and short rows name the file and line."""
+    path = write_file(tmp_path / "external.csv", [row])
+    with pytest.raises(InputError, match=rf"external\.csv: {message}"):
+        read_suggestions(path)
+
+
+def test_a_suggestions_file_for_another_corpus_is_refused(tmp_path):
+    """Test that a file naming none of the corpus's sentences says it was made for another."""
+    path = write_file(tmp_path / "other.csv", ["z9,z9-0000,opinion,0.8,checkthat"])
+    with pytest.raises(InputError, match=r"other\.csv: none of its 1 suggestions .*another corpus"):
+        read_suggestions(path, sentences={("a1", "a1-0000")})
+
+
+def test_suggestions_outside_the_corpus_are_left_out_with_a_warning(tmp_path):
+    """Test that rows for unknown sentences are dropped with an InputWarning, the rest kept."""
+    path = write_file(
+        tmp_path / "mixed.csv", ["a1,a1-0000,opinion,0.8,m", "z9,z9-0000,opinion,0.8,m"]
+    )
+    with pytest.warns(InputWarning, match=r"1 of 2 suggestions name sentences outside"):
+        read = read_suggestions(path, sentences={("a1", "a1-0000")})
+    assert [(s.sentence_id, s.score, s.model) for s in read] == [("a1-0000", 0.8, "m")]
+
+
+def test_a_missing_column_and_a_repeated_sentence_are_reported(tmp_path):
+    """Test that a header without score and a sentence given twice are clear errors."""
+    bad = tmp_path / "noscore.csv"
+    bad.write_text("article_id,sentence_id,label,model\na1,a1-0000,opinion,m\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"noscore\.csv, line 1: missing column\(s\) score"):
+        read_suggestions(bad)
+    twice = write_file(tmp_path / "twice.csv", ["a1,a1-0000,opinion,0.8,m"] * 2)
+    with pytest.raises(InputError, match=r"line 3: sentence a1-0000 again \(first on line 2\)"):
+        read_suggestions(twice)
+
+
+def test_a_custom_scheme_label_in_a_suggestions_file_is_accepted_with_that_scheme(tmp_path):
+    """Test that suggestions use the given scheme: 'satire' is known there, unknown by default."""
+    scheme = LabelScheme(
+        "class",
+        "1",
+        (
+            Label("verified", "Confirmed by a record.", "The minutes show it.", "v", "#1b9e77"),
+            Label("satire", "A joke dressed as news.", "A spoof headline.", "s", "#7570b3"),
+        ),
+    )
+    path = write_file(tmp_path / "s.csv", ["a1,a1-0000,satire,0.7,m"])
+    assert read_suggestions(path, scheme=scheme)[0].label == "satire"
+    with pytest.raises(InputError, match="unknown label 'satire'"):
+        read_suggestions(path)
+
+
+def test_write_suggestions_replaces_a_file_atomically_and_round_trips(tmp_path):
+    """Test that write_suggestions output reads back unchanged, note-worthy text included."""
+    table = pd.DataFrame(
+        {
+            "article_id": ["a1"],
+            "sentence_id": ["a1-0000"],
+            "label": ["opinion"],
+            "score": [0.25],
+            "model": ['llm "v2", run 3'],
+        }
+    )
+    path = write_suggestions(table, tmp_path / "out.csv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        (read,) = read_suggestions(path)
+    assert (read.label, read.score, read.model) == ("opinion", 0.25, 'llm "v2", run 3')
