@@ -24,9 +24,11 @@ import ipywidgets as w
 import traitlets
 from ipywidgets.widgets.widget_string import HTMLStyle, LabelStyle, TextStyle
 
-from . import session
+from . import _catalogue, session
+from ._catalogue import Catalogue
 from ._escape import guidelines_html
-from .articles import Article
+from .articles import Article, load_articles
+from .assignment import Queue, check_queue, read_assignment
 from .classroom import AnswerKey, read_answer_key
 from .errors import InputError, InputWarning
 from .labels import DEFAULT_SCHEME, LabelScheme
@@ -122,7 +124,7 @@ class Annotator:
 
     def __init__(
         self,
-        articles: Article | Iterable[Article],
+        articles: Article | Iterable[Article] | str | os.PathLike[str],
         annotator: str,
         log: AnnotationLog | None = None,
         *,
@@ -131,8 +133,14 @@ class Annotator:
         folder: str | os.PathLike[str] | None = None,
         key: AnswerKey | str | os.PathLike[str] | None = None,
         feedback: str = session.FEEDBACK_IMMEDIATE,
+        assignment: Queue | str | os.PathLike[str] | None = None,
     ) -> None:
+        if isinstance(articles, (str, os.PathLike)):
+            articles = load_articles(articles)
         self.articles = [articles] if isinstance(articles, Article) else list(articles)
+        self.assignment = _queue(assignment) if assignment is not None else None
+        if self.assignment is not None:
+            self.articles = _assigned_articles(self.articles, self.assignment)
         if not self.articles:
             raise InputError(
                 "Annotator: no articles to label. Load some first, e.g. "
@@ -159,28 +167,40 @@ class Annotator:
             if log is not None
             else AnnotationLog(annotator=self.annotator, folder=folder, scheme=scheme)
         )
-        self._where: dict[str, tuple[int, int]] = {
-            s.id: (a, i)
-            for a, article in enumerate(self.articles)
-            for i, s in enumerate(article.sentences)
-        }
+        # Articles are split when first shown (student mode keeps every split: it scores
+        # every article of a small class set); nothing here grows with unseen articles.
+        self._catalogue = Catalogue(self.articles, cache_size=None if self.key else 8)
+        # Sentence units of an assignment: only these sentences are labellable.
+        self._assigned = self.assignment.sentence_ids if self.assignment is not None else set()
         current = self.log.current()
-        self._labels = {sid: e.label for sid, e in current.items() if e.label}
-        self._notes = {sid: e.note for sid, e in current.items() if e.label and e.note}
+        self._labels = {sid: e.label for sid, e in current.items() if e.label and self._counts(sid)}
+        self._notes = {sid: e.note for sid, e in current.items() if sid in self._labels and e.note}
         # Discussion flags: annotators only (student mode has none).
         self._flagging = self.key is None
-        self._flagged: set[str] = set(self.log.flagged()) if self._flagging else set()
+        self._flagged: set[str] = (
+            {sid for sid in self.log.flagged() if self._catalogue.holds(sid)}
+            if self._flagging
+            else set()
+        )
         self._pending_notes: dict[str, str] = {}
-        self._corpus_done = sum(1 for sid in self._labels if sid in self._where)
+        self._corpus_done = len(self._labels)
+        self._touched: dict[str, int] = {}
+        for sid in self._labels:
+            article_id = _catalogue.article_id_of(sid)
+            self._touched[article_id] = self._touched.get(article_id, 0) + 1
         if self.key is not None:
-            _check_key_matches(self.key, self.articles, self._where)
+            _check_key_matches(self.key, self.articles, self._where_all())
         # feedback="end": which articles were checked. On resume, a fully labelled article
         # counts as checked (checking needs every sentence labelled, so nothing is lost).
         self._checked = {
             a
-            for a, article in enumerate(self.articles)
-            if article.sentences and self._article_progress(a).done == len(article.sentences)
+            for a in range(len(self.articles))
+            if self.key is not None
+            and self._sentences(a)
+            and self._article_progress(a).done == len(self._sentences(a))
         }
+        self._choice = _catalogue.Choice()
+        self._set_article_order(list(range(len(self.articles))))
         self._article_index = 0
         self._order: list[int] = []
         self._page = 0
@@ -204,15 +224,7 @@ class Annotator:
                 else f"Labels are saved to {self._log_name()} as you click."
             )
         self._show_status(opening, "")
-        start = next(
-            (
-                a
-                for a, art in enumerate(self.articles)
-                if self._article_progress(a).done < len(art.sentences)
-            ),
-            0,
-        )
-        self.show_article(start)
+        self.show_article(self._resume_index(current))
 
     # ----- building the view (once) -----
 
@@ -229,14 +241,42 @@ class Annotator:
         self.previous_article_button = w.Button(description="◀ Previous article", **_layout(hidden))
         self.next_article_button = w.Button(description="Next article ▶", **_layout(hidden))
         self.article_position_label = w.Label()
-        self.jump_dropdown = w.Dropdown(
-            options=[(f"{i + 1}. {a.title or a.id}", i) for i, a in enumerate(self.articles)],
-            description="Go to",
-            layout=w.Layout(width="auto", max_width="28em", **hidden),
+        # Find an article by title, id or source: a search box and its matches (a list of
+        # every article would be 100,000 options in the browser).
+        self.search_box = w.Text(
+            placeholder="find an article: title, id or source",
+            continuous_update=True,
+            layout=w.Layout(width="16em", **hidden),
         )
+        self.search_results = w.Dropdown(
+            options=[], value=None, layout=w.Layout(width="auto", max_width="28em", **hidden)
+        )
+        # Across the corpus: order (unlabelled first, flagged only), source, date range.
+        self.order_dropdown = w.Dropdown(
+            options=[
+                ("Corpus order", _catalogue.ORDER_CORPUS),
+                ("Unlabelled first", _catalogue.ORDER_UNLABELLED_FIRST),
+                ("⚑ Flagged articles", _catalogue.ORDER_FLAGGED),
+            ],
+            value=_catalogue.ORDER_CORPUS,
+            description="Articles",
+            layout=w.Layout(width="auto", **hidden),
+        )
+        self.source_dropdown = w.Dropdown(
+            options=[("Any source", _catalogue.ANY_SOURCE)]
+            + [(name, name) for name in (_catalogue.sources(self.articles) if corpus else [])],
+            value=_catalogue.ANY_SOURCE,
+            layout=w.Layout(width="auto", max_width="16em", **hidden),
+        )
+        self.date_from = w.Text(
+            placeholder="from YYYY-MM-DD", layout=w.Layout(width="9em", **hidden)
+        )
+        self.date_to = w.Text(placeholder="to YYYY-MM-DD", layout=w.Layout(width="9em", **hidden))
+        for control in (self.date_from, self.date_to):
+            control.continuous_update = False
         self.article_progress = w.IntProgress(min=0, max=1, layout=w.Layout(width="12em"))
         self.article_progress_label = w.Label()
-        self.corpus_progress = w.IntProgress(min=0, max=max(len(self._where), 1))
+        self.corpus_progress = w.IntProgress(min=0, max=max(self._progress_total(), 1))
         self.corpus_progress.layout = w.Layout(width="12em")
         self.corpus_progress_label = w.Label()
         self.guidelines = w.Accordion(children=[w.HTML(guidelines_html(self.scheme))])
@@ -282,7 +322,12 @@ class Annotator:
         self.next_article_button.on_click(lambda _: self._go_article(1))
         self.previous_page_button.on_click(lambda _: self._go_page(-1))
         self.next_page_button.on_click(lambda _: self._go_page(1))
-        self.jump_dropdown.observe(self._on_jump, names=["value"])
+        self.search_box.observe(self._on_search, names=["value"])
+        self.search_results.observe(self._on_jump, names=["value"])
+        self.order_dropdown.observe(self._on_corpus_filter, names=["value"])
+        self.source_dropdown.observe(self._on_corpus_filter, names=["value"])
+        self.date_from.observe(self._on_corpus_filter, names=["value"])
+        self.date_to.observe(self._on_corpus_filter, names=["value"])
         self.filter_buttons.observe(self._on_filter, names=["value"])
         self._bridge.on_msg(self._on_browser_message)
 
@@ -308,8 +353,13 @@ class Annotator:
                         self.previous_article_button,
                         self.article_position_label,
                         self.next_article_button,
-                        self.jump_dropdown,
+                        self.search_box,
+                        self.search_results,
                     ]
+                ),
+                w.HBox(
+                    [self.order_dropdown, self.source_dropdown, self.date_from, self.date_to],
+                    **_layout(hidden),
                 ),
                 w.HBox([self.article_progress, self.article_progress_label]),
                 corpus_box,
@@ -437,11 +487,12 @@ class Annotator:
         return session.Summary(
             title=article.title or article.id,
             articles=len(self.articles),
-            sentences=len(self._where),
+            sentences=self._progress_total() if self._total_known() else None,
             labelled=self._corpus_done,
-            flagged=sum(1 for sid in self._flagged if sid in self._where),
+            flagged=len(self._flagged),
             annotator=self.annotator,
             saved_to="" if self.key is not None else self._log_name(),
+            done=self._catalogue.done(self._labels, self._touched),
         )
 
     # ----- public state -----
@@ -456,7 +507,7 @@ class Annotator:
         """The sentence that keys act on, or None when the view is empty."""
         if self._focus < 0:
             return None
-        return self.article.sentences[self._order[self._focus]]
+        return self._sentences(self._article_index)[self._order[self._focus]]
 
     @property
     def labels(self) -> dict[str, str]:
@@ -503,6 +554,13 @@ class Annotator:
         if name:
             self.scheme.get(name)
         sentence = self._sentence(sentence_id)
+        if not self._labellable(sentence_id):
+            self._show_status(
+                f"Sentence {sentence.index + 1} is not in your assignment: it is shown for "
+                "context only.",
+                "",
+            )
+            return None
         if self._revealed(sentence_id):
             self._show_status(
                 f"Your answer to sentence {sentence.index + 1} is final: its feedback is shown.",
@@ -514,7 +572,7 @@ class Annotator:
             return None
         if note is None:
             note = self._pending_notes.get(sentence_id, self._notes.get(sentence_id, ""))
-        article = self.articles[self._where[sentence_id][0]]
+        article = self.articles[self._locate(sentence_id)[0]]
         try:
             event = self.log.record(
                 sentence, name or None, note if name else "", source=article.source
@@ -546,7 +604,7 @@ class Annotator:
             state = "already flagged" if want else "not flagged"
             self._show_status(f"Sentence {sentence.index + 1} is {state}.", "")
             return None
-        article = self.articles[self._where[sentence_id][0]]
+        article = self.articles[self._locate(sentence_id)[0]]
         try:
             event = self.log.flag(sentence, want, source=article.source)
         except OSError as exc:
@@ -572,7 +630,7 @@ class Annotator:
                 f"Your answer to sentence {sentence.index + 1} is final: its note is closed.", ""
             )
             return False
-        ids = [self.article.sentences[i].id for i in self._order]
+        ids = self._order_ids()
         if sentence.id not in ids:
             self._show_status(
                 f"Sentence {sentence.index + 1} is not in the list shown; set the filter to "
@@ -604,7 +662,7 @@ class Annotator:
             )
             return None
         target = self.log.undo_target()
-        if target is not None and target not in self._where:
+        if target is not None and self._catalogue.locate(target) is None:
             self._show_status(
                 "Nothing to undo here: the last change in your log is to a sentence of an "
                 "article not open in this annotator. Open that article to undo it.",
@@ -624,7 +682,7 @@ class Annotator:
         self._apply(sid, event.label or "", event.note or "")
         self._set_flag(sid, bool(event.flagged))
         self.saved = True
-        self.show_article(self._where[sid][0], focus=sid)  # undo_target was checked above
+        self.show_article(self._locate(sid)[0], focus=sid)  # undo_target was checked above
         report = session.undo_text(event.sentence_index, before, self._state(sid))
         self._show_status(f"{self._saved_prefix()}. {report}", "")
         return event
@@ -650,7 +708,7 @@ class Annotator:
         elif focused is not None and action.kind == "clear":
             self.label(focused.id, None)
         elif focused is not None and self.label(focused.id, action.label) is not None:
-            ids = [self.article.sentences[i].id for i in self._order]
+            ids = self._order_ids()
             following = session.next_unlabelled(ids, self._labels, self._focus)
             if following is None:
                 self._set_focus(session.step_focus(self._focus, 1, len(self._order)))
@@ -687,8 +745,7 @@ class Annotator:
         """Score of article ``index`` (default: the one shown) over its revealed answers."""
         if self.key is None:
             return session.Score()
-        article = self.articles[self._article_index if index is None else index]
-        ids = [s.id for s in article.sentences]
+        ids = [s.id for s in self._sentences(self._article_index if index is None else index)]
         return session.score(self.key, ids, self._revealed_labels(ids))
 
     def overall_score(self) -> session.Score:
@@ -705,7 +762,7 @@ class Annotator:
         if changed and self.filter_buttons.value != session.FILTER_ALL:
             self.filter_buttons.value = session.FILTER_ALL  # observer refreshes the order
         self._refresh_order()
-        ids = [self.article.sentences[i].id for i in self._order]
+        ids = self._order_ids()
         if focus is not None and focus in ids:
             position = ids.index(focus)
         else:
@@ -715,6 +772,59 @@ class Annotator:
         self._page = session.page_of(self._focus, self.page_size)
         self._show_header()
         self._render_page()
+        following = self._position() + 1
+        if 0 < following < len(self._article_order):  # prefetch: the next article opens fast
+            self._sentences(self._article_order[following])
+
+    @_locked
+    def find(self, query: str, *, limit: int = 20) -> list[Article]:
+        """Articles whose title, id or source holds every word of ``query`` (the search
+        box does this); they become the choices of ``search_results``."""
+        found = _catalogue.search(self.articles, query, limit=limit)
+        options = [(f"{i + 1}. {self.articles[i].title or self.articles[i].id}", i) for i in found]
+        self.search_results.unobserve(self._on_jump, names=["value"])
+        try:
+            self.search_results.options = options
+            self.search_results.value = None
+        finally:
+            self.search_results.observe(self._on_jump, names=["value"])
+        if query.strip():
+            self._show_status(
+                f"{len(found)}{'+' if len(found) >= limit else ''} article(s) match "
+                f"{query.strip()!r}: pick one from the list."
+                if found
+                else f"No article's title, id or source holds {query.strip()!r}.",
+                "",
+            )
+        return [self.articles[i] for i in found]
+
+    @_locked
+    def choose_articles(self, choice: _catalogue.Choice) -> list[int]:
+        """Order and filter the articles that next/previous walk through (unlabelled
+        first, flagged only, by source, by date); opens the first one unless the article
+        shown is among them. Returns the article indices in their new order."""
+        if choice.order not in _catalogue.ORDERS:
+            raise InputError(
+                f"Annotator: order {choice.order!r} is not one of {', '.join(_catalogue.ORDERS)}."
+            )
+        self._choice = choice
+        flagged_articles = {_catalogue.article_id_of(sid) for sid in self._flagged}
+        order = _catalogue.select_articles(
+            self.articles, choice, set(self._touched), flagged_articles
+        )
+        self._set_article_order(order)
+        first = choice.order == _catalogue.ORDER_UNLABELLED_FIRST and self._position() != 0
+        if order and (first or self._position() < 0):
+            self.show_article(order[0])
+        else:
+            self._show_header()
+        self._show_status(
+            f"{len(order):,} of {len(self.articles):,} articles match the filters."
+            if order
+            else "No article matches the filters; widen them to see articles again.",
+            "",
+        )
+        return order
 
     @_locked
     def show_page(self, page: int) -> None:
@@ -764,12 +874,25 @@ class Annotator:
             self.show_article(change["new"])
 
     @_guarded
+    def _on_search(self, change: dict[str, Any]) -> None:
+        self.find(change["new"])
+
+    @_guarded
+    def _on_corpus_filter(self, _change: dict[str, Any]) -> None:
+        self.choose_articles(
+            _catalogue.Choice(
+                order=self.order_dropdown.value,
+                source=self.source_dropdown.value or "",
+                date_from=self.date_from.value.strip(),
+                date_to=self.date_to.value.strip(),
+            )
+        )
+
+    @_guarded
     def _on_filter(self, change: dict[str, Any]) -> None:
         self._refresh_order()
         self.show_page(0)
-        first = session.first_unlabelled(
-            [self.article.sentences[i].id for i in self._order], self._labels
-        )
+        first = session.first_unlabelled(self._order_ids(), self._labels)
         if first is not None and first < self.page_size:
             self._set_focus(first)
 
@@ -805,7 +928,22 @@ class Annotator:
 
     @_guarded
     def _go_article(self, step: int) -> None:
-        self.show_article(self._article_index + step)
+        order = self._article_order
+        if not order:
+            return
+        position = self._position()
+        if position < 0:
+            following = [p for p, i in enumerate(order) if i > self._article_index]
+            position = (following[0] if following else len(order)) - (1 if step > 0 else 0)
+        self.show_article(order[min(max(position + step, 0), len(order) - 1)])
+
+    def _position(self) -> int:
+        """Where the article shown is in the filtered order (-1: the filters hide it)."""
+        return self._order_position.get(self._article_index, -1)
+
+    def _set_article_order(self, order: list[int]) -> None:
+        self._article_order = order
+        self._order_position = {index: position for position, index in enumerate(order)}
 
     @_guarded
     def _go_page(self, step: int) -> None:
@@ -814,18 +952,84 @@ class Annotator:
     # ----- painting -----
 
     def _sentence(self, sentence_id: str) -> Sentence:
-        where = self._where.get(sentence_id)
+        where = self._locate(sentence_id)
+        return self._sentences(where[0])[where[1]]
+
+    def _locate(self, sentence_id: str) -> tuple[int, int]:
+        where = self._catalogue.locate(sentence_id)
         if where is None:
             raise InputError(
                 f"Annotator: unknown sentence id {sentence_id!r}; use an id from "
                 "article.sentences of an article given to this Annotator."
             )
-        return self.articles[where[0]].sentences[where[1]]
+        return where
+
+    def _sentences(self, index: int) -> list[Sentence]:
+        """The sentences of article ``index``, split now if not cached."""
+        return self._catalogue.sentences(index)
+
+    def _order_ids(self) -> list[str]:
+        sentences = self._sentences(self._article_index)
+        return [sentences[i].id for i in self._order]
+
+    def _where_all(self) -> dict[str, tuple[int, int]]:
+        """Every sentence's place (splits every article: student mode's small sets only)."""
+        return {
+            s.id: (a, i)
+            for a in range(len(self.articles))
+            for i, s in enumerate(self._sentences(a))
+        }
+
+    def _counts(self, sentence_id: str) -> bool:
+        """Whether a label on this sentence counts here: its article is in the corpus and,
+        for an assignment by sentence, the sentence is assigned."""
+        if self._assigned:
+            return sentence_id in self._assigned
+        return self._catalogue.holds(sentence_id)
+
+    def _labellable(self, sentence_id: str) -> bool:
+        return not self._assigned or sentence_id in self._assigned
+
+    def _total_known(self) -> bool:
+        """Whether progress counts sentences: for one article, an assignment by sentence,
+        or student mode (its small set is split up front to check the key). A corpus counts
+        articles done instead, so that no unseen article is split to count its sentences."""
+        return bool(self._assigned) or len(self.articles) == 1 or self.key is not None
+
+    def _progress_total(self) -> int:
+        """Sentences to label when known (see ``_total_known``), else the articles."""
+        if self._assigned:
+            return len(self._assigned)
+        if self._total_known():
+            return sum(len(self._sentences(a)) for a in range(len(self.articles)))
+        return len(self.articles)
+
+    def _resume_index(self, current: dict[str, LogEvent]) -> int:
+        """Where a session opens: with no labels, the first article in order; else the
+        article of the last label saved, or the next one after it with work left. Only
+        articles that have labels are split to find out (an untouched one has work left)."""
+        counted = [e for sid, e in current.items() if sid in self._labels]
+        if not counted:
+            return self._article_order[0] if self._article_order else 0
+        last = max(counted, key=lambda e: e.timestamp)
+        start = self._catalogue.index_of(last.article_id) or 0
+        count = len(self.articles)
+        for step in range(count):
+            index = (start + step) % count
+            if self.articles[index].id not in self._touched:
+                return index
+            progress = self._article_progress(index)
+            if progress.done < progress.total:
+                return index
+        return start
 
     def _refresh_order(self) -> None:
         """Take the filter's snapshot: rows do not jump while you label."""
         self._order = session.visible_indices(
-            self.article.sentences, self._labels, self.filter_buttons.value, self._flagged
+            self._sentences(self._article_index),
+            self._labels,
+            self.filter_buttons.value,
+            self._flagged,
         )
 
     def _apply(self, sentence_id: str, label: str, note: str) -> None:
@@ -836,7 +1040,13 @@ class Annotator:
         else:
             self._labels.pop(sentence_id, None)
             self._notes.pop(sentence_id, None)
-        self._corpus_done += int(bool(label)) - int(had)
+        change = int(bool(label)) - int(had)
+        self._corpus_done += change
+        if change:
+            article_id = _catalogue.article_id_of(sentence_id)
+            self._touched[article_id] = self._touched.get(article_id, 0) + change
+            if not self._touched[article_id]:
+                del self._touched[article_id]
         for row in self.rows:
             if row.sentence_id == sentence_id:
                 self._paint_row(row)
@@ -868,13 +1078,14 @@ class Annotator:
             return False
         if self.feedback == session.FEEDBACK_IMMEDIATE:
             return sentence_id in self._labels
-        return self._where[sentence_id][0] in self._checked
+        return self._locate(sentence_id)[0] in self._checked
 
     def _revealed_labels(self, ids: Iterable[str]) -> dict[str, str]:
         return {i: self._labels[i] for i in ids if i in self._labels and self._revealed(i)}
 
     def _article_progress(self, index: int) -> session.Progress:
-        return session.progress([s.id for s in self.articles[index].sentences], self._labels)
+        ids = [s.id for s in self._sentences(index) if self._labellable(s.id)]
+        return session.progress(ids, self._labels)
 
     def _show_header(self) -> None:
         article, count = self.article, len(self.articles)
@@ -885,26 +1096,42 @@ class Annotator:
             source = ""
         meta = [source, article.date]
         self.meta_label.value = " · ".join(part for part in meta if part)
-        self.article_position_label.value = f"article {self._article_index + 1} of {count}"
-        self.previous_article_button.disabled = self._article_index == 0
-        self.next_article_button.disabled = self._article_index == count - 1
-        self.jump_dropdown.value = self._article_index
+        order = self._article_order
+        position = self._position()
+        if position >= 0:
+            where = f" ({count:,} in all)" if len(order) < count else ""
+            self.article_position_label.value = f"article {position + 1:,} of {len(order):,}{where}"
+        else:
+            self.article_position_label.value = (
+                f"this article is not among the {len(order):,} the filters show"
+            )
+        self.previous_article_button.disabled = position <= 0
+        self.next_article_button.disabled = position >= len(order) - 1
         self._show_progress()
 
     def _show_progress(self) -> None:
         article = self._article_progress(self._article_index)
         self.article_progress.max = max(article.total, 1)
         self.article_progress.value = article.done
-        flagged = sum(1 for s in self.article.sentences if s.id in self._flagged)
+        flagged = sum(1 for s in self._sentences(self._article_index) if s.id in self._flagged)
         self.article_progress_label.value = article.describe("in this article") + (
             f" · {flagged} flagged for discussion" if flagged else ""
         )
-        corpus = session.Progress(self._corpus_done, len(self._where))
-        self.corpus_progress.value = corpus.done
         count = len(self.articles)
-        self.corpus_progress_label.value = corpus.describe(
-            f"in {count} article{'' if count == 1 else 's'}"
-        )
+        mine = " of your assignment" if self.assignment is not None else ""
+        if self._total_known():
+            corpus = session.Progress(self._corpus_done, self._progress_total())
+            what = f"in {count} article{'' if count == 1 else 's'}{mine}"
+            text = corpus.describe(what)
+        else:
+            done = self._catalogue.done(self._labels, self._touched)
+            corpus = session.Progress(done, count)
+            text = session.corpus_text(
+                self._corpus_done, done, len(self._touched), count, assignment=bool(mine)
+            )
+        self.corpus_progress.max = max(corpus.total, 1)
+        self.corpus_progress.value = corpus.done
+        self.corpus_progress_label.value = text
         if self.key is not None:
             self.score_label.value = session.score_text(
                 self.article_score(),
@@ -935,7 +1162,7 @@ class Annotator:
 
     def _render_page(self) -> None:
         start, stop = session.page_bounds(self._page, self.page_size, len(self._order))
-        sentences = self.article.sentences
+        sentences = self._sentences(self._article_index)
         previous_paragraph = None
         for slot, row in enumerate(self.rows):
             position = start + slot
@@ -973,7 +1200,14 @@ class Annotator:
                 state = "fc-chosen" if chosen else ("fc-dim" if current else "")
                 _set_classes(button, ["fc-btn", state] if state else ["fc-btn"])
         final = self._revealed(row.sentence_id)
-        row.clear.disabled = not current or final
+        context = not self._labellable(row.sentence_id)  # not assigned: shown for context
+        row.clear.disabled = not current or final or context
+        if self._assigned:
+            for button in row.buttons.values():
+                if button.disabled != context:
+                    button.disabled = context
+            if row.note.disabled != context:
+                row.note.disabled = context
         if self.key is not None:
             # A final answer offers nothing to clear or annotate: hide both, not just grey.
             for control, base in ((row.clear, "fc-clear"), (row.note, "fc-note")):
@@ -1001,6 +1235,8 @@ class Annotator:
             classes.append("fc-focus")
         if row.sentence_id in self._flagged:
             classes.append("fc-flagged")
+        if context:
+            classes.append("fc-context")
         _set_classes(row.box, classes)
 
     def _paint_feedback(self, row: _Row, current: str) -> None:
@@ -1128,3 +1364,16 @@ def _check_key_matches(
             InputWarning,
             stacklevel=3,
         )
+
+
+def _queue(assignment: Queue | str | os.PathLike[str]) -> Queue:
+    """The assignment itself, or read from its ``<annotator>.csv`` file."""
+    return assignment if isinstance(assignment, Queue) else read_assignment(assignment)
+
+
+def _assigned_articles(articles: list[Article], queue: Queue) -> list[Article]:
+    """The articles of a queue, in queue order; InputError names a queued article that is
+    not among ``articles`` (the file and line, from ``check_queue``)."""
+    by_id = {article.id: article for article in articles}
+    check_queue(queue, by_id)
+    return [by_id[article_id] for article_id in queue.article_ids]

@@ -222,6 +222,25 @@ def progress(ids: Sequence[str], labels: Mapping[str, str]) -> Progress:
     return Progress(sum(1 for i in ids if labels.get(i)), len(ids))
 
 
+def corpus_text(
+    labelled: int, done: int, started: int, articles: int, *, assignment: bool = False
+) -> str:
+    """The corpus progress line, from counts that need no splitting: labelled sentences
+    (from the log), articles known complete, and articles with at least one label.
+
+    E.g. ``"412 sentences labelled · 14 of 100,000 articles done, 3 more started (0%)"``.
+    """
+    noun = "sentence" if labelled == 1 else "sentences"
+    started_more = started - done
+    more = f", {started_more:,} more started" if started_more > 0 else ""
+    scope = " of your assignment" if assignment else ""
+    share = done / articles if articles else 0.0
+    return (
+        f"{labelled:,} {noun} labelled · {done:,} of {articles:,} articles{scope} done"
+        f"{more} ({share:.0%})"
+    )
+
+
 def text_colour(background: str) -> str:
     """Black or white, whichever reads better on the hex colour ``background`` (WCAG)."""
     digits = background.lstrip("#")
@@ -496,21 +515,25 @@ class Summary:
 
     title: str
     articles: int
-    sentences: int
+    sentences: int | None  # None when unknown (a corpus: articles are split when shown)
     labelled: int
     flagged: int
     annotator: str
     saved_to: str  # "" when it must not be shown (student mode)
+    done: int = 0  # articles known complete (what a corpus counts when sentences is None)
 
 
 def fallback_text(summary: Summary) -> str:
     """Plain-text stand-in for the widget, shown where its live view cannot be."""
     count = summary.articles
     articles = f" in {count} article{'' if count == 1 else 's'}" if count > 1 else ""
+    if summary.sentences is None:
+        work = f"{summary.labelled} sentences labelled, {summary.done} of {count} articles done"
+    else:
+        work = f"{summary.labelled} of {summary.sentences} sentences labelled{articles}"
     lines = [
         f"factcheck annotator: {summary.title}",
-        f"{summary.annotator}: {summary.labelled} of {summary.sentences} sentences "
-        f"labelled{articles}, {summary.flagged} flagged for discussion.",
+        f"{summary.annotator}: {work}, {summary.flagged} flagged for discussion.",
     ]
     if summary.saved_to:
         lines.append(f"Labels are saved in {summary.saved_to}.")

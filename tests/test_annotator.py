@@ -343,8 +343,8 @@ def test_corpus_progress_of_one_article_says_article_not_articles(tmp_path: Path
     assert ann.corpus_progress_label.value.endswith("labelled in 1 article (0%)")
 
 
-def test_corpus_navigation_buttons_dropdown_and_progress(tmp_path: Path):
-    """Test that next/previous, the jump list and n/p keys change article; progress is per corpus."""
+def test_corpus_navigation_buttons_search_and_progress(tmp_path: Path):
+    """Test that next/previous, the search box and n/p keys change article; progress counts articles."""
     articles = [council("ferry-1", "Ferry one"), council("ferry-2", "Ferry two"), long_article(10)]
     ann = Annotator(articles, annotator="ana", folder=tmp_path)
     assert ann.article_position_label.value == "article 1 of 3"
@@ -352,14 +352,17 @@ def test_corpus_navigation_buttons_dropdown_and_progress(tmp_path: Path):
     ann.next_article_button.click()
     assert ann.article.id == "ferry-2"
     ann.label(ann.article.sentences[0].id, "verified")
-    assert ann.corpus_progress.value == 1
-    assert ann.corpus_progress_label.value.startswith("1 of 20 sentences labelled in 3 articles")
-    ann.jump_dropdown.value = 2
+    assert ann.corpus_progress.value == 0  # a corpus counts articles done
+    assert ann.corpus_progress_label.value == (
+        "1 sentence labelled · 0 of 3 articles done, 1 more started (0%)"
+    )
+    ann.search_box.value = "long"
+    assert [label for label, _ in ann.search_results.options] == ["3. 10 sentences"]
+    ann.search_results.value = 2
     assert ann.article.id == "long"
     assert ann.next_article_button.disabled
     send_key(ann, "p")
     assert ann.article.id == "ferry-2"
-    assert ann.jump_dropdown.value == 1
     assert ann.article_progress.value == 1
 
 
