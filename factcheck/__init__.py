@@ -40,7 +40,9 @@ if TYPE_CHECKING:
     from .exports import export_annotations
     from .gold import annotator_quality, read_gold, write_gold
     from .log import AnnotationLog, LogEvent, annotator_key, read_annotations, validate_logs
+    from .queues import QueueChoiceLog, order_queue
     from .report import write_class_report
+    from .similar import ClaimMemory, near_duplicates, similar_sentences
     from .student import student_app
     from .workspace import examples_path
 
@@ -72,6 +74,11 @@ _LAZY = {
     "read_gold": ("gold", "read_gold"),
     "annotator_quality": ("gold", "annotator_quality"),
     "write_card": ("card", "write_card"),
+    "order_queue": ("queues", "order_queue"),
+    "QueueChoiceLog": ("queues", "QueueChoiceLog"),
+    "ClaimMemory": ("similar", "ClaimMemory"),
+    "similar_sentences": ("similar", "similar_sentences"),
+    "near_duplicates": ("similar", "near_duplicates"),
 }
 
 
@@ -97,6 +104,7 @@ __all__ = [
     "Annotator",
     "AnswerKey",
     "Article",
+    "ClaimMemory",
     "DecisionLog",
     "FactcheckError",
     "Feedback",
@@ -106,6 +114,7 @@ __all__ = [
     "LabelScheme",
     "LogEvent",
     "LogFormatError",
+    "QueueChoiceLog",
     "RemovedLine",
     "SchemeError",
     "Sentence",
@@ -126,6 +135,8 @@ __all__ = [
     "load_articles",
     "load_scheme",
     "make_answer_key",
+    "near_duplicates",
+    "order_queue",
     "read_annotations",
     "read_answer_key",
     "read_assignment",
@@ -135,6 +146,7 @@ __all__ = [
     "safe_id",
     "sample_path",
     "serve_classroom",
+    "similar_sentences",
     "split_sentences",
     "student_app",
     "suggest",

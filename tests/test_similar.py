@@ -1,0 +1,148 @@
+"""Claim memory: similar labelled sentences anywhere in the corpus, and near-duplicate claims."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import factcheck
+from factcheck.log import AnnotationLog
+from factcheck.similar import (
+    DUPLICATE_COLUMNS,
+    SIMILAR_COLUMNS,
+    ClaimIndex,
+    ClaimMemory,
+    near_duplicates,
+    similar_sentences,
+)
+
+BRIDGE = "The council approved a 4.2 million budget for the Riverside bridge on Tuesday."
+BRIDGE_AGAIN = "The council approved a 4.2 million budget for the Riverside bridge, officials said."
+OTHER = [
+    "Residents called the decision to close the library a disgrace.",
+    "Posts shared online claim the tram extension was cancelled.",
+    "The hospital's new wing opened in March with 120 beds.",
+    "Bus fares rose by 6 per cent in April, the operator's tariff table shows.",
+]
+
+
+def write_article(folder: Path, name: str, sentences: list[str]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.txt").write_text("\n\n".join(sentences) + "\n", encoding="utf-8")
+
+
+@pytest.fixture
+def labelled(tmp_path: Path) -> pd.DataFrame:
+    """A read_annotations frame: the bridge claim in two articles, ana and ben, with notes."""
+    articles = tmp_path / "articles"
+    write_article(articles, "budget", [BRIDGE, *OTHER[:2]])
+    write_article(articles, "roundup", [BRIDGE_AGAIN, *OTHER[2:]])
+    logs = tmp_path / "annotations"
+    ana = AnnotationLog(annotator="ana", folder=logs)
+    ben = AnnotationLog(annotator="ben", folder=logs)
+    for article in factcheck.load_articles(articles):
+        for sentence in article.sentences:
+            text = sentence.text.strip()
+            if text == BRIDGE:
+                ana.record(sentence, "verified", "https://example.org/minutes-2026-03")
+            elif text == BRIDGE_AGAIN:
+                ben.record(sentence, "unconfirmed")
+            elif text.startswith("Residents"):
+                ana.record(sentence, "opinion")
+            elif text.startswith("Bus fares"):
+                ben.record(sentence, "verified", "tariff table")
+    return factcheck.read_annotations(logs)
+
+
+def test_similar_sentences_finds_the_same_claim_in_another_article_with_its_note(labelled):
+    """Test that the bridge claim reworded finds the labelled one first, with label and note."""
+    found = similar_sentences(
+        "Councillors approved a 4.2 million Riverside bridge budget.", labelled
+    )
+    assert list(found.columns) == list(SIMILAR_COLUMNS)
+    top = found.iloc[0]
+    assert top["article_id"] in ("budget", "roundup")
+    assert {found.iloc[0]["article_id"], found.iloc[1]["article_id"]} == {"budget", "roundup"}
+    budget = found[found["article_id"] == "budget"].iloc[0]
+    assert (budget["label"], budget["note"], budget["annotators"]) == (
+        "verified",
+        "https://example.org/minutes-2026-03",
+        "ana",
+    )
+    assert found["score"].is_monotonic_decreasing
+    assert "library" not in " ".join(found["text"])  # below the minimum score
+
+
+def test_the_sentence_being_labelled_is_left_out_of_its_own_claim_memory(labelled):
+    """Test that exclude= drops the focused sentence, so it never shows itself as similar."""
+    own = labelled[labelled["article_id"] == "budget"]["sentence_id"].iloc[0]
+    found = similar_sentences(BRIDGE, labelled, exclude=own)
+    assert own not in set(found["sentence_id"])
+    assert found.iloc[0]["article_id"] == "roundup"
+
+
+def test_claim_memory_remembers_a_new_label_for_the_next_query(labelled):
+    """Test that remember() makes a new label findable without rebuilding, and updates in place."""
+    memory = ClaimMemory(labelled)
+    query = "The wind farm near Dunmore will double its turbines next year."
+    assert memory.similar(query).empty
+    memory.remember(
+        "energy", "energy-0000", "The Dunmore wind farm will double its turbines.", "unconfirmed"
+    )
+    assert memory.similar(query)["sentence_id"].tolist() == ["energy-0000"]
+    memory.remember(
+        "energy", "energy-0000", "The Dunmore wind farm will double its turbines.", "opinion"
+    )
+    assert memory.similar(query)["label"].tolist() == ["opinion"]
+    assert len(memory) == len(labelled) + 1
+
+
+def test_an_empty_log_gives_an_empty_claim_memory(tmp_path):
+    """Test that no labels yet means no similar sentences, not an error."""
+    empty = pd.DataFrame(
+        columns=["article_id", "sentence_id", "text", "label", "note", "annotator"]
+    )
+    assert similar_sentences(BRIDGE, empty).empty
+
+
+def test_index_query_returns_best_first_and_respects_k_and_min_score():
+    """Test ClaimIndex directly: exact match first, at most k, none below min_score."""
+    texts = [BRIDGE, BRIDGE_AGAIN, *OTHER]
+    index = ClaimIndex(texts, chunk=2)  # several chunks: results merge across them
+    (pairs,) = index.query([BRIDGE], k=2)
+    assert [row for row, _ in pairs] == [0, 1]
+    assert pairs[0][1] == pytest.approx(1.0, abs=1e-5)
+    (none,) = index.query(["zzz qqq"], k=5, min_score=0.1)
+    assert none == []
+    index.add([OTHER[0].upper()])  # case-folded: the same sentence
+    (pairs,) = index.query([OTHER[0]], k=2)
+    assert sorted(row for row, _ in pairs) == [2, 6]
+
+
+def test_near_duplicates_table_counts_articles_and_flags_disagreeing_labels(labelled):
+    """Test that the bridge claim in two articles is one group whose labels disagree."""
+    assert near_duplicates(labelled).empty  # reworded more than the default 0.8 allows
+    table = near_duplicates(labelled, threshold=0.6)
+    assert list(table.columns) == list(DUPLICATE_COLUMNS)
+    assert len(table) == 1
+    row = table.iloc[0]
+    assert (row["n_sentences"], row["n_articles"]) == (2, 2)
+    assert row["labels"] == "unconfirmed: 1, verified: 1"
+    assert table["labels_agree"].tolist() == [False]
+    assert row["article_ids"] == "budget, roundup"
+
+
+def test_near_duplicates_of_unlabelled_sentences_have_no_agreement_verdict():
+    """Test that a group with fewer than two labels has labels_agree None, and one-article groups are left out."""
+    frame = pd.DataFrame(
+        {
+            "article_id": ["a", "b", "c", "c"],
+            "sentence_id": ["a-0", "b-0", "c-0", "c-1"],
+            "text": [BRIDGE, BRIDGE, OTHER[0], OTHER[0]],
+        }
+    )
+    table = near_duplicates(frame)
+    assert table["claim"].tolist() == [BRIDGE]
+    assert table["labels_agree"].tolist() == [None]
