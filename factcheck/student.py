@@ -55,6 +55,8 @@ ENV_STUDENT = "FACTCHECK_STUDENT"
 ENV_SCHEME = "FACTCHECK_SCHEME"
 ENV_ROSTER = "FACTCHECK_ROSTER"
 ENV_JOIN_CODE = "FACTCHECK_JOIN_CODE"
+ENV_TEACHERS = "FACTCHECK_TEACHERS"
+"""Comma-separated teachers' names (the hub's admins): they get no student session."""
 ENV_HUB_USER = "JUPYTERHUB_USER"
 """Set by JupyterHub in every user's server: the hub's user name is the student's name."""
 DEFAULT_OUT = "classroom-answers"
@@ -106,6 +108,7 @@ class StudentConfig:
     scheme: Path | None = None  # a JSON label scheme, when the key uses custom labels
     roster: Path | None = None
     join_code: str = ""
+    teachers: tuple[str, ...] = ()  # besides the key's teacher list (``read_teachers``)
 
     def label_scheme(self) -> LabelScheme:
         """The label scheme students label with: the teacher's file, else the default."""
@@ -125,6 +128,7 @@ def config_from_env(environ: Mapping[str, str] | None = None) -> StudentConfig:
         scheme=Path(env[ENV_SCHEME]) if env.get(ENV_SCHEME) else None,
         roster=Path(env[ENV_ROSTER]) if env.get(ENV_ROSTER) else None,
         join_code=env.get(ENV_JOIN_CODE, "").strip(),
+        teachers=tuple(n.strip() for n in env.get(ENV_TEACHERS, "").split(",") if n.strip()),
     )
 
 
@@ -469,6 +473,9 @@ class StudentApp:
             with warnings_to_teacher():
                 self.key, self.articles = load_session(config)
                 self.teachers = read_teachers(config.key)
+                if config.teachers:
+                    extra = frozenset(annotator_key(name) for name in config.teachers)
+                    self.teachers = Teachers(self.teachers.names | extra, self.teachers.logs)
                 self.roster = read_roster(config.roster) if config.roster else None
         except (FactcheckError, OSError) as exc:
             self.problem = str(exc)
@@ -488,6 +495,13 @@ class StudentApp:
             self.anonymous_button.layout.display = "none"
         if config.student:
             self.form.children = self.form.children[2:]  # no name entry: the hub's name is used
+            if self.teachers.has_name(config.student):
+                self._say(
+                    f"You are signed in as {config.student}, a teacher of this class, so no "
+                    "answers are saved here. To follow the class, open JupyterLab (/lab) and "
+                    "run the class review notebook or `factcheck classroom watch`."
+                )
+                return
             self.start(config.student, trusted=True)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
@@ -683,6 +697,7 @@ def student_app(
     scheme: PathLike | None = None,
     roster: PathLike | None = None,
     join_code: str | None = None,
+    teachers: tuple[str, ...] | None = None,
 ) -> StudentApp:
     """The student app; arguments override the FACTCHECK_* environment variables."""
     base = config_from_env()
@@ -695,5 +710,6 @@ def student_app(
         scheme=Path(scheme) if scheme is not None else base.scheme,
         roster=Path(roster) if roster is not None else base.roster,
         join_code=join_code if join_code is not None else base.join_code,
+        teachers=teachers if teachers is not None else base.teachers,
     )
     return StudentApp(config)

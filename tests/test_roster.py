@@ -123,3 +123,21 @@ def test_serve_stops_on_a_bad_roster_before_class(classroom, tmp_path: Path) -> 
     roster = write(tmp_path / "roster.csv", "name\nAna\nAna\n")
     with pytest.raises(InputError, match=r"roster\.csv, row 3: 'Ana' is already on row 2"):
         serve_classroom(classroom.key, classroom.articles, classroom.out, roster=roster, port=1)
+
+
+def test_a_teacher_signed_in_on_the_hub_gets_no_student_session(
+    classroom,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Test that a hub user listed in FACTCHECK_TEACHERS is told so and nothing is saved."""
+    monkeypatch.setenv(ENV_HUB_USER, "Rahman")
+    monkeypatch.setenv("FACTCHECK_TEACHERS", "rahman, okafor")
+    app = make_app(classroom.key, classroom.articles, classroom.out)
+    assert app.annotator is None
+    assert "a teacher of this class" in app.message
+    assert not classroom.out.exists() or not any(classroom.out.iterdir())
+    monkeypatch.delenv(ENV_HUB_USER)
+    other = make_app(classroom.key, classroom.articles, classroom.out)
+    assert other.start("okafor") is None  # a teacher's name is not a student's
+    assert "cannot be used in this session" in other.message
+    other.close()

@@ -65,6 +65,7 @@ _env = {
     if os.environ.get(name)
 }
 _env["FACTCHECK_FEEDBACK"] = os.environ.get("FACTCHECK_FEEDBACK", "immediate")
+_env["FACTCHECK_TEACHERS"] = os.environ.get("FACTCHECK_TEACHERS", "")  # no student session
 # factcheck's Voila template (no CDN) comes first on every user's Jupyter path.
 _env["JUPYTER_PATH"] = os.pathsep.join(
     filter(None, [str(_data / "classroom" / "jupyter"), os.environ.get("JUPYTER_PATH", "")])

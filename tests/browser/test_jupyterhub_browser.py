@@ -222,6 +222,14 @@ def test_three_students_label_through_jupyterhub_at_once(chromium_browser, hub: 
     assert outside == [], outside
     assert not errors, errors
 
+    # The teacher is the hub's admin; a student is not.
+    admin = pages["ana"].context.request.get(f"{hub.url}/hub/admin")
+    assert admin.status == 403
+    teacher = log_in(chromium_browser, hub, "teacher", outside, errors)
+    expect(teacher.locator(".fc-student-message")).to_contain_text("a teacher of this class")
+    assert teacher.context.request.get(f"{hub.url}/hub/admin").status == 200
+    teacher.context.close()
+
     # A hub user outside the roster is refused at login, with no server started.
     stranger = log_in(chromium_browser, hub, "mallory", outside, errors)
     expect(stranger.locator("body")).to_contain_text("Invalid username", timeout=30_000)
