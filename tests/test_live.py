@@ -317,3 +317,37 @@ def test_refreshing_while_students_write_loses_and_blocks_nothing(
     assert sum(t.offset for t in live._tails.values()) == sum(
         (folder / f"{n}.csv").stat().st_size for n in ("ana", "ben", "cy")
     )
+
+
+def test_watch_command_serves_the_live_page(tmp_path: Path, key_path: Path) -> None:
+    """Test that `factcheck classroom watch` serves the live page until it is stopped."""
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "class"
+    label(folder, "ana", {S0: "verified"})
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "factcheck", "classroom", "watch", str(folder)]
+    process = subprocess.Popen(
+        [*command, "--key", str(key_path), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                page = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).read()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        assert b"1 student(s) started" in page
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
