@@ -713,3 +713,152 @@ def test_the_article_progress_counts_flagged_sentences(ann: Annotator):
     assert ann.article_progress_label.value.endswith("(0%) · 1 flagged for discussion")
     ann.flag(ann.article.sentences[2].id)
     assert "flagged" not in ann.article_progress_label.value
+
+
+# ----- a corpus: articles split when shown, search, filters, assignments -----
+
+
+def corpus(count: int) -> list[Article]:
+    """``count`` short fictional articles from two outlets over two months, none split yet."""
+    return [
+        Article.from_text(
+            f"Ward {n} spent {n + 3} thousand on repairs, the clerk said. "
+            f"Residents called the work overdue. A vote is due in {n % 9 + 2} weeks.",
+            id=f"ward-{n:03d}",
+            title=f"Ward {n} repairs",
+            source=f"https://news.example.test/ward/{n}",
+            outlet="Valley Courier" if n % 2 else "Harbour Gazette",
+            date=f"2026-{n % 2 + 3:02d}-{n % 28 + 1:02d}",
+        )
+        for n in range(count)
+    ]
+
+
+def split_ones(articles: list[Article], ann: Annotator) -> list[str]:
+    """Ids of the articles the annotator has split so far."""
+    return [articles[i].id for i in sorted(ann._catalogue.counts)]
+
+
+def test_a_corpus_splits_only_the_article_shown_and_the_next(tmp_path: Path):
+    """Test that building over 300 articles splits the first and prefetches the second only."""
+    articles = corpus(300)
+    ann = Annotator(articles, annotator="ana", folder=tmp_path)
+    assert split_ones(articles, ann) == ["ward-000", "ward-001"]
+    assert not any("sentences" in a.__dict__ for a in articles)  # nothing pinned on articles
+    assert ann.article_position_label.value == "article 1 of 300"
+    ann.next_article_button.click()
+    assert split_ones(articles, ann) == ["ward-000", "ward-001", "ward-002"]
+
+
+def test_sentences_of_articles_left_behind_are_freed(tmp_path: Path):
+    """Test that moving on through a corpus does not keep every visited article's sentences."""
+    import gc
+    import weakref
+
+    ann = Annotator(corpus(40), annotator="ana", folder=tmp_path)
+    first = weakref.ref(ann.focused)
+    for _ in range(20):
+        send_key(ann, "n")
+    gc.collect()
+    assert ann.article.id == "ward-020"
+    assert first() is None
+
+
+def test_labelling_a_sentence_of_an_unseen_article_finds_it(tmp_path: Path):
+    """Test that label() takes a sentence id of an article not yet shown, and logs it."""
+    articles = corpus(50)
+    target = Article.from_text(articles[30].text, id=articles[30].id).sentences[1]
+    ann = Annotator(articles, annotator="ana", folder=tmp_path)
+    ann.label(target.id, "opinion")
+    (row,) = rows_of(tmp_path / "ana.csv")
+    assert (row["article_id"], row["sentence_id"], row["text"]) == (
+        "ward-030",
+        target.id,
+        target.text,
+    )
+    assert ann.corpus_progress_label.value.startswith("1 sentence labelled · 0 of 50 articles")
+    with pytest.raises(InputError, match="unknown sentence id 'ward-999-0001-abcdef'"):
+        ann.label("ward-999-0001-abcdef", "opinion")
+
+
+def test_corpus_progress_counts_articles_done_from_the_log(tmp_path: Path):
+    """Test that finishing an article counts it done, and a resumed session counts it too."""
+    articles = corpus(5)
+    ann = Annotator(articles, annotator="ana", folder=tmp_path)
+    for _ in range(3):
+        send_key(ann, "3")
+    assert ann.corpus_progress.value == 1
+    assert ann.corpus_progress.max == 5
+    assert ann.corpus_progress_label.value == ("3 sentences labelled · 1 of 5 articles done (20%)")
+    again = Annotator(articles, annotator="ana", folder=tmp_path)
+    assert again.article.id == "ward-001"  # after the last label, the next with work left
+    assert again.corpus_progress_label.value.startswith("3 sentences labelled · 1 of 5")
+
+
+def test_resume_opens_the_article_of_the_last_label(tmp_path: Path):
+    """Test that a session resumes where the last label was saved, not at the first article."""
+    articles = corpus(30)
+    ann = Annotator(articles, annotator="ana", folder=tmp_path)
+    ann.show_article(17)
+    send_key(ann, "1")
+    again = Annotator(articles, annotator="ana", folder=tmp_path)
+    assert again.article.id == "ward-017"
+    assert split_ones(articles, again) == ["ward-017", "ward-018"]
+
+
+def test_the_search_box_finds_articles_by_title_id_and_source(tmp_path: Path):
+    """Test that typing in the search box lists matching articles and picking one opens it."""
+    ann = Annotator(corpus(200), annotator="ana", folder=tmp_path)
+    ann.search_box.value = "ward 170 REPAIRS"
+    assert [label for label, _ in ann.search_results.options] == ["171. Ward 170 repairs"]
+    ann.search_box.value = "ward-042"
+    assert ann.search_results.options == (("43. Ward 42 repairs", 42),)
+    ann.search_results.value = 42
+    assert ann.article.id == "ward-042"
+    assert [a.id for a in ann.find("news.example.test/ward/19")][:2] == ["ward-019", "ward-190"]
+    ann.search_box.value = "no such words"
+    assert ann.search_results.options == ()
+    assert "No article's title, id or source holds 'no such words'" in ann.status
+
+
+def test_corpus_filters_order_unlabelled_first_flagged_source_and_date(tmp_path: Path):
+    """Test that the article filters reorder and narrow what next/previous walk through."""
+    articles = corpus(12)
+    ann = Annotator(articles, annotator="ana", folder=tmp_path)
+    send_key(ann, "1")  # ward-000 started
+    ann.show_article(3)
+    send_key(ann, "f")  # ward-003 flagged
+    ann.order_dropdown.value = "unlabelled first"
+    assert ann.article.id == "ward-001"
+    ann.show_article(11)
+    send_key(ann, "n")
+    assert ann.article.id == "ward-000"  # touched articles come last
+    ann.order_dropdown.value = "flagged"
+    assert ann.article.id == "ward-003"
+    assert ann.article_position_label.value == "article 1 of 1 (12 in all)"
+    assert ann.next_article_button.disabled
+    ann.order_dropdown.value = "corpus"
+    assert "Valley Courier" in [value for _, value in ann.source_dropdown.options]
+    ann.source_dropdown.value = "Harbour Gazette"  # even wards, dated in March
+    assert ann.article.id == "ward-000"  # ward-003 is not among them: the first one opens
+    send_key(ann, "n")
+    assert ann.article.id == "ward-002"
+    ann.date_to.value = "2026-03"
+    assert ann.article_position_label.value == "article 2 of 6 (12 in all)"
+    ann.date_from.value = "2026-04"
+    assert "No article matches the filters" in ann.status
+    assert ann.article_position_label.value == "this article is not among the 0 the filters show"
+
+
+def test_an_annotator_opens_a_corpus_file_by_path(tmp_path: Path):
+    """Test that Annotator("corpus.csv") loads the corpus rows as articles."""
+    path = tmp_path / "corpus.csv"
+    path.write_text(
+        "id,title,text,source\n"
+        "a1,Bridge,The bridge opened on Monday. It cost 40 million.,Harbour Gazette\n"
+        "a2,Tram,The tram runs late. Riders are angry.,Valley Courier\n",
+        encoding="utf-8",
+    )
+    ann = Annotator(path, annotator="ana", folder=tmp_path / "out")
+    assert [a.id for a in ann.articles] == ["a1", "a2"]
+    assert ann.visible_sentences[0].text.startswith("The bridge opened")
