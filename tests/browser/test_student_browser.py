@@ -245,3 +245,42 @@ def test_a_tab_left_at_the_name_form_gives_its_place_back(chromium_browser, tmp_
         leftovers = server.stop()
     assert not [e for e in errors if "pageerror" in e], errors
     assert leftovers == []
+
+
+def test_roster_and_join_code_in_the_served_app(chromium_browser, tmp_path: Path):
+    """Test that with a roster and a join code the student picks a name and needs the code."""
+    from factcheck.log import log_path
+
+    out = tmp_path / "answers"
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name\nAna Lima\nBen Osei\n", encoding="utf-8")
+    env = classroom_env(
+        sample_key_path(), ARTICLE, out, "immediate", base={}, roster=roster, join_code="Fox-42"
+    )
+    notebook = student_notebook_path()
+    server = start_voila(
+        tmp_path / "voila", notebook, env, command=lambda port: voila_command(notebook, port=port)
+    )
+    errors: list[str] = []
+    try:
+        page = open_app(chromium_browser, server, errors)
+        menu = page.locator(".fc-student select")
+        expect(menu).to_be_visible()
+        expect(page.get_by_placeholder("your name")).to_be_hidden()
+        expect(page.get_by_role("button", name="Stay anonymous")).to_be_hidden()
+        menu.select_option("Ben Osei")
+        page.get_by_placeholder("join code").fill("fox-24")
+        page.get_by_role("button", name="Start").click()
+        expect(page.locator(".fc-student-message")).to_contain_text("join code is not right")
+        page.get_by_placeholder("join code").fill("FOX-42")
+        page.get_by_role("button", name="Start").click()
+        expect(page.locator(READY)).to_be_visible()
+        key = read_answer_key(sample_key_path())
+        first = load_article(ARTICLE).sentences[0]
+        button(page, 0, key.get(first.id).label).click()
+        assert wait_for_rows(log_path("Ben Osei", out), 1)[0]["annotator"] == "Ben Osei"
+        page.context.close()
+    finally:
+        leftovers = server.stop()
+    assert not [e for e in errors if "pageerror" in e], errors
+    assert leftovers == []
