@@ -101,16 +101,19 @@ def newcomer_lab(request, tmp_path_factory, tmp_path: Path) -> Iterator[Factchec
         yield lab
 
 
-def _new_log(folder: Path, annotator: str, timeout: float = 30.0) -> Path:
-    """The annotation log of ``annotator`` that appears under ``folder`` (examples aside).
+def _csv_files(folder: Path) -> set[Path]:
+    """Every CSV file under ``folder`` now."""
+    return set(folder.rglob("*.csv"))
+
+
+def _new_log(folder: Path, annotator: str, old: set[Path], timeout: float = 30.0) -> Path:
+    """The new annotation log (not in ``old``) of ``annotator`` that appears under ``folder``.
 
     Found by its rows, not its name: the file name is the log's business (a slug).
     """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        for path in folder.rglob("*.csv"):
-            if "examples" in path.relative_to(folder).parts:
-                continue
+        for path in _csv_files(folder) - old:
             with (
                 contextlib.suppress(OSError, UnicodeDecodeError, csv.Error),
                 path.open(encoding="utf-8", newline="") as handle,
@@ -118,7 +121,7 @@ def _new_log(folder: Path, annotator: str, timeout: float = 30.0) -> Path:
                 if any(row.get("annotator") == annotator for row in csv.DictReader(handle)):
                     return path
         time.sleep(0.1)
-    raise AssertionError(f"no log of {annotator!r} appeared under {folder} within {timeout:.0f} s")
+    raise AssertionError(f"no new log of {annotator!r} under {folder} within {timeout:.0f} s")
 
 
 def _paste_and_run(page, block: CodeBlock) -> None:
@@ -210,6 +213,7 @@ def test_readme_first_steps_run_offline_in_a_newcomers_lab(
     """Test that the README's label, read and chart snippets work in a fresh notebook, offline."""
     lab = newcomer_lab
     write_notebook(lab.root_dir / NOTEBOOK, [""])
+    old_csv = _csv_files(lab.cwd)
     with offline_page(chromium_browser, lab, tmp_path) as offline:
         page = offline.page
         _open_in_lab(page, f"{lab.url}/lab/tree/{quote(NOTEBOOK)}?reset&token={lab.token}")
@@ -222,7 +226,7 @@ def test_readme_first_steps_run_offline_in_a_newcomers_lab(
             expect(row(page, slot).locator(".fc-text")).to_have_text(re.compile(r"\w"))
         row(page, 0).get_by_role("button", name="verified", exact=True).click()
         row(page, 1).get_by_role("button", name="opinion", exact=True).click()
-        logged = wait_for_rows(_new_log(lab.cwd, "ana"), 2)
+        logged = wait_for_rows(_new_log(lab.cwd, "ana", old_csv), 2)
         assert [r["label"] for r in logged] == ["verified", "opinion"]
 
         # "Every label on disk at once", then "Charts and agreement", each block a cell.
@@ -257,6 +261,7 @@ def test_the_page_factcheck_lab_opens_runs_notebook_01_offline(
     pages = [p.read_text(encoding="utf-8") for p in lab.runtime_dir.glob("jpserver-*open.html")]
     urls = [m.group(1) for html in pages if (m := re.search(r'url=([^"]+/lab/tree/[^"]+)"', html))]
     assert urls, f"no page of {lab.runtime_dir} opens a notebook: {pages}"
+    old_csv = _csv_files(lab.cwd)
     with offline_page(chromium_browser, lab, tmp_path) as offline:
         page = offline.page
         _open_in_lab(page, urls[0].replace("&amp;", "&"))
@@ -267,6 +272,6 @@ def test_the_page_factcheck_lab_opens_runs_notebook_01_offline(
         expect(page.locator(READY)).to_be_visible()
         expect(row(page, 0).locator(".fc-text")).to_have_text(re.compile(r"\w"))
         row(page, 0).get_by_role("button", name="unconfirmed", exact=True).click()
-        (logged,) = wait_for_rows(_new_log(lab.cwd, "your-name"), 1)
+        (logged,) = wait_for_rows(_new_log(lab.cwd, "your-name", old_csv), 1)
         assert (logged["sentence_index"], logged["label"]) == ("0", "unconfirmed")
         offline.assert_offline_and_clean()
