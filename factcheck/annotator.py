@@ -120,6 +120,13 @@ class Annotator:
     Student mode (``key=`` an answer key) shows right/wrong with the teacher's explanation,
     after each label (``feedback="immediate"``) or after ``check()`` (``feedback="end"``);
     a revealed answer is final, so the score shown is the one the class report gives.
+
+    ``articles`` is an article, a sequence of articles, or a path (file, folder, corpus CSV
+    or JSONL). Over a corpus an article is split into sentences when first shown (and the
+    next one in advance), so building costs what is on screen; progress then counts
+    articles done. ``assignment=`` an ``<annotator>.csv`` of ``factcheck assign`` (or a
+    ``Queue``) shows only that queue, in its order; for an assignment by sentence only the
+    assigned sentences take labels, the others are shown greyed for context.
     """
 
     def __init__(
@@ -709,7 +716,7 @@ class Annotator:
             self.label(focused.id, None)
         elif focused is not None and self.label(focused.id, action.label) is not None:
             ids = self._order_ids()
-            following = session.next_unlabelled(ids, self._labels, self._focus)
+            following = session.next_unlabelled(ids, self._settled(ids), self._focus)
             if following is None:
                 self._set_focus(session.step_focus(self._focus, 1, len(self._order)))
                 self._show_status(self.status + " Every sentence here is labelled.", "")
@@ -766,7 +773,7 @@ class Annotator:
         if focus is not None and focus in ids:
             position = ids.index(focus)
         else:
-            position = session.first_unlabelled(ids, self._labels)
+            position = session.first_unlabelled(ids, self._settled(ids))
             position = 0 if position is None and ids else position
         self._focus = -1 if position is None else position
         self._page = session.page_of(self._focus, self.page_size)
@@ -892,7 +899,8 @@ class Annotator:
     def _on_filter(self, change: dict[str, Any]) -> None:
         self._refresh_order()
         self.show_page(0)
-        first = session.first_unlabelled(self._order_ids(), self._labels)
+        ids = self._order_ids()
+        first = session.first_unlabelled(ids, self._settled(ids))
         if first is not None and first < self.page_size:
             self._set_focus(first)
 
@@ -988,7 +996,15 @@ class Annotator:
         return self._catalogue.holds(sentence_id)
 
     def _labellable(self, sentence_id: str) -> bool:
+        """Whether a sentence takes labels here (an assignment by sentence greys the rest)."""
         return not self._assigned or sentence_id in self._assigned
+
+    def _settled(self, ids: Iterable[str]) -> dict[str, str]:
+        """Labels, with sentences shown only for context counted as settled, so that focus
+        skips them on its way to the next sentence to label."""
+        if not self._assigned:
+            return self._labels
+        return {**{i: "context" for i in ids if i not in self._assigned}, **self._labels}
 
     def _total_known(self) -> bool:
         """Whether progress counts sentences: for one article, an assignment by sentence,
@@ -1025,9 +1041,10 @@ class Annotator:
 
     def _refresh_order(self) -> None:
         """Take the filter's snapshot: rows do not jump while you label."""
+        sentences = self._sentences(self._article_index)
         self._order = session.visible_indices(
-            self._sentences(self._article_index),
-            self._labels,
+            sentences,
+            self._settled(s.id for s in sentences),
             self.filter_buttons.value,
             self._flagged,
         )

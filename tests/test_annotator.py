@@ -862,3 +862,61 @@ def test_an_annotator_opens_a_corpus_file_by_path(tmp_path: Path):
     ann = Annotator(path, annotator="ana", folder=tmp_path / "out")
     assert [a.id for a in ann.articles] == ["a1", "a2"]
     assert ann.visible_sentences[0].text.startswith("The bridge opened")
+
+
+def write_queue(path: Path, rows: list[tuple[str, str]]) -> Path:
+    """An assignment file as ``factcheck assign`` writes it: (article_id, sentence_id) rows."""
+    lines = ["article_id,sentence_id,round,overlap,position"]
+    lines += [f"{a},{s},1,0,{n}" for n, (a, s) in enumerate(rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_an_assignment_by_article_shows_only_the_queue_in_its_order(tmp_path: Path):
+    """Test that assignment= limits the articles to the queue, in queue order, with own progress."""
+    articles = corpus(20)
+    queue = write_queue(tmp_path / "ana.csv", [("ward-012", ""), ("ward-003", "")])
+    ann = Annotator(articles, annotator="ana", folder=tmp_path / "out", assignment=queue)
+    assert [a.id for a in ann.articles] == ["ward-012", "ward-003"]
+    assert ann.article.id == "ward-012"
+    for _ in range(3):
+        send_key(ann, "2")
+    assert ann.corpus_progress_label.value == (
+        "3 sentences labelled · 1 of 2 articles of your assignment done (50%)"
+    )
+    send_key(ann, "n")
+    assert ann.article.id == "ward-003"
+    assert ann.next_article_button.disabled
+
+
+def test_an_assignment_by_sentence_greys_the_sentences_not_assigned(tmp_path: Path):
+    """Test that only assigned sentences take labels; the others show, greyed, for context."""
+    articles = corpus(5)
+    first = Article.from_text(articles[2].text, id="ward-002").sentences
+    second = Article.from_text(articles[4].text, id="ward-004").sentences
+    queue = write_queue(
+        tmp_path / "ana.csv",
+        [("ward-002", first[1].id), ("ward-004", second[0].id), ("ward-004", second[2].id)],
+    )
+    ann = Annotator(articles, annotator="ana", folder=tmp_path / "out", assignment=queue)
+    assert ann.article.id == "ward-002"
+    assert ann.focused == first[1]  # focus skips the context sentence
+    context = ann.rows[0]
+    assert "fc-context" in context.box._dom_classes
+    assert all(button.disabled for button in context.buttons.values())
+    assert ann.label(first[0].id, "opinion") is None
+    assert "not in your assignment" in ann.status
+    send_key(ann, "1")
+    assert ann.labels == {first[1].id: "verified"}
+    assert ann.corpus_progress_label.value == (
+        "1 of 3 sentences labelled in 2 articles of your assignment (33%)"
+    )
+    assert ann.article_progress_label.value.startswith("1 of 1 sentences labelled")
+    assert not (tmp_path / "out" / "ana.csv").read_text(encoding="utf-8").count(first[0].id)
+
+
+def test_an_assignment_naming_an_article_not_loaded_is_a_clear_error(tmp_path: Path):
+    """Test that a queue with an article outside the corpus names the file, line and article."""
+    queue = write_queue(tmp_path / "ana.csv", [("ward-001", ""), ("ward-777", "")])
+    with pytest.raises(InputError, match=r"ana\.csv, line 3: article 'ward-777' is not in"):
+        Annotator(corpus(3), annotator="ana", folder=tmp_path / "out", assignment=queue)
