@@ -409,3 +409,110 @@ def read_suggestions(
             )
         found = inside
     return found
+
+
+def model_ratings(
+    df: pd.DataFrame, *, folds: int = 5, min_labels: int = MIN_LABELS, seed: int = 0
+) -> pd.DataFrame:
+    """The model as one more rater: out-of-fold predictions for every labelled sentence.
+
+    Articles are split into ``folds`` groups; each group's sentences are predicted by a model
+    trained on the other groups' labels (most common label per sentence), so the model never
+    rates a sentence it learned. The rows have the columns of ``df`` that ``agreement`` needs
+    with ``annotator == "model"``: ``agreement(pd.concat([df, model_ratings(df)]))`` puts the
+    model's agreement with each annotator beside the human-human figures. Empty if a fold
+    has too few labels to train (see ``readiness``).
+    """
+    columns = ["annotator", "article_id", "sentence_id", "label", "text"]
+    if df.empty:
+        return pd.DataFrame(columns=columns)
+    frame = df[df["label"] != ""]
+    items = frame.drop_duplicates(["article_id", "sentence_id"])[["article_id", "sentence_id"]]
+    texts, labels = training_data(frame)  # same (article_id, sentence_id) sort as items
+    items = items.sort_values(["article_id", "sentence_id"], kind="stable").reset_index(drop=True)
+    articles = items["article_id"].unique()
+    rng = np.random.default_rng(seed)
+    fold_of = dict(zip(rng.permutation(articles), np.arange(len(articles)) % folds, strict=True))
+    fold = items["article_id"].map(fold_of).to_numpy()
+    predicted = np.array([""] * len(items), dtype=object)
+    text_array, label_array = np.array(texts, dtype=object), np.array(labels, dtype=object)
+    for f in range(folds):
+        test, rest = fold == f, fold != f
+        if not test.any():
+            continue
+        if readiness(label_array[rest], min_labels=min_labels) is not None:
+            return pd.DataFrame(columns=columns)
+        model = train(list(text_array[rest]), list(label_array[rest]), min_labels=min_labels)
+        predicted[test] = [label for label, _ in model.predict(list(text_array[test]))]
+    return items.assign(annotator="model", label=predicted, text=texts)[columns]
+
+
+def learning_curve(
+    df: pd.DataFrame,
+    *,
+    sizes: Sequence[int] = (20, 50, 100, 200, 500, 1000),
+    test_share: float = 0.3,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Macro-F1 of the model against the number of labels it learned from (aggregated rows).
+
+    The labelled sentences of ``test_share`` of the articles are held out; the model trains
+    on the first N of the others in a seeded random order. Columns ``labels, macro_f1,
+    majority_f1`` (the majority-class baseline); sizes beyond the labels available are left
+    out. Feed it to ``learning_curve_chart``.
+    """
+    from sklearn.metrics import f1_score
+
+    texts, labels = training_data(df)
+    columns = ["labels", "macro_f1", "majority_f1"]
+    if not texts:
+        return pd.DataFrame(columns=columns)
+    items = df[df["label"] != ""].drop_duplicates(["article_id", "sentence_id"])
+    items = items.sort_values(["article_id", "sentence_id"], kind="stable")
+    rng = np.random.default_rng(seed)
+    articles = items["article_id"].unique()
+    held = set(rng.choice(articles, max(1, int(test_share * len(articles))), replace=False))
+    is_test = items["article_id"].isin(held).to_numpy()
+    text_array, label_array = np.array(texts, dtype=object), np.array(labels, dtype=object)
+    pool = rng.permutation(np.flatnonzero(~is_test))
+    test_texts, test_labels = list(text_array[is_test]), list(label_array[is_test])
+    rows = []
+    for n in sizes:
+        if n > len(pool) or not test_texts:
+            break
+        chosen = pool[:n]
+        if readiness(label_array[chosen], min_labels=min(n, MIN_LABELS)) is not None:
+            continue
+        model = train(list(text_array[chosen]), list(label_array[chosen]), min_labels=2)
+        guess = [label for label, _ in model.predict(test_texts)]
+        majority = Counter(label_array[chosen]).most_common(1)[0][0]
+        rows.append(
+            {
+                "labels": n,
+                "macro_f1": f1_score(test_labels, guess, average="macro"),
+                "majority_f1": f1_score(
+                    test_labels, [majority] * len(test_labels), average="macro"
+                ),
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def learning_curve_chart(curve: pd.DataFrame) -> Any:
+    """A line chart of a ``learning_curve`` frame: the model and the majority baseline."""
+    import altair as alt
+
+    long = curve.melt("labels", ["macro_f1", "majority_f1"], "series", "value")
+    long["series"] = long["series"].map(
+        {"macro_f1": "suggestion model", "majority_f1": "majority class"}
+    )
+    return (
+        alt.Chart(long, title="Learning curve: macro-F1 on held-out articles")
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("labels:Q", title="labels learned from"),
+            y=alt.Y("value:Q", title="macro-F1", scale=alt.Scale(domain=[0, 1])),
+            color=alt.Color("series:N", title=None),
+            tooltip=["series:N", "labels:Q", alt.Tooltip("value:Q", format=".3f")],
+        )
+    )

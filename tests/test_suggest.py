@@ -315,3 +315,61 @@ def test_write_suggestions_replaces_a_file_atomically_and_round_trips(tmp_path):
         warnings.simplefilter("error")
         (read,) = read_suggestions(path)
     assert (read.label, read.score, read.model) == ("opinion", 0.25, 'llm "v2", run 3')
+
+
+@pytest.fixture
+def two_annotators(tmp_path: Path) -> pd.DataFrame:
+    """12 articles of one sentence per label; ana labels by the cues, ben differs on 3."""
+    articles, logs = tmp_path / "articles12", tmp_path / "logs12"
+    for i in range(12):
+        write_article(articles, f"story-{i:02d}", [VERIFIED[i], UNCONFIRMED[i], OPINION[i]])
+    gold = dict.fromkeys(VERIFIED, "verified")
+    gold |= dict.fromkeys(UNCONFIRMED, "unconfirmed") | dict.fromkeys(OPINION, "opinion")
+    ana = AnnotationLog(annotator="ana", folder=logs)
+    ben = AnnotationLog(annotator="ben", folder=logs)
+    for article in factcheck.load_articles(articles):
+        for sentence in article.sentences:
+            label = gold[sentence.text.strip()]
+            ana.record(sentence, label)
+            differs = sentence.text.strip() in OPINION[:3]
+            ben.record(sentence, "unconfirmed" if differs else label)
+    return factcheck.read_annotations(logs)
+
+
+def test_model_ratings_make_the_model_one_more_rater_in_agreement(two_annotators):
+    """Test that the model's out-of-fold labels give model-annotator rows beside ana-ben."""
+    from factcheck.suggest import model_ratings
+
+    ratings = model_ratings(two_annotators, folds=3)
+    assert len(ratings) == 36 and set(ratings["annotator"]) == {"model"}
+    assert set(ratings["label"]) <= {"verified", "unconfirmed", "opinion"}
+    table = factcheck.agreement(pd.concat([two_annotators, ratings]), n_boot=0)
+    pairs = table[table["measure"] == "percent_agreement"].dropna(subset=["value"])
+    named = set(zip(pairs["annotator_a"], pairs["annotator_b"], strict=True))
+    assert {("ana", "ben"), ("ana", "model"), ("ben", "model")} <= named
+    ana_ben = pairs[(pairs["annotator_a"] == "ana") & (pairs["annotator_b"] == "ben")]
+    assert ana_ben["value"].iloc[0] == pytest.approx(33 / 36)
+
+
+def test_model_ratings_are_empty_when_a_fold_has_too_few_labels(corpus):
+    """Test that folds of 24 training labels, below min_labels=30, give no model rater, no error."""
+    from factcheck.suggest import model_ratings
+
+    _, logs = corpus
+    df = factcheck.read_annotations(logs)
+    assert model_ratings(df, folds=3, min_labels=30).empty
+    assert len(model_ratings(df, folds=3)) == 36
+
+
+def test_learning_curve_rows_and_chart_come_from_an_aggregated_frame(two_annotators):
+    """Test that the learning curve has one row per size and its chart embeds only those rows."""
+    from factcheck.suggest import learning_curve, learning_curve_chart
+
+    curve = learning_curve(two_annotators, sizes=(6, 12, 24, 100), test_share=0.25)
+    assert curve["labels"].tolist() == [6, 12, 24]  # 100 is more than the 27 training labels
+    assert curve["macro_f1"].between(0, 1).all() and curve["majority_f1"].between(0, 1).all()
+    spec = learning_curve_chart(curve).to_dict()
+    assert spec["mark"]["type"] == "line"
+    (values,) = spec["datasets"].values()
+    assert len(values) == 2 * len(curve)
+    assert {v["series"] for v in values} == {"suggestion model", "majority class"}
