@@ -1275,9 +1275,68 @@ def read_annotations(
     if on_error not in ("raise", "skip"):
         raise ValueError(f"on_error must be 'raise' or 'skip', not {on_error!r}.")
     paths = log_files(paths_or_glob)
-    # Parse every well-formed file with pyarrow, validate all rows at once (per-file checks
-    # cost ~5x more over 50 files); only files with a problem go through the exact parser.
-    tables, sources = [], []
+    # Files are parsed one by one with pyarrow and validated in batches of about BATCH_ROWS
+    # rows (all rows of a batch at once: per-file checks cost ~5x more over 50 small files);
+    # only files with a problem go through the exact parser. For current labels each batch
+    # is cut down to its latest event per (annotator, sentence) before the next is read, so
+    # memory is bounded by the batch and the labels kept, not by the number of events.
+    first_seen: dict[str, str] = {}
+    parts: list[_Part] = []
+    position = 0
+    for batch in _batches(_fast_tables(paths, schemes, on_error), BATCH_ROWS):
+        part = _batch_events(batch, schemes, on_error, first_seen, position, history=history)
+        if part is not None:
+            parts.append(part)
+            position += part.rows
+    if not parts:
+        return empty_frame()
+    table = pa.concat_tables([part.table for part in parts])
+    timestamps = np.concatenate([part.timestamps for part in parts])
+    flagged = np.concatenate([part.flagged for part in parts])
+    del parts
+    # Time order, ties in file order (parts and rows within them are in file order).
+    order = np.argsort(timestamps, kind="stable")
+    if not history:
+        keys = table.select(["annotator", "sentence_id"]).to_pandas().take(order)
+        order = order[~keys.duplicated(keep="last").to_numpy()]
+        order = order[(table.column("label").to_pandas().take(order) != "").to_numpy()]
+        chosen = table.select(["annotator", "article_id", "sentence_index", "sentence_id"])
+        chosen = chosen.to_pandas().take(order).reset_index(drop=True)
+        chosen["sentence_index"] = chosen["sentence_index"].astype("int64")
+        order = order[chosen.sort_values(list(chosen.columns), kind="stable").index]
+    if len(order) != table.num_rows or not (order[1:] > order[:-1]).all():
+        table = table.take(pa.array(order))
+        timestamps, flagged = timestamps[order], flagged[order]
+    events = table.combine_chunks().to_pandas()
+    events["timestamp"] = pd.Series(timestamps.astype("datetime64[us]")).dt.tz_localize("UTC")
+    for name in INT_COLUMNS:
+        events[name] = events[name].astype("int64")
+    events["flagged"] = flagged
+    return events
+
+
+BATCH_ROWS = 1 << 20  # rows validated (and, for current labels, reduced) at once
+
+
+@dataclass
+class _Part:
+    """Validated events of a batch of files: rows in file order, with parsed timestamps
+    (microseconds since 1970, UTC) and each row's flag state."""
+
+    table: pa.Table
+    timestamps: np.ndarray
+    flagged: np.ndarray
+
+    @property
+    def rows(self) -> int:
+        return self.table.num_rows
+
+
+def _fast_tables(
+    paths: Iterable[Path], schemes: Sequence[LabelScheme], on_error: str
+) -> Iterable[tuple[Path, pa.Table]]:
+    """(path, all-string table) of each readable, non-empty log, in order; a file that
+    pyarrow cannot parse goes through the exact parser, which raises or (skip) warns."""
     for path in paths:
         try:
             data = read_log_bytes(path)
@@ -1288,51 +1347,75 @@ def read_annotations(
         except (LogFormatError, OSError) as exc:
             _skip_or_raise(exc, on_error)
             continue
-        if table.num_rows:
-            tables.append(table)
-            sources.append((path, table.num_rows))
         del data
-    if not tables:
-        return empty_frame()
-    table = pa.concat_tables(tables)  # zero-copy: the files' chunks side by side
-    del tables
-    table = _one_name_per_person(table)
-    events = table.to_pandas()
-    timestamps = _coerce_timestamps(events["timestamp"])
-    problems = _row_problems(events, schemes, timestamps)
-    if problems:
-        ends = np.cumsum([rows for _, rows in sources])
-        bad = {int(np.searchsorted(ends, position, side="right")) for position, _ in problems}
+        if table.num_rows:
+            yield path, table
+
+
+def _batches(
+    items: Iterable[tuple[Path, pa.Table]], rows: int
+) -> Iterable[list[tuple[Path, pa.Table]]]:
+    """Whole files grouped in order into batches of at least ``rows`` rows (the last: fewer)."""
+    batch: list[tuple[Path, pa.Table]] = []
+    count = 0
+    for item in items:
+        batch.append(item)
+        count += item[1].num_rows
+        if count >= rows:
+            yield batch
+            batch, count = [], 0
+    if batch:
+        yield batch
+
+
+def _batch_events(
+    batch: list[tuple[Path, pa.Table]],
+    schemes: Sequence[LabelScheme],
+    on_error: str,
+    first_seen: dict[str, str],
+    position: int,
+    *,
+    history: bool,
+) -> _Part | None:
+    """Validate a batch of files; a file with a problem is reported (exact line) and left
+    out. Names are unified through ``first_seen``; without ``history`` only each
+    (annotator, sentence)'s latest event is kept. None if no row is left."""
+    while batch:
+        table = pa.concat_tables([item[1] for item in batch])  # zero-copy
+        events = table.to_pandas()
+        timestamps = _coerce_timestamps(events["timestamp"])
+        problems = _row_problems(events, schemes, timestamps)
+        if not problems:
+            break
+        ends = np.cumsum([item[1].num_rows for item in batch])
+        bad = {int(np.searchsorted(ends, row, side="right")) for row, _ in problems}
         for index in sorted(bad):
             try:
-                _load_file(sources[index][0], schemes, raise_errors=True)  # exact line
+                _load_file(batch[index][0], schemes, raise_errors=True)  # exact line
             except LogFormatError as exc:
                 _skip_or_raise(exc, on_error)
-        good = [path for index, (path, _) in enumerate(sources) if index not in bad]
-        return read_annotations(good, history=history, schemes=schemes, on_error=on_error)
-    file_ids = np.repeat(np.arange(len(sources)), [rows for _, rows in sources])
-    flagged = flag_states(file_ids, events["annotator"], events["sentence_id"], events["action"])
-    # Time order, ties in file order. Rows are chosen with a few columns, then moved once in
-    # Arrow: moving every string column is what costs time and memory.
-    order = np.argsort(timestamps.to_numpy(dtype="datetime64[us]"), kind="stable")
-    if not history:
-        keys = events[["annotator", "sentence_id"]].take(order)
-        order = order[~keys.duplicated(keep="last").to_numpy()]
-        order = order[(events["label"].take(order) != "").to_numpy()]
-        chosen = events[["annotator", "article_id", "sentence_index", "sentence_id"]].take(order)
-        chosen["sentence_index"] = chosen["sentence_index"].astype("int64")
-        by = list(chosen.columns)
-        order = order[chosen.reset_index(drop=True).sort_values(by, kind="stable").index]
+        batch = [item for index, item in enumerate(batch) if index not in bad]
+    else:
+        return None
     del events
-    if len(order) != table.num_rows or not (order[1:] > order[:-1]).all():
-        table = table.take(pa.array(order))
-        timestamps = timestamps.take(order)
-    events = table.combine_chunks().to_pandas()
-    events["timestamp"] = timestamps.array  # positional; to_numpy() would box every value
-    for name in INT_COLUMNS:
-        events[name] = events[name].astype("int64")
-    events["flagged"] = flagged[order]
-    return events
+    table = _one_name_per_person(table, first_seen)
+    file_ids = np.repeat(np.arange(len(batch)), [item[1].num_rows for item in batch])
+    names = table.column("annotator").to_pandas()
+    flagged = flag_states(
+        file_ids,
+        names,
+        table.column("sentence_id").to_pandas(),
+        table.column("action").to_pandas(),
+    )
+    micros = timestamps.to_numpy(dtype="datetime64[us]").view("int64")
+    if not history:  # the latest event per (annotator, sentence): a later batch may win
+        keys = pd.DataFrame({"a": names, "s": table.column("sentence_id").to_pandas()})
+        order = np.argsort(micros, kind="stable")
+        keep = np.sort(order[~keys.take(order).duplicated(keep="last").to_numpy()])
+        if len(keep) != table.num_rows:
+            table = table.take(pa.array(keep))
+            micros, flagged = micros[keep], flagged[keep]
+    return _Part(table if history else table.combine_chunks(), micros, flagged)
 
 
 def _skip_or_raise(exc: Exception, on_error: str) -> None:
@@ -1343,20 +1426,21 @@ def _skip_or_raise(exc: Exception, on_error: str) -> None:
     warnings.warn(f"{message} This file was skipped.", InputWarning, stacklevel=4)
 
 
-def _one_name_per_person(table: pa.Table) -> pa.Table:
+def _one_name_per_person(table: pa.Table, first_seen: dict[str, str] | None = None) -> pa.Table:
     """Give every row of one person (one ``annotator_key``) the same annotator name: the
-    first spelling in file order. Costs one pass over the distinct names if none differ."""
+    first spelling in file order, also across calls sharing ``first_seen`` (key -> name).
+    Costs one pass over the distinct names if none differ."""
+    first_seen = {} if first_seen is None else first_seen
     column = table.column("annotator")
     names = pc.unique(column).to_pylist()
     keys = [annotator_key(name) for name in names]
-    if len(set(keys)) == len(keys):
-        return table
-    first_seen: dict[str, str] = {}
     for name, key in zip(names, keys, strict=True):  # unique() keeps first-seen order
         first_seen.setdefault(key, name)
+    display_names = [first_seen[key] for key in keys]
+    if display_names == names:
+        return table
     order = pc.index_in(column, pa.array(names, pa.large_string()))
-    display = pa.array([first_seen[key] for key in keys], pa.large_string())
-    renamed = pc.take(display, order)
+    renamed = pc.take(pa.array(display_names, pa.large_string()), order)
     return table.set_column(COLUMNS.index("annotator"), "annotator", renamed)
 
 

@@ -1,0 +1,106 @@
+"""Tests that read_annotations gives the same table however its files are batched.
+
+``read_annotations`` validates files in batches of about ``BATCH_ROWS`` rows and, for current
+labels, keeps only each batch's latest event per (annotator, sentence), so memory does not
+grow with the number of events. Batches of one row each must give exactly the one-batch
+result: the same latest labels, name spellings, flag states and order.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import factcheck.log
+from factcheck.errors import InputWarning
+from factcheck.log import read_annotations
+from tests._log_helpers import row, write_log
+
+ACTION_LABELS = {
+    "label": ["verified", "opinion"],
+    "clear": [""],
+    "flag": ["", "verified"],
+    "unflag": ["", "opinion"],
+    "undo": ["", "verified"],
+}
+
+events = st.lists(
+    st.tuples(
+        st.integers(0, 2),  # file
+        st.sampled_from(["ana", "Ana", "ben", "BEN"]),  # one person, two spellings
+        st.integers(0, 2),  # sentence
+        st.sampled_from(sorted(ACTION_LABELS)),
+        st.integers(0, 1),  # which label
+        st.integers(0, 4),  # second: ties are common
+    ),
+    min_size=1,
+    max_size=30,
+)
+
+
+def read_both(paths: list[Path], **options) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """read_annotations in one batch and in batches of one row."""
+    whole = read_annotations(paths, **options)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(factcheck.log, "BATCH_ROWS", 1)
+        batched = read_annotations(paths, **options)
+    return whole, batched
+
+
+@settings(derandomize=True, deadline=None, max_examples=60, database=None)
+@given(steps=events)
+def test_batches_of_one_row_read_the_same_table_as_one_batch(steps):
+    """Test that reading in batches of one row gives the same current labels and history
+    (names, flags, order, timestamps) as one batch, for any events over three files."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rows: dict[int, list[tuple[object, ...]]] = {0: [], 1: [], 2: []}
+        for file, name, index, action, which, second in steps:
+            labels = ACTION_LABELS[action]
+            rows[file].append(
+                row(
+                    annotator=name,
+                    sentence_id=f"a1-{index:04d}",
+                    label=labels[which % len(labels)],
+                    action=action,
+                    timestamp=f"2026-11-24T10:15:0{second}.000000+00:00",
+                    index=index,
+                )
+            )
+        paths = []
+        for file, file_rows in rows.items():
+            path = Path(tmp) / f"log-{file}.csv"
+            write_log(path, file_rows)
+            paths.append(path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", InputWarning)  # a file with no rows
+            for history in (False, True):
+                whole, batched = read_both(paths, history=history)
+                pd.testing.assert_frame_equal(
+                    whole.reset_index(drop=True), batched.reset_index(drop=True)
+                )
+        assert len(whole) == len(steps)
+
+
+def test_a_bad_file_between_batches_is_named_and_left_out(tmp_path):
+    """Test that with batches of one row a file with a bad row is still reported with its
+    line, and skipping it reads the same labels as reading the good files alone."""
+    good_a, bad, good_b = (tmp_path / f"{name}.csv" for name in ("a", "b", "c"))
+    write_log(good_a, [row(annotator="ana"), row(annotator="ana", sentence_id="a1-0001")])
+    write_log(bad, [row(annotator="ben"), row(annotator="ben", label="true-ish")])
+    write_log(good_b, [row(annotator="Ana", label="opinion", timestamp="2026-11-25T09:00:00Z")])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(factcheck.log, "BATCH_ROWS", 1)
+        with pytest.raises(factcheck.log.LogFormatError, match=r"b\.csv, line 3: unknown label"):
+            read_annotations(tmp_path)
+        with pytest.warns(InputWarning, match=r"b\.csv, line 3"):
+            skipped = read_annotations(tmp_path, on_error="skip")
+        alone = read_annotations([good_a, good_b])
+    pd.testing.assert_frame_equal(skipped, alone)
+    assert skipped["annotator"].tolist() == ["ana", "ana"]  # the first spelling, across batches
+    assert skipped["label"].tolist() == ["opinion", "verified"]
