@@ -649,7 +649,20 @@ class _LiveHandler(http.server.BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # quiet: one GET per refresh
         return
 
+    def _host_allowed(self) -> bool:
+        """On a loopback address, only a loopback Host header: a web page elsewhere cannot
+        read the class's names through a DNS name rebound to 127.0.0.1."""
+        if not self.server.server_address[0].startswith("127."):
+            return True
+        host = (self.headers.get("Host") or "").rsplit(":", 1)[0].strip("[]")
+        if host in ("127.0.0.1", "localhost", "::1"):
+            return True
+        self.send_error(403, "open the live view at http://127.0.0.1:PORT/")
+        return False
+
     def do_GET(self) -> None:
+        if not self._host_allowed():
+            return
         if self.path not in ("/", "/index.html"):
             self.send_error(404)
             return
@@ -662,6 +675,8 @@ class _LiveHandler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_POST(self) -> None:
+        if not self._host_allowed():
+            return
         length = min(int(self.headers.get("Content-Length") or 0), 4096)
         form = urllib.parse.parse_qs(self.rfile.read(length).decode("utf-8", "replace"))
         token = form.get("token", [""])[0]

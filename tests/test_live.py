@@ -230,6 +230,9 @@ def test_server_serves_the_page_and_takes_freeze_with_its_token(
         form = urllib.parse.urlencode({"token": server.token, "sentence": S1.id}).encode()
         page = urllib.request.urlopen(base + "/freeze", data=form, timeout=10).read().decode()
         assert "Frozen for discussion" in page
+        rebound = urllib.request.Request(base + "/", headers={"Host": "evil.example:80"})
+        with pytest.raises(urllib.error.HTTPError, match="403"):
+            urllib.request.urlopen(rebound, timeout=10)
     finally:
         server.shutdown()
         server.server_close()
