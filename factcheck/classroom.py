@@ -557,6 +557,16 @@ class Submissions:
     students: tuple[str, ...]
     files: tuple[str, ...]
     problems: tuple[str, ...]
+    last_activity: dict[str, str] = field(default_factory=dict)
+    """Student -> time of their latest event of any kind (label, clear, undo, flag), UTC."""
+
+
+def _latest_events(events: pd.DataFrame) -> dict[str, str]:
+    """Annotator -> their latest event's time as ``YYYY-MM-DD HH:MM:SS`` (UTC)."""
+    if events.empty:
+        return {}
+    last = events.groupby("annotator", observed=True)["timestamp"].max()
+    return {str(name): f"{ts:%Y-%m-%d %H:%M:%S}" for name, ts in last.items() if pd.notna(ts)}
 
 
 def read_submissions(
@@ -605,6 +615,7 @@ def read_submissions(
         names.update(frame["annotator"].astype(str))
     if frames:
         events = pd.concat(frames, ignore_index=True).sort_values("timestamp", kind="stable")
+        latest = _latest_events(events)
         current = events.drop_duplicates(["annotator", "sentence_id"], keep="last")
         current = current.loc[current["label"] != ""].sort_values(
             ["annotator", "article_id", "sentence_index", "sentence_id"], kind="stable"
@@ -612,11 +623,13 @@ def read_submissions(
         labels = current.reset_index(drop=True)
     else:
         labels = read_annotations([])
+        latest = {}
     return Submissions(
         labels=labels,
         students=tuple(sorted(names, key=str.casefold)),
         files=tuple(read),
         problems=tuple(problems),
+        last_activity=latest,
     )
 
 
@@ -952,6 +965,8 @@ class ClassReport:
     problems: tuple[str, ...]
     hide_names: bool = False
     scheme: LabelScheme = DEFAULT_SCHEME
+    last_activity: dict[str, str] = field(default_factory=dict)
+    """Student (as shown) -> time of their latest event of any kind, UTC."""
 
     @property
     def hardest(self) -> pd.DataFrame:
@@ -1025,6 +1040,7 @@ def class_report(
     labels = subs.labels
     names = subs.students
     problems = subs.problems
+    latest = subs.last_activity
     if hide_names:
         if secret is None and not key.path:
             raise InputError(
@@ -1035,6 +1051,7 @@ def class_report(
         mapping = pseudonyms(names, salt=salt)
         labels = labels.assign(annotator=labels["annotator"].map(mapping).astype("str"))
         names = tuple(sorted(mapping[name] for name in names))
+        latest = {mapping[name]: time for name, time in latest.items() if name in mapping}
         if problems:  # the messages name the students' files
             problems = (
                 f"{len(problems)} problem(s) in the students' files (not shown while names "
@@ -1054,6 +1071,7 @@ def class_report(
         problems=problems,
         hide_names=hide_names,
         scheme=scheme,
+        last_activity=latest,
     )
 
 

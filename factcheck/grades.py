@@ -57,7 +57,7 @@ def gradebook(report: ClassReport, roster: Roster | None = None) -> pd.DataFrame
     whole = scores.loc[scores["article_id"] == ALL].set_index("student")
     per = scores.loc[(scores["article_id"] != ALL) & (scores["in_key"] > 0)]
     done = (per["answered"] >= per["in_key"]).groupby(per["student"]).sum()
-    last = _last_activity(report.labels)
+    last = report.last_activity or _last_activity(report.labels)
     students = list(whole.index)
     if roster is not None:
         seen = {annotator_key(name) for name in students}

@@ -142,3 +142,18 @@ def test_roster_students_who_saved_nothing_get_zero(tmp_path: Path, key_path: Pa
         "articles done": 0,
         "last activity": "",
     }
+
+
+def test_last_activity_counts_a_clear_after_the_last_label(tmp_path: Path, key_path: Path) -> None:
+    """Test that last activity is the student's latest event, even one that cleared a label."""
+    import time
+
+    folder = tmp_path / "class"
+    log = AnnotationLog(folder / "ana.csv", annotator="ana")
+    log.record(A0, "verified")
+    log.record(A1, "opinion")
+    time.sleep(1.1)  # the column shows whole seconds
+    cleared = log.record(A1, None)
+    rows = gradebook(class_report(key_path, folder)).set_index("student")
+    assert rows.loc["ana", "last activity"] == cleared.timestamp[:19].replace("T", " ")
+    assert rows.loc["ana", "score"] == 1
