@@ -1304,10 +1304,20 @@ def read_annotations(
         chosen = chosen.to_pandas().take(order).reset_index(drop=True)
         chosen["sentence_index"] = chosen["sentence_index"].astype("int64")
         order = order[chosen.sort_values(list(chosen.columns), kind="stable").index]
-    if len(order) != table.num_rows or not (order[1:] > order[:-1]).all():
-        table = table.take(pa.array(order))
+        del keys, chosen
+    moved = len(order) != table.num_rows or not (order[1:] > order[:-1]).all()
+    if moved:
         timestamps, flagged = timestamps[order], flagged[order]
-    events = table.combine_chunks().to_pandas()
+    # One column at a time, each old column freed once moved: memory peaks at the table
+    # plus its largest column, not twice the table.
+    names, columns = table.column_names, table.columns
+    del table
+    indices = pa.array(order) if moved else None
+    for i, column in enumerate(columns):
+        columns[i] = (column.take(indices) if moved else column).combine_chunks()
+        del column
+    events = pa.table(columns, names=names).to_pandas()
+    del columns
     events["timestamp"] = pd.Series(timestamps.astype("datetime64[us]")).dt.tz_localize("UTC")
     for name in INT_COLUMNS:
         events[name] = events[name].astype("int64")
