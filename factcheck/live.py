@@ -40,6 +40,7 @@ from .classroom import (
     read_teachers,
     secret_path,
 )
+from .errors import InputError
 from .labels import DEFAULT_SCHEME, LabelScheme
 from .log import COLUMNS, SCHEMA_ID, annotator_key
 from .roster import Roster
@@ -189,7 +190,10 @@ class LiveClass:
         self._salt = ""
         if hide_names:
             if not self.key.path:
-                raise ValueError("hide_names needs the answer key's file (for the secret)")
+                raise InputError(
+                    "hide_names needs the answer key's file, to keep the pseudonyms' secret "
+                    "beside it. Pass the key as a path, e.g. LiveClass('key.csv', folder)."
+                )
             self._salt = pseudonym_secret(secret_path(self.key.path))
         self.hide_names = hide_names
         self.teachers: Teachers = read_teachers(self.key.path) if self.key.path else Teachers()

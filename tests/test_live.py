@@ -354,3 +354,13 @@ def test_watch_command_serves_the_live_page(tmp_path: Path, key_path: Path) -> N
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_hidden_names_need_the_key_file(tmp_path: Path, key_path: Path) -> None:
+    """Test that hiding names with a key held only in memory is a clear error."""
+    from factcheck.classroom import AnswerKey, read_answer_key
+    from factcheck.errors import InputError
+
+    in_memory = AnswerKey(read_answer_key(key_path).entries)
+    with pytest.raises(InputError, match="hide_names needs the answer key's file"):
+        LiveClass(in_memory, tmp_path, hide_names=True)
