@@ -44,7 +44,7 @@ def test_explore_notebook_runs_on_the_example_logs():
     html = "\n".join(o.get("data", {}).get("text/html", "") for o in outputs)
     assert "krippendorff_alpha" in html and "gwet_ac1" in html
     charts = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
-    assert len(charts) == 5
+    assert len(charts) == 6  # the sixth: the model report's learning curve
 
 
 def test_notebook_is_committed_without_outputs():
