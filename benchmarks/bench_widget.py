@@ -1,17 +1,29 @@
-"""Benchmark the labelling widget in the kernel: build time, widget count, paging, save latency.
+"""Benchmark the labelling widget in the kernel: corpus build time and memory, paging, saves.
 
-Compares the Annotator (a fixed pool of reused rows) with the naive build (one row of widgets
-per sentence), measured in the same run. Prints figures; asserts nothing.
+1. Corpus scale: ``Annotator`` over 10 / 1,000 / 100,000 synthetic articles of 30 sentences:
+   build time (until the widget is interactive) and peak Python memory of the build, beside
+   today's route before the lazy corpus (``annotator.py`` as of the commit before
+   ``factcheck/_catalogue.py`` was added, loaded from git), measured in the same run. Also
+   the memory the widget keeps after visiting 5 and 50 articles (it must not grow).
+2. One long article: the reused row pool vs a naive row of widgets per sentence.
+3. Next page and ``label()`` latency.
 
-    .venv/bin/python benchmarks/bench_widget.py [--sizes 10 100 1000 10000]
+Prints figures; asserts nothing.
+
+    .venv/bin/python benchmarks/bench_widget.py [--corpus 10 1000 100000] [--before-max 1000]
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
+import importlib.util
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 import ipywidgets as w
@@ -20,6 +32,9 @@ from ipywidgets.widgets.widget import _instances
 from factcheck.annotator import Annotator
 from factcheck.articles import Article
 from factcheck.labels import DEFAULT_SCHEME
+
+ROOT = Path(__file__).resolve().parents[1]
+OUTLETS = ("Harbour Gazette", "Valley Courier", "Metro Ledger", "Coast Times")
 
 
 def make_article(count: int) -> Article:
@@ -31,6 +46,110 @@ def make_article(count: int) -> Article:
     article = Article.from_text("\n\n".join(paragraphs), id=f"bench-{count}", title="Bench")
     assert len(article.sentences) == max(count, 5)
     return article
+
+
+def make_corpus(count: int, sentences: int = 30) -> list[Article]:
+    """``count`` fictional articles of ``sentences`` sentences each, none split yet."""
+    articles = []
+    for n in range(count):
+        paragraphs = [
+            " ".join(
+                f"Council {n} said ward {p * 5 + i} spent {n % 97 + i} thousand on repairs."
+                for i in range(5)
+            )
+            for p in range(sentences // 5)
+        ]
+        articles.append(
+            Article.from_text(
+                "\n\n".join(paragraphs),
+                id=f"a{n:06d}",
+                title=f"Ward spending report {n}",
+                source=f"https://news.example.test/{n}",
+                outlet=OUTLETS[n % len(OUTLETS)],
+                date=f"2026-{n % 12 + 1:02d}-{n % 28 + 1:02d}",
+            )
+        )
+    return articles
+
+
+def before_annotator() -> tuple[type, str]:
+    """The ``Annotator`` class as it was before the lazy corpus, loaded from git."""
+    added = subprocess.run(
+        ["git", "log", "--diff-filter=A", "--format=%H", "--", "factcheck/_catalogue.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    commit = f"{added[-1]}^" if added else "HEAD"
+    source = subprocess.run(
+        ["git", "show", f"{commit}:factcheck/annotator.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rev = subprocess.run(
+        ["git", "rev-parse", "--short", commit], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    folder = Path(tempfile.mkdtemp(prefix="bench-before-"))
+    path = folder / "annotator_before.py"
+    source = (
+        source.replace("from . import", "from factcheck import")
+        .replace("from .", "from factcheck.")
+        .replace("Path(__file__).parent", f"Path({str(ROOT / 'factcheck')!r})")
+    )
+    path.write_text(source, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("annotator_before", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["annotator_before"] = module
+    spec.loader.exec_module(module)
+    return module.Annotator, rev
+
+
+def timed(fn):
+    start = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - start
+
+
+def build_figures(cls: type, size: int, folder: Path) -> tuple[float, float]:
+    """(build seconds, peak MB allocated during the build) on a fresh corpus of ``size``."""
+    articles = make_corpus(size)
+    w.Widget.close_all()
+    gc.collect()
+    _, seconds = timed(lambda: cls(articles, annotator="bench", folder=folder))
+    w.Widget.close_all()
+    articles = make_corpus(size)  # fresh: nothing split yet
+    gc.collect()
+    tracemalloc.start()
+    ann = cls(articles, annotator="bench", folder=folder)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del ann
+    w.Widget.close_all()
+    return seconds, peak / 1e6
+
+
+def kept_after_visits(size: int, folder: Path) -> list[tuple[int, float]]:
+    """Memory the Annotator holds after visiting 5 and 50 articles (tracemalloc current)."""
+    articles = make_corpus(size)
+    gc.collect()
+    tracemalloc.start()
+    base, _ = tracemalloc.get_traced_memory()
+    ann = Annotator(articles, annotator="bench", folder=folder)
+    figures = []
+    visited = 1
+    for target in (5, 50):
+        while visited < target:
+            ann.next_article_button.click()
+            visited += 1
+        gc.collect()
+        current, _ = tracemalloc.get_traced_memory()
+        figures.append((visited, (current - base) / 1e6))
+    tracemalloc.stop()
+    w.Widget.close_all()
+    return figures
 
 
 def naive_build(article: Article) -> w.VBox:
@@ -55,14 +174,15 @@ def naive_build(article: Article) -> w.VBox:
     return w.VBox(rows)
 
 
-def timed(fn):
-    start = time.perf_counter()
-    result = fn()
-    return result, time.perf_counter() - start
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=int, nargs="+", default=[10, 1000, 100000])
+    parser.add_argument(
+        "--before-max",
+        type=int,
+        default=1000,
+        help="largest corpus to build with the route before (it splits every article)",
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000, 10000])
     parser.add_argument("--labels", type=int, default=200, help="label() calls to time")
     parser.add_argument(
@@ -71,7 +191,30 @@ def main() -> None:
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-widget-"))
 
-    print("Build: Annotator (25 reused rows) vs naive (a row of widgets per sentence)")
+    before, rev = before_annotator()
+    print("Corpus build: Annotator now (split when shown) vs before (", rev, ", splits all)")
+    print(
+        f"{'articles':>9} {'now s':>8} {'now MB':>8} {'before s':>9} {'before MB':>10} "
+        f"{'time ratio':>10}"
+    )
+    for size in args.corpus:
+        now_s, now_mb = build_figures(Annotator, size, folder / f"now-{size}")
+        if size > args.before_max:
+            print(f"{size:>9,} {now_s:>8.3f} {now_mb:>8.1f}   before: skipped (--before-max)")
+            continue
+        before_s, before_mb = build_figures(before, size, folder / f"before-{size}")
+        print(
+            f"{size:>9,} {now_s:>8.3f} {now_mb:>8.1f} {before_s:>9.3f} {before_mb:>10.1f} "
+            f"{before_s / now_s:>9.1f}x"
+        )
+    biggest = max(args.corpus)
+    kept = kept_after_visits(biggest, folder / "visits")
+    print(
+        f"Memory kept by the widget over {biggest:,} articles (corpus excluded): "
+        + ", ".join(f"{mb:.1f} MB after {n} articles visited" for n, mb in kept)
+    )
+
+    print("\nOne article: Annotator (25 reused rows) vs naive (a row of widgets per sentence)")
     print(
         f"{'sentences':>9} {'annotator s':>12} {'widgets':>8} {'naive s':>9} {'widgets':>9} "
         f"{'time ratio':>10}"
@@ -79,16 +222,16 @@ def main() -> None:
     for size in args.sizes:
         article = make_article(size)
         w.Widget.close_all()
-        before = len(_instances)
+        before_count = len(_instances)
         _, build = timed(lambda a=article: Annotator(a, annotator="bench", folder=folder))
-        count = len(_instances) - before
+        count = len(_instances) - before_count
         w.Widget.close_all()
         if size > args.naive_max:
             print(f"{size:>9} {build:>12.4f} {count:>8}   naive build skipped (--naive-max)")
             continue
-        before = len(_instances)
+        before_count = len(_instances)
         _, naive = timed(lambda a=article: naive_build(a))
-        naive_count = len(_instances) - before
+        naive_count = len(_instances) - before_count
         w.Widget.close_all()
         print(
             f"{size:>9} {build:>12.4f} {count:>8} {naive:>9.4f} {naive_count:>9} "
