@@ -31,7 +31,11 @@ TODO = "**[TODO: {}]**"
 AGREEMENT_HEADER = ("measure", "label", "between", "value", "95% CI", "n sentences",
                     "n annotators", "note")  # fmt: skip
 MAX_CONFUSION_CHARTS = 20
-_URL_LIKE = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.-]*:/*|\bwww\.)\S+|\S+@\S+\.\S+")
+# Linear: a scheme is at most 32 characters, and an address starts at a word's first character
+# (where the leftmost match began anyway) and takes its first "@" and the first "." after it.
+_URL_LIKE = re.compile(
+    r"(?i)(?:\b[a-z][a-z0-9+.-]{0,31}:/*|\bwww\.)\S+|(?<!\S)\S[^\s@]*@\S[^\s.]*\.\S+"
+)
 # Characters that start Markdown syntax inline or at the start of a block (a list item's text).
 _PUNCTUATION = frozenset("!#$&()*+-<>[\\]^_`{|}~")
 _LEADING_NUMBER = re.compile(r"^(\d+)([.)])")

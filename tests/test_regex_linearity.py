@@ -6,6 +6,16 @@ the ratio to stay below ``8 * 3``. Quadratic work would show a ratio near 64, cu
 512. Every regular expression in the text modules is fed strings built to make backtracking
 patterns blow up (long runs of spaces after a trigger word, runs of brackets, markers and
 punctuation), and so is the whole load path.
+
+The other modules' patterns get the same treatment (``OTHER_PATTERNS``). Audited, by module:
+card.py ``_URL_LIKE`` (was cubic on a run of "@": fixed), ``_LEADING_NUMBER``, the backtick
+runs of ``_code_span``; classroom.py ``_SECRET``; exports.py ``_TSV_BREAKS`` and the label
+whitespace pattern; report.py ``_HEX``; log.py ``_NEEDS_QUOTES``, ``_SCHEME_ID``, the annotator slug
+patterns and ``_RECORDS``; live.py ``_RECORD`` and ``_PARTIAL`` (bytes, only ever matched at a position:
+``ANCHORED``; their possessive quantifiers need Python 3.11); _atomic.py's temporary-name pattern. gold.py,
+adjudication.py, grades.py, ingest.py, assignment.py, labels.py, roster.py, student.py,
+classroom_server.py, webpage.py, workspace.py, spreadsheet.py, session.py, paths.py,
+agreement.py, charts.py, annotator.py and cli.py use no regular expression.
 """
 
 from __future__ import annotations
@@ -16,7 +26,19 @@ from collections.abc import Callable
 
 import pytest
 
-from factcheck import articles, cleaning, corpus, sentences
+from factcheck import (
+    _atomic,
+    articles,
+    card,
+    classroom,
+    cleaning,
+    corpus,
+    exports,
+    live,
+    log,
+    report,
+    sentences,
+)
 from factcheck.cleaning import clean_text
 from factcheck.sentences import split_sentences
 
@@ -103,11 +125,43 @@ PATTERNS = {
 BOUNDED = {"factcheck.cleaning._ADVERT": cleaning.MAX_ADVERT_CHARS}
 
 
-def _exercise(pattern: re.Pattern[str]) -> Callable[[str], object]:
-    """Everything the modules do with a pattern: match at the start, search every position."""
+# Patterns of the other modules, including those written inline or built by a function.
+OTHER_PATTERNS = {
+    **_patterns(card),
+    **_patterns(classroom),
+    **_patterns(exports),
+    **_patterns(report),
+    **_patterns(log),
+    **_patterns(live),
+    "factcheck.card._code_span backticks": re.compile(r"`+"),
+    "factcheck.exports label spaces": re.compile(r"\s+"),
+    "factcheck.log._SCHEME_ID": re.compile(log._SCHEME_ID),
+    "factcheck.log annotator slug": re.compile(r"[^\w.-]+"),
+    "factcheck.log slug dashes": re.compile(r"-{2,}"),
+    "factcheck.log slug letter": re.compile(r"[^\W_]"),
+    "factcheck._atomic._temp_pattern": _atomic._temp_pattern("log.csv"),
+}
+
+
+# Patterns the modules only ever match at a given position (never search with).
+ANCHORED = {
+    "factcheck.live._RECORD",
+    "factcheck.live._PARTIAL",
+    "factcheck.log._RECORDS",
+    "factcheck.log._SCHEME_ID",
+    "factcheck._atomic._temp_pattern",
+}
+
+
+def _exercise(pattern: re.Pattern, anchored: bool = False) -> Callable[[str], object]:
+    """Everything the modules do with a pattern: match at the start, match the whole string,
+    and (unless ``anchored``) search every position; a bytes pattern gets the text as UTF-8."""
+    encode = isinstance(pattern.pattern, bytes)
 
     def run(text: str) -> object:
-        return pattern.match(text), sum(1 for _ in pattern.finditer(text))
+        data = text.encode() if encode else text
+        found = 0 if anchored else sum(1 for _ in pattern.finditer(data))
+        return pattern.match(data), found, pattern.fullmatch(data)
 
     return run
 
@@ -137,6 +191,30 @@ def test_every_text_pattern_is_linear_on_adversarial_input(name):
     make = _worst_family(apply, 300)
     ratio = _ratio(make, apply, 1500)
     assert ratio < LINEAR_RATIO, f"{name}: {ratio:.1f}x the time for 8x the input {make(20)!r}"
+
+
+@pytest.mark.parametrize("name", sorted(OTHER_PATTERNS))
+def test_other_modules_patterns_are_linear_on_adversarial_input(name):
+    """Test that a pattern outside the text modules grows linearly on its worst input."""
+    apply = _exercise(OTHER_PATTERNS[name], anchored=name in ANCHORED)
+    make = _worst_family(apply, 300)
+    ratio = _ratio(make, apply, 1500)
+    assert ratio < LINEAR_RATIO, f"{name}: {ratio:.1f}x the time for 8x the input {make(20)!r}"
+
+
+def test_card_address_pattern_is_linear_on_runs_of_at_signs():
+    """Test that the card's URL/address pattern stays linear on "@" runs (it was cubic)."""
+    apply = _exercise(card._URL_LIKE)
+    for make in (lambda k: "@" * k, lambda k: "a@" * (k // 2), lambda k: "a." * (k // 2)):
+        ratio = _ratio(make, apply, 1000)
+        assert ratio < LINEAR_RATIO, f"{ratio:.1f}x the time for 8x the input {make(20)!r}"
+
+
+def test_card_address_pattern_finds_the_same_spans_on_normal_text():
+    """Test that the card still marks URLs and addresses as before the linear rewrite."""
+    text = "See https://e.test/x and www.x.org, (http://a@b.c) or mail ana.lee@x.co.uk! a@b @c.d"
+    found = [match.group() for match in card._URL_LIKE.finditer(text)]
+    assert found == ["https://e.test/x", "www.x.org,", "(http://a@b.c)", "ana.lee@x.co.uk!"]
 
 
 @pytest.mark.parametrize("name", sorted(BOUNDED))
