@@ -1,9 +1,17 @@
 """The labelling widget: stock ipywidgets plus a small anywidget keyboard bridge.
 
-A thin view. The rules (keys, focus, filter, pages, progress) live in ``session.py``, the
-durable record in ``AnnotationLog``; ``Annotator.label`` is the one path every click, key
-press and script takes. Sentence rows are a fixed pool reused page after page, so widget
-count and render time do not grow with the article.
+A thin view, composed of parts that live elsewhere:
+
+- ``_widgets``: the shared parts of the widget family (sentence rows in a reused pool, the
+  key bridge, the status line, the kernel-restart banner, the saved-notebook fallback). A
+  new mode (the Adjudicator) composes these; it does not subclass ``Annotator``.
+- ``session``: the rules as pure functions (keys, focus, filters, pages, progress, texts).
+- ``_catalogue``: the corpus behind the view, split an article at a time when shown, with
+  search and article filters, so the view costs what is on screen.
+- ``answers``: student mode's answer-key interface, feedback and scores (the key is any
+  object with that small interface; this module never imports the teaching code).
+- ``AnnotationLog``: the durable record. ``Annotator.label`` is the one path every click,
+  key press and script takes.
 """
 
 from __future__ import annotations
@@ -11,64 +19,37 @@ from __future__ import annotations
 import logging
 import os
 import threading
-import warnings
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
 from functools import wraps
 from pathlib import Path
 from typing import Any
 
-import anywidget
 import ipywidgets as w
-import traitlets
-from ipywidgets.widgets.widget_string import HTMLStyle, LabelStyle, TextStyle
 
 from . import _catalogue, session
 from ._catalogue import Catalogue
 from ._escape import guidelines_html
+from ._widgets import (
+    KeyBridge,
+    Row,
+    StatusLine,
+    display_with_fallback,
+    layout,
+    make_row,
+    mimebundle,
+    row_styles,
+    set_classes,
+)
+from .answers import AnswerKeyLike, check_key_matches, load_key
 from .articles import Article, load_articles
 from .assignment import Queue, check_queue, read_assignment
-from .classroom import AnswerKey, read_answer_key
-from .errors import InputError, InputWarning
+from .errors import InputError
 from .labels import DEFAULT_SCHEME, LabelScheme
 from .log import AnnotationLog, LogEvent
 from .sentences import Sentence
 
-_STATIC = Path(__file__).parent / "static"
 _logger = logging.getLogger(__name__)
-
-
-class _KeyBridge(anywidget.AnyWidget):
-    """Sends key presses and row clicks on the annotator from the browser to Python."""
-
-    _esm = (_STATIC / "annotator.js").read_text(encoding="utf-8")
-    _css = (_STATIC / "annotator.css").read_text(encoding="utf-8")
-    handled_keys = traitlets.List(traitlets.Unicode()).tag(sync=True)
-    autofocus = traitlets.Bool(True).tag(sync=True)
-    focus_token = traitlets.Int(0).tag(sync=True)
-    # Opening a note for editing: the row slot to edit, and a counter that asks the browser
-    # to put the cursor in that row's note field (both sent in one message).
-    edit_row = traitlets.Int(-1).tag(sync=True)
-    edit_token = traitlets.Int(0).tag(sync=True)
-    # Shown over the widget once the kernel behind it has restarted or gone.
-    stale_text = traitlets.Unicode(session.STALE_TEXT).tag(sync=True)
-
-
-@dataclass
-class _Row:
-    """The widgets of one reusable sentence row and the sentence it shows now."""
-
-    box: w.HBox
-    number: w.Label
-    text: w.Label
-    buttons: dict[str, w.Button]
-    clear: w.Button
-    note: w.Text
-    flag: w.Button | None = None
-    feedback: w.HTML | None = None
-    sentence_id: str = ""
-    classes: tuple[str, ...] = field(default=())
 
 
 def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -105,13 +86,6 @@ def _locked(method: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
-def _set_classes(widget: w.DOMWidget, classes: Iterable[str]) -> None:
-    """Replace a widget's CSS classes in one message (only when they change)."""
-    value = tuple(classes)
-    if tuple(widget._dom_classes) != value:
-        widget._dom_classes = value
-
-
 class Annotator:
     """Label the sentences of one article or a corpus; every label is appended to a CSV log.
 
@@ -138,7 +112,7 @@ class Annotator:
         scheme: LabelScheme = DEFAULT_SCHEME,
         page_size: int = 25,
         folder: str | os.PathLike[str] | None = None,
-        key: AnswerKey | str | os.PathLike[str] | None = None,
+        key: AnswerKeyLike | str | os.PathLike[str] | None = None,
         feedback: str = session.FEEDBACK_IMMEDIATE,
         assignment: Queue | str | os.PathLike[str] | None = None,
     ) -> None:
@@ -164,7 +138,7 @@ class Annotator:
                 f"Annotator: feedback={feedback!r} is not a feedback mode. Use "
                 f"{' or '.join(repr(m) for m in session.FEEDBACK_MODES)}."
             )
-        self.key = _answer_key(key, scheme) if key is not None else None
+        self.key = load_key(key, scheme) if key is not None else None
         self.feedback = feedback
         self.scheme = scheme
         self.page_size = page_size
@@ -196,7 +170,7 @@ class Annotator:
             article_id = _catalogue.article_id_of(sid)
             self._touched[article_id] = self._touched.get(article_id, 0) + 1
         if self.key is not None:
-            _check_key_matches(self.key, self.articles, self._where_all())
+            check_key_matches(self.key, self.articles, self._where_all())
         # feedback="end": which articles were checked. On resume, a fully labelled article
         # counts as checked (checking needs every sentence labelled, so nothing is lost).
         self._checked = {
@@ -241,12 +215,13 @@ class Annotator:
         self.title_label = w.Label(layout=w.Layout(width="100%"))
         self.meta_label = w.Label(layout=w.Layout(width="100%"))
         who = "Student" if self.key is not None else "Annotator"
-        self.annotator_label = w.Label(
-            f"{who}: {self.annotator}", layout=w.Layout(flex="0 0 auto", margin="0 1em 0 0")
-        )
-        self.status_label = w.Label(layout=w.Layout(width="100%"))
-        self.previous_article_button = w.Button(description="◀ Previous article", **_layout(hidden))
-        self.next_article_button = w.Button(description="Next article ▶", **_layout(hidden))
+        # The save state stays in view while a long article scrolls (CSS position: sticky).
+        self._status_line = StatusLine(f"{who}: {self.annotator}")
+        self.annotator_label = self._status_line.name_label
+        self.status_label = self._status_line.label
+        self.status_bar = self._status_line.bar
+        self.previous_article_button = w.Button(description="◀ Previous article", **layout(hidden))
+        self.next_article_button = w.Button(description="Next article ▶", **layout(hidden))
         self.article_position_label = w.Label()
         # Find an article by title, id or source: a search box and its matches (a list of
         # every article would be 100,000 options in the browser).
@@ -303,28 +278,26 @@ class Annotator:
             tooltip="Show right and wrong for every sentence of this article (answers are final)",
             icon="check-square-o",
         )
-        self._styles = _row_styles(self.scheme)
+        self._styles = row_styles(self.scheme)
         self.rows = [self._make_row(i) for i in range(self.page_size)]
         self.previous_page_button = w.Button(description="◀ Previous page")
         self.next_page_button = w.Button(description="Next page ▶")
         self.page_label = w.Label()
-        self._bridge = _KeyBridge(
+        self._bridge = KeyBridge(
             handled_keys=list(session.key_actions(self.scheme, flag=self._flagging))
         )
 
-        for label in (self.title_label, self.meta_label, self.status_label, self.keys_label):
+        for label in (self.title_label, self.meta_label, self.keys_label):
             label.add_class("fc-wrap")
         self.title_label.add_class("fc-title")
         self.meta_label.add_class("fc-muted")
         self.keys_label.add_class("fc-muted")
-        self.status_label.add_class("fc-status")
         for label in (self.score_label, self.end_score_label):
             label.add_class("fc-wrap")
             label.add_class("fc-score")
         self.end_score_label.add_class("fc-score-end")
         self.check_button.add_class("fc-check")
         self.check_button.on_click(lambda _: self._on_check())
-        self.annotator_label.add_class("fc-annotator-name")
         self.previous_article_button.on_click(lambda _: self._go_article(-1))
         self.next_article_button.on_click(lambda _: self._go_article(1))
         self.previous_page_button.on_click(lambda _: self._go_page(-1))
@@ -340,16 +313,13 @@ class Annotator:
 
         rows_box = w.VBox([r.box for r in self.rows])
         rows_box.add_class("fc-rows")
-        corpus_box = w.HBox([self.corpus_progress, self.corpus_progress_label], **_layout(hidden))
+        corpus_box = w.HBox([self.corpus_progress, self.corpus_progress_label], **layout(hidden))
         student: list[w.Widget] = []
         student_end: list[w.Widget] = []
         if self.key is not None:
             checking = [self.check_button] if self.feedback == session.FEEDBACK_END else []
             student = [self.score_label]
             student_end = [w.HBox([*checking, self.end_score_label])]
-        # The save state stays in view while a long article scrolls (CSS position: sticky).
-        self.status_bar = w.HBox([self.annotator_label, self.status_label])
-        self.status_bar.add_class("fc-statusbar")
         self.widget = w.VBox(
             [
                 self.title_label,
@@ -366,7 +336,7 @@ class Annotator:
                 ),
                 w.HBox(
                     [self.order_dropdown, self.source_dropdown, self.date_from, self.date_to],
-                    **_layout(hidden),
+                    **layout(hidden),
                 ),
                 w.HBox([self.article_progress, self.article_progress_label]),
                 corpus_box,
@@ -382,111 +352,26 @@ class Annotator:
         )
         self.widget.add_class("fc-annotator")
 
-    def _make_row(self, slot: int) -> _Row:
-        """One reusable row; styles are shared by all rows so each row costs few models."""
-        styles = self._styles
-        number = w.Label(layout=styles["number"], style=styles["label"])
-        number.add_class("fc-num")
-        text = w.Label(layout=styles["text"], style=styles["label"])
-        text.add_class("fc-text")
-        buttons = {}
-        for label in self.scheme:
-            button = w.Button(
-                description=label.name,
-                tooltip=f"Label {label.name} (key {label.key})",
-                style=styles[label.name],
-                layout=styles[f"{label.name} width"],
-            )
-            buttons[label.name] = button
-        clear = w.Button(
-            description="✕",
-            tooltip="Clear the label (0 or Backspace)",
-            layout=styles["clear"],
-            style=styles["clear_style"],
+    def _make_row(self, slot: int) -> Row:
+        """One reusable row from the shared parts, wired to this annotator's actions."""
+        row = make_row(
+            slot, self.scheme, self._styles, flag=self._flagging, feedback=self.key is not None
         )
-        flag = None
-        if self._flagging:
-            flag = w.Button(
-                description="⚑",
-                tooltip="Flag for discussion (key f; again to remove)",
-                layout=styles["clear"],
-                style=styles["clear_style"],
-            )
-        note = w.Text(
-            placeholder="note or evidence URL (key e)",
-            tooltip="Note or evidence URL: key e opens it, Enter saves it with the label, "
-            "Escape discards the edit",
-            continuous_update=False,
-            layout=styles["note"],
-            style=styles["note_style"],
-        )
-        feedback = None
-        if self.key is not None:
-            feedback = w.HTML(layout=styles["feedback"], style=styles["feedback_style"])
-            _set_classes(feedback, ("fc-feedback", "fc-hidden"))
-        # Text first, then a controls group (labels, clear, flag, note) that takes the rest
-        # of the line or wraps under the text when the line is narrow (CSS flex-wrap).
-        controls = w.HBox(
-            [*buttons.values(), clear, *([flag] if flag else []), note], layout=styles["controls"]
-        )
-        controls.add_class("fc-controls")
-        box = w.HBox(
-            [number, text, controls, *([feedback] if feedback else [])],
-            layout=w.Layout(),
-        )
-        row = _Row(
-            box,
-            number,
-            text,
-            buttons,
-            clear,
-            note,
-            flag,
-            feedback,
-            classes=("fc-row", f"fc-row-{slot}"),
-        )
-        _set_classes(box, row.classes)
-        for name, button in buttons.items():
-            button.add_class("fc-btn")
+        for name, button in row.buttons.items():
             button.on_click(lambda _, row=row, name=name: self._click(row, name))
-        clear.on_click(lambda _, row=row: self._click(row, None))
-        clear.add_class("fc-clear")
-        note.add_class("fc-note")
-        if flag is not None:
-            _set_classes(flag, ("fc-flag",))
-            flag.on_click(lambda _, row=row: self._click_flag(row))
-        note.observe(lambda change, row=row: self._on_note(row, change), names=["value"])
+        row.clear.on_click(lambda _, row=row: self._click(row, None))
+        if row.flag is not None:
+            row.flag.on_click(lambda _, row=row: self._click_flag(row))
+        row.note.observe(lambda change, row=row: self._on_note(row, change), names=["value"])
         return row
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        """The live widget, plus a text and HTML summary for where it cannot be shown
-        (a saved notebook opened without its kernel, an untrusted notebook, nbconvert)."""
-        bundle = self.widget._repr_mimebundle_(**kwargs)
-        data = bundle[0] if isinstance(bundle, tuple) else bundle
-        summary = self.summary()
-        data = {
-            **data,
-            "text/plain": session.fallback_text(summary),
-            "text/html": session.fallback_html(summary),
-        }
-        return (data, bundle[1]) if isinstance(bundle, tuple) else data
+        """The live widget plus the saved-notebook summary (see ``_widgets.mimebundle``)."""
+        return mimebundle(self.widget, self.summary(), **kwargs)
 
     def _ipython_display_(self) -> None:
-        """Show the widget, then the summary as a second output (hidden while the widget is
-        live, by the widget's CSS).
-
-        JupyterLab renders a trusted notebook's widget output as "model not found" once the
-        kernel is gone and never falls back to the output's text/html, so the summary has to
-        be an output of its own to be seen there. Untrusted copies (another machine, GitHub,
-        nbconvert) show the summary and the widget output's one-line text/plain.
-        """
-        from IPython.display import display
-
-        bundle = self.widget._repr_mimebundle_()
-        data = bundle[0] if isinstance(bundle, tuple) else bundle
-        summary = self.summary()
-        display({**data, "text/plain": session.fallback_line(summary)}, raw=True)
-        display({"text/html": session.fallback_html(summary)}, raw=True)
+        """The widget, then the summary as its own output (see ``display_with_fallback``)."""
+        display_with_fallback(self.widget, self.summary())
 
     def summary(self) -> session.Summary:
         """Counts and place of the work so far (what the saved-notebook fallback says)."""
@@ -845,17 +730,17 @@ class Annotator:
     # ----- callbacks -----
 
     @_guarded
-    def _click(self, row: _Row, name: str | None) -> None:
+    def _click(self, row: Row, name: str | None) -> None:
         if row.sentence_id:
             self.label(row.sentence_id, name)
 
     @_guarded
-    def _click_flag(self, row: _Row) -> None:
+    def _click_flag(self, row: Row) -> None:
         if row.sentence_id:
             self.flag(row.sentence_id)
 
     @_guarded
-    def _on_note(self, row: _Row, change: dict[str, Any]) -> None:
+    def _on_note(self, row: Row, change: dict[str, Any]) -> None:
         if self._painting or not row.sentence_id:
             return
         sid, text = row.sentence_id, change["new"]
@@ -1206,7 +1091,7 @@ class Annotator:
         self._bridge.focus_token += 1
 
     def _paint_row(
-        self, row: _Row, *, paragraph_start: bool | None = None, focus: bool | None = None
+        self, row: Row, *, paragraph_start: bool | None = None, focus: bool | None = None
     ) -> None:
         """Show a row's label, note, focus and paragraph break; only changed traits are sent."""
         current = self._labels.get(row.sentence_id, "")
@@ -1215,7 +1100,7 @@ class Annotator:
             with button.hold_sync():
                 button.icon = "check" if chosen else ""
                 state = "fc-chosen" if chosen else ("fc-dim" if current else "")
-                _set_classes(button, ["fc-btn", state] if state else ["fc-btn"])
+                set_classes(button, ["fc-btn", state] if state else ["fc-btn"])
         final = self._revealed(row.sentence_id)
         context = not self._labellable(row.sentence_id)  # not assigned: shown for context
         row.clear.disabled = not current or final or context
@@ -1228,10 +1113,10 @@ class Annotator:
         if self.key is not None:
             # A final answer offers nothing to clear or annotate: hide both, not just grey.
             for control, base in ((row.clear, "fc-clear"), (row.note, "fc-note")):
-                _set_classes(control, (base, "fc-hidden") if final else (base,))
+                set_classes(control, (base, "fc-hidden") if final else (base,))
         if row.flag is not None:
             on = row.sentence_id in self._flagged
-            _set_classes(row.flag, ("fc-flag", "fc-flag-on") if on else ("fc-flag",))
+            set_classes(row.flag, ("fc-flag", "fc-flag-on") if on else ("fc-flag",))
             tip = "Remove the discussion flag (key f)" if on else "Flag for discussion (key f)"
             if row.flag.tooltip != tip:
                 row.flag.tooltip = tip
@@ -1254,9 +1139,9 @@ class Annotator:
             classes.append("fc-flagged")
         if context:
             classes.append("fc-context")
-        _set_classes(row.box, classes)
+        set_classes(row.box, classes)
 
-    def _paint_feedback(self, row: _Row, current: str) -> None:
+    def _paint_feedback(self, row: Row, current: str) -> None:
         """Student mode: lock a revealed row and show its feedback (escaped HTML)."""
         final = self._revealed(row.sentence_id)
         view = session.feedback_view(self.key, row.sentence_id, current, revealed=final)
@@ -1269,7 +1154,7 @@ class Annotator:
         if row.feedback.value != value:
             row.feedback.value = value
         kind = f"fc-{view.kind}" if view.kind else "fc-hidden"
-        _set_classes(row.feedback, ("fc-feedback", kind))
+        set_classes(row.feedback, ("fc-feedback", kind))
 
     def _set_focus(self, position: int) -> None:
         if position < 0:
@@ -1307,10 +1192,7 @@ class Annotator:
         self._show_status(text, "fc-error")
 
     def _show_status(self, text: str, kind: str) -> None:
-        self.status_label.value = text
-        _set_classes(
-            self.status_label, ["fc-wrap", "fc-status", kind] if kind else ["fc-wrap", "fc-status"]
-        )
+        self._status_line.show(text, kind)
 
     def _log_name(self) -> str:
         path = Path(self.log.path)
@@ -1318,69 +1200,6 @@ class Annotator:
             return str(path.resolve().relative_to(Path.cwd().resolve()))
         except ValueError:
             return str(path)
-
-
-def _layout(extra: dict[str, str]) -> dict[str, w.Layout]:
-    return {"layout": w.Layout(**extra)}
-
-
-def _row_styles(scheme: LabelScheme) -> dict[str, w.Widget]:
-    """Layouts and button styles shared by every row, so a row costs few widget models."""
-    styles: dict[str, w.Widget] = {
-        "number": w.Layout(width="2.5em", flex="0 0 auto"),
-        # The text takes the line's spare room and wraps; the controls keep a note field of at
-        # least 300 px, and wrap under the text when both do not fit on one line.
-        "text": w.Layout(flex="1 1 26em", min_width="12em"),
-        "controls": w.Layout(flex="1 1 30em", flex_flow="row wrap"),
-        "clear": w.Layout(width="2.5em", flex="0 0 auto"),
-        "note": w.Layout(flex="1 1 300px", min_width="min(300px, 100%)", width="auto"),
-        "label": LabelStyle(),
-        "clear_style": w.ButtonStyle(),
-        "note_style": TextStyle(),
-        "feedback": w.Layout(flex="1 1 100%", margin="0 0 4px 3em"),
-        "feedback_style": HTMLStyle(),
-    }
-    for label in scheme:
-        # A fixed width per label (room for the check mark) keeps the columns aligned.
-        width = f"{len(label.name) * 0.62 + 3.4:.1f}em"
-        styles[f"{label.name} width"] = w.Layout(width=width, flex="0 0 auto")
-        styles[label.name] = w.ButtonStyle(
-            button_color=label.colour, text_color=session.text_colour(label.colour)
-        )
-    return styles
-
-
-def _answer_key(key: AnswerKey | str | os.PathLike[str], scheme: LabelScheme) -> AnswerKey:
-    """The answer key itself, or read from its CSV file."""
-    if isinstance(key, AnswerKey):
-        return key
-    schemes = (scheme,) if scheme.id == DEFAULT_SCHEME.id else (scheme, DEFAULT_SCHEME)
-    return read_answer_key(key, schemes=schemes)
-
-
-def _check_key_matches(
-    key: AnswerKey, articles: list[Article], where: dict[str, tuple[int, int]]
-) -> None:
-    """Refuse a key for other articles; warn about key sentences the articles no longer have."""
-    name = key.path or "the answer key"
-    if not any(entry.sentence_id in where for entry in key.entries):
-        raise InputError(
-            f"{name}: none of its {len(key.entries)} sentences is in the articles given "
-            f"({', '.join(a.id for a in articles[:5])}); it is a key for "
-            f"{', '.join(key.article_ids[:5]) or 'no article'}. Load those articles, or make "
-            "a key for these ones."
-        )
-    ids = {a.id for a in articles}
-    lost = [e for e in key.entries if e.article_id in ids and e.sentence_id not in where]
-    if lost:
-        warnings.warn(
-            f"{name}: {len(lost)} sentence(s) of the key are not in the articles as loaded "
-            f"now (first: {lost[0].sentence_id!r}, sentence {lost[0].sentence_index + 1} of "
-            f"{lost[0].article_id}); was the article edited after the key was made? Students "
-            "cannot answer them; make the key again from the current articles.",
-            InputWarning,
-            stacklevel=3,
-        )
 
 
 def _queue(assignment: Queue | str | os.PathLike[str]) -> Queue:

@@ -920,3 +920,83 @@ def test_an_assignment_naming_an_article_not_loaded_is_a_clear_error(tmp_path: P
     queue = write_queue(tmp_path / "ana.csv", [("ward-001", ""), ("ward-777", "")])
     with pytest.raises(InputError, match=r"ana\.csv, line 3: article 'ward-777' is not in"):
         Annotator(corpus(3), annotator="ana", folder=tmp_path / "out", assignment=queue)
+
+
+# ----- one home for the widget family -----
+
+
+def test_the_labelling_widget_does_not_import_the_teaching_code(tmp_path: Path):
+    """Test that importing factcheck.annotator leaves factcheck.classroom unimported."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, factcheck.annotator\n"
+        "print(sorted(m for m in sys.modules if m in ('factcheck.classroom', 'factcheck.student')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True
+    )
+    assert done.stdout.strip() == "[]"
+
+
+def test_student_mode_takes_any_key_object_with_the_small_interface(tmp_path: Path):
+    """Test that key= accepts an object that is not classroom.AnswerKey but has its interface."""
+    from dataclasses import dataclass
+
+    article = council()
+    first = article.sentences[0]
+
+    @dataclass(frozen=True)
+    class Entry:
+        article_id: str
+        sentence_id: str
+        sentence_index: int
+        label: str
+        explanation: str
+
+    class TinyKey:
+        path = "tiny key"
+
+        def __init__(self) -> None:
+            self.entries = [Entry(article.id, first.id, 0, "verified", "The minutes say so.")]
+            self.article_ids = [article.id]
+
+        def get(self, sentence_id: str) -> Entry | None:
+            return next((e for e in self.entries if e.sentence_id == sentence_id), None)
+
+        def __contains__(self, sentence_id: object) -> bool:
+            return self.get(str(sentence_id)) is not None
+
+    ann = Annotator(article, annotator="zoe", folder=tmp_path, key=TinyKey())
+    ann.label(first.id, "opinion")
+    assert "the answer is verified" in ann.rows[0].feedback.value
+    assert "The minutes say so." in ann.rows[0].feedback.value
+    assert ann.article_score().in_key == 1
+
+
+def test_a_new_mode_composes_the_shared_parts_without_subclassing(tmp_path: Path):
+    """Test that rows, the status line, the key bridge and the fallback work on their own."""
+    from factcheck import _widgets, session
+    from factcheck.labels import DEFAULT_SCHEME
+
+    styles = _widgets.row_styles(DEFAULT_SCHEME)
+    rows = [
+        _widgets.make_row(slot, DEFAULT_SCHEME, styles, flag=False, feedback=False)
+        for slot in range(3)
+    ]
+    assert list(rows[2].buttons) == list(DEFAULT_SCHEME.names)
+    assert rows[2].box._dom_classes == ("fc-row", "fc-row-2")
+    assert rows[0].flag is None and rows[0].feedback is None
+    status = _widgets.StatusLine("Adjudicator: lee")
+    status.show("Decision saved.", "fc-pending")
+    assert status.text == "Decision saved."
+    assert status.label._dom_classes == ("fc-wrap", "fc-status", "fc-pending")
+    bridge = _widgets.KeyBridge(handled_keys=["1", "2"])
+    assert "Kernel restarted" in bridge.stale_text
+    view = w.VBox([status.bar, *[r.box for r in rows], bridge])
+    summary = session.Summary("Queue", 1, 3, 0, 0, "lee", "")
+    bundle = _widgets.mimebundle(view, summary)
+    data = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert data["text/plain"].startswith("factcheck annotator: Queue")
