@@ -104,3 +104,32 @@ def test_a_bad_file_between_batches_is_named_and_left_out(tmp_path):
     pd.testing.assert_frame_equal(skipped, alone)
     assert skipped["annotator"].tolist() == ["ana", "ana"]  # the first spelling, across batches
     assert skipped["label"].tolist() == ["opinion", "verified"]
+
+
+@settings(derandomize=True, deadline=None, max_examples=200, database=None)
+@given(
+    stamps=st.lists(
+        st.builds(
+            "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}{}{}".format,
+            st.integers(1900, 2300),
+            st.integers(1, 13),
+            st.integers(1, 31),
+            st.integers(0, 24),
+            st.integers(0, 59),
+            st.integers(0, 60),
+            st.sampled_from(["", ".1", ".123456", ".1234567", ".999999999"]),
+            st.sampled_from(["Z", "+00:00", "-05:30", "+14:00", ""]),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_timestamps_parse_as_pandas_parses_them(stamps):
+    """Test that the log's timestamp parser (Arrow where it can) gives what pandas' ISO 8601
+    parser gives for any timestamps, malformed or out of range ones as NaT."""
+    column = pd.Series(stamps, dtype="str")
+    good = column.str.fullmatch(factcheck.log._TIMESTAMP)
+    expected = pd.to_datetime(
+        column.where(good, ""), format="ISO8601", utc=True, errors="coerce"
+    ).astype("datetime64[us, UTC]")
+    pd.testing.assert_series_equal(factcheck.log._coerce_timestamps(column), expected)
