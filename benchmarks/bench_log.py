@@ -1,14 +1,17 @@
-"""Benchmark the annotation log: label-to-disk latency and reading 1,000,000 events.
+"""Benchmark the annotation log: label-to-disk latency and reading 1M (and 10M) events.
 
 Prints figures, not assertions. ``record()`` appends one fsynced row, so its latency must not
 grow with the file: compare 1,000 and 1,000,000 existing rows, beside the naive route
 (pandas read + rewrite of the whole CSV). Then ``read_annotations`` on 1,000,000 events over
 50 annotator files, in a subprocess so its peak memory is its own. Also: record() when
 another process appended since (the tail check reads just those rows), and reading logs that
-hold flags (the flag replay). Runs in about 1-2 minutes; ``--small`` uses 100,000 rows
-instead of 1,000,000 (about 15 s)::
+hold flags (the flag replay). Reading is timed for read_annotations (current labels, and
+history) beside bare pyarrow and pandas reads of the same files, each in its own process.
+Runs in about 2 minutes; ``--small`` uses 100,000 rows instead of 1,000,000 (about 15 s);
+``--big`` adds reading 10,000,000 events (3.3 GB of CSV; several minutes, ~10 GB of RAM for
+the history and bare routes); ``--read-only`` runs only the reading part::
 
-    .venv/bin/python benchmarks/bench_log.py [--small]
+    .venv/bin/python benchmarks/bench_log.py [--small] [--big] [--read-only]
 """
 
 from __future__ import annotations
@@ -149,6 +152,8 @@ def bench_flags(folder: Path, rows: int) -> dict[str, float]:
 READER = """
 import glob, json, sys, time
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 from factcheck.log import read_annotations
 
 def high_water_mb():  # VmHWM is per process image, so a parent's memory does not leak in
@@ -158,28 +163,34 @@ def high_water_mb():  # VmHWM is per process image, so a parent's memory does no
 
 base = high_water_mb()
 folder, route = sys.argv[1], sys.argv[2]
+paths = sorted(glob.glob(folder + "/*.csv"))
 started, cpu = time.perf_counter(), time.process_time()
-if route == "factcheck":
-    frame = read_annotations(folder, history=True)
-    current = len(read_annotations(folder))
-else:
-    paths = sorted(glob.glob(folder + "/*.csv"))
-    frame = pd.concat([pd.read_csv(p, keep_default_na=False) for p in paths])
-    current = 0
+if route == "current":
+    rows = len(read_annotations(folder))
+elif route == "history":
+    rows = len(read_annotations(folder, history=True))
+elif route == "bare-pyarrow":  # parse only: pyarrow's defaults (threads, type inference)
+    rows = pa.concat_tables([pa_csv.read_csv(p) for p in paths]).to_pandas().shape[0]
+else:  # bare-pandas
+    rows = len(pd.concat([pd.read_csv(p, keep_default_na=False) for p in paths]))
 seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-print(json.dumps({"rows": len(frame), "current": current, "seconds": seconds, "cpu": cpu,
+print(json.dumps({"rows": rows, "seconds": seconds, "cpu": cpu,
                   "rss_peak_mb": high_water_mb(), "rss_after_imports_mb": base}))
 """
+ROUTES = ("current", "history", "bare-pyarrow", "bare-pandas")
 
 
 def bench_read(folder: Path, events: int = 1_000_000, files: int = 50) -> dict[str, dict]:
-    """Time and peak memory (VmHWM) of read_annotations and naive pandas.read_csv, each alone."""
+    """Time and peak memory (VmHWM) of each reading route, each alone in a fresh process:
+    read_annotations() (current labels), read_annotations(history=True), and the bare
+    reads of the same files with pyarrow and with pandas (no validation)."""
     for number in range(files):
         write_log(
             folder / f"annotator-{number:02d}.csv", events // files, f"annotator-{number:02d}"
         )
-    results = {}
-    for route in ("factcheck", "naive"):
+    size = sum(path.stat().st_size for path in folder.glob("*.csv"))
+    results: dict[str, dict] = {"files": {"bytes": size, "events": events, "files": files}}
+    for route in ROUTES:
         output = subprocess.run(
             [sys.executable, "-c", READER, str(folder), route],
             capture_output=True,
@@ -190,8 +201,33 @@ def bench_read(folder: Path, events: int = 1_000_000, files: int = 50) -> dict[s
     return results
 
 
+def print_read(results: dict[str, dict]) -> None:
+    """One line per route, with its time beside the faster bare read."""
+    files = results["files"]
+    bare = min(results["bare-pyarrow"]["seconds"], results["bare-pandas"]["seconds"])
+    print(
+        f"reading {files['events']:,} events in {files['files']} files "
+        f"({files['bytes'] / 2**20:,.0f} MB), each route alone in a fresh process:"
+    )
+    print(f"{'route':>14} {'rows':>11} {'wall s':>7} {'CPU s':>7} {'peak RSS MB':>12} {'/bare':>6}")
+    for route in ROUTES:
+        r = results[route]
+        print(
+            f"{route:>14} {r['rows']:>11,} {r['seconds']:>7.2f} {r['cpu']:>7.2f} "
+            f"{r['rss_peak_mb']:>12,.0f} {r['seconds'] / bare:>6.2f}"
+        )
+
+
 def main() -> None:
     started = time.perf_counter()
+    if "--read-only" in sys.argv[1:]:
+        with tempfile.TemporaryDirectory() as tmp:
+            for events in (1_000_000, 10_000_000) if "--big" in sys.argv[1:] else (1_000_000,):
+                reading = Path(tmp) / f"read-{events}"
+                reading.mkdir()
+                print_read(bench_read(reading, events=events))
+        print(f"total benchmark time {time.perf_counter() - started:.0f} s")
+        return
     big = 100_000 if "--small" in sys.argv[1:] else 1_000_000
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -226,20 +262,11 @@ def main() -> None:
         )
         reading = folder / "read"
         reading.mkdir()
-        results = bench_read(reading, events=big)
-        ours, naive = results["factcheck"], results["naive"]
-        print(
-            f"read_annotations(history=True) then read_annotations(): {ours['rows']:,} events "
-            f"({ours['current']:,} current labels) over 50 files in {ours['seconds']:.2f} s "
-            f"(CPU {ours['cpu']:.2f} s); peak RSS {ours['rss_peak_mb']:.0f} MB (after imports "
-            f"{ours['rss_after_imports_mb']:.0f} MB)"
-        )
-        print(
-            f"naive pandas.read_csv + concat (no validation): {naive['seconds']:.2f} s (CPU "
-            f"{naive['cpu']:.2f} s), peak RSS "
-            f"{naive['rss_peak_mb']:.0f} MB; ratio ours/naive time "
-            f"{ours['seconds'] / naive['seconds']:.2f}"
-        )
+        print_read(bench_read(reading, events=big))
+        if "--big" in sys.argv[1:]:
+            reading = folder / "read-big"
+            reading.mkdir()
+            print_read(bench_read(reading, events=10_000_000))
     print(f"total benchmark time {time.perf_counter() - started:.0f} s")
 
 
