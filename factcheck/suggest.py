@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -153,17 +153,31 @@ def training_data(df: pd.DataFrame) -> tuple[list[str], list[str]]:
 class SuggestionModel:
     """Suggestions that keep up with labelling without ever blocking the caller.
 
-    ``update(texts, labels)`` returns at once: training runs in one background thread on
-    the latest data given (updates that arrive during a training are coalesced into one
-    more). ``predict(texts)`` answers from the last finished model, or returns None while
-    there is none. ``status`` is a sentence for the view ("12 labels to go", "training...").
+    ``update(texts, labels)`` returns at once: a background thread trains on the latest data
+    given (updates that arrive during a training are coalesced into one more). With
+    ``background="process"`` (the default) the training itself runs in one worker process,
+    so it never competes with the caller's thread for the GIL (a key press in the kernel
+    stays as fast as when idle: see ``benchmarks/bench_suggest.py``); if no process can be
+    started it falls back to the thread. ``predict(texts)`` answers from the last finished
+    model, or returns None while there is none. ``status`` is a sentence for the view
+    ("12 labels to go", "training..."). ``close()`` stops the worker process.
     """
 
-    def __init__(self, *, min_labels: int = MIN_LABELS, name: str = MODEL_NAME) -> None:
+    def __init__(
+        self,
+        *,
+        min_labels: int = MIN_LABELS,
+        name: str = MODEL_NAME,
+        background: Literal["process", "thread"] = "process",
+    ) -> None:
         if min_labels < 2:
             raise ValueError(f"min_labels must be at least 2, got {min_labels!r}.")
+        if background not in ("process", "thread"):
+            raise ValueError(f"background must be 'process' or 'thread', not {background!r}.")
         self.min_labels = min_labels
         self.name = name
+        self.background = background
+        self._executor: Any = None
         self._lock = threading.Lock()
         self._pending: tuple[list[str], list[str]] | None = None
         self._model: TrainedModel | None = None
@@ -225,13 +239,41 @@ class SuggestionModel:
                 self._generation += 1
                 version = f"{self.name}/{self._generation}"
             try:
-                model = train(*data, min_labels=self.min_labels, version=version)
+                model = self._train(data, version)
             except Exception as exc:  # a thread must never die silently: show it in status
                 with self._lock:
                     self._error = f"{type(exc).__name__}: {exc}"
                 continue
             with self._lock:
                 self._model, self._error = model, None
+
+    def _train(self, data: tuple[list[str], list[str]], version: str) -> TrainedModel:
+        if self.background == "process":
+            try:
+                if self._executor is None:
+                    import multiprocessing
+                    from concurrent.futures import ProcessPoolExecutor
+
+                    context = multiprocessing.get_context("spawn")  # no fork of a kernel
+                    self._executor = ProcessPoolExecutor(max_workers=1, mp_context=context)
+                future = self._executor.submit(
+                    train, *data, min_labels=self.min_labels, version=version
+                )
+                return future.result()
+            except (OSError, RuntimeError) as exc:  # BrokenProcessPool is a RuntimeError
+                warnings.warn(
+                    f"Suggestions: no worker process ({exc}); training in a thread instead.",
+                    InputWarning,
+                    stacklevel=2,
+                )
+                self.background = "thread"
+        return train(*data, min_labels=self.min_labels, version=version)
+
+    def close(self) -> None:
+        """Stop the worker process (a later ``update`` starts a new one)."""
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until no training is running (for scripts and tests); False on timeout."""

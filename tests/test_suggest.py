@@ -132,11 +132,12 @@ def test_a_custom_scheme_label_never_used_is_never_suggested():
     assert {label for label, _ in model.predict(UNLABELLED)} <= {"opinion", "verified"}
 
 
-def test_update_returns_before_training_finishes_and_predict_answers_after():
+@pytest.mark.parametrize("background", ["process", "thread"])
+def test_update_returns_before_training_finishes_and_predict_answers_after(background):
     """Test that update never waits for training: predict is None at first, answers once done."""
     texts = (VERIFIED + UNCONFIRMED + OPINION) * 60  # big enough to take a visible time
     labels = (["verified"] * 12 + ["unconfirmed"] * 12 + ["opinion"] * 12) * 60
-    model = SuggestionModel()
+    model = SuggestionModel(background=background)
     started = time.perf_counter()
     model.update(texts, labels)
     returned_after = time.perf_counter() - started
@@ -151,11 +152,16 @@ def test_update_returns_before_training_finishes_and_predict_answers_after():
     ]
     assert model.version == "factcheck-tfidf-lr/1"
     assert "trained on 2160 labels" in model.status
+    assert model.background == background  # no fallback happened
+    model.close()
+    model.update(texts[:40], labels[:40])  # after close, a new worker starts
+    assert model.wait(timeout=120) and model.model.n_labels == 40
+    model.close()
 
 
 def test_update_with_too_few_labels_keeps_no_model_and_says_why():
     """Test that update below the threshold trains nothing and status says how many to go."""
-    model = SuggestionModel()
+    model = SuggestionModel(background="thread")
     model.update(VERIFIED[:3], ["verified"] * 3)
     assert model.wait(timeout=5)
     assert model.predict(UNLABELLED) is None
@@ -166,7 +172,7 @@ def test_updates_during_training_are_coalesced_into_one_more_training():
     """Test that many updates while a training runs lead to at most one more, on the latest data."""
     texts = VERIFIED + UNCONFIRMED + OPINION
     labels = ["verified"] * 12 + ["unconfirmed"] * 12 + ["opinion"] * 12
-    model = SuggestionModel()
+    model = SuggestionModel(background="thread")
     model.update(texts * 40, labels * 40)
     for extra in range(1, 6):
         model.update(texts * 40 + UNLABELLED[:1] * extra, labels * 40 + ["verified"] * extra)
