@@ -7,9 +7,11 @@ an append it checks the file's tail from the last record boundary it knows, so a
 by a crash (in any shape) is set aside in ``<log>.torn`` instead of swallowing the next one.
 ``flag`` marks sentences for discussion, on the same undo stack. ``annotator_key`` is the
 one identity of an annotator, used wherever names are compared.
-``read_annotations`` reads many logs with pyarrow, validates them vectorised and falls back
-to an exact line-by-line parse only to report problems (file and line) or a torn last row;
-it reads only regular files, in bounded memory (``read_log_bytes``).
+``read_annotations`` reads many logs with pyarrow, validates them vectorised in batches and
+falls back to an exact line-by-line parse only to report problems (file and line) or a torn
+last row; it reads only regular files (``read_log_bytes``), and current labels in memory
+bounded by a batch plus the labels kept. ``append_record`` is the one durable writer of
+every append-only log of the package (labels here, decisions in ``adjudication``).
 """
 
 from __future__ import annotations
@@ -935,7 +937,7 @@ def _coerce_timestamps(column: pd.Series) -> pd.Series:
 
 
 def _arrow_timestamps(column: pd.Series) -> pd.Series | None:
-    """Well-formed timestamps parsed by Arrow (5x faster than pandas), or None if any of
+    """Well-formed timestamps parsed by Arrow (faster than pandas), or None if any of
     them Arrow cannot parse (24:00, a leap second, 30 February, outside 1970-2262), which
     pandas then decides. Where both parse, they agree: digits past microseconds dropped."""
     try:
@@ -1290,6 +1292,7 @@ def read_annotations(
     A bad file raises LogFormatError (or OSError) naming it; with ``on_error="skip"`` it is
     left out with an InputWarning saying why, and the good files are read. ``annotator``
     holds one name per person (see ``annotator_key``): the first spelling in the files.
+    Current labels are read in memory bounded by ``BATCH_ROWS`` rows plus the labels kept.
     """
     if on_error not in ("raise", "skip"):
         raise ValueError(f"on_error must be 'raise' or 'skip', not {on_error!r}.")
