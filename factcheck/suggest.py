@@ -52,6 +52,14 @@ class Suggestion:
     score: float
     model: str
 
+    def provenance(self) -> dict[str, str]:
+        """The provenance columns of the human label recorded when this is accepted."""
+        return {
+            "suggested_label": self.label,
+            "suggestion_score": f"{self.score:.4f}",
+            "model": self.model,
+        }
+
 
 @dataclass(frozen=True)
 class TrainedModel:
@@ -454,20 +462,30 @@ def read_suggestions(
 
 
 def model_ratings(
-    df: pd.DataFrame, *, folds: int = 5, min_labels: int = MIN_LABELS, seed: int = 0
+    df: pd.DataFrame,
+    *,
+    folds: int = 5,
+    min_labels: int = MIN_LABELS,
+    seed: int = 0,
+    name: str = "model",
 ) -> pd.DataFrame:
     """The model as one more rater: out-of-fold predictions for every labelled sentence.
 
     Articles are split into ``folds`` groups; each group's sentences are predicted by a model
     trained on the other groups' labels (most common label per sentence), so the model never
     rates a sentence it learned. The rows have the columns of ``df`` that ``agreement`` needs
-    with ``annotator == "model"``: ``agreement(pd.concat([df, model_ratings(df)]))`` puts the
+    with ``annotator == name``: ``agreement(pd.concat([df, model_ratings(df)]))`` puts the
     model's agreement with each annotator beside the human-human figures. Empty if a fold
     has too few labels to train (see ``readiness``).
     """
     columns = ["annotator", "article_id", "sentence_id", "label", "text"]
     if df.empty:
         return pd.DataFrame(columns=columns)
+    if name in set(df["annotator"]):
+        raise InputError(
+            f"An annotator is already called {name!r}; pass another name for the model rater "
+            "(model_ratings(df, name=...))."
+        )
     frame = df[df["label"] != ""]
     items = frame.drop_duplicates(["article_id", "sentence_id"])[["article_id", "sentence_id"]]
     texts, labels = training_data(frame)  # same (article_id, sentence_id) sort as items
@@ -486,7 +504,7 @@ def model_ratings(
             return pd.DataFrame(columns=columns)
         model = train(list(text_array[rest]), list(label_array[rest]), min_labels=min_labels)
         predicted[test] = [label for label, _ in model.predict(list(text_array[test]))]
-    return items.assign(annotator="model", label=predicted, text=texts)[columns]
+    return items.assign(annotator=name, label=predicted, text=texts)[columns]
 
 
 def learning_curve(

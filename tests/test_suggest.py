@@ -18,11 +18,13 @@ from factcheck.log import AnnotationLog
 from factcheck.suggest import (
     MIN_LABELS,
     SUGGESTION_COLUMNS,
+    Suggestion,
     SuggestionModel,
     read_suggestions,
     readiness,
     suggest,
     train,
+    training_data,
     write_suggestions,
 )
 
@@ -379,3 +381,41 @@ def test_learning_curve_rows_and_chart_come_from_an_aggregated_frame(two_annotat
     (values,) = spec["datasets"].values()
     assert len(values) == 2 * len(curve)
     assert {v["series"] for v in values} == {"suggestion model", "majority class"}
+
+
+def test_a_model_rater_name_already_taken_by_an_annotator_is_refused(two_annotators):
+    """Test that model_ratings will not merge the model into a human annotator's column."""
+    from factcheck.suggest import model_ratings
+
+    with pytest.raises(InputError, match=r"already called 'ana'; pass another name"):
+        model_ratings(two_annotators, folds=3, name="ana")
+
+
+def test_provenance_of_an_accepted_suggestion_names_label_score_and_model():
+    """Test the provenance columns a view records beside the human label it saves."""
+    suggestion = Suggestion("a1", "a1-0000", "opinion", 0.87654, "factcheck-tfidf-lr/3")
+    assert suggestion.provenance() == {
+        "suggested_label": "opinion",
+        "suggestion_score": "0.8765",
+        "model": "factcheck-tfidf-lr/3",
+    }
+
+
+def test_model_queues_and_claim_memory_never_write_to_the_annotations_folder(corpus):
+    """Test that training, suggesting, queueing and claim memory leave every log byte-identical."""
+    from factcheck.queues import order_queue
+    from factcheck.similar import ClaimMemory
+
+    articles, logs = corpus
+    before = {p: p.read_bytes() for p in logs.iterdir()}
+    df = factcheck.read_annotations(logs)
+    texts, labels = training_data(df)
+    model = SuggestionModel()
+    model.update(texts, labels)
+    assert model.wait(timeout=120)
+    sentences = [s for a in factcheck.load_articles(articles) for s in a.sentences]
+    assert len(model.suggestions(sentences)) == len(sentences)
+    order_queue(sentences, "uncertain", labelled=set(df["sentence_id"]), model=model.model)
+    ClaimMemory(df).similar(UNLABELLED[0])
+    model.close()
+    assert {p: p.read_bytes() for p in logs.iterdir()} == before
