@@ -6,18 +6,33 @@ Prints sentences per second on many short paragraphs, then seconds for one long 
 (10k, 70k, 280k characters with paragraphs, and 70k characters on a single line), each with
 the ratio against raw pysbd on the same text. Raw pysbd on 280k characters takes a minute
 or more (it is superlinear), so it runs only with ``--full``.
+
+Then, in the same run, factcheck as it is and as it was before pysbd's patterns were kept
+compiled (``old``: plain ``re`` inside pysbd, and pysbd's own per-sentence span lookup),
+raw pysbd, syntok and blingfire: sentences/s (CPU time of this process) on the synthetic
+paragraphs and passage accuracy on the gold set (``bench_segmentation.py``); and factcheck
+old and new on one single-paragraph text of 125 KB, 250 KB, 500 KB and 1 MB (linearity).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import importlib
 import random
+import re
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pysbd
 
+from factcheck import sentences
 from factcheck.sentences import split_line, split_sentences
+
+sys.path.insert(0, str(Path(__file__).parent))
+import bench_segmentation
 
 FIRST = ["Dana", "Tomas", "Priya", "Ivo", "Lena", "Raj", "Marisol", "Peter", "Helena", "Omar"]
 LAST = ["Kwiatek", "Feld", "Raman", "Marek", "Marsh", "Patel", "Ortega", "Lindqvist", "Quist"]
@@ -142,6 +157,77 @@ def main() -> None:
         f"\n70k-char single line: chunked {chunked:.2f} s vs unchunked {unchunked:.2f} s"
         f" ({unchunked / chunked:.1f}x faster)"
     )
+    compare(rng)
+
+
+@contextlib.contextmanager
+def old_splitter() -> Iterator[None]:
+    """factcheck's splitter as it was: plain ``re`` in pysbd, and ``Segmenter.segment``."""
+    sentences._segmenter()  # installs the compiled-pattern stand-in first
+    modules = [importlib.import_module(f"pysbd.{name}") for name in sentences._PYSBD_MODULES]
+    kept = sentences._pysbd_segments
+    for module in modules:
+        module.re = re
+    sentences._pysbd_segments = lambda line: sentences._segmenter().segment(line) if line else []
+    try:
+        yield
+    finally:
+        sentences._pysbd_segments = kept
+        for module in modules:
+            module.re = sentences._COMPILED_RE
+
+
+def cpu(fn: Callable[[], object], repeat: int = 3) -> tuple[float, object]:
+    """Fewest CPU seconds of this process over ``repeat`` runs, and the last result."""
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        started = time.process_time()
+        result = fn()
+        best = min(best, time.process_time() - started)
+    return best, result
+
+
+def compare(rng: random.Random) -> None:
+    """Throughput and gold accuracy of every splitter, and linearity, in one run."""
+    corpus = "\n\n".join(paragraphs(rng, 400))
+    lines = [line for line in corpus.split("\n") if line.strip()]
+    gold = bench_segmentation.load_gold()
+    by_lines = bench_segmentation._by_lines
+
+    def spans_of(text: str) -> list:
+        return [(s.start, s.end) for s in split_sentences(text)]
+
+    splitters: dict[str, tuple[Callable[[str], list], contextlib.AbstractContextManager]] = {
+        "factcheck (new)": (spans_of, contextlib.nullcontext()),
+        "factcheck (old)": (spans_of, old_splitter()),
+        "pysbd": (by_lines(bench_segmentation._pysbd_line), contextlib.nullcontext()),
+        "syntok": (by_lines(bench_segmentation._syntok_line), contextlib.nullcontext()),
+        "blingfire": (by_lines(bench_segmentation._blingfire_line), contextlib.nullcontext()),
+    }
+    print(f"\nSame run: {len(lines)} synthetic lines; gold set of {len(gold)} passages")
+    print(f"{'splitter':<17} {'sentences':>9} {'sents/s':>9} {'gold passages':>14}")
+    rates = {}
+    for name, (split, context) in splitters.items():
+        with context:
+            split("Warm up. Now.")
+            seconds, found = cpu(lambda split=split: [split(line) for line in lines])
+            count = sum(len(spans) for spans in found)
+            results = bench_segmentation.evaluate(gold, {name: split})
+        score = results[name][0]
+        rates[name] = count / seconds
+        print(f"{name:<17} {count:>9,} {rates[name]:>9,.0f} {score.exact:>6}/{score.passages:<3} "
+              f"{score.accuracy:.1%}")  # fmt: skip
+    print(
+        f"factcheck new/old throughput: {rates['factcheck (new)'] / rates['factcheck (old)']:.2f}x"
+    )
+
+    print(f"\n{'one paragraph':<14} {'sentences':>9} {'new s':>7} {'old s':>7} {'new/old':>8}")
+    for size in (125_000, 250_000, 500_000, 1_000_000):
+        text = text_of_length(rng, size, separator=" ")[:size]
+        new, result = cpu(lambda text=text: split_sentences(text), repeat=1)
+        with old_splitter():
+            old, _ = cpu(lambda text=text: split_sentences(text), repeat=1)
+        print(f"{size:>11,} ch {len(result):>9,} {new:>7.2f} {old:>7.2f} {old / new:>7.2f}x")
 
 
 if __name__ == "__main__":

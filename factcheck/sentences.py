@@ -173,8 +173,80 @@ _WORD_CHARS = re.compile(r"[\w.]")
 MAX_LINE_CHARS = 1000
 
 
+# pysbd's modules that call ``re.sub``/``re.findall``/... with pattern strings.
+_PYSBD_MODULES = (
+    "abbreviation_replacer",
+    "between_punctuation",
+    "cleaner",
+    "exclamation_words",
+    "lists_item_replacer",
+    "processor",
+    "punctuation_replacer",
+    "utils",
+    "lang.common.common",
+)
+# More than pysbd's English rules ever build (one entry per abbreviation and variant), so
+# nothing is recompiled; still bounded, as some patterns embed a list item of the text.
+_PATTERN_CACHE_SIZE = 16_384
+
+
+class _CompiledRe:
+    """Stands in for the ``re`` module inside pysbd: the same functions, but patterns are
+    compiled once and kept. pysbd builds more distinct patterns than ``re``'s own cache
+    holds (512), so with plain ``re`` most of them were recompiled on every call. Same
+    patterns and flags, so the same segments (benchmarks/bench_split_throughput.py)."""
+
+    def __init__(self) -> None:
+        self.compile = lru_cache(maxsize=_PATTERN_CACHE_SIZE)(re.compile)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(re, name)  # flags, escape, error, Pattern, ...
+
+    def sub(
+        self, pattern: str, repl: object, string: str, count: int = 0, flags: int = 0
+    ) -> object:
+        return self.compile(pattern, flags).sub(repl, string, count)
+
+    def subn(
+        self, pattern: str, repl: object, string: str, count: int = 0, flags: int = 0
+    ) -> object:
+        return self.compile(pattern, flags).subn(repl, string, count)
+
+    def search(self, pattern: str, string: str, flags: int = 0) -> object:
+        return self.compile(pattern, flags).search(string)
+
+    def match(self, pattern: str, string: str, flags: int = 0) -> object:
+        return self.compile(pattern, flags).match(string)
+
+    def fullmatch(self, pattern: str, string: str, flags: int = 0) -> object:
+        return self.compile(pattern, flags).fullmatch(string)
+
+    def findall(self, pattern: str, string: str, flags: int = 0) -> object:
+        return self.compile(pattern, flags).findall(string)
+
+    def finditer(self, pattern: str, string: str, flags: int = 0) -> object:
+        return self.compile(pattern, flags).finditer(string)
+
+    def split(self, pattern: str, string: str, maxsplit: int = 0, flags: int = 0) -> object:
+        return self.compile(pattern, flags).split(string, maxsplit)
+
+
+_COMPILED_RE = _CompiledRe()
+
+
+def _use_compiled_patterns() -> None:
+    """Point pysbd's modules at ``_COMPILED_RE`` (idempotent; behaviour is unchanged)."""
+    import importlib
+
+    for name in _PYSBD_MODULES:
+        module = importlib.import_module(f"pysbd.{name}")
+        if getattr(module, "re", None) is re:
+            module.re = _COMPILED_RE
+
+
 @lru_cache(maxsize=1)
 def _segmenter() -> pysbd.Segmenter:
+    _use_compiled_patterns()
     return pysbd.Segmenter(language="en", clean=False, char_span=False)
 
 
@@ -270,6 +342,16 @@ def _pysbd_input(line: str) -> str:
     return _PYSBD_UNSAFE.sub(" ", line)
 
 
+def _pysbd_segments(line: str) -> list[str]:
+    """pysbd's sentences of ``line``, as ``Segmenter.segment`` finds them, without its last
+    step: ``segment`` then looks each sentence up in the text with a regex built from the
+    sentence (a compile per sentence, and a search from the start of the text each time);
+    ``_pysbd_spans`` finds them with ``str.find`` from a cursor instead."""
+    if not line:
+        return []
+    return _segmenter().processor(line).process()
+
+
 def _pysbd_spans(line: str) -> list[Span]:
     """Trimmed (start, end) spans of pysbd's segments of one line (or chunk).
 
@@ -279,7 +361,7 @@ def _pysbd_spans(line: str) -> list[Span]:
     """
     cuts, pos = [], 0
     line = _pysbd_input(line)
-    for segment in _segmenter().segment(line):
+    for segment in _pysbd_segments(line):
         piece = segment.strip()
         found = line.find(piece, pos) if piece else -1
         if found >= 0:

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from factcheck import sentences
 from factcheck.sentences import MAX_LINE_CHARS, Sentence, split_line, split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -602,3 +603,21 @@ def test_factcheck_passes_every_golden_rule_plain_pysbd_passes(case: dict) -> No
     if by_pysbd != case["sentences"] or (case["set"], case.get("rule")) in CONVENTION_CASES:
         pytest.skip("pysbd fails this case too, or it conflicts with a news convention")
     assert texts(case["text"]) == case["sentences"]
+
+
+def test_pysbd_patterns_are_compiled_once_across_calls():
+    """Test that splitting a text again compiles none of pysbd's patterns a second time
+    (with plain ``re``, pysbd's 512-pattern cache overflowed and most were recompiled)."""
+    text = "Gov. Ana Ruiz met Dr. Lee at 4 p.m. on Jan. 5. The U.S. plan costs $4.5 mi. to the end."
+    first = split_sentences(text)
+    compiled = sentences._COMPILED_RE.compile.cache_info().misses
+    again = split_sentences(text)
+    assert sentences._COMPILED_RE.compile.cache_info().misses == compiled
+    assert [(s.start, s.end) for s in again] == [(s.start, s.end) for s in first]
+
+
+def test_pysbd_segments_equal_segmenter_segment():
+    """Test that skipping pysbd's own span lookup gives the sentences segment() gives."""
+    line = 'He said "Why now?" ! ! ! Then Mr. Lee left at 5 p.m. Monday. "Go," she said. OK.'
+    expected = [piece.strip() for piece in sentences._segmenter().segment(line)]
+    assert [piece.strip() for piece in sentences._pysbd_segments(line)] == expected
