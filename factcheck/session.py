@@ -412,7 +412,8 @@ def fallback_text(summary: Summary) -> str:
     count = summary.articles
     articles = f" in {count} article{'' if count == 1 else 's'}" if count > 1 else ""
     if summary.sentences is None:
-        work = f"{summary.labelled} sentences labelled, {summary.done} of {count} articles done"
+        noun = "sentence" if summary.labelled == 1 else "sentences"
+        work = f"{summary.labelled} {noun} labelled, {summary.done} of {count} articles done"
     else:
         work = f"{summary.labelled} of {summary.sentences} sentences labelled{articles}"
     lines = [

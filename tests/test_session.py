@@ -329,6 +329,10 @@ def test_fallback_summary_counts_and_escapes():
     assert "annotations/ana.csv" in text and "run the cell" in text
     markup = session.fallback_html(summary)
     assert "<img" not in markup and "&lt;img" in markup and "ana &amp; ben" in markup
+    corpus = session.Summary("T", 100_000, None, 1, 0, "ana", "a.csv", done=0)
+    assert "ana: 1 sentence labelled, 0 of 100000 articles done, 0 flagged" in (
+        session.fallback_text(corpus)
+    )
     student = session.fallback_text(session.Summary("T", 1, 4, 0, 0, "zoe", ""))
     assert "saved in" not in student
 
@@ -346,3 +350,13 @@ def test_students_are_offered_only_the_keys_that_work(student, feedback, checked
     """Test that students never get undo or flag, nor clear or note once answers are locked."""
     keys = session.offered_keys(student=student, feedback=feedback, checked=checked)
     assert {name for name, on in keys.items() if on} == offered
+
+
+def test_corpus_text_counts_articles_done_and_started():
+    """Test that the corpus line names labelled sentences, articles done and started."""
+    assert session.corpus_text(412, 14, 17, 100_000) == (
+        "412 sentences labelled · 14 of 100,000 articles done, 3 more started (0%)"
+    )
+    assert session.corpus_text(1, 1, 1, 2, assignment=True) == (
+        "1 sentence labelled · 1 of 2 articles of your assignment done (50%)"
+    )

@@ -438,7 +438,7 @@ def test_a_saved_notebook_opened_without_its_widgets_shows_the_summary(jupyter_l
     summary = lab_page.locator(".fc-fallback")
     expect(summary).to_be_visible()
     expect(summary).to_contain_text(f"factcheck annotator: {first.title}")
-    expect(summary).to_contain_text("1 of ")
+    expect(summary).to_contain_text("1 sentence labelled, 0 of ")  # a corpus: articles done
     expect(summary).to_contain_text("run the cell")
     expect(summary).to_contain_text(".csv")
     assert "VBox(" not in lab_page.locator(".jp-Notebook").inner_text()
