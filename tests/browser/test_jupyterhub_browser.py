@@ -11,6 +11,7 @@ process started is stopped.
 from __future__ import annotations
 
 import csv
+import importlib.util
 import os
 import shutil
 import signal
@@ -81,12 +82,16 @@ def _stop(process, root: Path) -> list[int]:
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
     """A JupyterHub on 127.0.0.1 with factcheck's config; nothing it started outlives it."""
+    missing = []
     if shutil.which("configurable-http-proxy") is None:
-        message = "configurable-http-proxy is missing: npm install -g configurable-http-proxy"
+        missing.append("configurable-http-proxy (npm install -g configurable-http-proxy)")
+    if importlib.util.find_spec("jupyterhub") is None:
+        missing.append('jupyterhub (pip install -e ".[test]")')
+    if missing:
+        message = f"the JupyterHub test needs {' and '.join(missing)}"
         if running_in_ci():
             pytest.fail(message)
         pytest.skip(message)
-    pytest.importorskip("jupyterhub")
     root = tmp_path_factory.mktemp("hub")
     out = root / "class" / "answers"
     roster = root / "class" / "roster.csv"
