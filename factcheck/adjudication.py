@@ -30,7 +30,6 @@ from .log import (
     LOCK_TIMEOUT,
     CsvRecordError,
     _check_encodable,
-    _check_regular,
     _coerce_timestamps,
     annotator_key,
     annotator_slug,
@@ -38,6 +37,7 @@ from .log import (
     check_annotator,
     csv_records,
     format_row,
+    read_log_bytes,
     utc_timestamp,
 )
 
@@ -288,10 +288,19 @@ def _is_whole_row(tail: bytes, offset: int) -> bool:
 
 
 def _read_bytes(path: Path) -> bytes:
-    """The bytes of a decisions file; only regular files are opened."""
-    _check_regular(path, os.stat(path).st_mode)
-    with open(path, "rb") as handle:
-        return handle.read()
+    """The bytes of a decisions file, read as every log is (``read_log_bytes``: only regular
+    files, never blocking, size-limited, header checked before the rest is read)."""
+    return read_log_bytes(path, header_problem=_header_problem)
+
+
+def _header_problem(header: list[str]) -> str:
+    """What is wrong with a decisions file's header, or ""."""
+    if tuple(header) == COLUMNS:
+        return ""
+    return (
+        f"not a decisions log (schema {SCHEMA_ID}); the header must be {','.join(COLUMNS)}. "
+        "Keep only DecisionLog files in the adjudications folder."
+    )
 
 
 def _parse(data: bytes, path: Path, *, warn: bool = True) -> list[tuple[int, Decision]]:

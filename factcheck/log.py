@@ -1133,13 +1133,17 @@ def _check_regular(path: Path, mode: int) -> None:
         )
 
 
-def read_log_bytes(path: str | os.PathLike[str]) -> bytes:
+def read_log_bytes(
+    path: str | os.PathLike[str], header_problem: Callable[[list[str]], str] | None = None
+) -> bytes:
     """The bytes of a log file, read only if it can be one; raises UnreadableLogError if not.
 
     Follows symbolic links, then refuses anything but a regular file without opening it (a
     FIFO would block, ``/dev/zero`` never ends), refuses files over ``MAX_LOG_BYTES``, and
     checks the first line before reading the rest, so NUL-filled or sparse garbage and files
-    whose header is not UTF-8 are rejected after reading at most 64 KiB.
+    whose header is not UTF-8 are rejected after reading at most 64 KiB. ``header_problem``
+    (header fields -> what is wrong, or "") checks the header; by default it must be the
+    annotation log's. Every log of the package is read through here.
     """
     path = Path(path)
     _check_regular(path, os.stat(path).st_mode)
@@ -1158,7 +1162,9 @@ def read_log_bytes(path: str | os.PathLike[str]) -> bytes:
                 )
             )
         head = os.pread(fd, _HEAD_BYTES, 0)
-        problem = _head_problem(head, complete=len(head) >= info.st_size)
+        problem = _head_problem(
+            head, complete=len(head) >= info.st_size, header_problem=header_problem
+        )
         if problem is None and info.st_size > len(head):
             tail_at = max(len(head), info.st_size - _HEAD_BYTES)
             nul = os.pread(fd, info.st_size - tail_at, tail_at).find(_NUL_RUN)
@@ -1190,7 +1196,9 @@ def _read_from(fd: int, position: int) -> bytes:
     return b"".join(chunks)
 
 
-def _head_problem(head: bytes, *, complete: bool) -> tuple[int, str] | None:
+def _head_problem(
+    head: bytes, *, complete: bool, header_problem: Callable[[list[str]], str] | None = None
+) -> tuple[int, str] | None:
     """(line, message) if the first bytes of a file show it is no log, else None.
 
     ``complete``: ``head`` is the whole file (a short first line may then be a torn header,
@@ -1223,7 +1231,7 @@ def _head_problem(head: bytes, *, complete: bool) -> tuple[int, str] | None:
             "encoding, e.g. by a spreadsheet?). Save it as 'CSV UTF-8' or restore the original.",
         )
     header = next(csv.reader([text]), [])
-    message = _header_problem(header)
+    message = (header_problem or _header_problem)(header)
     return (1, message) if message else None
 
 

@@ -208,3 +208,28 @@ def test_every_cut_point_keeps_the_next_label_and_sets_the_torn_bytes_aside(tmp_
             assert torn.read_bytes() == data[boundary:cut] + b"\n", f"cut at byte {cut}"
         else:
             assert not torn.exists(), f"cut at byte {cut}"
+
+
+def test_decisions_files_are_read_as_carefully_as_label_logs(tmp_path):
+    """Test that a decisions file over the size limit or full of NUL bytes is refused
+    unread, naming the file, and reopening or reading it changes nothing."""
+    from factcheck.adjudication import DecisionLog, read_decisions
+    from factcheck.errors import LogFormatError
+    from factcheck.log import MAX_LOG_BYTES
+
+    folder = tmp_path / "adjudications"
+    log = DecisionLog("lee", folder)
+    log.decide("a1-0000", "opinion", reason="other")
+    huge = folder / "kim.csv"
+    with open(huge, "wb") as handle:
+        handle.truncate(MAX_LOG_BYTES + 1)  # sparse: no disk used, NULs when read
+    with pytest.raises(LogFormatError, match=r"kim\.csv: is [\d,]+ bytes, over the"):
+        read_decisions(folder)
+    with pytest.raises(LogFormatError, match=r"kim\.csv: is [\d,]+ bytes, over the"):
+        DecisionLog("kim", folder)
+    zeros = folder / "kim.csv"
+    zeros.write_bytes(b"\x00" * 4096)
+    with pytest.raises(LogFormatError, match=r"kim\.csv, line 1: contains a run of NUL bytes"):
+        read_decisions(folder)
+    assert zeros.read_bytes() == b"\x00" * 4096
+    assert read_decisions(log.path)["label"].tolist() == ["opinion"]
