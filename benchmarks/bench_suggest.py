@@ -16,7 +16,10 @@ The simulated annotator answers with the gold label.
    / 10,000 labels, and the latency of a label save (``AnnotationLog.record``, what a key
    press does) while a 10,000-label retraining runs in the background vs idle.
 
-    python benchmarks/bench_suggest.py [curve] [queues] [latency]    # default: all three
+    python benchmarks/bench_suggest.py [curve] [queues] [latency] [embeddings]   # default: all
+
+4. (optional, if wordllama is installed) the same learning curve and the claim-memory
+   recall@5 at 10,000 sentences with wordllama embeddings, to decide on an embeddings extra.
 """
 
 from __future__ import annotations
@@ -209,19 +212,70 @@ def latency(frame: pd.DataFrame) -> None:
     print(f"  SuggestionModel.update with 10,000 labels returned in {took:.2f} ms")
 
 
+def embeddings(frame: pd.DataFrame) -> None:
+    """Optional: wordllama (MIT, 256-d weights inside its 19 MB wheel) instead of TF-IDF.
+
+    Run in an environment with ``pip install wordllama``. Its 0.4.0 wheel ships the
+    tokenizer under ``wordllama/tokenizers/`` but looks for it under ``tokenizer/`` and else
+    downloads it from Hugging Face, so a local copy is given as the cache and downloads are
+    disabled.
+    """
+    import importlib.util
+    import shutil
+
+    if importlib.util.find_spec("wordllama") is None:
+        print("\n4. embeddings: wordllama is not installed here; skipped")
+        return
+    import wordllama
+    from wordllama import WordLlama
+
+    with tempfile.TemporaryDirectory() as cache:
+        shipped = Path(wordllama.__file__).parent / "tokenizers"
+        for name in ("tokenizer", "tokenizers"):  # the folder name differs between releases
+            shutil.copytree(shipped, Path(cache) / name)
+        model = WordLlama.load(cache_dir=cache, disable_download=True)
+    print("\n4. embeddings (wordllama 256-d + logistic regression), macro-F1 after N labels")
+    vectors = dict(zip(frame["text"], model.embed(frame["text"].tolist()), strict=True))
+    scores: dict[int, list[float]] = {n: [] for n in SIZES}
+    for seed in SEEDS:
+        pool, test = split(frame, seed)
+        order = np.random.default_rng(seed).permutation(len(pool))
+        test_x = np.array([vectors[t] for t in test["text"]])
+        for n in SIZES:
+            chosen = pool.iloc[order[:n]]
+            x = np.array([vectors[t] for t in chosen["text"]])
+            classifier = LogisticRegression(C=10, max_iter=2000).fit(x, chosen["label"])
+            scores[n].append(f1_score(test["label"], classifier.predict(test_x), average="macro"))
+    for n in SIZES:
+        print(f"  {n:>4} labels: {np.mean(scores[n]):.3f}")
+    texts = frame["text"].tolist() + [t for t, _ in sentences(10_000 - len(frame), seed=10_000)]
+    unit = np.asarray(model.embed(texts, norm=True), dtype=np.float32)
+    groups = frame["claim_group"].to_numpy()
+    copies = [i for i in range(len(frame)) if groups[i]]
+    hits = 0
+    for i in copies:
+        similarity = unit @ unit[i]
+        similarity[i] = -np.inf
+        top = np.argpartition(-similarity, 5)[:5]
+        hits += any(r < len(frame) and groups[r] == groups[i] for r in top)
+    print(f"  claim memory recall@5 at 10,000 sentences: {hits / len(copies):.3f}")
+
+
 def main() -> None:
     frame = pd.read_csv(DATA, keep_default_na=False)
     print(
         f"{len(frame)} sentences, {frame['article_id'].nunique()} articles: "
         + ", ".join(f"{k} {v}" for k, v in frame["label"].value_counts().items())
     )
-    sections = sys.argv[1:] or ["curve", "queues", "latency"]
+    sections = sys.argv[1:] or ["curve", "queues", "latency", "embeddings"]
     if "curve" in sections:
         learning_curve(frame)
     if "queues" in sections:
         queue_comparison(frame)
     if "latency" in sections:
         latency(frame)
+    if "embeddings" in sections:
+        embeddings(frame)
 
 
 if __name__ == "__main__":
