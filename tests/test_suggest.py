@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -419,3 +420,29 @@ def test_model_queues_and_claim_memory_never_write_to_the_annotations_folder(cor
     ClaimMemory(df).similar(UNLABELLED[0])
     model.close()
     assert {p: p.read_bytes() for p in logs.iterdir()} == before
+
+
+def test_cli_suggest_on_a_single_label_log_names_the_label_and_writes_nothing(tmp_path):
+    """Test that a log whose labels are all 'opinion' exits 2 saying so, with no output."""
+    articles, logs = tmp_path / "articles", tmp_path / "annotations"
+    write_article(articles, "columns", OPINION + OPINION[:13])
+    log = AnnotationLog(annotator="ana", folder=logs)
+    for sentence in factcheck.load_articles(articles)[0].sentences[:25]:
+        log.record(sentence, "opinion")
+    out = tmp_path / "suggestions.csv"
+    result = run_cli("suggest", str(logs), str(articles), "-o", str(out))
+    assert result.returncode == 2
+    assert re.search(r"all 2\d labels so far are 'opinion'\. Label a few", result.stderr)
+    assert not out.exists()
+
+
+def test_a_suggestions_file_that_is_not_utf8_is_named_with_what_to_do(tmp_path):
+    """Test that a Latin-1 suggestions file gives InputError naming it, not a traceback."""
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(
+        "article_id,sentence_id,label,score,model\na1,a1-0000,opinion,0.5,caf\xe9\n".encode(
+            "latin-1"
+        )
+    )
+    with pytest.raises(InputError, match=r"latin1\.csv: not UTF-8 text .*Save it as UTF-8"):
+        read_suggestions(path)
