@@ -169,6 +169,11 @@ class SuggestionModel:
     started it falls back to the thread. ``predict(texts)`` answers from the last finished
     model, or returns None while there is none. ``status`` is a sentence for the view
     ("12 labels to go", "training..."). ``close()`` stops the worker process.
+
+    The worker is started with ``spawn`` (never a fork of a kernel), which imports the
+    caller's main module: in a plain script, create the model under
+    ``if __name__ == "__main__":`` (as with any multiprocessing) or pass
+    ``background="thread"``. Notebooks and the widget need nothing.
     """
 
     def __init__(
