@@ -581,3 +581,27 @@ def learning_curve_chart(curve: pd.DataFrame) -> Any:
             tooltip=["series:N", "labels:Q", alt.Tooltip("value:Q", format=".3f")],
         )
     )
+
+
+def load_suggestions(
+    path: str | Path,
+    *,
+    sentences: Iterable[tuple[str, str]] | None = None,
+    scheme: LabelScheme = DEFAULT_SCHEME,
+) -> tuple[dict[tuple[str, str], Suggestion], str]:
+    """For a view: a suggestions file by ``(article_id, sentence_id)``, and a message.
+
+    Never raises for a bad or missing file: the view shows the message (why there are no
+    suggestions, or which rows were left out) and keeps working without them. The message
+    is '' when everything was read.
+    """
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", InputWarning)
+            found = read_suggestions(path, sentences=sentences, scheme=scheme)
+    except InputError as exc:
+        return {}, f"No suggestions shown: {exc}"
+    except OSError as exc:
+        return {}, f"No suggestions shown: {path}: {exc.strerror or exc}."
+    message = " ".join(str(w.message) for w in caught if issubclass(w.category, InputWarning))
+    return {(s.article_id, s.sentence_id): s for s in found}, message

@@ -446,3 +446,23 @@ def test_a_suggestions_file_that_is_not_utf8_is_named_with_what_to_do(tmp_path):
     )
     with pytest.raises(InputError, match=r"latin1\.csv: not UTF-8 text .*Save it as UTF-8"):
         read_suggestions(path)
+
+
+def test_load_suggestions_never_raises_and_says_why_there_are_none(tmp_path):
+    """Test that a view gets a message, not an exception, for bad, missing or partial files."""
+    from factcheck.suggest import load_suggestions
+
+    corpus = {("a1", "a1-0000")}
+    bad = write_file(tmp_path / "bad.csv", ["a1,a1-0000,opinion,7,m"])
+    assert load_suggestions(bad, sentences=corpus) == (
+        {},
+        f"No suggestions shown: {bad}: line 2: score '7' is not a number from 0 to 1. "
+        "Correct these rows (labels of the scheme, scores from 0 to 1) and load it again.",
+    )
+    shown, message = load_suggestions(tmp_path / "missing.csv", sentences=corpus)
+    assert shown == {} and "missing.csv" in message and "No such file" in message
+    mixed = write_file(tmp_path / "mixed.csv", ["a1,a1-0000,opinion,0.8,m", "z,z-0,opinion,0.8,m"])
+    shown, message = load_suggestions(mixed, sentences=corpus)
+    assert list(shown) == [("a1", "a1-0000")] and "1 of 2 suggestions" in message
+    good = write_file(tmp_path / "good.csv", ["a1,a1-0000,opinion,0.8,m"])
+    assert load_suggestions(good, sentences=corpus)[1] == ""
