@@ -18,7 +18,7 @@ from tqdm.auto import tqdm
 
 from ._decode import decode_bytes
 from .cleaning import Edit, RemovedLine, clean_text
-from .corpus import CorpusRow, read_csv_corpus, read_jsonl_corpus
+from .corpus import CorpusRow, read_corpus
 from .errors import InputError, InputWarning
 from .sentences import Sentence, split_sentences
 from .webpage import extract_webpage
@@ -189,6 +189,13 @@ def _articles_in_file(path: Path, max_bytes: int) -> Iterator[Article]:
 def _located_articles(path: Path, max_bytes: int) -> Iterator[tuple[Article, str]]:
     """Every article in one file, with where it is: the file, or "file, line N" of a corpus."""
     suffix = path.suffix.lower()
+    if suffix in CORPUS_SUFFIXES:
+        # Streamed: a corpus of any size is never held in memory whole.
+        for row in read_corpus(path):
+            article = article_from_row(row, path)
+            if article is not None:
+                yield article, f"{path}, line {row.line}"
+        return
     text = _read_text(path, max_bytes)
     if suffix in HTML_SUFFIXES:
         page = extract_webpage(text, str(path))
@@ -203,12 +210,6 @@ def _located_articles(path: Path, max_bytes: int) -> Iterator[tuple[Article, str
             ),
             str(path),
         )
-    elif suffix in CORPUS_SUFFIXES:
-        rows = read_jsonl_corpus(text, path) if suffix != ".csv" else read_csv_corpus(text, path)
-        for row in rows:
-            article = article_from_row(row, path)
-            if article is not None:
-                yield article, f"{path}, line {row.line}"
     else:
         markdown = suffix in MARKDOWN_SUFFIXES
         yield _article_from_text(text, id=path.stem, source=str(path), markdown=markdown), str(path)

@@ -7,10 +7,12 @@ import io
 import json
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
+from ._decode import stream_encoding
 from .errors import InputError, InputWarning
 
 REQUIRED_COLUMNS = ("id", "title", "text")
@@ -82,11 +84,33 @@ def _row(line: int, record: dict, source: str | Path, unit: str) -> CorpusRow | 
     )
 
 
-def read_csv_corpus(text: str, source: str | Path) -> Iterator[CorpusRow]:
-    """Rows of a CSV corpus (RFC 4180: quoted fields may hold commas and newlines)."""
+def read_corpus(path: str | Path) -> Iterator[CorpusRow]:
+    """Rows of a CSV (``.csv``) or JSONL corpus file, read as a stream: memory depends on
+    the longest row, not on the size of the file.
+
+    The encoding is decided as for any article file (BOM, UTF-8, else Windows-1252 with a
+    warning) by a first pass over the bytes, then the rows are decoded chunk by chunk.
+    """
+    path = Path(path)
+    try:
+        encoding = stream_encoding(path)
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder; use load_articles() for folders.") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the file ({exc.strerror or exc}).") from None
+    csv_file = path.suffix.lower() == ".csv"
+    # CSV: the csv module reads "\r\n" and "\r" itself; JSONL: lines end at "\n" only.
+    with path.open(encoding=encoding, newline="" if csv_file else "\n") as stream:
+        yield from read_csv_corpus(stream, path) if csv_file else read_jsonl_corpus(stream, path)
+
+
+def read_csv_corpus(text: str | TextIO, source: str | Path) -> Iterator[CorpusRow]:
+    """Rows of a CSV corpus (RFC 4180: quoted fields may hold commas and newlines), from its
+    text or a text stream opened with ``newline=""``."""
     csv.field_size_limit(2**31 - 1)
+    stream = io.StringIO(text, newline="") if isinstance(text, str) else text
     # strict: an unclosed quote is an error, not a silent merge of the following rows.
-    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.DictReader(stream, strict=True)
     try:
         fieldnames = list(reader.fieldnames or [])
     except csv.Error as exc:
@@ -116,9 +140,11 @@ def read_csv_corpus(text: str, source: str | Path) -> Iterator[CorpusRow]:
         raise InputError(f"{source}: the corpus has a header but no rows. Add one article per row.")
 
 
-def read_jsonl_corpus(text: str, source: str | Path) -> Iterator[CorpusRow]:
-    """Rows of a JSONL corpus: one JSON object per line; blank lines are ignored."""
-    for number, line in enumerate(text.split("\n"), start=1):
+def read_jsonl_corpus(text: str | Iterable[str], source: str | Path) -> Iterator[CorpusRow]:
+    """Rows of a JSONL corpus: one JSON object per line; blank lines are ignored. From its
+    text, or lines (a text stream opened with ``newline="\\n"``)."""
+    lines = text.split("\n") if isinstance(text, str) else text
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:

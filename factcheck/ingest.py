@@ -28,11 +28,10 @@ from .articles import (
     MAX_FILE_BYTES,
     Article,
     _located_articles,
-    _read_text,
     article_files,
     article_from_row,
 )
-from .corpus import CorpusRow, read_csv_corpus, read_jsonl_corpus
+from .corpus import CorpusRow, read_corpus
 from .errors import InputError, InputWarning
 
 SENTENCE_COLUMNS = (
@@ -96,10 +95,7 @@ def sentence_rows(article: Article) -> list[SentenceRow]:
 
 
 def _corpus_rows(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Iterator[CorpusRow]:
-    text = _read_text(path, max_bytes)
-    if path.suffix.lower() == ".csv":
-        return read_csv_corpus(text, path)
-    return read_jsonl_corpus(text, path)
+    return read_corpus(path)  # streamed: memory does not grow with the corpus
 
 
 def _task_articles(task: Task) -> Iterator[tuple[Article, str]]:

@@ -584,3 +584,58 @@ def test_sentence_source_offsets_of_a_corpus_row_point_into_its_text_field(tmp_p
         "The vote passed.",
         "It was late.",
     ]
+
+
+def _corpus_bytes(
+    rows: int, text: str = "The council met on Monday. It voted to repair the dam."
+) -> bytes:
+    lines = ["id,title,text"] + [f"a{i},Title {i},{text}" for i in range(rows)]
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def test_windows_1252_byte_after_the_first_megabyte_falls_back_for_the_whole_corpus(tmp_path):
+    """Test that a streamed corpus whose only non-UTF-8 byte is deep in the file is read as
+    Windows-1252 throughout, with the warning naming the file and that byte."""
+    head = _corpus_bytes(30_000)
+    assert len(head) > 1 << 20
+    path = tmp_path / "big.csv"
+    path.write_bytes(
+        head + 'last,Fees,"“Daylight robbery,” said one skipper."\r\n'.encode("cp1252")
+    )
+    with pytest.warns(InputWarning, match=rf"big\.csv: not valid UTF-8 \(byte {len(head) + 11}\)"):
+        rows = list(factcheck.corpus.read_corpus(path))
+    assert len(rows) == 30_001
+    assert rows[-1].text == "“Daylight robbery,” said one skipper."
+    assert rows[-1].line == 30_002
+
+
+def test_character_cut_by_a_chunk_boundary_is_read_as_utf8(tmp_path):
+    """Test that a multi-byte character that straddles two read chunks decodes as UTF-8."""
+    for shift in range(4):
+        head = b"id,title,text\n" + b"x,T," + b"a" * ((1 << 20) - 18 - shift) + b"\n"
+        path = tmp_path / f"cut{shift}.csv"
+        path.write_bytes(head + "y,T,caf€ é ok\n".encode())
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            rows = list(factcheck.corpus.read_corpus(path))
+        assert rows[-1].text == "caf€ é ok"
+
+
+def test_streamed_jsonl_corpus_keeps_line_numbers_and_only_splits_at_newlines(tmp_path):
+    """Test that a streamed JSONL corpus names the right line and ends lines at LF only."""
+    path = tmp_path / "rows.jsonl"
+    good = json.dumps({"id": "a", "title": "A", "text": "The dam held."})
+    path.write_bytes(f"{good}\r\n\n{good}\r{good}\n".encode())
+    with pytest.raises(InputError, match=r"rows\.jsonl, line 3: not valid JSON"):
+        list(factcheck.corpus.read_corpus(path))
+
+
+def test_iter_articles_reads_a_corpus_row_by_row(tmp_path):
+    """Test that iter_articles yields a corpus's first article before reading a bad row far on."""
+    path = tmp_path / "rows.csv"
+    path.write_bytes(_corpus_bytes(2) + b'bad,"Unclosed,The dam held.\r\n')
+    articles = factcheck.iter_articles(path)
+    first = next(articles)
+    assert first.id == "a0"
+    with pytest.raises(InputError, match=r"rows\.csv, line 4: malformed CSV"):
+        list(articles)
