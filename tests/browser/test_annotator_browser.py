@@ -222,6 +222,46 @@ def test_a_1000_sentence_article_opens_and_pages_quickly(jupyter_lab, lab_page):
     assert lab_page.console_errors == []
 
 
+def test_a_100000_article_corpus_opens_and_the_search_box_finds_an_article(jupyter_lab, lab_page):
+    """Test that a 100,000-article corpus is interactive fast, and that typing in the search
+    box and picking a match opens that article (times printed)."""
+    write_notebook(
+        jupyter_lab.root_dir / "corpus.ipynb",
+        [
+            "from factcheck.annotator import Annotator\n"
+            "from factcheck.articles import Article\n"
+            "articles = [Article.from_text(f'Ward {n} spent {n} thousand. Residents were angry.',"
+            " id=f'ward-{n}', title=f'Ward {n} repairs') for n in range(100_000)]",
+            "Annotator(articles, annotator='ana-corpus')",
+        ],
+    )
+    open_notebook(lab_page, jupyter_lab, "corpus.ipynb")
+    run_all_cells(lab_page)
+    container = annotator_in(lab_page)
+    lab_page.evaluate(
+        "() => document.querySelectorAll('.fc-annotator').forEach(e => e.dataset.fcOld = '1')"
+    )
+    lab_page.locator(".jp-Cell").nth(1).locator(".jp-InputPrompt").click()
+    started = time.monotonic()
+    lab_page.keyboard.press("Control+Enter")
+    container = lab_page.locator(READY)
+    expect(container.locator(".fc-title")).to_have_text("Ward 0 repairs")
+    opened = time.monotonic() - started
+    expect(container).to_contain_text("article 1 of 100,000")
+    search = container.get_by_placeholder("find an article: title, id or source")
+    search.fill("ward 99999")
+    started = time.monotonic()
+    container.locator("select").first.select_option(label="100000. Ward 99999 repairs")
+    expect(container.locator(".fc-title")).to_have_text("Ward 99999 repairs")
+    found = time.monotonic() - started
+    expect(container).to_contain_text("article 100,000 of 100,000")
+    print(
+        f"100,000 articles: display cell to interactive {opened:.2f} s; search pick {found:.2f} s"
+    )
+    assert opened < 10
+    assert lab_page.console_errors == []
+
+
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_the_annotator_follows_the_light_and_dark_themes(jupyter_lab, lab_page, theme, tmp_path):
     """Test that the annotator's text follows the lab theme, and that its screenshot can be
