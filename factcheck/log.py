@@ -951,6 +951,13 @@ def _arrow_timestamps(column: pd.Series) -> pd.Series | None:
     return pd.Series(micros, index=column.index).dt.tz_localize("UTC")
 
 
+def _whole_numbers(column: pd.Series) -> pd.Series:
+    """int64 of a string column already checked to hold whole numbers of at most 18 digits,
+    converted in Arrow (pandas goes through one Python object per value)."""
+    values = pc.cast(pa.array(column, pa.large_string()), pa.int64())
+    return pd.Series(values.to_numpy(), index=column.index, name=column.name)
+
+
 def _row_problems(
     frame: pd.DataFrame, schemes: Sequence[LabelScheme], timestamps: pd.Series | None = None
 ) -> list[tuple[int, str]]:
@@ -1001,7 +1008,7 @@ def _row_problems(
             ),
         )
     if numbers_ok.all():
-        starts, ends = frame["start"].astype("int64"), frame["end"].astype("int64")
+        starts, ends = _whole_numbers(frame["start"]), _whole_numbers(frame["end"])
     else:
         starts = frame["start"].where(numbers_ok, "0").astype("int64")
         ends = frame["end"].where(numbers_ok, "0").astype("int64")
@@ -1332,7 +1339,7 @@ def read_annotations(
         order = order[(table.column("label").to_pandas().take(order) != "").to_numpy()]
         chosen = table.select(["annotator", "article_id", "sentence_index", "sentence_id"])
         chosen = chosen.to_pandas().take(order).reset_index(drop=True)
-        chosen["sentence_index"] = chosen["sentence_index"].astype("int64")
+        chosen["sentence_index"] = _whole_numbers(chosen["sentence_index"])
         order = order[chosen.sort_values(list(chosen.columns), kind="stable").index]
         del keys, chosen
     moved = len(order) != table.num_rows or not (order[1:] > order[:-1]).all()
@@ -1350,7 +1357,7 @@ def read_annotations(
     del columns
     events["timestamp"] = pd.Series(timestamps.astype("datetime64[us]")).dt.tz_localize("UTC")
     for name in INT_COLUMNS:
-        events[name] = events[name].astype("int64")
+        events[name] = _whole_numbers(events[name])
     events["flagged"] = flagged
     return events
 
@@ -1451,9 +1458,10 @@ def _batch_events(
     if not history:  # the latest event per (annotator, sentence): a later batch may win
         keys = pd.DataFrame({"a": names, "s": table.column("sentence_id").to_pandas()})
         order = np.argsort(micros, kind="stable")
-        keep = np.sort(order[~keys.take(order).duplicated(keep="last").to_numpy()])
-        if len(keep) != table.num_rows:
-            table = table.take(pa.array(keep))
+        keep = np.zeros(table.num_rows, dtype=bool)
+        keep[order[~keys.take(order).duplicated(keep="last").to_numpy()]] = True
+        if not keep.all():
+            table = table.filter(pa.array(keep))  # per file chunk: no concatenation, unlike take
             micros, flagged = micros[keep], flagged[keep]
     return _Part(table if history else table.combine_chunks(), micros, flagged)
 
