@@ -127,12 +127,13 @@ class ClaimIndex:
         found: list[list[tuple[int, float]]] = [[] for _ in texts]
         for offset, inverted in zip(self._offsets, self._inverted, strict=True):
             scores = (queries @ inverted).tocsr()  # queries x chunk rows, sparse
+            keep = scores.data >= max(min_score, 1e-9)
             for q in range(scores.shape[0]):
-                row = scores.getrow(q)
-                if not row.nnz:
+                start, end = scores.indptr[q], scores.indptr[q + 1]
+                take = keep[start:end]
+                values, columns = scores.data[start:end][take], scores.indices[start:end][take]
+                if not len(values):
                     continue
-                take = row.data >= max(min_score, 1e-9)
-                values, columns = row.data[take], row.indices[take]
                 if len(values) > k:
                     best = np.argpartition(-values, k - 1)[:k]
                     values, columns = values[best], columns[best]
