@@ -228,10 +228,11 @@ class Annotator:
         self.search_box = w.Text(
             placeholder="find an article: title, id or source",
             continuous_update=True,
-            layout=w.Layout(width="16em", **hidden),
+            layout=w.Layout(width="20em", **hidden),
         )
+        # The matches show once there are some (an empty list would only be a blank box).
         self.search_results = w.Dropdown(
-            options=[], value=None, layout=w.Layout(width="auto", max_width="28em", **hidden)
+            options=[], value=None, layout=w.Layout(width="auto", max_width="28em", display="none")
         )
         # Across the corpus: order (unlabelled first, flagged only), source, date range.
         self.order_dropdown = w.Dropdown(
@@ -251,9 +252,9 @@ class Annotator:
             layout=w.Layout(width="auto", max_width="16em", **hidden),
         )
         self.date_from = w.Text(
-            placeholder="from YYYY-MM-DD", layout=w.Layout(width="9em", **hidden)
+            placeholder="from YYYY-MM-DD", layout=w.Layout(width="11em", **hidden)
         )
-        self.date_to = w.Text(placeholder="to YYYY-MM-DD", layout=w.Layout(width="9em", **hidden))
+        self.date_to = w.Text(placeholder="to YYYY-MM-DD", layout=w.Layout(width="11em", **hidden))
         for control in (self.date_from, self.date_to):
             control.continuous_update = False
         self.article_progress = w.IntProgress(min=0, max=1, layout=w.Layout(width="12em"))
@@ -678,6 +679,7 @@ class Annotator:
         try:
             self.search_results.options = options
             self.search_results.value = None
+            self.search_results.layout.display = None if options else "none"
         finally:
             self.search_results.observe(self._on_jump, names=["value"])
         if query.strip():
