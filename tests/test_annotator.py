@@ -816,8 +816,10 @@ def test_the_search_box_finds_articles_by_title_id_and_source(tmp_path: Path):
     ann.search_results.value = 42
     assert ann.article.id == "ward-042"
     assert [a.id for a in ann.find("news.example.test/ward/19")][:2] == ["ward-019", "ward-190"]
+    assert ann.search_results.layout.display is None  # matches: the list shows
     ann.search_box.value = "no such words"
     assert ann.search_results.options == ()
+    assert ann.search_results.layout.display == "none"  # no blank list
     assert "No article's title, id or source holds 'no such words'" in ann.status
 
 
