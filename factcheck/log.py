@@ -1293,7 +1293,7 @@ def log_files(
 
 
 def read_annotations(
-    paths_or_glob: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    paths_or_glob: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None = None,
     *,
     history: bool = False,
     schemes: Sequence[LabelScheme] = (DEFAULT_SCHEME,),
@@ -1308,7 +1308,11 @@ def read_annotations(
     left out with an InputWarning saying why, and the good files are read. ``annotator``
     holds one name per person (see ``annotator_key``): the first spelling in the files.
     Current labels are read in memory bounded by ``BATCH_ROWS`` rows plus the labels kept.
+    With no path it reads the folder labels are saved in (``annotations_folder()``: what
+    ``factcheck lab`` sets, else ``./annotations``), wherever the notebook runs.
     """
+    if paths_or_glob is None:
+        paths_or_glob = annotations_folder()
     if on_error not in ("raise", "skip"):
         raise ValueError(f"on_error must be 'raise' or 'skip', not {on_error!r}.")
     paths = log_files(paths_or_glob)
