@@ -189,7 +189,14 @@ def _cmd_agreement(args: argparse.Namespace) -> int:
     from .agreement import agreement
     from .log import read_annotations
 
-    table = agreement(read_annotations(args.files))
+    df = read_annotations(args.files)
+    if args.model:  # the model as one more rater, out-of-fold: it never rates what it learned
+        import pandas as pd
+
+        from .suggest import model_ratings
+
+        df = pd.concat([df, model_ratings(df)], ignore_index=True)
+    table = agreement(df)
     if args.json:
         print(table.to_json(orient="records", force_ascii=False))
     else:
@@ -471,6 +478,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("agreement", help="inter-annotator agreement of annotation logs")
     p.add_argument("files", nargs="+")
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--model",
+        action="store_true",
+        help="add a model trained on the labels as one more rater (out-of-fold predictions)",
+    )
     p.set_defaults(func=_cmd_agreement)
 
     p = sub.add_parser(

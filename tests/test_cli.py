@@ -135,6 +135,14 @@ def test_agreement_json_has_krippendorff_alpha(capsys):
     assert overall["krippendorff_alpha"]["n_annotators"] == 4
 
 
+def test_agreement_model_adds_the_model_as_one_more_rater(capsys):
+    """Test that agreement --model puts model-vs-annotator pairs beside the human pairs."""
+    assert main(["agreement", str(EXAMPLES), "--json", "--model"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    pairs = {(r["annotator_a"], r["annotator_b"]) for r in records if r["measure"] == "cohen_kappa"}
+    assert ("ana", "ben") in pairs and ("ana", "model") in pairs
+
+
 def test_chart_svg_is_written(tmp_path):
     """Test that chart --kind mix -o x.svg writes an SVG offline."""
     out = tmp_path / "mix.svg"
