@@ -846,8 +846,8 @@ def copy_label_notebook(lab, name: str, annotator: str, articles: str | None = N
     path = lab.copy_notebook(LABEL_NOTEBOOK, name)
     notebook = nbformat.read(path, as_version=4)
     settings = next(c for c in notebook.cells if "ANNOTATOR =" in c.source)
-    assert 'ANNOTATOR = "your-name"' in settings.source
-    settings.source = settings.source.replace('"your-name"', repr(annotator))
+    placeholder = next(n for n in ('"your-name"', '"your name"') if n in settings.source)
+    settings.source = settings.source.replace(placeholder, repr(annotator))
     if articles is not None:
         settings.source = settings.source.replace("ARTICLES = None", f"ARTICLES = {articles!r}")
     nbformat.write(notebook, path)
