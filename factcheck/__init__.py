@@ -21,7 +21,7 @@ from .errors import FactcheckError, InputError, InputWarning, LogFormatError, Sc
 
 # Eager for the same reason as agreement: the submodule factcheck.gold shares the name.
 from .gold import gold
-from .labels import DEFAULT_SCHEME, Label, LabelScheme, load_scheme
+from .labels import DEFAULT_SCHEME, SCHEMES, Label, LabelScheme, load_scheme, scheme_preset
 from .paths import sample_path
 from .sentences import Sentence, split_sentences
 
@@ -100,6 +100,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_SCHEME",
+    "SCHEMES",
     "AnnotationLog",
     "Annotator",
     "AnswerKey",
@@ -145,6 +146,7 @@ __all__ = [
     "read_suggestions",
     "safe_id",
     "sample_path",
+    "scheme_preset",
     "serve_classroom",
     "similar_sentences",
     "split_sentences",

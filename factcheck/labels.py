@@ -148,8 +148,131 @@ DEFAULT_SCHEME = LabelScheme(
 )
 
 
+CHECKWORTHY_SCHEME = LabelScheme(
+    name="checkthat-worthiness",
+    version="1",
+    labels=(
+        Label(
+            name="yes",
+            definition=(
+                "Check-worthy (CLEF CheckThat!): a factual claim the public would want checked, "
+                "because it may be false and could mislead or cause harm if it were."
+            ),
+            example="The new bypass cut the average commute in Vellmar by 40 minutes.",
+            key="1",
+            colour="#D55E00",
+        ),
+        Label(
+            name="no",
+            definition=(
+                "Not check-worthy: an opinion, a question, a greeting, or a factual statement "
+                "too trivial or too plainly true to be worth a fact-checker's time."
+            ),
+            example="Thank you all for coming out on such a cold evening.",
+            key="2",
+            colour="#56B4E9",
+        ),
+    ),
+    rules=(
+        "Judge the sentence as a reader of the article: would a fact-checker want to check it?",
+    ),
+)
+CLAIMBUSTER_SCHEME = LabelScheme(
+    name="claimbuster",
+    version="1",
+    labels=(
+        Label(
+            name="nfs",
+            definition=(
+                "Non-factual sentence (NFS): opinions, beliefs, declarations, questions; "
+                "nothing in it can be true or false."
+            ),
+            example="I believe this town deserves better.",
+            key="1",
+            colour="#CC79A7",
+        ),
+        Label(
+            name="ufs",
+            definition=(
+                "Unimportant factual sentence (UFS): factual, but the public would not care "
+                "whether it is true."
+            ),
+            example="I grew up two streets from this hall.",
+            key="2",
+            colour="#E69F00",
+        ),
+        Label(
+            name="cfs",
+            definition=(
+                "Check-worthy factual sentence (CFS): a factual claim the public would care "
+                "about and that may be false."
+            ),
+            example="Under my opponent, unemployment in Harlow Bay tripled.",
+            key="3",
+            colour="#0072B2",
+        ),
+    ),
+    rules=("Label what the speaker asserts, not whether you agree with it.",),
+)
+FEVER_SCHEME = LabelScheme(
+    name="fever",
+    version="1",
+    labels=(
+        Label(
+            name="supports",
+            definition=(
+                "The evidence you found supports the claim. Put the evidence (URL, document, "
+                "date checked) in the note."
+            ),
+            example="The Ostmark bridge opened in 1962 (city archive, record 1962/114).",
+            key="1",
+            colour="#009E73",
+        ),
+        Label(
+            name="refutes",
+            definition=(
+                "The evidence you found contradicts the claim. Put the evidence in the note."
+            ),
+            example="The mayor said the library has 2 million books; its catalogue lists 80,000.",
+            key="2",
+            colour="#D55E00",
+        ),
+        Label(
+            name="not enough info",
+            definition=(
+                "No evidence you could find supports or refutes the claim, or the sentence "
+                "makes no checkable claim."
+            ),
+            example="Officials privately expect the plant to close next spring.",
+            key="3",
+            colour="#999999",
+        ),
+    ),
+    rules=("A claim is judged by the evidence you cite in the note, not by what you believe.",),
+)
+SCHEMES: dict[str, LabelScheme] = {
+    scheme.name: scheme
+    for scheme in (DEFAULT_SCHEME, CHECKWORTHY_SCHEME, CLAIMBUSTER_SCHEME, FEVER_SCHEME)
+}
+
+
+def scheme_preset(name: str) -> LabelScheme:
+    """The built-in scheme called ``name`` (see ``SCHEMES``); SchemeError names the others."""
+    try:
+        return SCHEMES[name]
+    except KeyError:
+        raise SchemeError(
+            f"No built-in label scheme {name!r}. Built-in schemes: {', '.join(SCHEMES)}; "
+            "or pass the path of a JSON scheme file."
+        ) from None
+
+
 def load_scheme(path: str | Path) -> LabelScheme:
-    """Read a label scheme from a JSON file written by ``LabelScheme.to_dict``."""
+    """A built-in scheme by name (``"claimbuster"``, see ``SCHEMES``) or one read from a JSON
+    file written by ``LabelScheme.to_dict``; a preset name wins (write ``./claimbuster`` for a
+    file of that name)."""
+    if isinstance(path, str) and path in SCHEMES:
+        return SCHEMES[path]
     path = Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -161,6 +284,11 @@ def load_scheme(path: str | Path) -> LabelScheme:
             rules=tuple(data.get("rules", ())),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
+        if isinstance(exc, FileNotFoundError):
+            raise SchemeError(
+                f"{path}: no such label scheme file, and no built-in scheme of that name. "
+                f"Built-in schemes: {', '.join(SCHEMES)}; or pass a JSON scheme file."
+            ) from None
         if isinstance(exc, SchemeError):
             raise SchemeError(f"{path}: {exc}") from None
         raise SchemeError(
