@@ -68,6 +68,7 @@ _LAZY = {
     "student_app": ("student", "student_app"),
     "serve_classroom": ("classroom_server", "serve_classroom"),
     "DecisionLog": ("adjudication", "DecisionLog"),
+    "Adjudicator": ("adjudicator", "Adjudicator"),
     "read_decisions": ("adjudication", "read_decisions"),
     "conflicts": ("adjudication", "conflicts"),
     "write_gold": ("gold", "write_gold"),
@@ -101,6 +102,7 @@ __version__ = "0.1.0"
 __all__ = [
     "DEFAULT_SCHEME",
     "SCHEMES",
+    "Adjudicator",
     "AnnotationLog",
     "Annotator",
     "AnswerKey",
