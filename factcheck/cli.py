@@ -122,6 +122,24 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_import(args: argparse.Namespace) -> int:
+    from .imports import corpus_path, import_file
+    from .labels import load_scheme
+    from .paths import annotations_folder
+
+    folder = Path(args.output) if args.output else annotations_folder()
+    outputs = [corpus_path(args.file, folder)]
+    refuse_overwriting_inputs(outputs, files_read([args.file, args.scheme]))
+    scheme = load_scheme(args.scheme) if args.scheme else None
+    result = import_file(args.file, args.source_format, args.annotator, folder, scheme=scheme)
+    print(
+        f"imported {result.sentences} sentences to {result.corpus} and {result.labels} labels "
+        f"to {len(result.logs)} log(s): {', '.join(map(str, result.logs)) or 'none'}",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def _cmd_assign(args: argparse.Namespace) -> int:
     from .assignment import assign
     from .log import annotator_slug
@@ -438,7 +456,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="export annotation logs as a dataset")
     p.add_argument("files", nargs="+")
-    p.add_argument("--to", choices=("csv", "jsonl", "parquet", "checkthat"), required=True)
+    p.add_argument(
+        "--to",
+        choices=(
+            "csv",
+            "jsonl",
+            "parquet",
+            "checkthat",
+            "claimreview",
+            "fever",
+            "checkthat-worthiness",
+            "averitec",
+        ),
+        required=True,
+    )
     p.add_argument("-o", "--output", required=True)
     p.add_argument(
         "--spreadsheet-safe",
@@ -447,6 +478,29 @@ def build_parser() -> argparse.ArgumentParser:
         "without it the checkthat TSV keeps the official layout exactly",
     )
     p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("import", help="import a dataset as a corpus and an annotator's log")
+    p.add_argument("file")
+    p.add_argument(
+        "--from",
+        dest="source_format",
+        required=True,
+        choices=(
+            "checkthat-subjectivity",
+            "checkthat-worthiness",
+            "claimbuster",
+            "label-studio",
+            "doccano",
+        ),
+    )
+    p.add_argument("--annotator", required=True, help="whose labels the file holds")
+    p.add_argument("-o", "--output", help="folder for the log and corpus (default: annotations)")
+    p.add_argument(
+        "--scheme",
+        help="preset name or JSON scheme file of the labels (label-studio, doccano; the "
+        "others have their own: default, checkthat-worthiness, claimbuster)",
+    )
+    p.set_defaults(func=_cmd_import)
 
     p = sub.add_parser(
         "assign", help="give each annotator a queue: a seeded sample, overlap, balanced load"

@@ -23,7 +23,54 @@ from .labels import DEFAULT_SCHEME, LabelScheme
 from .log import COLUMNS, format_row, log_files, read_annotations
 from .spreadsheet import protect_frame
 
-FORMATS: tuple[str, ...] = ("csv", "jsonl", "parquet", "checkthat")
+FORMATS: tuple[str, ...] = (
+    "csv",
+    "jsonl",
+    "parquet",
+    "checkthat",
+    "claimreview",
+    "fever",
+    "checkthat-worthiness",
+    "averitec",
+)
+# Formats of the field (one verdict per sentence): each maps the labels of the built-in
+# schemes to its own; a label not listed (e.g. opinion for FEVER) is left out with a warning.
+VERDICT_LABELS: Mapping[str, Mapping[str, str]] = {
+    "fever": {
+        "supports": "SUPPORTS",
+        "refutes": "REFUTES",
+        "not enough info": "NOT ENOUGH INFO",
+        "verified": "SUPPORTS",
+        "unconfirmed": "NOT ENOUGH INFO",
+    },
+    "averitec": {
+        "supports": "Supported",
+        "refutes": "Refuted",
+        "not enough info": "Not Enough Evidence",
+        "verified": "Supported",
+        "unconfirmed": "Not Enough Evidence",
+    },
+    "claimreview": {
+        "supports": "True",
+        "refutes": "False",
+        "not enough info": "Unproven",
+        "verified": "True",
+        "unconfirmed": "Unproven",
+    },
+    "checkthat-worthiness": {
+        "yes": "Yes",
+        "no": "No",
+        "cfs": "Yes",
+        "ufs": "No",
+        "nfs": "No",
+        "verified": "Yes",
+        "unconfirmed": "Yes",
+        "opinion": "No",
+    },
+}
+CLAIMREVIEW_RATINGS: Mapping[str, int] = {"False": 1, "Unproven": 2, "True": 3}
+WORTHINESS_COLUMNS: tuple[str, ...] = ("Sentence_id", "Text", "class_label")
+VERDICT_COLUMNS: tuple[str, ...] = ("article_id", "sentence_id", "text", "label", "note", "date")
 SENTENCE_COLUMNS: tuple[str, ...] = (
     "article_id",
     "sentence_id",
@@ -206,16 +253,196 @@ def _write_checkthat(df: pd.DataFrame, handle) -> None:
         handle.write(f"{sid}\t{sentence}\t{label}\n")
 
 
+def _write_tsv(df: pd.DataFrame, handle) -> None:
+    """Tab-separated, no quoting (the CheckThat! layout); fields hold no tabs or breaks."""
+    handle.write("\t".join(df.columns) + "\n")
+    for row in zip(*(df[name].tolist() for name in df.columns), strict=True):
+        handle.write("\t".join(map(str, row)) + "\n")
+
+
 def _atomic_write(out: Path, write: Callable[[Path], None]) -> None:
     """Let ``write`` fill a temporary file, then rename it over ``out`` (never half-written)."""
     with replacing(out) as tmp:
         write(tmp)
 
 
+def to_verdicts(df: pd.DataFrame, to: str) -> pd.DataFrame:
+    """One verdict per sentence in format ``to``'s labels (``VERDICT_LABELS[to]``).
+
+    Votes are mapped first, then the majority wins; ties and unmapped labels are left out
+    with a warning giving how many. ``note`` joins the notes of the annotators who chose the
+    winning label (``name: note``), ``date`` is the day of the latest of those labels.
+    """
+    _check_current(df)
+    mapping = VERDICT_LABELS[to]
+    unmapped = df[~df["label"].isin(list(mapping))]
+    if len(unmapped):
+        warnings.warn(
+            f"{to} export: {len(unmapped)} label(s) ({', '.join(sorted(set(unmapped['label'])))})"
+            f" have no {to} counterpart; they were left out. See annotations/README.md.",
+            InputWarning,
+            stacklevel=3,
+        )
+    mapped = df[df["label"].isin(list(mapping))].assign(
+        label=lambda d: d["label"].map(dict(mapping)).astype("str")
+    )
+    votes = adjudicate(mapped, labels=sorted(set(mapping.values())))
+    ties = votes[votes["tie"]]
+    if len(ties):
+        warnings.warn(
+            f"{to} export: {len(ties)} sentence(s) with tied votes were left out (e.g. "
+            f"{ties['sentence_id'].iloc[0]}). Adjudicate them and export again.",
+            InputWarning,
+            stacklevel=3,
+        )
+    votes = votes[~votes["tie"] & (votes["n_votes"] > 0)]
+    winners = mapped.merge(
+        votes[["sentence_id", "majority_label"]], on="sentence_id", validate="m:1"
+    )
+    winners = winners[winners["label"] == winners["majority_label"]].sort_values("annotator")
+    notes = (
+        winners[winners["note"] != ""]
+        .assign(note=lambda d: d["annotator"] + ": " + d["note"])
+        .groupby("sentence_id")["note"]
+        .agg(" | ".join)
+    )
+    dates = winners.groupby("sentence_id")["timestamp"].max().dt.strftime("%Y-%m-%d")
+    out = pd.DataFrame(
+        {
+            "article_id": votes["article_id"].astype("str"),
+            "sentence_id": votes["sentence_id"].astype("str"),
+            "text": votes["text"].astype("str"),
+            "label": votes["majority_label"].astype("str"),
+        }
+    )
+    notes, dates = notes.to_dict(), dates.to_dict()
+    out["note"] = [notes.get(sid, "") for sid in out["sentence_id"]]
+    out["date"] = [dates.get(sid, "") for sid in out["sentence_id"]]
+    out = out.astype({"note": "str", "date": "str"})
+    return out.reset_index(drop=True)
+
+
+def gold_to_verdicts(gold: pd.DataFrame, to: str) -> pd.DataFrame:
+    """Verdict rows of a gold standard: decided labels mapped as in ``to_verdicts``; the
+    adjudicator's comment (else reason) is the note. Left-out sentences are counted in a
+    warning."""
+    mapping = VERDICT_LABELS[to]
+    keep = gold["label"].isin(list(mapping))
+    if (~keep).any():
+        warnings.warn(
+            f"{to} export: {int((~keep).sum())} sentence(s) of the gold standard were left out "
+            f"(unresolved, or a label with no {to} counterpart). See annotations/README.md.",
+            InputWarning,
+            stacklevel=3,
+        )
+    decided = gold[keep]
+
+    def column(name: str) -> pd.Series:
+        if name in decided.columns:
+            return decided[name].fillna("").astype("str")
+        return pd.Series("", index=decided.index, dtype="str")
+
+    note = column("comment").where(column("comment") != "", column("reason"))
+    out = pd.DataFrame(
+        {
+            "article_id": column("article_id"),
+            "sentence_id": column("sentence_id"),
+            "text": column("text"),
+            "label": decided["label"].map(dict(mapping)).astype("str"),
+            "note": note,
+            "date": "",
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def _no_tsv_breaks(frame: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
+    out = frame.copy()
+    for name in names:
+        out[name] = out[name].astype("str").str.replace(_TSV_BREAKS.pattern, " ", regex=True)
+    return out
+
+
+def to_worthiness(verdicts: pd.DataFrame) -> pd.DataFrame:
+    """CheckThat! check-worthiness rows (Sentence_id, Text, class_label) from verdict rows;
+    tabs and line breaks become one space, so the TSV needs no quoting."""
+    out = pd.DataFrame(
+        {
+            "Sentence_id": verdicts["sentence_id"],
+            "Text": verdicts["text"],
+            "class_label": verdicts["label"],
+        }
+    )
+    return _no_tsv_breaks(out, ["Sentence_id", "Text"]).reset_index(drop=True)
+
+
+def claimreview_records(verdicts: pd.DataFrame, author: str = "factcheck") -> list[dict]:
+    """schema.org ClaimReview objects (JSON-LD), one per verdict row."""
+    records = []
+    for row in verdicts.to_dict("records"):
+        record: dict = {
+            "@context": "https://schema.org",
+            "@type": "ClaimReview",
+            "claimReviewed": row["text"],
+            "author": {"@type": "Organization", "name": author},
+            "reviewRating": {
+                "@type": "Rating",
+                "ratingValue": CLAIMREVIEW_RATINGS[row["label"]],
+                "bestRating": max(CLAIMREVIEW_RATINGS.values()),
+                "worstRating": min(CLAIMREVIEW_RATINGS.values()),
+                "alternateName": row["label"],
+            },
+            "itemReviewed": {
+                "@type": "Claim",
+                "appearance": {"@type": "CreativeWork", "identifier": row["article_id"]},
+            },
+            "identifier": row["sentence_id"],
+        }
+        if row["note"]:
+            record["reviewRating"]["ratingExplanation"] = row["note"]
+        if row["date"]:
+            record["datePublished"] = row["date"]
+        records.append(record)
+    return records
+
+
+def fever_records(verdicts: pd.DataFrame) -> list[dict]:
+    """FEVER-style records: id (the sentence id), verifiable, label, claim, evidence ([])."""
+    return [
+        {
+            "id": row["sentence_id"],
+            "verifiable": "NOT VERIFIABLE" if row["label"] == "NOT ENOUGH INFO" else "VERIFIABLE",
+            "label": row["label"],
+            "claim": row["text"],
+            "evidence": [],
+        }
+        for row in verdicts.to_dict("records")
+    ]
+
+
+def averitec_records(verdicts: pd.DataFrame) -> list[dict]:
+    """AVeriTeC-style records: claim, label, justification (the notes), questions ([])."""
+    return [
+        {
+            "claim": row["text"],
+            "claim_date": row["date"],
+            "label": row["label"],
+            "justification": row["note"],
+            "questions": [],
+            "article_id": row["article_id"],
+            "sentence_id": row["sentence_id"],
+        }
+        for row in verdicts.to_dict("records")
+    ]
+
+
 def export_frame(df: pd.DataFrame, to: str) -> pd.DataFrame:
-    """The rows an export writes (before text serialisation): tidy for csv/jsonl/parquet."""
+    """The rows an export writes (before text serialisation): tidy for csv/jsonl/parquet,
+    verdict rows (``VERDICT_COLUMNS``) for the formats of ``VERDICT_LABELS``."""
     if to == "checkthat":
         return to_checkthat(df)
+    if to in VERDICT_LABELS:
+        return to_verdicts(df, to)
     return to_tidy(df)
 
 
@@ -229,10 +456,11 @@ def export_annotations(
     """Read logs and write them as ``to`` (csv, jsonl, parquet, checkthat); returns rows written."""
     if to not in FORMATS:
         raise InputError(f"Unknown export format {to!r}. Use one of: {', '.join(FORMATS)}.")
-    if spreadsheet_safe and to not in ("csv", "checkthat"):
+    if spreadsheet_safe and to not in ("csv", "checkthat", "checkthat-worthiness"):
         raise InputError(
-            "--spreadsheet-safe applies to csv and checkthat exports only (the other formats "
-            "are not opened in spreadsheets). Drop the option or export with --to csv."
+            "--spreadsheet-safe applies to csv and checkthat exports only (checkthat and "
+            "checkthat-worthiness; the other formats are not opened in spreadsheets). Drop "
+            "the option or export with --to csv."
         )
     target = Path(out).expanduser()
     gold_inputs = [item for item in files if _is_gold(item)]
@@ -308,6 +536,8 @@ def _export_gold(
     frame = pd.concat([read_gold(item) for item in files], ignore_index=True)
     if to == "checkthat":
         frame = gold_to_checkthat(frame)
+    elif to in VERDICT_LABELS:
+        frame = gold_to_verdicts(frame, to)
     write_frame(frame, to, target, spreadsheet_safe=spreadsheet_safe)
     return len(frame)
 
@@ -344,6 +574,17 @@ def write_frame(
         _atomic_write(target, lambda p: pq.write_table(table, p))
     elif to == "parquet":
         _atomic_write(target, lambda p: frame.to_parquet(p, index=False, engine="pyarrow"))
+    elif to == "checkthat-worthiness":
+        rows = to_worthiness(frame)
+        rows = protect_frame(rows) if spreadsheet_safe else rows
+        _atomic_write(target, lambda p: _with_text(p, lambda h: _write_tsv(rows, h)))
+    elif to in ("claimreview", "averitec"):
+        records = claimreview_records(frame) if to == "claimreview" else averitec_records(frame)
+        data = json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+        _atomic_write(target, lambda p: _with_text(p, lambda h: h.write(data)))
+    elif to == "fever":
+        lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in fever_records(frame))
+        _atomic_write(target, lambda p: _with_text(p, lambda h: h.write(lines)))
     else:  # the official layout by default; protected cells only when asked for
         rows = protect_frame(frame) if spreadsheet_safe else frame
         _atomic_write(target, lambda p: _with_text(p, lambda h: _write_checkthat(rows, h)))
