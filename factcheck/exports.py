@@ -580,7 +580,8 @@ def write_frame(
         _atomic_write(target, lambda p: _with_text(p, lambda h: _write_tsv(rows, h)))
     elif to in ("claimreview", "averitec"):
         records = claimreview_records(frame) if to == "claimreview" else averitec_records(frame)
-        data = json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+        # "<" as \u003c: the same JSON, but safe to paste into <script type="application/ld+json">
+        data = json.dumps(records, ensure_ascii=False, indent=2).replace("<", "\\u003c") + "\n"
         _atomic_write(target, lambda p: _with_text(p, lambda h: h.write(data)))
     elif to == "fever":
         lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in fever_records(frame))

@@ -51,6 +51,7 @@ def test_claimreview_export_matches_the_schema_org_fields(fever_logs, tmp_path):
     out = tmp_path / "reviews.json"
     _export(fever_logs, "claimreview", out)  # the tied sentence is left out
     reviews = json.loads(out.read_text(encoding="utf-8"))
+    assert "<" not in out.read_text(encoding="utf-8")  # cannot close a <script> it is pasted in
     schema = json.loads((DATA / "claimreview.schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(reviews, schema)
     assert [r["reviewRating"]["alternateName"] for r in reviews] == ["True", "False"]
