@@ -12,14 +12,20 @@ A thin view, composed of parts that live elsewhere:
   object with that small interface; this module never imports the teaching code).
 - ``AnnotationLog``: the durable record. ``Annotator.label`` is the one path every click,
   key press and script takes.
+- ``suggest``, ``queues``, ``similar``: model assistance (``suggest=True``, ``suggestions=``).
+  A suggestion is only shown; the accept key records it through ``label`` like any label,
+  and its provenance goes to ``<log stem>.provenance.jsonl`` (``ProvenanceLog``), so the
+  log keeps its ``factcheck-log/1`` columns.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from functools import wraps
 from pathlib import Path
@@ -46,10 +52,114 @@ from .articles import Article, load_articles
 from .assignment import Queue, check_queue, read_assignment
 from .errors import InputError
 from .labels import DEFAULT_SCHEME, LabelScheme
-from .log import AnnotationLog, LogEvent
+from .log import AnnotationLog, LogEvent, read_annotations
+from .queues import QueueChoiceLog, order_queue
 from .sentences import Sentence
+from .similar import ClaimMemory
+from .suggest import Suggestion, SuggestionModel, load_suggestions
 
 _logger = logging.getLogger(__name__)
+
+RETRAIN_EVERY = 5
+"""Labels between two background retrainings of the suggestion model."""
+SIMILAR_SHOWN = 3
+"""Similar labelled sentences shown for the focused sentence (claim memory)."""
+MEMORY_MODEL = "claim-memory"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where an accepted label came from: one line of ``<log stem>.provenance.jsonl``.
+
+    ``timestamp`` and ``sentence_id`` are those of the log event the key press wrote, so a
+    reader joins the two; ``kind`` is ``suggestion`` (the accept key) or ``memory`` (the
+    copy-similar key, with ``copied_from`` the sentence copied). ``suggested_label``,
+    ``suggestion_score`` and ``model`` are ``Suggestion.provenance()`` (for memory: the
+    copied label, its similarity and ``claim-memory``).
+    """
+
+    timestamp: str
+    annotator: str
+    article_id: str
+    sentence_id: str
+    label: str
+    kind: str
+    suggested_label: str
+    suggestion_score: str
+    model: str
+    copied_from: str = ""
+
+
+def provenance_path(log_path: str | os.PathLike[str]) -> Path:
+    """``<folder>/<log stem>.provenance.jsonl``: beside the log, never read as a log (.csv)."""
+    path = Path(log_path)
+    return path.with_name(f"{path.stem}.provenance.jsonl")
+
+
+class ProvenanceLog:
+    """Append-only JSON lines of accepted suggestions and copied labels, fsynced per line.
+
+    A side file rather than new log columns: every ``factcheck-log/1`` reader keeps working.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+
+    def record(self, entry: Provenance) -> Provenance:
+        """Append one entry; it is on disk when this returns (OSError if it could not be)."""
+        line = json.dumps(asdict(entry), ensure_ascii=False) + "\n"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, line.encode("utf-8"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        return entry
+
+    def read(self) -> list[Provenance]:
+        """Every entry in order; InputError naming the file and line if one is bad.
+
+        A last line without its newline (a write cut short) is ignored: it was never returned.
+        """
+        if not self.path.exists():
+            return []
+        complete = self.path.read_text(encoding="utf-8").split("\n")[:-1]
+        entries = []
+        for number, line in enumerate(complete, start=1):
+            if not line.strip():
+                continue
+            try:
+                entries.append(Provenance(**json.loads(line)))
+            except (ValueError, TypeError) as exc:
+                raise InputError(
+                    f"{self.path}, line {number}: not a provenance entry ({exc}). Remove the "
+                    "line; the label itself is in the annotation log."
+                ) from None
+        return entries
+
+
+def accepted_labels(log: AnnotationLog, *, kind: str = "suggestion") -> list[Provenance]:
+    """The latest provenance entry per sentence whose label is still the one in force in ``log``.
+
+    An accepted suggestion later changed by hand, cleared or undone no longer counts (the
+    sentence's current label differs); a note edit or a flag afterwards keeps it counted.
+    """
+    current = log.current()
+    latest: dict[str, Provenance] = {}
+    for entry in ProvenanceLog(provenance_path(log.path)).read():
+        latest[entry.sentence_id] = entry
+    found = []
+    for sid, entry in latest.items():
+        event = current.get(sid)
+        if (
+            entry.kind == kind
+            and event is not None
+            and event.label == entry.label
+            and event.timestamp >= entry.timestamp
+        ):
+            found.append(entry)
+    return found
 
 
 def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -101,6 +211,16 @@ class Annotator:
     articles done. ``assignment=`` an ``<annotator>.csv`` of ``factcheck assign`` (or a
     ``Queue``) shows only that queue, in its order; for an assignment by sentence only the
     assigned sentences take labels, the others are shown greyed for context.
+
+    ``suggest=True`` trains a model on your labels in the background (``SuggestionModel``;
+    it never delays a key press) and shows its suggestion on each row as an outlined chip;
+    ``suggestions=`` a CSV of ``factcheck suggest`` (or any system) shows those instead.
+    Key a accepts the focused row's suggestion: only that writes it, as a normal label plus
+    a provenance line (``ProvenanceLog``). With either, the queue dropdown orders the
+    article's unlabelled sentences (reading, least certain, likely <label>; each switch is
+    recorded by ``QueueChoiceLog``) and claim memory shows the labelled sentences most
+    like the focused one (key c copies the first one's label and note). Student mode has
+    no suggestions and no claim memory: they would give answers away.
     """
 
     def __init__(
@@ -115,6 +235,8 @@ class Annotator:
         key: AnswerKeyLike | str | os.PathLike[str] | None = None,
         feedback: str = session.FEEDBACK_IMMEDIATE,
         assignment: Queue | str | os.PathLike[str] | None = None,
+        suggest: bool | SuggestionModel = False,
+        suggestions: str | os.PathLike[str] | None = None,
     ) -> None:
         if isinstance(articles, (str, os.PathLike)):
             articles = load_articles(articles)
@@ -190,6 +312,7 @@ class Annotator:
         self._lock = threading.RLock()
         self._messages = session.MessageOrder()
         self.saved: bool | None = None
+        self._setup_assist(suggest, suggestions, current)
         self._build()
         resumed = self._corpus_done
         if self.key is not None:
@@ -204,8 +327,344 @@ class Annotator:
                 if resumed
                 else f"Labels are saved to {self._log_name()} as you click."
             )
-        self._show_status(opening, "")
+        self._show_status(f"{opening} {self._assist_message}".strip(), "")
         self.show_article(self._resume_index(current))
+
+    # ----- model assistance (suggestions, queues, claim memory) -----
+
+    def _setup_assist(
+        self,
+        suggest: bool | SuggestionModel,
+        suggestions: str | os.PathLike[str] | None,
+        current: dict[str, LogEvent],
+    ) -> None:
+        """Prepare suggestions, the queue record and claim memory (nothing is written)."""
+        self.model: SuggestionModel | None = None
+        self.provenance = ProvenanceLog(provenance_path(self.log.path))
+        log_file = Path(self.log.path)
+        self.queue_log = QueueChoiceLog(log_file.with_name(f"{log_file.stem}.queues.jsonl"))
+        self._file_suggestions: dict[str, Suggestion] = {}
+        self._shown: dict[str, Suggestion] = {}
+        self._similar_rows: list[dict[str, Any]] = []
+        self._memory: ClaimMemory | None = None
+        self._queue = session.QUEUE_READING
+        self._queue_note = ""
+        self._since_training = 0
+        self._watching = False
+        self._painted_version = ""
+        self._texts = {sid: e.text for sid, e in current.items() if sid in self._labels}
+        wanted = suggest is not False or suggestions is not None
+        self._assist = wanted and self.key is None
+        self._assist_message = ""
+        if wanted and self.key is not None:
+            self._assist_message = (
+                "Suggestions and claim memory are off in student mode (they would give "
+                "answers away)."
+            )
+            return
+        if not wanted:
+            return
+        messages = []
+        if suggest is not False:
+            self.model = suggest if isinstance(suggest, SuggestionModel) else SuggestionModel()
+        if suggestions is not None:
+            # Check the file against the corpus when that costs little (a lazy corpus of
+            # many articles is not split to check it: rows for other sentences never show).
+            pairs = (
+                [(a.id, s.id) for i, a in enumerate(self.articles) for s in self._sentences(i)]
+                if len(self.articles) <= 200
+                else None
+            )
+            found, message = load_suggestions(suggestions, sentences=pairs, scheme=self.scheme)
+            self._file_suggestions = {s.sentence_id: s for s in found.values()}
+            messages.append(message or f"{len(found):,} suggestion(s) from {suggestions}.")
+        frame = None
+        try:
+            if any(log_file.parent.glob("*.csv")):
+                frame = read_annotations(
+                    str(log_file.parent / "*.csv"), schemes=(self.scheme,), on_error="skip"
+                )
+        except (InputError, OSError, ValueError) as exc:
+            messages.append(f"Claim memory is empty: {exc}")
+            frame = None
+        if frame is not None and not frame.empty:
+            self._memory = ClaimMemory(frame)
+        else:
+            self._memory = ClaimMemory(_empty_annotations())
+        self._assist_message = " ".join(m for m in messages if m)
+
+    def _retrain(self) -> None:
+        """Hand the labels to the model (returns at once) and repaint when it has trained."""
+        if self.model is None:
+            return
+        ids = [sid for sid in self._labels if sid in self._texts]
+        self.model.update([self._texts[sid] for sid in ids], [self._labels[sid] for sid in ids])
+        self._since_training = 0
+        if not self._watching:
+            self._watching = True
+            threading.Thread(
+                target=self._watch_model, name="factcheck-repaint", daemon=True
+            ).start()
+
+    def _watch_model(self) -> None:
+        """Off the event loop: wait for training to finish, then show the new suggestions."""
+        model = self.model
+        try:
+            if model is not None:
+                model.wait()
+        finally:
+            with self._lock:
+                self._watching = False
+                try:
+                    self.refresh_suggestions()
+                except Exception:  # a thread must never die silently: say so in status
+                    _logger.exception("factcheck: showing new suggestions failed")
+
+    def wait_for_suggestions(self, timeout: float | None = None) -> bool:
+        """Block until the model has finished training, then show its suggestions (for
+        scripts and tests; the widget itself never waits). False on timeout."""
+        if self.model is not None and not self.model.wait(timeout):
+            return False
+        self.refresh_suggestions()
+        return True
+
+    @_locked
+    def refresh_suggestions(self) -> None:
+        """Show the latest model's suggestions on the rows on screen (the model's thread calls
+        this when a training finishes; nothing is written)."""
+        if not self._assist:
+            return
+        self._compute_shown()
+        for row in self.rows:
+            if row.sentence_id:
+                self._paint_chip(row)
+        self._show_readiness()
+
+    def _compute_shown(self) -> None:
+        """The suggestions of the unlabelled rows on screen (what key a would accept)."""
+        todo = [
+            self._sentence(r.sentence_id)
+            for r in self.rows
+            if r.sentence_id
+            and r.sentence_id not in self._labels
+            and self._labellable(r.sentence_id)
+        ]
+        self._shown = {s.sentence_id: s for s in self._suggestions_for(todo)}
+        self._painted_version = self.model.version if self.model is not None else ""
+
+    def _suggestions_for(self, sentences: list[Sentence]) -> list[Suggestion]:
+        if self.model is not None:
+            return self.model.suggestions(sentences)
+        return [self._file_suggestions[s.id] for s in sentences if s.id in self._file_suggestions]
+
+    def _paint_chip(self, row: Row) -> None:
+        chip = self._chips.get(id(row))
+        if chip is None:
+            return
+        found = self._shown.get(row.sentence_id)
+        value = (
+            session.suggestion_chip_html(found.label, found.score)
+            if found is not None and row.sentence_id not in self._labels
+            else ""
+        )
+        if chip.value != value:
+            chip.value = value
+
+    def _show_readiness(self) -> None:
+        if self.model is not None:
+            text = self.model.status
+        elif self._file_suggestions:
+            text = f"{len(self._file_suggestions):,} suggestion(s) from a file."
+        else:
+            text = self._assist_message
+        if self.suggest_label.value != text:
+            self.suggest_label.value = text
+
+    def _show_similar(self) -> None:
+        """Claim memory: the labelled sentences most like the focused one (escaped HTML)."""
+        if self._memory is None:
+            return
+        focused = self.focused
+        rows: list[dict[str, Any]] = []
+        if focused is not None and len(self._memory):
+            found = self._memory.similar(focused.text, k=SIMILAR_SHOWN, exclude=focused.id)
+            rows = found.to_dict("records")
+        self._similar_rows = rows
+        value = session.similar_html(rows)
+        if self.similar_box.value != value:
+            self.similar_box.value = value
+
+    def _after_label(self, sentence_id: str, label: str, note: str) -> None:
+        """A label changed: remember it for claim memory and retrain every few labels."""
+        if not self._assist:
+            return
+        if label:
+            sentence = self._sentence(sentence_id)
+            self._texts[sentence_id] = sentence.text
+            if self._memory is not None:
+                self._memory.remember(
+                    sentence.article_id, sentence_id, sentence.text, label, note, self.annotator
+                )
+        else:
+            self._texts.pop(sentence_id, None)
+        self._shown.pop(sentence_id, None)
+        self._since_training += 1
+        if self.model is not None and (
+            self.model.version == "" or self._since_training >= RETRAIN_EVERY
+        ):
+            self._retrain()
+        self._show_readiness()
+
+    @_locked
+    def accept_suggestion(self, sentence_id: str | None = None) -> LogEvent | None:
+        """Accept the suggestion shown for a sentence (default: the focused one), as key a does.
+
+        The one way a suggestion becomes a label: it is recorded through ``label`` like a
+        click, plus one provenance line. Returns the logged event, or None.
+        """
+        sentence = self._sentence(sentence_id) if sentence_id is not None else self.focused
+        if sentence is None:
+            return None
+        if not self._assist:
+            self._show_status(
+                self._assist_message or "No suggestions here: use Annotator(suggest=True).", ""
+            )
+            return None
+        if sentence.id in self._labels:
+            self._show_status(
+                f"Sentence {sentence.index + 1} is already labelled; press a label key to "
+                "change it.",
+                "",
+            )
+            return None
+        found = self._shown.get(sentence.id)
+        if found is None:
+            found = next(iter(self._suggestions_for([sentence])), None)
+        if found is None:
+            self._show_status(
+                f"No suggestion for sentence {sentence.index + 1} yet. {self.suggest_label.value}",
+                "",
+            )
+            return None
+        event = self.label(sentence.id, found.label)
+        if event is not None:
+            provenance = found.provenance()
+            self._record_provenance(event, "suggestion", provenance, "")
+        return event
+
+    @_locked
+    def copy_similar(self, sentence_id: str | None = None) -> LogEvent | None:
+        """Copy the label and note of the most similar labelled sentence shown, as key c does.
+
+        Recorded through ``label`` like a click, plus one provenance line (``memory``).
+        """
+        sentence = self._sentence(sentence_id) if sentence_id is not None else self.focused
+        if sentence is None or self._memory is None:
+            if self._memory is None:
+                self._show_status(
+                    self._assist_message or "No claim memory here: use Annotator(suggest=True).",
+                    "",
+                )
+            return None
+        if self.focused is None or sentence.id != self.focused.id:
+            found = self._memory.similar(sentence.text, k=1, exclude=sentence.id)
+            rows = found.to_dict("records")
+        else:
+            rows = self._similar_rows
+        if not rows or str(rows[0]["label"]) not in self.scheme.names:
+            self._show_status(
+                f"No similar labelled sentence to copy for sentence {sentence.index + 1}.", ""
+            )
+            return None
+        top = rows[0]
+        event = self.label(sentence.id, str(top["label"]), note=str(top.get("note", "") or ""))
+        if event is not None:
+            provenance = {
+                "suggested_label": str(top["label"]),
+                "suggestion_score": f"{float(top['score']):.4f}",
+                "model": MEMORY_MODEL,
+            }
+            self._record_provenance(event, "memory", provenance, str(top["sentence_id"]))
+        return event
+
+    def _record_provenance(
+        self, event: LogEvent, kind: str, provenance: dict[str, str], copied_from: str
+    ) -> None:
+        entry = Provenance(
+            event.timestamp,
+            event.annotator,
+            event.article_id,
+            event.sentence_id,
+            event.label,
+            kind,
+            copied_from=copied_from,
+            **provenance,
+        )
+        try:
+            self.provenance.record(entry)
+        except OSError as exc:
+            self._show_status(
+                f"{self.status} Its provenance was NOT saved to {self.provenance.path} ({exc}); "
+                "the label itself is saved.",
+                "fc-error",
+            )
+            return
+        what = "accepted suggestion" if kind == "suggestion" else "copied from a similar sentence"
+        self._show_status(f"{self.status} ({what}, score {provenance['suggestion_score']}).", "")
+
+    @_locked
+    def choose_queue(self, value: str) -> list[str]:
+        """Order the article's unlabelled sentences: 'reading', 'uncertain' or
+        'predicted:<label>' (the queue dropdown does this). The choice and the model version
+        are recorded; returns the sentence ids in their new order."""
+        kind, label = session.split_queue(value)
+        if (kind, label) not in [session.split_queue(v) for _, v in self._queue_options()]:
+            raise InputError(
+                f"Annotator: queue {value!r} is not one of "
+                f"{', '.join(v for _, v in self._queue_options())}."
+            )
+        self._queue = value
+        version = self.model.version if self.model is not None else ""
+        try:
+            self.queue_log.record(
+                self.annotator, kind, label=label, model_version=version, n_labels=len(self._labels)
+            )
+        except OSError as exc:
+            self._show_status(
+                f"The queue choice was NOT recorded in {self.queue_log.path} ({exc}).", "fc-error"
+            )
+        self._refresh_order()
+        self.show_page(0)
+        ids = self._order_ids()
+        first = session.first_unlabelled(ids, self._settled(ids))
+        if first is not None:
+            self._set_focus(first)
+        return ids
+
+    def _queue_options(self) -> list[tuple[str, str]]:
+        return session.queue_options(self.scheme.names)
+
+    def _queue_order(self, sentences: list[Sentence]) -> None:
+        """Apply the chosen queue to ``_order`` (reading order without a trained model)."""
+        if self._queue == session.QUEUE_READING or not self._assist:
+            return
+        kind, label = session.split_queue(self._queue)
+        model = self.model.model if self.model is not None else None
+        queue = order_queue(
+            sentences,
+            kind,
+            labelled=self._settled(s.id for s in sentences),
+            model=model,
+            label=label,
+        )
+        if queue.note:
+            self._queue_note = queue.note
+        self._order = session.queue_positions(self._order, sentences, queue.sentence_ids)
+
+    def close(self) -> None:
+        """Stop the suggestion model's worker process (labels are saved as they are made)."""
+        if self.model is not None:
+            self.model.close()
 
     # ----- building the view (once) -----
 
@@ -280,12 +739,28 @@ class Annotator:
             icon="check-square-o",
         )
         self._styles = row_styles(self.scheme)
+        self._chips: dict[int, w.HTML] = {}
         self.rows = [self._make_row(i) for i in range(self.page_size)]
+        # Model assistance: readiness, the queue switch and claim memory (hidden without).
+        assisted = {} if self._assist else {"display": "none"}
+        self.suggest_label = w.Label(layout=w.Layout(width="100%", **assisted))
+        self.suggest_label.add_class("fc-muted")
+        self.suggest_label.add_class("fc-wrap")
+        self.queue_dropdown = w.Dropdown(
+            options=self._queue_options(),
+            value=session.QUEUE_READING,
+            description="Queue",
+            layout=w.Layout(width="auto", **assisted),
+        )
+        self.similar_box = w.HTML(layout=w.Layout(**assisted))
+        self.similar_box.add_class("fc-similar-box")
         self.previous_page_button = w.Button(description="◀ Previous page")
         self.next_page_button = w.Button(description="Next page ▶")
         self.page_label = w.Label()
         self._bridge = KeyBridge(
-            handled_keys=list(session.key_actions(self.scheme, flag=self._flagging))
+            handled_keys=list(
+                session.key_actions(self.scheme, flag=self._flagging, assist=self._assist)
+            )
         )
 
         for label in (self.title_label, self.meta_label, self.keys_label):
@@ -310,6 +785,7 @@ class Annotator:
         self.date_from.observe(self._on_corpus_filter, names=["value"])
         self.date_to.observe(self._on_corpus_filter, names=["value"])
         self.filter_buttons.observe(self._on_filter, names=["value"])
+        self.queue_dropdown.observe(self._on_queue, names=["value"])
         self._bridge.on_msg(self._on_browser_message)
 
         rows_box = w.VBox([r.box for r in self.rows])
@@ -344,7 +820,10 @@ class Annotator:
                 *student,
                 self.guidelines,
                 self.filter_buttons,
+                self.suggest_label,
+                self.queue_dropdown,
                 self.keys_label,
+                self.similar_box,
                 rows_box,
                 w.HBox([self.previous_page_button, self.page_label, self.next_page_button]),
                 *student_end,
@@ -364,6 +843,11 @@ class Annotator:
         if row.flag is not None:
             row.flag.on_click(lambda _, row=row: self._click_flag(row))
         row.note.observe(lambda change, row=row: self._on_note(row, change), names=["value"])
+        if self._assist:
+            chip = w.HTML()
+            chip.add_class("fc-chip")
+            self._chips[id(row)] = chip
+            row.box.children = (*row.box.children, chip)
         return row
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
@@ -583,7 +1067,7 @@ class Annotator:
     @_locked
     def press(self, key: str) -> None:
         """Act on one key press (``KeyboardEvent.key`` spelling), as the keyboard does."""
-        action = session.interpret_key(key, self.scheme, flag=self._flagging)
+        action = session.interpret_key(key, self.scheme, flag=self._flagging, assist=self._assist)
         focused = self.focused
         if action is None:
             return
@@ -600,14 +1084,24 @@ class Annotator:
             self._go_article(action.step)
         elif focused is not None and action.kind == "clear":
             self.label(focused.id, None)
-        elif focused is not None and self.label(focused.id, action.label) is not None:
-            ids = self._order_ids()
-            following = session.next_unlabelled(ids, self._settled(ids), self._focus)
-            if following is None:
-                self._set_focus(session.step_focus(self._focus, 1, len(self._order)))
-                self._show_status(self.status + " Every sentence here is labelled.", "")
-            else:
-                self._set_focus(following)
+        elif focused is None:
+            return
+        elif action.kind in ("accept", "copy"):
+            accept = self.accept_suggestion if action.kind == "accept" else self.copy_similar
+            if accept(focused.id) is not None:
+                self._advance()
+        elif self.label(focused.id, action.label) is not None:
+            self._advance()
+
+    def _advance(self) -> None:
+        """After a label by key: focus the next unlabelled sentence."""
+        ids = self._order_ids()
+        following = session.next_unlabelled(ids, self._settled(ids), self._focus)
+        if following is None:
+            self._set_focus(session.step_focus(self._focus, 1, len(self._order)))
+            self._show_status(self.status + " Every sentence here is labelled.", "")
+        else:
+            self._set_focus(following)
 
     @_locked
     def check(self) -> session.Score | None:
@@ -761,6 +1255,10 @@ class Annotator:
                 "label you choose.",
                 "fc-pending",
             )
+
+    @_guarded
+    def _on_queue(self, change: dict[str, Any]) -> None:
+        self.choose_queue(change["new"])
 
     @_guarded
     def _on_jump(self, change: dict[str, Any]) -> None:
@@ -935,6 +1433,7 @@ class Annotator:
             self.filter_buttons.value,
             self._flagged,
         )
+        self._queue_order(sentences)
 
     def _apply(self, sentence_id: str, label: str, note: str) -> None:
         had = sentence_id in self._labels
@@ -951,6 +1450,7 @@ class Annotator:
             self._touched[article_id] = self._touched.get(article_id, 0) + change
             if not self._touched[article_id]:
                 del self._touched[article_id]
+        self._after_label(sentence_id, label, note)
         for row in self.rows:
             if row.sentence_id == sentence_id:
                 self._paint_row(row)
@@ -1060,6 +1560,7 @@ class Annotator:
                 feedback=self.feedback,
                 checked=self._article_index in self._checked,
             ),
+            assist=self._assist,
         )
         if self.keys_label.value != value:
             self.keys_label.value = value
@@ -1090,6 +1591,9 @@ class Annotator:
         )
         self.previous_page_button.disabled = self._page == 0
         self.next_page_button.disabled = self._page >= pages - 1
+        if self._assist:
+            self.refresh_suggestions()
+            self._show_similar()
         self._bridge.focus_token += 1
 
     def _paint_row(
@@ -1142,6 +1646,8 @@ class Annotator:
         if context:
             classes.append("fc-context")
         set_classes(row.box, classes)
+        if self._assist:
+            self._paint_chip(row)
 
     def _paint_feedback(self, row: Row, current: str) -> None:
         """Student mode: lock a revealed row and show its feedback (escaped HTML)."""
@@ -1171,6 +1677,8 @@ class Annotator:
         for slot in {old_focus - start, position - start}:
             if 0 <= slot < len(self.rows) and self.rows[slot].sentence_id:
                 self._paint_row(self.rows[slot], focus=start + slot == position)
+        if self._assist:
+            self._show_similar()
         self._bridge.focus_token += 1
 
     def _saved_prefix(self) -> str:
@@ -1202,6 +1710,13 @@ class Annotator:
             return str(path.resolve().relative_to(Path.cwd().resolve()))
         except ValueError:
             return str(path)
+
+
+def _empty_annotations() -> Any:
+    """An empty ``read_annotations`` frame (claim memory before any label)."""
+    import pandas as pd
+
+    return pd.DataFrame(columns=["article_id", "sentence_id", "text", "label", "note", "annotator"])
 
 
 def _queue(assignment: Queue | str | os.PathLike[str]) -> Queue:

@@ -42,23 +42,32 @@ NEXT_ARTICLE_KEYS = ("n",)
 PREVIOUS_ARTICLE_KEYS = ("p",)
 NOTE_KEYS = ("e",)
 FLAG_KEYS = ("f",)
+# Model assistance (``Annotator(suggest=True)`` or ``suggestions=``): accept the focused
+# sentence's suggestion, or copy the label and note of its most similar labelled sentence.
+ACCEPT_KEYS = ("a",)
+COPY_KEYS = ("c",)
 
 
 @dataclass(frozen=True)
 class Action:
     """What a key press asks for: ``label`` (with ``label``), ``clear``, ``undo``, ``note``
     (edit the focused sentence's note), ``flag`` (toggle its discussion flag), ``move``
-    (focus by ``step`` sentences) or ``article`` (go ``step`` articles on)."""
+    (focus by ``step`` sentences), ``article`` (go ``step`` articles on), ``accept``
+    (accept the focused sentence's suggestion) or ``copy`` (copy the label and note of the
+    most similar labelled sentence)."""
 
     kind: str
     label: str = ""
     step: int = 0
 
 
-def key_actions(scheme: LabelScheme, *, flag: bool = True) -> dict[str, Action]:
+def key_actions(
+    scheme: LabelScheme, *, flag: bool = True, assist: bool = False
+) -> dict[str, Action]:
     """Every handled key (``KeyboardEvent.key`` spelling) mapped to its action.
 
-    ``flag=False`` leaves the flag key out (student mode has no discussion flags).
+    ``flag=False`` leaves the flag key out (student mode has no discussion flags);
+    ``assist=True`` adds the accept-suggestion and copy-similar keys.
     """
     actions = {label.key: Action("label", label=label.name) for label in scheme}
     fixed = (
@@ -70,18 +79,24 @@ def key_actions(scheme: LabelScheme, *, flag: bool = True) -> dict[str, Action]:
         (PREVIOUS_KEYS, Action("move", step=-1)),
         (NEXT_ARTICLE_KEYS, Action("article", step=1)),
         (PREVIOUS_ARTICLE_KEYS, Action("article", step=-1)),
+        (ACCEPT_KEYS, Action("accept")),
+        (COPY_KEYS, Action("copy")),
     )
     for keys, action in fixed:
         if action.kind == "flag" and not flag:
+            continue
+        if action.kind in ("accept", "copy") and not assist:
             continue
         for key in keys:
             actions.setdefault(key, action)  # a scheme's own key wins over a fixed one
     return actions
 
 
-def interpret_key(key: str, scheme: LabelScheme, *, flag: bool = True) -> Action | None:
+def interpret_key(
+    key: str, scheme: LabelScheme, *, flag: bool = True, assist: bool = False
+) -> Action | None:
     """The action for one key press, or None for a key the annotator does not handle."""
-    return key_actions(scheme, flag=flag).get(key)
+    return key_actions(scheme, flag=flag, assist=assist).get(key)
 
 
 def key_hints(
@@ -92,6 +107,7 @@ def key_hints(
     clear: bool = True,
     note: bool = True,
     flag: bool = True,
+    assist: bool = False,
 ) -> str:
     """The one-line keyboard help shown above the sentences.
 
@@ -99,7 +115,7 @@ def key_hints(
     Student mode turns off what it does not offer: undo and flags always, and clear and
     note once the answers are locked.
     """
-    actions = key_actions(scheme, flag=flag)
+    actions = key_actions(scheme, flag=flag, assist=assist)
 
     def keys(candidates: tuple[str, ...], kind: str) -> list[str]:
         return [k for k in candidates if actions.get(k) and actions[k].kind == kind]
@@ -115,6 +131,9 @@ def key_hints(
         groups.append((NOTE_KEYS, "note", "note (Enter saves, Esc discards)"))
     if flag:
         groups.append((FLAG_KEYS, "flag", "flag for discussion"))
+    if assist:
+        groups.append((ACCEPT_KEYS, "accept", "accept suggestion"))
+        groups.append((COPY_KEYS, "copy", "copy similar label+note"))
     groups.append(
         ((PREVIOUS_KEYS[0], NEXT_KEYS[0], *NEXT_KEYS[1:], *PREVIOUS_KEYS[1:]), "move", "move")
     )
@@ -438,3 +457,73 @@ def fallback_html(summary: Summary) -> str:
     return (
         f'<div class="fc-fallback"><div><b>{html.escape(first, quote=True)}</b></div>{body}</div>'
     )
+
+
+# ----- model assistance: suggestion chips, claim memory, queues -----
+
+QUEUE_READING = "reading"
+
+
+def suggestion_chip_html(label: str, confidence: float, *, accept_key: str = ACCEPT_KEYS[0]) -> str:
+    """An outlined chip for a suggested label (escaped): never styled as a human label."""
+    return (
+        f'<span class="fc-suggestion" title="Model suggestion: key {html.escape(accept_key)} '
+        f'accepts it as your label">suggested: {html.escape(label)} {confidence:.2f}</span>'
+    )
+
+
+def similar_html(rows: Sequence[Mapping[str, Any]], *, copy_key: str = COPY_KEYS[0]) -> str:
+    """The focused sentence's most similar labelled sentences (label, note, article), escaped.
+
+    Every field is untrusted text from logs: escaped, and a note is never made a link.
+    """
+    if not rows:
+        return ""
+    items = []
+    for rank, row in enumerate(rows):
+        note = str(row.get("note", "") or "")
+        items.append(
+            f'<li><span class="fc-similar-label">{html.escape(str(row["label"]))}</span> '
+            f'<span class="fc-similar-score">{float(row["score"]):.2f}</span> '
+            f"{html.escape(str(row['text']))}"
+            f' <span class="fc-muted">article {html.escape(str(row["article_id"]))}'
+            + (f" · note: {html.escape(note)}" if note else "")
+            + "</span>"
+            + (f" <em>(key {html.escape(copy_key)} copies this)</em>" if rank == 0 else "")
+            + "</li>"
+        )
+    return (
+        '<div class="fc-similar"><div class="fc-muted">Similar labelled sentences:</div>'
+        f"<ol>{''.join(items)}</ol></div>"
+    )
+
+
+def queue_options(labels: Sequence[str]) -> list[tuple[str, str]]:
+    """(caption, value) pairs for the queue dropdown: reading, uncertain, likely <label>."""
+    return [
+        ("Reading order", QUEUE_READING),
+        ("Least certain first", "uncertain"),
+        *[(f"Likely {name} first", f"predicted:{name}") for name in labels],
+    ]
+
+
+def split_queue(value: str) -> tuple[str, str]:
+    """A queue dropdown value as (kind, label): 'predicted:opinion' -> ('predicted', 'opinion')."""
+    kind, _, label = value.partition(":")
+    return kind, label
+
+
+def queue_positions(
+    order: Sequence[int], sentences: Sequence[Sentence], queue_ids: Sequence[str]
+) -> list[int]:
+    """``order`` (indices into ``sentences``) with the queued ones first, in queue order.
+
+    Sentences not in the queue (labelled ones) keep their order after the queue, so a
+    queue only changes which unlabelled sentence comes next, never hides one.
+    """
+    rank = {sid: i for i, sid in enumerate(queue_ids)}
+    queued = sorted(
+        (i for i in order if sentences[i].id in rank), key=lambda i: rank[sentences[i].id]
+    )
+    rest = [i for i in order if sentences[i].id not in rank]
+    return queued + rest
