@@ -432,7 +432,7 @@ class Adjudicator:
         if sid is None:
             self.position_label.value = "Nothing to adjudicate: no disagreement or flag."
             self.context_html.value = ""
-            self.answers_box.children = ()
+            self._set_answers([])
             return
         row = self._rows[sid]
         self.position_label.value = (
@@ -456,10 +456,7 @@ class Adjudicator:
             f"{label.name} {int(row[vote_column(label.name)])}" for label in self.scheme
         )
         self.votes_label.value = f"Votes: {votes} ({int(row['n_annotators'])} annotators)"
-        self.answers_box.children = tuple(
-            self._answer_line(name, label, note, flagged)
-            for name, label, note, flagged in self._answers.get(sid, [])
-        )
+        self._set_answers([self._answer_line(*answer) for answer in self._answers.get(sid, [])])
         mine = self.decided.get(sid)
         text_line = decision_text(mine)
         if self._pending.sentence_id == sid and (
@@ -474,6 +471,15 @@ class Adjudicator:
         self.previous_button.disabled = self._position == 0
         self.next_button.disabled = self._position >= len(self._ids) - 1
         self._bridge.focus_token += 1
+
+    def _set_answers(self, lines: list[w.HBox]) -> None:
+        """Show these answer lines, closing the previous ones (no widget models pile up)."""
+        old = self.answers_box.children
+        self.answers_box.children = tuple(lines)
+        for box in old:
+            for part in box.children:
+                part.close()
+            box.close()
 
     def _answer_line(self, name: str, label: str, note: str, flagged: bool) -> w.HBox:
         """One annotator's answer: name, label, flag and note (Labels: text, never HTML)."""

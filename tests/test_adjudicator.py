@@ -298,3 +298,35 @@ def test_guidelines_and_widget_family_classes(logs, tmp_path):
     assert "fc-annotator" in adj.widget._dom_classes
     assert factcheck.Adjudicator is Adjudicator
     assert "Adjudicator" in factcheck.__all__
+
+
+def test_a_queue_with_nothing_disputed_says_so_and_ignores_keys(tmp_path):
+    """Test that unanimous logs give an empty queue whose keys do nothing."""
+    folder = tmp_path / "logs"
+    for name in ("ana", "ben"):
+        AnnotationLog(annotator=name, folder=folder).record(SENTENCES[0], "verified")
+    adj = Adjudicator(folder, folder=tmp_path / "adj")
+    assert adj.current is None
+    assert adj.position_label.value.startswith("Nothing to adjudicate")
+    adj.press("1")
+    adj.press("s")
+    assert not (tmp_path / "adj" / "lee.csv").exists()
+
+
+def test_moving_closes_the_previous_answer_widgets(logs, tmp_path):
+    """Test that each sentence's answer lines replace the last ones, which are closed."""
+    adj = view(logs, tmp_path)
+    old = adj.answers_box.children[0]
+    adj.move(1)
+    assert old.comm is None and old not in adj.answers_box.children
+    assert len(adj.answers_box.children) == 2  # the tie: ana and ben labelled it
+
+
+def test_a_saved_notebook_shows_a_text_summary_of_the_work(logs, tmp_path):
+    """Test that the mimebundle carries a text/plain and text/html summary with the counts."""
+    adj = view(logs, tmp_path)
+    adj.decide(adj.current, "opinion", reason=OTHER)
+    bundle = adj._repr_mimebundle_()
+    data = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert "1 of 3" in data["text/plain"] and "lee" in data["text/plain"]
+    assert "application/vnd.jupyter.widget-view+json" in data
