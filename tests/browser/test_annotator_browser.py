@@ -7,6 +7,7 @@ asserted are generous sanity checks, not benchmarks.
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -529,3 +530,54 @@ def test_a_student_sees_no_file_names_and_the_score_after_the_last_sentence(jupy
     shown = container.inner_text()
     assert ".csv" not in shown and str(jupyter_lab.root_dir) not in shown
     assert "clear" not in container.locator(".fc-muted", has_text="Keys:").inner_text()
+
+
+def test_accepting_a_suggestion_by_key_reaches_the_csv_with_its_provenance(jupyter_lab, lab_page):
+    """Test that a suggestion shows as an outlined chip, writes nothing by itself, and key a
+    saves it as the label with a provenance line on disk."""
+    write_notebook(
+        jupyter_lab.root_dir / "suggest.ipynb",
+        [
+            "from pathlib import Path\n"
+            "from factcheck.annotator import Annotator\n"
+            "from factcheck.articles import Article\n"
+            "text = 'The mayor is plainly wrong about buses. The council met on Tuesday.'\n"
+            "article = Article.from_text(text, id='buses', title='Buses')\n"
+            "rows = ['article_id,sentence_id,label,score,model']\n"
+            "rows += [f'buses,{s.id},opinion,0.82,llm-x' for s in article.sentences[:1]]\n"
+            "Path('sugg.csv').write_text('\\n'.join(rows) + '\\n', encoding='utf-8')\n"
+            "Annotator(article, annotator='ana-suggest', suggestions='sugg.csv')",
+        ],
+    )
+    open_notebook(lab_page, jupyter_lab, "suggest.ipynb")
+    run_all_cells(lab_page)
+    annotator_in(lab_page)
+    first = row(lab_page, 0)
+    expect(first.locator(".fc-suggestion")).to_have_text("suggested: opinion 0.82")
+    log = log_path("ana-suggest", jupyter_lab.root_dir / "annotations")
+    assert not log.exists() or wait_for_rows(log, 0) == []
+    first.locator(".fc-text").click()
+    lab_page.keyboard.press("a")
+    (logged,) = wait_for_rows(log, 1)
+    assert (logged["sentence_index"], logged["label"], logged["action"]) == (
+        "0",
+        "opinion",
+        "label",
+    )
+    provenance = log.with_name(f"{log.stem}.provenance.jsonl")
+    deadline = time.monotonic() + 10
+    while not provenance.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    (entry,) = [json.loads(line) for line in provenance.read_text(encoding="utf-8").splitlines()]
+    assert (entry["timestamp"], entry["sentence_id"]) == (
+        logged["timestamp"],
+        logged["sentence_id"],
+    )
+    assert (entry["kind"], entry["model"], entry["suggestion_score"]) == (
+        "suggestion",
+        "llm-x",
+        "0.8200",
+    )
+    expect(first.locator(".fc-btn.fc-chosen")).to_have_text("opinion")
+    expect(first.locator(".fc-suggestion")).to_have_count(0)
+    assert lab_page.console_errors == []
