@@ -249,3 +249,56 @@ def test_cli_import_reports_and_refuses_overwriting_its_input(tmp_path, capsys):
         == 2
     )
     assert clash.read_text(encoding="utf-8") == (DATA / "worthiness.tsv").read_text("utf-8")
+
+
+def test_worthiness_import_reads_the_tweet_layout(tmp_path):
+    """Test that the tweets layout (tweet_id, tweet_url, tweet_text, class_label) imports."""
+    source = tmp_path / "tweets.tsv"
+    source.write_text(
+        "tweet_id\ttweet_url\ttweet_text\tclass_label\n"
+        '1359351\thttps://example.test/s/1359351\t"Masks cut cases by 90%," says @drvell\tYes\n',
+        encoding="utf-8",
+    )
+    import_file(source, "checkthat-worthiness", "ana", tmp_path / "out")
+    frame = read_annotations(tmp_path / "out")
+    assert frame[["sentence_id", "label", "text"]].values.tolist() == [
+        ["1359351", "yes", '"Masks cut cases by 90%," says @drvell']
+    ]
+    assert main(["validate", str(tmp_path / "out"), "--scheme", "checkthat-worthiness"]) == 0
+
+
+def test_a_tab_inside_a_sentence_names_the_row_and_field_counts(tmp_path):
+    """Test that a row with an extra tab is refused with its row and the field counts."""
+    source = tmp_path / "subj.tsv"
+    source.write_text("sentence_id\tsentence\tlabel\nx1\tOne\ttwo\tOBJ\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"subj\.tsv, row 2: 4 fields, the header has 3"):
+        import_file(source, "checkthat-subjectivity", "ana", tmp_path / "out")
+
+
+def test_label_studio_annotation_with_two_labels_is_refused(tmp_path):
+    """Test that one annotation whose results choose two labels names the task."""
+    task = {
+        "id": 5,
+        "data": {"text": "The bridge opened in 1962."},
+        "annotations": [
+            {
+                "completed_by": 1,
+                "result": [
+                    {"type": "choices", "value": {"choices": ["verified"]}},
+                    {"type": "choices", "value": {"choices": ["opinion"]}},
+                ],
+            }
+        ],
+    }
+    source = tmp_path / "ls.json"
+    source.write_text(json.dumps([task]), encoding="utf-8")
+    with pytest.raises(InputError, match=r"ls\.json, row 1: one annotation chose several"):
+        import_file(source, "label-studio", "ls", tmp_path / "out")
+
+
+def test_importing_the_same_file_twice_adds_no_rows(tmp_path):
+    """Test that a second import of the same labels leaves the log unchanged."""
+    import_file(DATA / "claimbuster.csv", "claimbuster", "cb", tmp_path)
+    before = (tmp_path / "cb.csv").read_bytes()
+    import_file(DATA / "claimbuster.csv", "claimbuster", "cb", tmp_path)
+    assert (tmp_path / "cb.csv").read_bytes() == before
