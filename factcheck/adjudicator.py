@@ -40,7 +40,7 @@ from .adjudication import (
     read_decisions,
 )
 from .articles import Article
-from .errors import InputError
+from .errors import FactcheckError, InputError
 from .labels import DEFAULT_SCHEME, LabelScheme
 
 REASON_KEYS: dict[str, str] = {
@@ -141,7 +141,7 @@ def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
     def run(self: Adjudicator, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(self, *args, **kwargs)
-        except (InputError, OSError, ValueError) as exc:
+        except (FactcheckError, OSError, ValueError) as exc:
             self.status_line.show(f"NOT saved: {exc}", "fc-error")
             return None
 
@@ -495,7 +495,11 @@ class Adjudicator:
 
     def _conflict_text(self, sid: str) -> str:
         """ "Conflict: kim: verified; lee: opinion" when adjudicators decided differently."""
-        table = conflicts(read_decisions(self.folder))
+        try:
+            table = conflicts(read_decisions(self.folder))
+        except (FactcheckError, OSError) as exc:
+            # Another adjudicator's broken file must not stop this one's work: say so here.
+            return f"Conflicts not checked: {exc}"
         found = table[table["sentence_id"] == sid]
         if found.empty:
             return ""

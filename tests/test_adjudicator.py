@@ -330,3 +330,16 @@ def test_a_saved_notebook_shows_a_text_summary_of_the_work(logs, tmp_path):
     data = bundle[0] if isinstance(bundle, tuple) else bundle
     assert "1 of 3" in data["text/plain"] and "lee" in data["text/plain"]
     assert "application/vnd.jupyter.widget-view+json" in data
+
+
+def test_a_decision_that_cannot_be_written_is_reported_on_the_status_line(logs, tmp_path):
+    """Test that a key whose decision fails to save says NOT saved (never a silent observer error)."""
+    adj = view(logs, tmp_path)
+    adj.decisions.path.mkdir()  # the decisions file is now a folder: writing it fails
+    adj.press("1")
+    adj.press("s")
+    assert adj.status.startswith("NOT saved:") and "lee.csv" in adj.status
+    assert adj.conflict_label.value.startswith("Conflicts not checked:")
+    assert adj.current not in adj.decided and adj.position == 0
+    adj.press("j")  # the view keeps working
+    assert adj.position == 1
