@@ -92,13 +92,13 @@ def _with_header(path: Path, rows: list[list[str]]) -> list[tuple[int, dict[str,
     return out
 
 
-def _column(path: Path, header: Sequence[str], *choices: str) -> str | None:
+def _column(header: Sequence[str], *choices: str) -> str | None:
     return next((name for name in choices if name in header), None)
 
 
 def _need(path: Path, rows: list[tuple[int, dict[str, str]]], *choices: str) -> str:
     header = list(rows[0][1]) if rows else []
-    name = _column(path, header, *choices)
+    name = _column(header, *choices)
     if name is None:
         raise InputError(
             f"{path}: no column {' or '.join(repr(c) for c in choices)} (found: "
@@ -136,7 +136,7 @@ def read_checkthat_subjectivity(path: Path, scheme: LabelScheme) -> list[Importe
     """CheckThat! subjectivity TSV: sentence_id, sentence, label (OBJ/SUBJ, optional)."""
     rows = _tsv_rows(path)
     ids, texts = _need(path, rows, "sentence_id"), _need(path, rows, "sentence")
-    labels = _column(path, list(rows[0][1]) if rows else [], "label")
+    labels = _column(list(rows[0][1]) if rows else [], "label")
     return [
         ImportedItem(
             record[ids],
@@ -156,7 +156,7 @@ def read_checkthat_worthiness(path: Path, scheme: LabelScheme) -> list[ImportedI
     rows = _tsv_rows(path)
     ids = _need(path, rows, "sentence_id", "tweet_id", "id")
     texts = _need(path, rows, "text", "tweet_text")
-    labels = _column(path, list(rows[0][1]) if rows else [], "class_label")
+    labels = _column(list(rows[0][1]) if rows else [], "class_label")
     return [
         ImportedItem(
             record[ids],
@@ -174,7 +174,7 @@ def read_claimbuster(path: Path, scheme: LabelScheme) -> list[ImportedItem]:
     """ClaimBuster CSV: Sentence_id, Text, ..., Verdict (1 CFS, 0 UFS, -1 NFS; optional)."""
     rows = _csv_rows(path)
     ids, texts = _need(path, rows, "sentence_id"), _need(path, rows, "text")
-    verdicts = _column(path, list(rows[0][1]) if rows else [], "verdict")
+    verdicts = _column(list(rows[0][1]) if rows else [], "verdict")
     return [
         ImportedItem(
             record[ids],
