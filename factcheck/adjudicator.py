@@ -163,9 +163,9 @@ class Adjudicator:
         articles: Iterable[Article] | None = None,
         adjudicator: str = "lee",
         folder: str | os.PathLike[str] = DEFAULT_FOLDER,
-        *,
         order: Literal["agreement", "reading"] = "agreement",
         include: Literal["disagreements", "all"] = "disagreements",
+        *,
         scheme: LabelScheme = DEFAULT_SCHEME,
     ) -> None:
         from .gold import adjudication_queue, gold
@@ -191,7 +191,9 @@ class Adjudicator:
                 (str(row.annotator), str(row.label), str(row.note), bool(row.flagged))
             )
         self._articles = {a.id: a for a in (articles or [])}
-        self._position = 0
+        # Resume at the first sentence this adjudicator has not decided yet.
+        done = self.decisions.current()
+        self._position = next((i for i, sid in enumerate(self._ids) if sid not in done), 0)
         self._pending = Pending()
         self._painting = False
         self._messages = session.MessageOrder()

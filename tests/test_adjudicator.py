@@ -200,6 +200,8 @@ def test_decisions_resume_after_reopening(logs, tmp_path):
     sid = adj.current
     adj.decide(sid, "opinion", reason=OTHER, comment="kept")
     again = view(logs, tmp_path)
+    assert again.position == 1  # resumes at the first sentence not decided yet
+    again.move(-1)
     assert again.decided[sid].comment == "kept"
     assert again.decision_label.value == "Your decision: opinion (other) — kept"
 
@@ -294,6 +296,7 @@ def test_browser_key_messages_reach_the_view_in_order(logs, tmp_path):
 def test_guidelines_and_widget_family_classes(logs, tmp_path):
     """Test that the guidelines are in the view and the bridge finds its container class."""
     adj = view(logs, tmp_path)
+    assert adj.keys_label.value == key_hints(DEFAULT_SCHEME)
     assert "Guidelines" in adj.guidelines.get_title(0)
     assert "fc-annotator" in adj.widget._dom_classes
     assert factcheck.Adjudicator is Adjudicator
