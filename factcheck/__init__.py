@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from .classroom_server import serve_classroom
     from .exports import export_annotations
     from .gold import annotator_quality, read_gold, write_gold
+    from .imports import import_file
     from .log import AnnotationLog, LogEvent, annotator_key, read_annotations, validate_logs
     from .queues import QueueChoiceLog, order_queue
     from .report import write_class_report
@@ -56,6 +57,7 @@ _LAZY = {
     "make_answer_key": ("classroom", "make_answer_key"),
     "read_answer_key": ("classroom", "read_answer_key"),
     "export_annotations": ("exports", "export_annotations"),
+    "import_file": ("imports", "import_file"),
     "AnnotationLog": ("log", "AnnotationLog"),
     "LogEvent": ("log", "LogEvent"),
     "read_annotations": ("log", "read_annotations"),
@@ -133,6 +135,7 @@ __all__ = [
     "examples_path",
     "export_annotations",
     "gold",
+    "import_file",
     "iter_articles",
     "load_article",
     "load_articles",
