@@ -25,6 +25,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from functools import wraps
@@ -347,6 +348,14 @@ class Annotator:
         self._shown: dict[str, Suggestion] = {}
         self._similar_rows: list[dict[str, Any]] = []
         self._memory: ClaimMemory | None = None
+        # Claim memory works on one thread of its own (adding to and querying the index
+        # costs tens of ms): a key press only hands it the work. ``_memory_lock`` guards the
+        # index; it is never held while waiting for ``_lock``, so the two cannot deadlock.
+        self._memory_lock = threading.Lock()
+        self._memory_pool: ThreadPoolExecutor | None = None
+        self._memory_job: Future[None] | None = None
+        self._similar_for = ""  # the sentence whose similar sentences were asked for last
+        self._similar_shown_for = ""  # the sentence whose similar sentences are shown
         self._queue = session.QUEUE_READING
         self._queue_note = ""
         self._since_training = 0
@@ -421,12 +430,32 @@ class Annotator:
                     _logger.exception("factcheck: showing new suggestions failed")
 
     def wait_for_suggestions(self, timeout: float | None = None) -> bool:
-        """Block until the model has finished training, then show its suggestions (for
-        scripts and tests; the widget itself never waits). False on timeout."""
+        """Block until the model has finished training and claim memory has answered, then
+        show the suggestions (for scripts and tests; the widget itself never waits).
+        False on timeout."""
         if self.model is not None and not self.model.wait(timeout):
             return False
+        job = self._memory_job
+        if job is not None:
+            try:
+                job.result(timeout)
+            except TimeoutError:
+                return False
         self.refresh_suggestions()
         return True
+
+    def _memory_work(self, work: Callable[[], None]) -> None:
+        """Run claim-memory work on its own thread, in order; a failure goes to the log."""
+        if self._memory_pool is None:
+            self._memory_pool = ThreadPoolExecutor(1, thread_name_prefix="factcheck-memory")
+
+        def run() -> None:
+            try:
+                work()
+            except Exception:  # a worker must never fail silently
+                _logger.exception("factcheck: claim memory failed")
+
+        self._memory_job = self._memory_pool.submit(run)
 
     @_locked
     def refresh_suggestions(self) -> None:
@@ -481,18 +510,32 @@ class Annotator:
             self.suggest_label.value = text
 
     def _show_similar(self) -> None:
-        """Claim memory: the labelled sentences most like the focused one (escaped HTML)."""
-        if self._memory is None:
+        """Claim memory: ask (off the key press) for the labelled sentences most like the
+        focused one; they are shown when found, if that sentence still has the focus."""
+        memory, focused = self._memory, self.focused
+        if memory is None:
             return
-        focused = self.focused
-        rows: list[dict[str, Any]] = []
-        if focused is not None and len(self._memory):
-            found = self._memory.similar(focused.text, k=SIMILAR_SHOWN, exclude=focused.id)
-            rows = found.to_dict("records")
-        self._similar_rows = rows
-        value = session.similar_html(rows)
-        if self.similar_box.value != value:
-            self.similar_box.value = value
+        wanted = focused.id if focused is not None else ""
+        self._similar_for = wanted
+        if focused is None:
+            self._put_similar(wanted, [])
+            return
+
+        def find() -> None:
+            with self._memory_lock:
+                found = memory.similar(focused.text, k=SIMILAR_SHOWN, exclude=focused.id)
+            self._put_similar(wanted, found.to_dict("records"))
+
+        self._memory_work(find)
+
+    def _put_similar(self, sentence_id: str, rows: list[dict[str, Any]]) -> None:
+        with self._lock:
+            if sentence_id != self._similar_for:
+                return  # the focus moved on: a newer query is on its way
+            self._similar_rows, self._similar_shown_for = rows, sentence_id
+            value = session.similar_html(rows)
+            if self.similar_box.value != value:
+                self.similar_box.value = value
 
     def _after_label(self, sentence_id: str, label: str, note: str) -> None:
         """A label changed: remember it for claim memory and retrain every few labels."""
@@ -501,10 +544,21 @@ class Annotator:
         if label:
             sentence = self._sentence(sentence_id)
             self._texts[sentence_id] = sentence.text
-            if self._memory is not None:
-                self._memory.remember(
-                    sentence.article_id, sentence_id, sentence.text, label, note, self.annotator
-                )
+            memory = self._memory
+            if memory is not None:
+
+                def remember() -> None:
+                    with self._memory_lock:
+                        memory.remember(
+                            sentence.article_id,
+                            sentence_id,
+                            sentence.text,
+                            label,
+                            note,
+                            self.annotator,
+                        )
+
+                self._memory_work(remember)
         else:
             self._texts.pop(sentence_id, None)
         self._shown.pop(sentence_id, None)
@@ -566,8 +620,9 @@ class Annotator:
                     "",
                 )
             return None
-        if self.focused is None or sentence.id != self.focused.id:
-            found = self._memory.similar(sentence.text, k=1, exclude=sentence.id)
+        if sentence.id != self._similar_shown_for:  # not shown (yet): ask now
+            with self._memory_lock:
+                found = self._memory.similar(sentence.text, k=1, exclude=sentence.id)
             rows = found.to_dict("records")
         else:
             rows = self._similar_rows
@@ -662,9 +717,13 @@ class Annotator:
         self._order = session.queue_positions(self._order, sentences, queue.sentence_ids)
 
     def close(self) -> None:
-        """Stop the suggestion model's worker process (labels are saved as they are made)."""
+        """Stop the suggestion model's worker process and the claim-memory thread (labels
+        are saved as they are made)."""
         if self.model is not None:
             self.model.close()
+        if self._memory_pool is not None:
+            self._memory_pool.shutdown(wait=False, cancel_futures=True)
+            self._memory_pool = None
 
     # ----- building the view (once) -----
 

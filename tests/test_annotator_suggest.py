@@ -274,6 +274,7 @@ def test_claim_memory_shows_similar_labels_escaped_and_key_c_copies_label_and_no
     ann = assisted(tmp_path)
     target = next(s for s in ann.article.sentences if "cranes" in s.text)
     ann.show_article(0, focus=target.id)
+    assert ann.wait_for_suggestions(60)  # claim memory answers off the key press
     html = ann.similar_box.value
     assert "verified" in html and "article old" in html
     assert ATTACK not in html and "&lt;img" in html
