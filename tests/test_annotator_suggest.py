@@ -309,3 +309,34 @@ def test_a_torn_last_provenance_line_is_ignored_and_a_bad_line_is_named(tmp_path
     path.write_text("not json\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"ana\.provenance\.jsonl, line 1"):
         ProvenanceLog(path).read()
+
+
+def test_an_undone_accepted_suggestion_no_longer_counts(tmp_path: Path):
+    """Test that undo after key a leaves the sentence unlabelled and uncounted."""
+    ann = assisted(tmp_path)
+    label_first(ann, 6)
+    assert ann.wait_for_suggestions(60)
+    focused = ann.focused
+    ann.press("a")
+    assert [e.sentence_id for e in accepted_labels(ann.log)] == [focused.id]
+    ann.press("u")
+    assert focused.id not in ann.labels
+    assert accepted_labels(ann.log) == []
+    ann.close()
+
+
+def test_key_c_before_claim_memory_has_answered_copies_the_right_sentence(tmp_path: Path):
+    """Test that key c pressed at once after a focus move looks the focused sentence up
+    itself instead of copying what was shown for the previous one."""
+    old = Article.from_text(
+        "The port authority confirmed that 9 cranes were replaced last year.", id="old"
+    )
+    Annotator(old, annotator="bo", folder=tmp_path).label(old.sentences[0].id, "unconfirmed")
+    ann = assisted(tmp_path)
+    target = next(s for s in ann.article.sentences if "cranes" in s.text)
+    with ann._memory_lock:  # claim memory is busy: the query for the new focus waits
+        ann.show_article(0, focus=target.id)
+        assert ann._similar_shown_for != target.id
+    ann.press("c")
+    assert ann.labels[target.id] == "unconfirmed"
+    ann.close()
