@@ -679,6 +679,7 @@ class Annotator:
                 f"{', '.join(v for _, v in self._queue_options())}."
             )
         self._queue = value
+        self._queue_note = ""
         version = self.model.version if self.model is not None else ""
         try:
             self.queue_log.record(
@@ -694,6 +695,8 @@ class Annotator:
         first = session.first_unlabelled(ids, self._settled(ids))
         if first is not None:
             self._set_focus(first)
+        if self._queue_note:
+            self._show_status(self._queue_note, "")
         return ids
 
     def _queue_options(self) -> list[tuple[str, str]]:

@@ -340,3 +340,15 @@ def test_key_c_before_claim_memory_has_answered_copies_the_right_sentence(tmp_pa
     ann.press("c")
     assert ann.labels[target.id] == "unconfirmed"
     ann.close()
+
+
+def test_a_queue_without_a_trained_model_keeps_reading_order_and_says_so(tmp_path: Path):
+    """Test that 'least certain first' before any model keeps reading order, with a note."""
+    ann = assisted(tmp_path)
+    before = ann._order_ids()
+    ann.queue_dropdown.value = "uncertain"
+    assert ann._order_ids() == before
+    assert "reading order" in ann.status
+    (choice,) = QueueChoiceLog(tmp_path / "ana.queues.jsonl").read()
+    assert (choice.queue, choice.model_version) == ("uncertain", "")
+    ann.close()
