@@ -14,19 +14,17 @@ A thin view, composed of parts that live elsewhere:
   key press and script takes.
 - ``suggest``, ``queues``, ``similar``: model assistance (``suggest=True``, ``suggestions=``).
   A suggestion is only shown; the accept key records it through ``label`` like any label,
-  and its provenance goes to ``<log stem>.provenance.jsonl`` (``ProvenanceLog``), so the
+  and its provenance goes to ``<log stem>.provenance.jsonl`` (``provenance.ProvenanceLog``), so the
   log keeps its ``factcheck-log/1`` columns.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass
 from datetime import datetime
 from functools import wraps
 from pathlib import Path
@@ -54,6 +52,7 @@ from .assignment import Queue, check_queue, read_assignment
 from .errors import InputError
 from .labels import DEFAULT_SCHEME, LabelScheme
 from .log import AnnotationLog, LogEvent, read_annotations
+from .provenance import Provenance, ProvenanceLog, accepted_labels, provenance_path
 from .queues import QueueChoiceLog, order_queue
 from .sentences import Sentence
 from .similar import ClaimMemory
@@ -67,100 +66,7 @@ SIMILAR_SHOWN = 3
 """Similar labelled sentences shown for the focused sentence (claim memory)."""
 MEMORY_MODEL = "claim-memory"
 
-
-@dataclass(frozen=True)
-class Provenance:
-    """Where an accepted label came from: one line of ``<log stem>.provenance.jsonl``.
-
-    ``timestamp`` and ``sentence_id`` are those of the log event the key press wrote, so a
-    reader joins the two; ``kind`` is ``suggestion`` (the accept key) or ``memory`` (the
-    copy-similar key, with ``copied_from`` the sentence copied). ``suggested_label``,
-    ``suggestion_score`` and ``model`` are ``Suggestion.provenance()`` (for memory: the
-    copied label, its similarity and ``claim-memory``).
-    """
-
-    timestamp: str
-    annotator: str
-    article_id: str
-    sentence_id: str
-    label: str
-    kind: str
-    suggested_label: str
-    suggestion_score: str
-    model: str
-    copied_from: str = ""
-
-
-def provenance_path(log_path: str | os.PathLike[str]) -> Path:
-    """``<folder>/<log stem>.provenance.jsonl``: beside the log, never read as a log (.csv)."""
-    path = Path(log_path)
-    return path.with_name(f"{path.stem}.provenance.jsonl")
-
-
-class ProvenanceLog:
-    """Append-only JSON lines of accepted suggestions and copied labels, fsynced per line.
-
-    A side file rather than new log columns: every ``factcheck-log/1`` reader keeps working.
-    """
-
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
-
-    def record(self, entry: Provenance) -> Provenance:
-        """Append one entry; it is on disk when this returns (OSError if it could not be)."""
-        line = json.dumps(asdict(entry), ensure_ascii=False) + "\n"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(fd, line.encode("utf-8"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        return entry
-
-    def read(self) -> list[Provenance]:
-        """Every entry in order; InputError naming the file and line if one is bad.
-
-        A last line without its newline (a write cut short) is ignored: it was never returned.
-        """
-        if not self.path.exists():
-            return []
-        complete = self.path.read_text(encoding="utf-8").split("\n")[:-1]
-        entries = []
-        for number, line in enumerate(complete, start=1):
-            if not line.strip():
-                continue
-            try:
-                entries.append(Provenance(**json.loads(line)))
-            except (ValueError, TypeError) as exc:
-                raise InputError(
-                    f"{self.path}, line {number}: not a provenance entry ({exc}). Remove the "
-                    "line; the label itself is in the annotation log."
-                ) from None
-        return entries
-
-
-def accepted_labels(log: AnnotationLog, *, kind: str = "suggestion") -> list[Provenance]:
-    """The latest provenance entry per sentence whose label is still the one in force in ``log``.
-
-    An accepted suggestion later changed by hand, cleared or undone no longer counts (the
-    sentence's current label differs); a note edit or a flag afterwards keeps it counted.
-    """
-    current = log.current()
-    latest: dict[str, Provenance] = {}
-    for entry in ProvenanceLog(provenance_path(log.path)).read():
-        latest[entry.sentence_id] = entry
-    found = []
-    for sid, entry in latest.items():
-        event = current.get(sid)
-        if (
-            entry.kind == kind
-            and event is not None
-            and event.label == entry.label
-            and event.timestamp >= entry.timestamp
-        ):
-            found.append(entry)
-    return found
+__all__ = ["Annotator", "Provenance", "ProvenanceLog", "accepted_labels", "provenance_path"]
 
 
 def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 
 from factcheck import session
-from factcheck.annotator import Annotator, ProvenanceLog, accepted_labels, provenance_path
+from factcheck.annotator import Annotator
 from factcheck.articles import Article
 from factcheck.errors import InputError
 from factcheck.labels import DEFAULT_SCHEME
+from factcheck.provenance import ProvenanceLog, accepted_labels, provenance_path
 from factcheck.queues import QueueChoiceLog
 from factcheck.suggest import MIN_LABELS, SuggestionModel
 from tests._widget_helpers import rows_of
