@@ -8,12 +8,11 @@ its timestamp and sentence id. ``accepted_labels`` counts what a dataset can rep
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .errors import InputError
+from ._jsonl import append_line, read_lines
 from .log import AnnotationLog
 
 
@@ -57,14 +56,7 @@ class ProvenanceLog:
 
     def record(self, entry: Provenance) -> Provenance:
         """Append one entry; it is on disk when this returns (OSError if it could not be)."""
-        line = json.dumps(asdict(entry), ensure_ascii=False) + "\n"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(fd, line.encode("utf-8"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        append_line(self.path, asdict(entry))
         return entry
 
     def read(self) -> list[Provenance]:
@@ -72,21 +64,12 @@ class ProvenanceLog:
 
         A last line without its newline (a write cut short) is ignored: it was never returned.
         """
-        if not self.path.exists():
-            return []
-        complete = self.path.read_text(encoding="utf-8").split("\n")[:-1]
-        entries = []
-        for number, line in enumerate(complete, start=1):
-            if not line.strip():
-                continue
-            try:
-                entries.append(Provenance(**json.loads(line)))
-            except (ValueError, TypeError) as exc:
-                raise InputError(
-                    f"{self.path}, line {number}: not a provenance entry ({exc}). Remove the "
-                    "line; the label itself is in the annotation log."
-                ) from None
-        return entries
+        return read_lines(
+            self.path,
+            Provenance,
+            what="a provenance entry",
+            advice="Remove the line; the label itself is in the annotation log.",
+        )
 
 
 def accepted_labels(log: AnnotationLog, *, kind: str = "suggestion") -> list[Provenance]:

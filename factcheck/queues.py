@@ -9,7 +9,6 @@ with the model version at that moment, one JSON line per choice, beside the anno
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
@@ -18,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .errors import InputError
+from ._jsonl import append_line, read_lines
 
 if TYPE_CHECKING:
     from .sentences import Sentence
@@ -136,14 +135,7 @@ class QueueChoiceLog:
         if queue not in QUEUES:
             raise ValueError(f"Unknown queue {queue!r}; choose one of {', '.join(QUEUES)}.")
         choice = QueueChoice(utc_timestamp(), annotator, queue, label, model_version, n_labels)
-        line = json.dumps(asdict(choice), ensure_ascii=False) + "\n"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(fd, line.encode("utf-8"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        append_line(self.path, asdict(choice))
         return choice
 
     def read(self) -> list[QueueChoice]:
@@ -151,20 +143,9 @@ class QueueChoiceLog:
 
         A last line without its newline (a write cut short) is ignored: it was never returned.
         """
-        if not self.path.exists():
-            return []
-        text = self.path.read_text(encoding="utf-8")
-        complete = text.split("\n")[:-1]  # the part after the last newline is torn or empty
-        choices = []
-        for number, line in enumerate(complete, start=1):
-            if not line.strip():
-                continue
-            try:
-                fields = json.loads(line)
-                choices.append(QueueChoice(**fields))
-            except (ValueError, TypeError) as exc:
-                raise InputError(
-                    f"{self.path}, line {number}: not a queue choice ({exc}). Remove the line; "
-                    "queue choices are a record only, no label depends on them."
-                ) from None
-        return choices
+        return read_lines(
+            self.path,
+            QueueChoice,
+            what="a queue choice",
+            advice="Remove the line; queue choices are a record only, no label depends on them.",
+        )
