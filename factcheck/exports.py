@@ -169,6 +169,32 @@ def to_tidy(df: pd.DataFrame) -> pd.DataFrame:
     return tidy.reset_index(drop=True)
 
 
+def _mapped_votes(
+    df: pd.DataFrame,
+    mapping: Mapping[str, str],
+    *,
+    unmapped: Callable[[pd.DataFrame], str],
+    ties: Callable[[pd.DataFrame], str],
+    stacklevel: int,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each vote mapped to a format's labels, then the majority per sentence (``adjudicate``).
+
+    Votes without a counterpart and tied sentences are left out, each with the warning the
+    caller words. Returns the mapped votes and the decided sentences.
+    """
+    left_out = df[~df["label"].isin(list(mapping))]
+    if len(left_out):
+        warnings.warn(unmapped(left_out), InputWarning, stacklevel=stacklevel)
+    mapped = df[df["label"].isin(list(mapping))].assign(
+        label=lambda d: d["label"].map(dict(mapping)).astype("str")
+    )
+    votes = adjudicate(mapped, labels=sorted(set(mapping.values())))
+    tied = votes[votes["tie"]]
+    if len(tied):
+        warnings.warn(ties(tied), InputWarning, stacklevel=stacklevel)
+    return mapped, votes[~votes["tie"] & (votes["n_votes"] > 0)]
+
+
 def to_checkthat(df: pd.DataFrame, mapping: Mapping[str, str] = CHECKTHAT_LABELS) -> pd.DataFrame:
     """CheckThat! subjectivity rows (sentence_id, sentence, label OBJ/SUBJ), one per sentence.
 
@@ -177,27 +203,19 @@ def to_checkthat(df: pd.DataFrame, mapping: Mapping[str, str] = CHECKTHAT_LABELS
     in ids or sentences become one space (with a warning), so the TSV needs no quoting.
     """
     _check_current(df)
-    unmapped = sorted(set(df["label"]) - set(mapping))
-    if unmapped:
-        warnings.warn(
-            f"CheckThat! export: labels {', '.join(map(repr, unmapped))} have no OBJ/SUBJ "
-            "mapping; their votes were left out. Pass mapping= to include them.",
-            InputWarning,
-            stacklevel=2,
-        )
-    mapped = df[df["label"].isin(list(mapping))].assign(
-        label=lambda d: d["label"].map(dict(mapping)).astype("str")
-    )
-    votes = adjudicate(mapped, labels=sorted(set(mapping.values())))
-    ties = votes[votes["tie"]]
-    if len(ties):
-        warnings.warn(
+    _, votes = _mapped_votes(
+        df,
+        mapping,
+        unmapped=lambda rows: (
+            f"CheckThat! export: labels {', '.join(map(repr, sorted(set(rows['label']))))} "
+            "have no OBJ/SUBJ mapping; their votes were left out. Pass mapping= to include them."
+        ),
+        ties=lambda ties: (
             f"CheckThat! export: {len(ties)} sentence(s) with as many OBJ as SUBJ votes were "
-            f"left out (e.g. {ties['sentence_id'].iloc[0]}). Adjudicate them and export again.",
-            InputWarning,
-            stacklevel=2,
-        )
-    votes = votes[~votes["tie"] & (votes["n_votes"] > 0)]
+            f"left out (e.g. {ties['sentence_id'].iloc[0]}). Adjudicate them and export again."
+        ),
+        stacklevel=3,
+    )
     out = pd.DataFrame(
         {
             "sentence_id": votes["sentence_id"].astype("str"),
@@ -275,27 +293,19 @@ def to_verdicts(df: pd.DataFrame, to: str) -> pd.DataFrame:
     """
     _check_current(df)
     mapping = VERDICT_LABELS[to]
-    unmapped = df[~df["label"].isin(list(mapping))]
-    if len(unmapped):
-        warnings.warn(
-            f"{to} export: {len(unmapped)} label(s) ({', '.join(sorted(set(unmapped['label'])))})"
-            f" have no {to} counterpart; they were left out. See annotations/README.md.",
-            InputWarning,
-            stacklevel=3,
-        )
-    mapped = df[df["label"].isin(list(mapping))].assign(
-        label=lambda d: d["label"].map(dict(mapping)).astype("str")
-    )
-    votes = adjudicate(mapped, labels=sorted(set(mapping.values())))
-    ties = votes[votes["tie"]]
-    if len(ties):
-        warnings.warn(
+    mapped, votes = _mapped_votes(
+        df,
+        mapping,
+        unmapped=lambda rows: (
+            f"{to} export: {len(rows)} label(s) ({', '.join(sorted(set(rows['label'])))})"
+            f" have no {to} counterpart; they were left out. See annotations/README.md."
+        ),
+        ties=lambda ties: (
             f"{to} export: {len(ties)} sentence(s) with tied votes were left out (e.g. "
-            f"{ties['sentence_id'].iloc[0]}). Adjudicate them and export again.",
-            InputWarning,
-            stacklevel=3,
-        )
-    votes = votes[~votes["tie"] & (votes["n_votes"] > 0)]
+            f"{ties['sentence_id'].iloc[0]}). Adjudicate them and export again."
+        ),
+        stacklevel=4,
+    )
     winners = mapped.merge(
         votes[["sentence_id", "majority_label"]], on="sentence_id", validate="m:1"
     )

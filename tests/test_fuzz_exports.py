@@ -10,6 +10,7 @@ derandomised, so a CI run is repeatable (see FUZZ_EXAMPLES).
 from __future__ import annotations
 
 import csv
+import json
 import tempfile
 import warnings
 from pathlib import Path
@@ -68,7 +69,7 @@ def test_any_corrupted_log_exports_cleanly_or_fails_with_our_error(data, to, saf
         path.write_bytes(corrupted)
         out = folder / f"out.{to}"
         out.write_bytes(b"previous")
-        safe = safe and to in ("csv", "checkthat")
+        safe = safe and to in ("csv", "checkthat", "checkthat-worthiness")
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -81,13 +82,17 @@ def test_any_corrupted_log_exports_cleanly_or_fails_with_our_error(data, to, saf
 
 
 def _opens_in_pandas(out: Path, to: str) -> None:
+    """Read the export back the way its users would (pandas; JSON for the JSON formats)."""
     if to == "parquet":
         pd.read_parquet(out)
-    elif to == "jsonl":
+    elif to in ("jsonl", "fever"):
         pd.read_json(out, lines=True) if out.stat().st_size else None
-    elif to == "checkthat":
+    elif to in ("claimreview", "averitec"):
+        assert isinstance(json.loads(out.read_text(encoding="utf-8")), list)
+    elif to in ("checkthat", "checkthat-worthiness"):
         pd.read_csv(out, sep="\t", quoting=csv.QUOTE_NONE, dtype=str, keep_default_na=False)
     else:
+        assert to == "csv", f"no reader for the {to!r} export in this test"
         pd.read_csv(out, dtype=str, keep_default_na=False, encoding="utf-8-sig")
 
 
