@@ -94,8 +94,9 @@ def sentence_rows(article: Article) -> list[SentenceRow]:
     ]
 
 
-def _corpus_rows(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Iterator[CorpusRow]:
-    return read_corpus(path)  # streamed: memory does not grow with the corpus
+def _corpus_rows(path: Path) -> Iterator[CorpusRow]:
+    """A corpus's rows, streamed: memory does not grow with the corpus."""
+    return read_corpus(path)
 
 
 def _task_articles(task: Task) -> Iterator[tuple[Article, str]]:
