@@ -272,6 +272,6 @@ def test_the_page_factcheck_lab_opens_runs_notebook_01_offline(
         expect(page.locator(READY)).to_be_visible()
         expect(row(page, 0).locator(".fc-text")).to_have_text(re.compile(r"\w"))
         row(page, 0).get_by_role("button", name="unconfirmed", exact=True).click()
-        (logged,) = wait_for_rows(_new_log(lab.cwd, "your-name", old_csv), 1)
+        (logged,) = wait_for_rows(_new_log(lab.cwd, "your name", old_csv), 1)
         assert (logged["sentence_index"], logged["label"]) == ("0", "unconfirmed")
         offline.assert_offline_and_clean()
