@@ -294,7 +294,8 @@ def _chunks(line: str, max_chars: int) -> list[Span]:
         end, next_start = _next_cut(line, start, max_chars, quotes)
         chunks.append((start, end))
         start = next_start
-    chunks.append((start, len(line)))
+    if start < len(line):
+        chunks.append((start, len(line)))
     return chunks
 
 
@@ -322,6 +323,8 @@ def _next_cut(line: str, start: int, max_chars: int, quotes: _Quotes) -> Span:
         before = line[max(start, match.start() - 64) : match.start()]  # the word before
         if not _is_abbreviation(before, _ABBREVIATIONS) and not quotes.open_at(match.start()):
             return match.start(), match.end()
+    if start + 3 * max_chars >= len(line):
+        return len(line), len(line)  # the rest is short enough to be one piece
     space = _SPACES.search(line, start + 3 * max_chars, start + 4 * max_chars)
     if space:
         return space.start(), space.end()
@@ -559,8 +562,9 @@ def _is_one_sentence(line: str) -> bool:
     return not _INNER_END.search(body) and not _INLINE_LIST_ITEM.search(body)
 
 
-def split_line(line: str, *, max_chars: int = MAX_LINE_CHARS) -> list[Span]:
-    """(start, end) spans of the sentences of one line of text, whitespace trimmed.
+def _split_line_pysbd(line: str, *, max_chars: int = MAX_LINE_CHARS) -> list[Span]:
+    """(start, end) spans of the sentences of one line by pysbd and the news repairs: the
+    route for the parts of a line the fast scan leaves undecided (``split_line``).
 
     A line longer than ``max_chars`` is first cut at safe sentence boundaries, because pysbd
     slows down more than linearly on long input; the offsets stay exact.
@@ -580,6 +584,204 @@ def split_line(line: str, *, max_chars: int = MAX_LINE_CHARS) -> list[Span]:
     spans = _split_missed_stops(line, spans)
     spans = _split_quote_runs(line, spans)
     return [trimmed for a, b in spans if (trimmed := _trim(line, a, b))]
+
+
+# --- The fast route: one linear scan proposes boundaries, factcheck's rules decide them ---
+
+_SPLIT, _KEEP, _UNSURE = 1, 0, -1
+# A candidate boundary: end punctuation, closing quotes/brackets after it, then a space. The
+# punctuation class and the closers are disjoint, so each position is tried once: linear.
+_CANDIDATE = re.compile(r"[.?!…][\"”’'»)\]]*(?=\s)")
+_NEXT = re.compile(r"\s+")
+# What the scan leaves to pysbd and the repairs: ellipses, "?"/"!" inside a word, a glued
+# stop ("in 2000.Trump"), an inline list ("1) a 2) b"), a single quotation pysbd keeps
+# whole, and characters pysbd is given as spaces (_PYSBD_UNSAFE).
+_UNDECIDED = re.compile(
+    r"\.\.(?=[^\s.])|…(?=\S)|[?!](?=\w)|(?<=[a-z0-9%)\]])[.!?](?=[A-Z][a-z])|[.?!][\"“”'’][A-Z]"
+    r"|\s\d{1,3}\)\s|(?<!\S)['‘]"
+)
+# Lines left whole to pysbd: a list ("• 9. The first item • 10. The second", "1. Register
+# online. 2. Bring ID.") and characters pysbd is given as spaces (``_PYSBD_UNSAFE``).
+_LINE_TO_PYSBD = re.compile(r"[•⁃▪◦‣]|^\W*\d{1,3}[.)]\s|[^\S \t\u00a0]|[\ud800-\udfff]")
+_DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
+_OPENERS = "\"“‘'«([{"
+# pysbd's abbreviations that keep a sentence going before a capital or a number ("Gen. Lee",
+# "No. 5", "pp. 4"), with ours: before a capital the scan leaves them to pysbd.
+_HELD_ABBREVIATIONS = (
+    _CONTINUING_ABBREVIATIONS
+    | _TITLES
+    | frozenset(pysbd.lang.english.English.Abbreviation.PREPOSITIVE_ABBREVIATIONS)
+    | frozenset(pysbd.lang.english.English.Abbreviation.NUMBER_ABBREVIATIONS)
+)
+# Abbreviations after which a sentence ends before the words _MISSED_STOP lists.
+_MISSED_STOP_ABBREVIATIONS = frozenset(
+    {"St", "Ave", "Rd", "Blvd", "Inc", "Ltd", "Corp", "Co", "Jr"}
+)
+_MISSED_STOP_WORDS = re.compile(
+    r"(?:The|This|That|These|Those|It|Its|He|His|She|Her|They|Their|We|Our|I|There|But|And|A"
+    r"|An|In|On|At|After|When|Officials|Police)\b"
+)
+_QUOTE_CHARS = "\"”’'»"
+_EXCLAMATION_WORDS = frozenset(
+    word.lower() for word in pysbd.exclamation_words.ExclamationWords.EXCLAMATION_WORDS
+)
+# An attribution after a quotation, up to its end: '..." Quist asked.', '..." said Dr. Lee.'
+_ATTRIBUTION_HEAD = re.compile(
+    rf"^(?:[\w.'’-]+\s+){{0,6}}(?:{_SPEECH_VERBS})\b[^.!?]{{0,80}}[.!?][\"”’'»]?(?!\S)"
+)
+_QUOTE_ATTRIBUTION_HEAD = re.compile(
+    rf"^(?:[\w.'’-]+\s+){{0,5}}(?:{_QUOTE_SPEECH_VERBS})\b[^.!?]{{0,80}}[.!?][\"”’'»]?(?!\S)"
+)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A proposed boundary: the word before it, its end mark, the closers after that and the
+    text that follows (the first ``_TAIL`` characters), with the quotation/bracket state."""
+
+    word: str
+    mark: str
+    closers: str
+    following: str
+    in_quote: bool
+    in_brackets: bool
+    list_number: bool
+
+
+def _decide(c: _Candidate) -> int:
+    """Whether a candidate ends a sentence (_SPLIT), does not (_KEEP), or is left to pysbd
+    (_UNSURE): factcheck's rules for titles, units, initials, acronyms, times, numbers,
+    quotations and attributions, as the pysbd route plus its repairs decides them."""
+    following, word = c.following, c.word
+    if c.in_brackets or not word or c.mark == "…":
+        return _UNSURE  # brackets, a lone mark, an ellipsis: pysbd's to weigh
+    first = following[0]
+    opens = first in "\"“‘'«" and following[1:2].isupper()
+    if word.endswith("."):
+        # "Canal St.." (an abbreviation's stop, then the sentence's) ends a sentence before
+        # a capital; a longer run of dots is an ellipsis.
+        doubled = not word.endswith("..") and c.mark == "." and not c.closers
+        return _SPLIT if doubled and (first.isupper() or opens) else _UNSURE
+    if _DASH_START.match(following):  # "who knew?—and": no sentence starts with a dash
+        return _KEEP
+    quoted = any(mark in _QUOTE_CHARS for mark in c.closers)
+    if c.closers and not quoted:
+        return _UNSURE  # "(He left.) Then": brackets are pysbd's to weigh
+    if _LOWER_WORD.match(following):
+        if not quoted:
+            return _KEEP  # a sentence never starts with a lowercase word
+        return _KEEP if _ATTRIBUTION_HEAD.match(following) else _UNSURE
+    if first.islower():
+        return _UNSURE  # "eCourier", a lowercase letter outside ASCII
+    if c.mark in "?!" and (word + c.mark).lower() in _EXCLAMATION_WORDS:
+        return _UNSURE  # "Yahoo!"
+    if not (first.isupper() and first.isascii()) and not opens:
+        if first.isdigit() and c.mark == "." and word.lower() in _CONTINUING_ABBREVIATIONS:
+            return _KEEP  # "No. 5", "Jan. 11"
+        return _UNSURE
+    # A capital (or a quotation opening on one) follows.
+    if quoted:
+        if c.in_quote:
+            return _UNSURE  # the mark opened a quotation
+        return _UNSURE if _QUOTE_ATTRIBUTION_HEAD.match(following) else _SPLIT
+    if c.mark != ".":
+        return _SPLIT
+    lower = word.lower()
+    if c.in_quote:  # inside a quotation the repairs split at every stop but a title/initial
+        if len(word) == 1 or "." in word or lower in _ABBREVIATIONS:
+            return _UNSURE
+        return _SPLIT if word.isalpha() else _UNSURE
+    if _DOTTED.fullmatch(word):
+        if word.isupper():  # "U.S.", "U.K."
+            return _SPLIT if _MISSED_STOP_WORDS.match(following) else _UNSURE
+        if lower in ("p.m", "a.m") and _AFTER_TIME.match(following):
+            return _KEEP  # "11 p.m. Sunday"
+        return _UNSURE
+    if word in _MISSED_STOP_ABBREVIATIONS and _MISSED_STOP_WORDS.match(following):
+        return _SPLIT  # "on Elm St. The man"
+    if lower in _TITLES and word[0].isupper() and first.isupper():
+        return _KEEP  # "Gov. Baird"
+    if (len(word) == 1 and word.isalpha()) or lower in _HELD_ABBREVIATIONS:
+        return _UNSURE
+    if word[-1].isdigit():
+        return _UNSURE if c.list_number else _SPLIT  # "on Jan. 11. Prices", but "2. Bring"
+    if word.replace("-", "").replace("'", "").replace("’", "").replace("%", "").isalnum():
+        return _SPLIT
+    return _UNSURE
+
+
+def _scan(line: str) -> tuple[list[Span], list[bool]]:
+    """Cut ``line`` at every boundary the rules are sure of: (pieces, whether each piece
+    holds a candidate or a feature left to pysbd). One pass over the line: linear."""
+    pieces: list[Span] = []
+    unsure: list[bool] = []
+    quotes = _Quotes(line)
+    start, doubt, token_from, depth, counted = 0, False, 0, 0, 0
+    for match in _CANDIDATE.finditer(line):
+        mark_at, end = match.start(), match.end()
+        after = _NEXT.match(line, end)
+        following_at = after.end() if after else end
+        if following_at >= len(line):
+            break
+        head = line[token_from:mark_at].rsplit(None, 1)
+        token = head[-1] if head else ""
+        token_from = following_at
+        depth += (
+            line.count("(", counted, end)
+            + line.count("[", counted, end)
+            - line.count(")", counted, end)
+            - line.count("]", counted, end)
+        )
+        depth, counted = max(depth, 0), end
+        candidate = _Candidate(
+            word=token.lstrip(_OPENERS),
+            mark=line[mark_at],
+            closers=line[mark_at + 1 : end],
+            following=line[following_at : following_at + _TAIL],
+            in_quote=quotes.open_at(end),
+            in_brackets=depth > 0,
+            list_number=_is_list_number(line[start : mark_at + 1].lstrip()),
+        )
+        verdict = _decide(candidate)
+        if verdict == _SPLIT:
+            pieces.append((start, end))
+            unsure.append(doubt)
+            start, doubt = following_at, False
+        elif verdict == _UNSURE:
+            doubt = True
+    pieces.append((start, len(line)))
+    unsure.append(doubt)
+    return pieces, unsure
+
+
+def split_line(line: str, *, max_chars: int = MAX_LINE_CHARS) -> list[Span]:
+    """(start, end) spans of the sentences of one line of text, whitespace trimmed.
+
+    One linear scan proposes boundaries and factcheck's rules decide them; a piece where a
+    rule cannot decide (an ellipsis, an unknown abbreviation before a capital, a list
+    number...) goes to pysbd and the news repairs (``_split_line_pysbd``). A piece longer
+    than ``max_chars`` is cut at safe places as before (``_chunks``), so no sentence is
+    longer than ``4 * max_chars``. Offsets stay exact.
+    """
+    if not line.strip():
+        return []
+    if _LINE_TO_PYSBD.search(line):  # lists, and characters pysbd is given as spaces
+        return _split_line_pysbd(line, max_chars=max_chars)
+    spans: list[Span] = []
+    pieces, unsure = _scan(line)
+    for (start, end), doubt in zip(pieces, unsure, strict=True):
+        if doubt or _UNDECIDED.search(line, start, end):
+            piece = line[start:end]
+            spans.extend(
+                (start + a, start + b) for a, b in _split_line_pysbd(piece, max_chars=max_chars)
+            )
+        elif end - start > max_chars:  # a sentence is never longer than 4 * max_chars
+            for a, b in _chunks(line[start:end], max_chars):
+                if trimmed := _trim(line, start + a, start + b):
+                    spans.append(trimmed)
+        elif trimmed := _trim(line, start, end):
+            spans.append(trimmed)
+    return spans
 
 
 _LINE = re.compile(r"[^\n]+")
