@@ -212,6 +212,13 @@ def main() -> None:
                 f"best alternative: {name} (boundary F1 {result.all.prf('boundaries')[2]:.3f},"
                 f" {result.all.exact}/{result.all.passages} exact)"
             )
+            ours = results["factcheck"]
+            if isinstance(ours, Result):
+                gap = ours.all.prf("boundaries")[2] - result.all.prf("boundaries")[2]
+                print(
+                    f"factcheck minus best alternative: boundary F1 {gap:+.3f},"
+                    f" passages exact {ours.all.exact - result.all.exact:+d}"
+                )
         if args.show_errors and args.show_errors in errors:
             by_id = {g.passage.id: g.passage for g in gold}
             split = splitters(language)[args.show_errors]
