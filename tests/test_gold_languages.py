@@ -194,3 +194,44 @@ def test_benchmark_names_the_file_and_line_of_a_broken_passage(tmp_path: Path) -
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"gold_sentences_xx\.jsonl:2: .*'xx-02'"):
         bench.load_language("xx", path)
+
+
+# --- the language-identification texts ---
+
+LANGID = DATA / "langid_passages.jsonl"
+SCRIPTS = {
+    "ar": re.compile(r"[\u0621-\u064a]"),
+    "fa": re.compile(r"[پچژگیک]"),  # letters Persian writes and Arabic does not
+    "ur": re.compile(r"[ٹڈڑںےہھ]"),  # letters Urdu writes and Arabic does not
+    "he": re.compile(r"[\u05d0-\u05ea]"),
+    "bg": re.compile(r"[а-яА-Я]"),
+}
+
+
+def _langid_rows() -> list[dict]:
+    with open(LANGID, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
+
+
+def test_langid_texts_cover_every_language_with_headlines_and_sentences() -> None:
+    """Test that each gold language and English has 40+ texts, both kinds; fa, ur, he a few."""
+    rows = _langid_rows()
+    assert all(set(row) == {"id", "language", "kind", "text"} for row in rows)
+    assert len({row["id"] for row in rows}) == len(rows)
+    assert len({row["text"] for row in rows}) == len(rows)
+    for language in (*LANGUAGES, "en"):
+        mine = [row for row in rows if row["language"] == language]
+        assert len(mine) >= 40, language
+        assert {row["kind"] for row in mine} == {"headline", "sentence"}, language
+    for language in ("fa", "ur", "he"):
+        assert len([row for row in rows if row["language"] == language]) >= 5, language
+    assert {row["language"] for row in rows} == {*LANGUAGES, "en", "fa", "ur", "he"}
+
+
+def test_langid_texts_are_in_their_language_s_script() -> None:
+    """Test that Arabic, Persian, Urdu, Hebrew and Bulgarian texts carry their own letters."""
+    for row in _langid_rows():
+        if row["language"] in SCRIPTS:
+            assert SCRIPTS[row["language"]].search(row["text"]), row["id"]
+        if row["language"] == "ar":
+            assert not SCRIPTS["fa"].search(row["text"]), f"{row['id']} has Persian letters"
