@@ -329,7 +329,8 @@ def _next_cut(line: str, start: int, max_chars: int, quotes: _Quotes) -> Span:
     if space:
         return space.start(), space.end()
     # No space in max_chars characters after 3 * max_chars (a pasted blob): cut anyway.
-    return start + 4 * max_chars, start + 4 * max_chars
+    cut = min(start + 4 * max_chars, len(line))
+    return cut, cut
 
 
 # Characters Python's ``\s`` matches (so pysbd's patterns read them as spaces) but ``int()``
@@ -602,7 +603,7 @@ _UNDECIDED = re.compile(
 )
 # Lines left whole to pysbd: a list ("• 9. The first item • 10. The second", "1. Register
 # online. 2. Bring ID.") and characters pysbd is given as spaces (``_PYSBD_UNSAFE``).
-_LINE_TO_PYSBD = re.compile(r"[•⁃▪◦‣]|^\W*\d{1,3}[.)]\s|[^\S \t\u00a0]|[\ud800-\udfff]")
+_LINE_TO_PYSBD = re.compile(r"[•⁃▪◦‣]|^\W*\d{1,3}[.)]\s|[^\S \t\r\u00a0]|[\ud800-\udfff]")
 _DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _OPENERS = "\"“‘'«([{"
 # pysbd's abbreviations that keep a sentence going before a capital or a number ("Gen. Lee",
@@ -634,7 +635,7 @@ _QUOTE_ATTRIBUTION_HEAD = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Candidate:
     """A proposed boundary: the word before it, its end mark, the closers after that and the
     text that follows (the first ``_TAIL`` characters), with the quotation/bracket state."""
@@ -717,6 +718,7 @@ def _scan(line: str) -> tuple[list[Span], list[bool]]:
     unsure: list[bool] = []
     quotes = _Quotes(line)
     start, doubt, token_from, depth, counted = 0, False, 0, 0, 0
+    brackets = "(" in line or "[" in line
     for match in _CANDIDATE.finditer(line):
         mark_at, end = match.start(), match.end()
         after = _NEXT.match(line, end)
@@ -726,13 +728,14 @@ def _scan(line: str) -> tuple[list[Span], list[bool]]:
         head = line[token_from:mark_at].rsplit(None, 1)
         token = head[-1] if head else ""
         token_from = following_at
-        depth += (
-            line.count("(", counted, end)
-            + line.count("[", counted, end)
-            - line.count(")", counted, end)
-            - line.count("]", counted, end)
-        )
-        depth, counted = max(depth, 0), end
+        if brackets:
+            depth += (
+                line.count("(", counted, end)
+                + line.count("[", counted, end)
+                - line.count(")", counted, end)
+                - line.count("]", counted, end)
+            )
+            depth, counted = max(depth, 0), end
         candidate = _Candidate(
             word=token.lstrip(_OPENERS),
             mark=line[mark_at],
@@ -740,7 +743,7 @@ def _scan(line: str) -> tuple[list[Span], list[bool]]:
             following=line[following_at : following_at + _TAIL],
             in_quote=quotes.open_at(end),
             in_brackets=depth > 0,
-            list_number=_is_list_number(line[start : mark_at + 1].lstrip()),
+            list_number=token[-1:].isdigit() and _is_list_number(line[start : mark_at + 1]),
         )
         verdict = _decide(candidate)
         if verdict == _SPLIT:
@@ -769,8 +772,11 @@ def split_line(line: str, *, max_chars: int = MAX_LINE_CHARS) -> list[Span]:
         return _split_line_pysbd(line, max_chars=max_chars)
     spans: list[Span] = []
     pieces, unsure = _scan(line)
+    undecided = [match.start() for match in _UNDECIDED.finditer(line)]  # usually none
     for (start, end), doubt in zip(pieces, unsure, strict=True):
-        if doubt or _UNDECIDED.search(line, start, end):
+        if doubt or (
+            undecided and bisect.bisect_left(undecided, start) < bisect.bisect_left(undecided, end)
+        ):
             piece = line[start:end]
             spans.extend(
                 (start + a, start + b) for a, b in _split_line_pysbd(piece, max_chars=max_chars)
