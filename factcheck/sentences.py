@@ -1,16 +1,19 @@
 """Sentences: split article text into sentences with exact character offsets.
 
-Built on pysbd, the most accurate of the maintained splitters we measured on our news test
-set (``benchmarks/bench_segmentation.py``), then repaired where it fails on news: unit
-abbreviations, times before a weekday, attribution after a quoted question, multi-sentence
-quotations, consecutive quoted sentences, a new sentence after a closing quote, an acronym
-("U.K.") or a date read as a list item, and a missing space after a full stop. Lines are
-split first, so list items and subheadings are their own segments, and a very long line is
-cut at safe boundaries before pysbd, which is superlinear in the length of its input: no
-piece pysbd sees is longer than ``4 * MAX_LINE_CHARS``, and every step is linear in the
-line, whatever it holds (tests/test_regex_linearity.py). The glued-stop repair never fires
-inside an e-mail address, URL, file name or domain; no sentence starts with a closing
-markup tag ("</b>").
+Lines are split first, so list items and subheadings are their own segments. In each line
+one linear scan proposes the candidate boundaries (end punctuation, the closing quotes and
+brackets after it, then a space) and factcheck's own rules decide them: titles, units,
+months, initials, acronyms ("U.K."), times, numbers and list numbers, quotations and
+attributions, the news repairs. What the rules leave undecided (an ellipsis, brackets, an
+unknown abbreviation before a capital, a glued stop such as "in 2000.Trump", a list) goes
+to pysbd, the most accurate maintained splitter on our news test set
+(``benchmarks/bench_segmentation.py``), with the same repairs; on ordinary news text that is
+rare, which is what makes splitting fast (``benchmarks/bench_split_throughput.py``). A very
+long line is cut at safe boundaries before pysbd, which is superlinear in the length of its
+input: no piece pysbd sees, and no sentence, is longer than ``4 * MAX_LINE_CHARS``, and
+every step is linear in the line, whatever it holds (tests/test_regex_linearity.py). The
+glued-stop repair never fires inside an e-mail address, URL, file name or domain; no
+sentence starts with a closing markup tag ("</b>").
 """
 
 from __future__ import annotations
