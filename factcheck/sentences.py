@@ -23,7 +23,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Protocol
 
 import pysbd
@@ -650,6 +650,7 @@ class _Candidate:
     in_quote: bool
     in_brackets: bool
     list_number: bool
+    after_number: bool = False  # the word before the candidate's word is a number
 
 
 def _decide(c: _Candidate) -> int:
@@ -760,7 +761,312 @@ def _scan(line: str) -> tuple[list[Span], list[bool]]:
     return pieces, unsure
 
 
-def split_line(line: str, *, max_chars: int = MAX_LINE_CHARS) -> list[Span]:
+# --- Other languages: the same scan, with each language's tables deciding ---
+
+
+@dataclass(frozen=True)
+class _Language:
+    """What the scan needs to know of a language: its abbreviations, quotation marks and
+    the words that open an attribution after a quotation (for scripts without capitals)."""
+
+    code: str
+    # Before a capital these keep a sentence going: a name follows ("Sra. Ruiz", "Dr. Quast").
+    titles: frozenset[str]
+    # These keep it going before anything ("z. B.", "ca. Hundert", "EE. UU.", "Ltd." in Arabic).
+    held: frozenset[str]
+    openers: str
+    closers: str
+    attribution_words: tuple[str, ...] = ()
+    # "am 3. Oktober", "den 4. Platz": a number of one or two digits with a stop is an ordinal.
+    ordinals: bool = False
+    # Capitalised words that start sentences: after a held abbreviation they end the
+    # sentence all the same ("4,8 Mio. Der Rat", as "the U.K. Her family" in English).
+    starters: frozenset[str] = frozenset()
+    # Openings of a sentence that are not a capital ("’s Avonds" in Dutch).
+    elided_starts: tuple[str, ...] = ()
+
+    @property
+    def candidate(self) -> re.Pattern[str]:
+        return _language_patterns(self)[0]
+
+    @property
+    def quote_marks(self) -> re.Pattern[str]:
+        return _language_patterns(self)[1]
+
+    @property
+    def attribution(self) -> re.Pattern[str] | None:
+        return _language_patterns(self)[2]
+
+
+@cache
+def _language_patterns(
+    language: _Language,
+) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str] | None]:
+    """The candidate, quotation-mark and attribution patterns of a language, built once."""
+    closers = re.escape("".join(dict.fromkeys(language.closers + "\"')]")))
+    marks = re.escape("".join(dict.fromkeys(language.openers + language.closers + '"')))
+    words = "|".join(map(re.escape, language.attribution_words))
+    return (
+        re.compile(rf"[.?!…؟۔][{closers}]*(?=\s)"),
+        re.compile(rf"[{marks}]"),
+        re.compile(rf"(?:{words})(?!\w)") if words else None,
+    )
+
+
+def _table(text: str) -> frozenset[str]:
+    return frozenset(text.lower().split())
+
+
+_LANGUAGES: dict[str, _Language] = {
+    language.code: language
+    for language in (
+        _Language(
+            "es",
+            _table(
+                "sr sra srta sres sras dr dra dres lic lcdo lcda ing prof profa dña dª don mons"
+            ),
+            _table("ee uu núm nº art arts aprox pág págs vol cap avda av c/ apdo tel fig"),
+            "«“‘¿¡",
+            "»”’",
+        ),
+        _Language(
+            "de",
+            _table("dr prof hr hrn fr frl dipl dipl.-ing ing st mag"),
+            _table(
+                "z u d ca nr vgl bzw abs s str gartenstr hauptstr tel inkl zzgl evtl ggf sog "
+                "geb gest bd jh jhd mio mrd ggü"
+            ),
+            "„»‚“",
+            "“«‘”",
+            ordinals=True,
+            starters=frozenset(
+                _words(
+                    """Der Die Das Den Dem Des Ein Eine Einen Es Er Sie Wir Ich Ihr Man Im In Am
+                    Auf Aus Bei Mit Nach Seit Von Vor Zum Zur Auch Aber Doch Dann Damit Dabei
+                    Daher Deshalb Nun So Wie Was Wer Wann Warum Zuvor Zudem Außerdem Heute
+                    Gestern Dieser Diese Dieses"""
+                )
+            ),
+        ),
+        _Language(
+            "fr",
+            _table("m mm mme mmes mlle mlles dr pr me mgr st ste"),
+            _table("av env cf p ex n° no vol chap fig art tél bd"),
+            "«“‘",
+            "»”’",
+        ),
+        _Language(
+            "it",
+            _table("sig sigg sig.ra dott dott.ssa avv prof on ing arch geom rag gen col"),
+            _table("es cfr pag pagg n art tel vol cap fig ca"),
+            "«“‘",
+            "»”’",
+        ),
+        _Language(
+            "nl",
+            _table("dhr mevr mw mr dr prof ir ing drs st"),
+            _table("bijv blz ca o.a nr d.w.z m.i.v mln mld tel vgl resp zgn"),
+            "„“‘",
+            "”’“",
+            elided_starts=("’s ", "'s ", "’t ", "'t "),
+        ),
+        _Language(
+            "pt",
+            _table("sr sra srª dr dra prof profa eng eng.º d dª exmo exma"),
+            _table("av p ex art n.º nº pág tel vol cap fig"),
+            "«“‘",
+            "»”’",
+        ),
+        _Language(
+            "ar",
+            _table("د أ م ع dr mr mrs prof"),
+            _table("ص.ب ltd inc co corp"),
+            "«“",
+            "»”",
+            attribution_words=tuple(
+                _words(
+                    """قال قالت يقول تقول أضاف أضافت يضيف تضيف سأل سألت تساءل تساءلت صرّح صرح صرحت
+                أكد أكّد أكدت أوضح أوضحت أعلن أعلنت ردّ رد ردت ردّت صاح صاحت هتف هتفت كتب كتبت
+                علّق علق علقت يتساءل تتساءل"""
+                )
+            ),
+        ),
+        _Language(
+            "bg",
+            _table("г-н г-жа г-ца проф инж д-р адв акад доц арх св"),
+            _table("гр ул бул пл напр т.е т.нар вж ок млн млрд тел стр кв ж.к"),
+            "„«",
+            "“»",
+        ),
+    )
+}
+SUPPORTED_LANGUAGES = ("en", *_LANGUAGES)
+
+
+def _language(code: str) -> _Language | None:
+    """The tables of a language (None for English, which has its own rules and pysbd)."""
+    if code == "en":
+        return None
+    if code not in _LANGUAGES:
+        raise ValueError(
+            f"unsupported language {code!r} for sentence splitting: "
+            f"use one of {', '.join(SUPPORTED_LANGUAGES)}"
+        )
+    return _LANGUAGES[code]
+
+
+class _LanguageQuotes:
+    """Whether a quotation is open at a position of a line, by a language's marks: an opener
+    opens, a closer closes, a straight double quote toggles. Positions come in increasing
+    order, so each mark is read once."""
+
+    def __init__(self, line: str, language: _Language) -> None:
+        self.line, self.language, self.pos, self.inside = line, language, 0, False
+
+    def open_at(self, pos: int) -> bool:
+        for mark in self.language.quote_marks.findall(self.line, self.pos, max(pos, self.pos)):
+            if mark == '"':
+                self.inside = not self.inside
+            else:
+                self.inside = mark in self.language.openers and not (
+                    self.inside and mark in self.language.closers
+                )
+        self.pos = max(pos, self.pos)
+        return self.inside
+
+
+def _starts_sentence(following: str, language: _Language) -> bool:
+    """Whether ``following`` opens like a sentence: a letter that is not lowercase (a capital,
+    or a letter of a script without case), after any opening marks ("«¿Quién", "« Oui")."""
+    i = 0
+    while i < len(following) and i < 4 and following[i] in language.openers + "¿¡\"'(":
+        i += 1
+    if 0 < i < len(following) and following[i] in " \u00a0\u202f":
+        i += 1  # « Oui »
+    char = following[i : i + 1]
+    return (
+        (char.isalpha() and not char.islower())
+        or char in "¿¡"
+        or following.startswith(language.elided_starts)
+    )
+
+
+def _is_initials(word: str) -> bool:
+    """ "J.-P", "A.M", "J.W": every part one capital letter."""
+    parts = word.replace("-", "").split(".")
+    return all(len(part) == 1 and part.isupper() for part in parts)
+
+
+def _decide_in(c: _Candidate, language: _Language) -> int:
+    """Whether a candidate ends a sentence in ``language`` (_SPLIT or _KEEP): its tables of
+    titles and abbreviations, initials, ordinals, ellipses, quotation marks, attributions."""
+    following, word = c.following, c.word
+    first = following[0]
+    if _DASH_START.match(following) or first.islower():
+        return _KEEP  # "—preguntó", "« Oui ! » a crié", "aprox. cinco"
+    quoted = any(mark in language.closers or mark == '"' for mark in c.closers)
+    if quoted and language.attribution and language.attribution.match(following):
+        return _KEEP  # «…؟» قال: in a script without capitals only the word tells
+    if not _starts_sentence(following, language):
+        return _KEEP  # a number, a symbol
+    if c.mark == "…" or word.endswith(".."):
+        return _KEEP if c.in_quote else _SPLIT  # an ellipsis ends a sentence before a capital
+    if c.mark != ".":
+        return _SPLIT
+    if word.endswith("."):
+        return _SPLIT  # "Canal St.." : the abbreviation's stop, then the sentence's
+    base = word.replace("'", "’").rsplit("’", 1)[-1].lower()  # "l’av." -> "av"
+    if not base:
+        return _SPLIT
+    if base[-1].isdigit():
+        if c.list_number or (language.ordinals and base.isdigit() and len(base) <= 2):
+            return _KEEP  # "2. Bring", "am 3. Oktober"
+        return _SPLIT
+    if len(base) == 1 and base.isalpha() and not c.after_number:
+        return _KEEP  # an initial, "z. B.", "Г. Д." (but "2025 г.", "à 23 h." are units)
+    if base in language.titles:
+        return _KEEP
+    if base in language.held:
+        starter = following.split(None, 1)[0] if following.split() else ""
+        return _SPLIT if starter in language.starters else _KEEP
+    if "." in base and _is_initials(word.rsplit("’", 1)[-1]):
+        return _KEEP  # "J.-P. Morel", "A.M. de Vries"
+    return _SPLIT
+
+
+_GLUED_ANY = re.compile(r"(?<=[^\W_])[.!?؟](?=[^\W\d_])")
+
+
+def _glued_cuts(line: str, language: _Language) -> list[int]:
+    """Stops with no space after them that end a sentence, in any script: "en 1998.Desde",
+    "عام 1998.ومنذ". Not inside an address or a file name, nor after an initial, a title or
+    a held abbreviation, nor between capitals ("S.p.A", "U.S.A")."""
+    cuts = []
+    for match in _GLUED_ANY.finditer(line):
+        pos = match.end()
+        before, after, next_after = line[pos - 2], line[pos], line[pos + 1 : pos + 2]
+        if before.isupper() or after.islower() or (after.isupper() and not next_after.islower()):
+            continue
+        if _is_address_stop(line, pos, max(0, pos - _TAIL), min(len(line), pos + _TAIL)):
+            continue
+        word = _token_before(line, pos - 1).lower()
+        unit = line[max(0, pos - len(word) - 12) : pos - 1 - len(word)].rstrip()[-1:].isdigit()
+        if (
+            (len(word) <= 1 and not unit)
+            or "." in word
+            or word in language.titles
+            or word in language.held
+        ):
+            continue
+        cuts.append(pos)
+    return cuts
+
+
+def _scan_in(line: str, language: _Language) -> list[Span]:
+    """Cut ``line`` at every boundary ``language``'s rules find: one pass, linear."""
+    cuts: list[Span] = []
+    quotes = _LanguageQuotes(line, language)
+    spaced_closers = "".join(mark for mark in language.closers if mark in "»«›‹")
+    start, token_from = 0, 0
+    for match in language.candidate.finditer(line):
+        mark_at, end = match.start(), match.end()
+        after = _NEXT.match(line, end)
+        following_at = after.end() if after else end
+        # "« Oui ! » a crié": a closing guillemet after a space belongs to the mark.
+        while following_at < len(line) and line[following_at] in spaced_closers:
+            end = following_at + 1
+            after = _NEXT.match(line, end)
+            following_at = after.end() if after else end
+        if following_at >= len(line):
+            break
+        if following_at == end:
+            continue  # "?»," : the closer is followed by a comma, not a space
+        head = line[token_from:mark_at].rsplit(None, 2)
+        token = head[-1] if head else ""
+        token_from = following_at
+        candidate = _Candidate(
+            word=token.lstrip(_OPENERS + language.openers + "¿¡"),
+            mark=line[mark_at],
+            closers=line[mark_at + 1 : end],
+            following=line[following_at : following_at + _TAIL],
+            in_quote=quotes.open_at(end),
+            in_brackets=False,
+            list_number=token[-1:].isdigit() and _is_list_number(line[start : mark_at + 1]),
+            after_number=len(head) > 1 and head[-2][-1:].isdigit(),
+        )
+        if _decide_in(candidate, language) == _SPLIT:
+            cuts.append((end, following_at))
+            start = following_at
+    pieces, start = [], 0
+    for end, following_at in sorted(cuts + [(pos, pos) for pos in _glued_cuts(line, language)]):
+        if end > start:
+            pieces.append((start, end))
+            start = following_at
+    pieces.append((start, len(line)))
+    return pieces
+
+
+def split_line(line: str, *, max_chars: int = MAX_LINE_CHARS, language: str = "en") -> list[Span]:
     """(start, end) spans of the sentences of one line of text, whitespace trimmed.
 
     One linear scan proposes boundaries and factcheck's rules decide them; a piece where a
@@ -769,8 +1075,11 @@ def split_line(line: str, *, max_chars: int = MAX_LINE_CHARS) -> list[Span]:
     than ``max_chars`` is cut at safe places as before (``_chunks``), so no sentence is
     longer than ``4 * max_chars``. Offsets stay exact.
     """
+    tables = _language(language)
     if not line.strip():
         return []
+    if tables is not None:
+        return _bounded(line, _scan_in(line, tables), max_chars)
     if _LINE_TO_PYSBD.search(line):  # lists, and characters pysbd is given as spaces
         return _split_line_pysbd(line, max_chars=max_chars)
     spans: list[Span] = []
@@ -784,7 +1093,17 @@ def split_line(line: str, *, max_chars: int = MAX_LINE_CHARS) -> list[Span]:
             spans.extend(
                 (start + a, start + b) for a, b in _split_line_pysbd(piece, max_chars=max_chars)
             )
-        elif end - start > max_chars:  # a sentence is never longer than 4 * max_chars
+        else:
+            spans.extend(_bounded(line, [(start, end)], max_chars))
+    return spans
+
+
+def _bounded(line: str, pieces: list[Span], max_chars: int) -> list[Span]:
+    """The pieces trimmed, each longer than ``max_chars`` cut at safe places (``_chunks``):
+    no sentence is longer than ``4 * max_chars``."""
+    spans: list[Span] = []
+    for start, end in pieces:
+        if end - start > max_chars:
             for a, b in _chunks(line[start:end], max_chars):
                 if trimmed := _trim(line, start + a, start + b):
                     spans.append(trimmed)
@@ -797,7 +1116,7 @@ _LINE = re.compile(r"[^\n]+")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n")
 
 
-def split_spans(text: str) -> list[tuple[int, int, int]]:
+def split_spans(text: str, language: str = "en") -> list[tuple[int, int, int]]:
     """(start, end, paragraph) of every sentence in ``text``; lines are split separately.
 
     Blank lines separate paragraphs. A text with no blank line at all (scraped text with
@@ -817,7 +1136,7 @@ def split_spans(text: str) -> list[tuple[int, int, int]]:
         ):
             paragraph += 1
         base = match.start()
-        for start, end in split_line(match.group()):
+        for start, end in split_line(match.group(), language=language):
             spans.append((base + start, base + end, paragraph))
     return spans
 
@@ -861,7 +1180,11 @@ class _SourceMap:
 
 
 def split_sentences(
-    text: str, *, article_id: str = "", edits: Sequence[SourceEdit] = ()
+    text: str,
+    *,
+    article_id: str = "",
+    edits: Sequence[SourceEdit] = (),
+    language: str = "en",
 ) -> list[Sentence]:
     """Split ``text`` into sentences whose offsets slice back exactly from ``text``.
 
@@ -871,9 +1194,10 @@ def split_sentences(
     ``text`` from its source (``Article.edits``); each sentence's ``source_start`` and
     ``source_end`` are mapped through them (without edits, they equal start and end).
     """
+    _language(language)  # an unsupported code fails here, even on an empty text
     source = _SourceMap(edits) if edits else None
     sentences = []
-    for index, (start, end, paragraph) in enumerate(split_spans(text)):
+    for index, (start, end, paragraph) in enumerate(split_spans(text, language)):
         piece = text[start:end]
         source_start, source_end = source.span(start, end) if source else (start, end)
         sentences.append(
