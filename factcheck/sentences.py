@@ -978,16 +978,19 @@ def _decide_in(c: _Candidate, language: _Language) -> int:
     base = word.replace("'", "’").rsplit("’", 1)[-1].lower()  # "l’av." -> "av"
     if not base:
         return _SPLIT
+    starter = following.split(None, 1)[0] if following.split() else ""
     if base[-1].isdigit():
-        if c.list_number or (language.ordinals and base.isdigit() and len(base) <= 2):
-            return _KEEP  # "2. Bring", "am 3. Oktober"
+        if c.list_number:
+            return _KEEP  # "2. Bring photo ID"
+        if language.ordinals and base.isdigit() and len(base) <= 2:
+            # "am 3. Oktober", "den 4. Platz", but "in der Bahnhofstr. 4. Das Amt"
+            return _SPLIT if starter in language.starters else _KEEP
         return _SPLIT
     if len(base) == 1 and base.isalpha() and not c.after_number:
         return _KEEP  # an initial, "z. B.", "Г. Д." (but "2025 г.", "à 23 h." are units)
     if base in language.titles:
         return _KEEP
     if base in language.held:
-        starter = following.split(None, 1)[0] if following.split() else ""
         return _SPLIT if starter in language.starters else _KEEP
     if "." in base and _is_initials(word.rsplit("’", 1)[-1]):
         return _KEEP  # "J.-P. Morel", "A.M. de Vries"
