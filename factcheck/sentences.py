@@ -14,6 +14,13 @@ input: no piece pysbd sees, and no sentence, is longer than ``4 * MAX_LINE_CHARS
 every step is linear in the line, whatever it holds (tests/test_regex_linearity.py). The
 glued-stop repair never fires inside an e-mail address, URL, file name or domain; no
 sentence starts with a closing markup tag ("</b>").
+
+Other languages (``language=``: es, de, fr, it, nl, pt, ar, bg) run the same scan with that
+language's tables: titles and abbreviations ("Sra.", "z. B.", "Mme", "blz.", "ул."), its
+quotation marks (« », „ “, spaced French guillemets), ¿ ¡ openers, Arabic ؟ and ۔, German
+ordinals ("am 3. Oktober"), units after numbers ("2025 г."), glued stops in any script, and
+in Arabic, which has no capitals, the words that open an attribution. They decide every
+candidate themselves, without pysbd (``benchmarks/bench_languages.py``).
 """
 
 from __future__ import annotations
@@ -22,8 +29,8 @@ import bisect
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cache, lru_cache
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Protocol
 
 import pysbd
@@ -785,32 +792,23 @@ class _Language:
     # Openings of a sentence that are not a capital ("’s Avonds" in Dutch).
     elided_starts: tuple[str, ...] = ()
 
-    @property
-    def candidate(self) -> re.Pattern[str]:
-        return _language_patterns(self)[0]
+    candidate: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    quote_marks: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    attribution: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    # Closing guillemets that may follow the mark after a space: "« Oui ! » a crié".
+    spaced_closers: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def quote_marks(self) -> re.Pattern[str]:
-        return _language_patterns(self)[1]
-
-    @property
-    def attribution(self) -> re.Pattern[str] | None:
-        return _language_patterns(self)[2]
-
-
-@cache
-def _language_patterns(
-    language: _Language,
-) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str] | None]:
-    """The candidate, quotation-mark and attribution patterns of a language, built once."""
-    closers = re.escape("".join(dict.fromkeys(language.closers + "\"')]")))
-    marks = re.escape("".join(dict.fromkeys(language.openers + language.closers + '"')))
-    words = "|".join(map(re.escape, language.attribution_words))
-    return (
-        re.compile(rf"[.?!…؟۔][{closers}]*(?=\s)"),
-        re.compile(rf"[{marks}]"),
-        re.compile(rf"(?:{words})(?!\w)") if words else None,
-    )
+    def __post_init__(self) -> None:
+        # The language's own patterns, built once: candidates end in its closing marks.
+        closers = re.escape("".join(dict.fromkeys(self.closers + "\"')]")))
+        marks = re.escape("".join(dict.fromkeys(self.openers + self.closers + '"')))
+        words = "|".join(map(re.escape, sorted(self.attribution_words, key=len, reverse=True)))
+        object.__setattr__(self, "candidate", re.compile(rf"[.?!…؟۔][{closers}]*(?=\s)"))
+        object.__setattr__(self, "quote_marks", re.compile(rf"[{marks}]"))
+        attribution = re.compile(rf"(?:{words})(?!\w)") if words else None
+        object.__setattr__(self, "attribution", attribution)
+        spaced = "".join(mark for mark in self.closers if mark in "»«›‹")
+        object.__setattr__(self, "spaced_closers", spaced)
 
 
 def _table(text: str) -> frozenset[str]:
@@ -1029,14 +1027,13 @@ def _scan_in(line: str, language: _Language) -> list[Span]:
     """Cut ``line`` at every boundary ``language``'s rules find: one pass, linear."""
     cuts: list[Span] = []
     quotes = _LanguageQuotes(line, language)
-    spaced_closers = "".join(mark for mark in language.closers if mark in "»«›‹")
     start, token_from = 0, 0
     for match in language.candidate.finditer(line):
         mark_at, end = match.start(), match.end()
         after = _NEXT.match(line, end)
         following_at = after.end() if after else end
         # "« Oui ! » a crié": a closing guillemet after a space belongs to the mark.
-        while following_at < len(line) and line[following_at] in spaced_closers:
+        while following_at < len(line) and line[following_at] in language.spaced_closers:
             end = following_at + 1
             after = _NEXT.match(line, end)
             following_at = after.end() if after else end
