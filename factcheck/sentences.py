@@ -786,6 +786,8 @@ class _Language:
     attribution_words: tuple[str, ...] = ()
     # "am 3. Oktober", "den 4. Platz": a number of one or two digits with a stop is an ordinal.
     ordinals: bool = False
+    # Nouns are capitalised (German): a capital after "4,8 Mio." does not start a sentence.
+    capitalised_nouns: bool = False
     # Capitalised words that start sentences: after a held abbreviation they end the
     # sentence all the same ("4,8 Mio. Der Rat", as "the U.K. Her family" in English).
     starters: frozenset[str] = frozenset()
@@ -826,6 +828,13 @@ _LANGUAGES: dict[str, _Language] = {
             _table("ee uu núm nº art arts aprox pág págs vol cap avda av c/ apdo tel fig"),
             "«“‘¿¡",
             "»”’",
+            starters=frozenset(
+                _words(
+                    """El La Los Las Un Una Unos Unas En Por Pero Según Este Esta Estos Estas Ese
+                    Esa Eso Ella Ellos Ellas Él Yo No Sin Con Desde Tras Al Lo Le Les Se Su Sus
+                    Hoy Ayer Además También Así"""
+                )
+            ),
         ),
         _Language(
             "de",
@@ -837,6 +846,7 @@ _LANGUAGES: dict[str, _Language] = {
             "„»‚“",
             "“«‘”",
             ordinals=True,
+            capitalised_nouns=True,
             starters=frozenset(
                 _words(
                     """Der Die Das Den Dem Des Ein Eine Einen Es Er Sie Wir Ich Ihr Man Im In Am
@@ -852,6 +862,13 @@ _LANGUAGES: dict[str, _Language] = {
             _table("av env cf p ex n° no vol chap fig art tél bd"),
             "«“‘",
             "»”’",
+            starters=frozenset(
+                _words(
+                    """Le La Les Un Une Des Il Elle Ils Elles On Nous Je Ce Cette Ces En Dans Pour
+                    Mais Selon Depuis Après Avant Au Aux Du Son Sa Ses Leur Leurs Hier Puis
+                    Ainsi Alors"""
+                )
+            ),
         ),
         _Language(
             "it",
@@ -859,6 +876,12 @@ _LANGUAGES: dict[str, _Language] = {
             _table("es cfr pag pagg n art tel vol cap fig ca"),
             "«“‘",
             "»”’",
+            starters=frozenset(
+                _words(
+                    """Il Lo La Gli Le I Un Una Uno In Per Ma Secondo Dopo Prima Questo Questa
+                    Questi Queste Nel Nella Dal Dalla Al Alla Non Oggi Ieri Poi Così Anche"""
+                )
+            ),
         ),
         _Language(
             "nl",
@@ -867,6 +890,12 @@ _LANGUAGES: dict[str, _Language] = {
             "„“‘",
             "”’“",
             elided_starts=("’s ", "'s ", "’t ", "'t "),
+            starters=frozenset(
+                _words(
+                    """De Het Een Dat Dit Deze Die Er Hij Zij Ze Wij We Ik In Op Met Voor Na Maar
+                    Volgens Ook Toen Daarna Vandaag Gisteren"""
+                )
+            ),
         ),
         _Language(
             "pt",
@@ -874,6 +903,12 @@ _LANGUAGES: dict[str, _Language] = {
             _table("av p ex art n.º nº pág tel vol cap fig"),
             "«“‘",
             "»”’",
+            starters=frozenset(
+                _words(
+                    """O A Os As Um Uma Em No Na Nos Nas Por Mas Segundo Depois Antes Este Esta
+                    Isto Esse Essa Isso Ele Ela Eles Elas Hoje Ontem Também Ainda"""
+                )
+            ),
         ),
         _Language(
             "ar",
@@ -895,6 +930,12 @@ _LANGUAGES: dict[str, _Language] = {
             _table("гр ул бул пл напр т.е т.нар вж ок млн млрд тел стр кв ж.к"),
             "„«",
             "“»",
+            starters=frozenset(
+                _words(
+                    """Той Тя То Те Ние Аз Това Тази Този Тези В На За Но След Преди Според Днес
+                    Вчера Утре Също Така Там"""
+                )
+            ),
         ),
     )
 }
@@ -989,9 +1030,13 @@ def _decide_in(c: _Candidate, language: _Language) -> int:
     if base in language.titles:
         return _KEEP
     if base in language.held:
-        return _SPLIT if starter in language.starters else _KEEP
+        # "4,8 Mio. Der Rat", "5 mln. De gemeente": a unit ends a sentence before a capital
+        # (in German, where nouns are capitalised, only before a sentence-opening word).
+        unit = c.after_number and not language.capitalised_nouns
+        return _SPLIT if unit or starter in language.starters else _KEEP
     if "." in base and _is_initials(word.rsplit("’", 1)[-1]):
-        return _KEEP  # "J.-P. Morel", "A.M. de Vries"
+        # "J.-P. Morel", "A.M. de Vries"; but "con Acme S.A. El contrato"
+        return _SPLIT if starter in language.starters else _KEEP
     return _SPLIT
 
 

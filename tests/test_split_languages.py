@@ -33,6 +33,8 @@ CASES = [
      ["«¿Por qué ahora?», preguntó la concejala.", "Nadie respondió."]),
     ("es", "La ley (art. 14) entra en vigor el día 3. Hay aprox. 20 afectados.",
      ["La ley (art. 14) entra en vigor el día 3.", "Hay aprox. 20 afectados."]),
+    ("es", "La obra es de Acme S.A. El contrato vence en mayo.",
+     ["La obra es de Acme S.A.", "El contrato vence en mayo."]),
     # German: „ “ quotes, ordinals, z. B., Nr., titles, Mio. at the end of a sentence.
     ("de", "„Warum erst jetzt?“, fragte die Stadträtin. Niemand antwortete.",
      ["„Warum erst jetzt?“, fragte die Stadträtin.", "Niemand antwortete."]),
@@ -44,6 +46,8 @@ CASES = [
      ["Betroffen sind z. B. Schulen in der Bahnhofstr. 4.", "Das Amt prüft das."]),
     ("de", "Der Bau kostet 3,2 Mio. Die Stadt zahlt die Hälfte.",
      ["Der Bau kostet 3,2 Mio.", "Die Stadt zahlt die Hälfte."]),
+    ("de", "Das Land zahlt ca. 5 Mio. Euro. Den Rest trägt der Bund.",
+     ["Das Land zahlt ca. 5 Mio. Euro.", "Den Rest trägt der Bund."]),
     # French: spaced guillemets, « Oui ! » with an attribution, M. and Mme.
     ("fr", "« Jamais ! » a lancé M. Durand. La séance a repris.",
      ["« Jamais ! » a lancé M. Durand.", "La séance a repris."]),
@@ -63,6 +67,10 @@ CASES = [
      ["Dhr. Jansen en mevr. De Wit stemden tegen.", "De raad is verdeeld."]),
     ("nl", "De weg gaat dicht. ’s Ochtends rijdt er een pendelbus.",
      ["De weg gaat dicht.", "’s Ochtends rijdt er een pendelbus."]),
+    ("nl", "De bouw kost 5 mln. De gemeente betaalt de helft.",
+     ["De bouw kost 5 mln.", "De gemeente betaalt de helft."]),
+    ("nl", "Mevr. De Wit stemde tegen. Dhr. Bos stemde voor.",
+     ["Mevr. De Wit stemde tegen.", "Dhr. Bos stemde voor."]),
     ("nl", "Er zijn bijv. Scholen gesloten? Nee, alleen de bibliotheek.",
      ["Er zijn bijv. Scholen gesloten?", "Nee, alleen de bibliotheek."]),
     # Portuguese: Sr., Dra., n.º, guillemets.
