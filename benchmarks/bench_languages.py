@@ -18,8 +18,9 @@ import argparse
 import inspect
 import json
 import time
+from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -125,6 +126,7 @@ class Result:
     all: Score
     test: Score
     sentences_per_second: float
+    by_tag: dict[str, Score] = field(default_factory=dict)
 
 
 def _timed(split: Callable[[str], list[Span]], texts: list[str]) -> tuple[list, float]:
@@ -145,13 +147,16 @@ def evaluate_language(
 ) -> tuple[Result, list[str]]:
     """Score one splitter on one language's passages; also the ids it gets wrong."""
     predictions, seconds = _timed(split, [g.passage.text for g in gold])
-    overall, test = Score(), Score()
+    overall, test, by_tag = Score(), Score(), defaultdict(Score)
     for item, predicted in zip(gold, predictions, strict=True):
         score_passage(overall, item.passage, predicted)
         if item.split == "test":
             score_passage(test, item.passage, predicted)
+        for tag in item.passage.tags:
+            score_passage(by_tag[tag], item.passage, predicted)
     n_sentences = sum(len(g.passage.sentences) for g in gold)
-    return Result(overall, test, n_sentences / seconds if seconds else 0.0), overall.failed
+    rate = n_sentences / seconds if seconds else 0.0
+    return Result(overall, test, rate, dict(by_tag)), overall.failed
 
 
 def best_alternative(results: dict[str, Result | str]) -> tuple[str, Result] | None:
@@ -241,6 +246,26 @@ def main() -> None:
                 cells.append(f"{cell:>16}")
         best = best_alternative(results)
         print(f"{language:<9}" + "".join(cells) + f"   {best[0] if best else '-'}")
+    print_by_tag(summary)
+
+
+def print_by_tag(summary: dict[str, dict[str, Result | str]]) -> None:
+    """Passages exactly right per tag, pooled over the languages each splitter ran on."""
+    pooled: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for results in summary.values():
+        for name, result in results.items():
+            if isinstance(result, Result):
+                for tag, score in result.by_tag.items():
+                    pooled[tag][name][0] += score.exact
+                    pooled[tag][name][1] += score.passages
+    print("\nPassages exactly right by tag, all languages pooled (exact/passages)")
+    print(f"{'tag':<22}" + "".join(f"{name:>12}" for name in NAMES))
+    for tag in sorted(pooled):
+        cells = []
+        for name in NAMES:
+            exact, passages = pooled[tag].get(name, (0, 0))
+            cells.append(f"{exact:>4}/{passages:<4}" if passages else "n/a")
+        print(f"{tag:<22}" + "".join(f"{cell:>12}" for cell in cells))
 
 
 if __name__ == "__main__":
