@@ -1,12 +1,17 @@
 """Sentence splitting beyond English: factcheck vs pysbd, syntok and blingfire per language.
 
-Run: ``.venv/bin/python benchmarks/bench_languages.py [--languages es,de] [--show-errors NAME]``
+Run: ``.venv/bin/python benchmarks/bench_languages.py [--set gold|blind|all] [--languages es,de]
+[--show-errors NAME]``
 
-Reads the hand-written gold passages ``data/gold_sentences_{es,de,fr,it,nl,pt,ar,bg}.jsonl``
-(fictional news text; see ``data/README.md``) and scores every splitter as
+Reads the hand-written passages (fictional news text; see ``data/README.md``): the gold set
+``data/gold_sentences_{es,de,fr,it,nl,pt,ar,bg}.jsonl`` that factcheck's tables were tuned on,
+and the blind set ``data/blind_sentences_*.jsonl`` written afterwards without looking at the
+splitter, which no splitter was tuned on. ``--set all`` (the default) prints the gold figures,
+then the blind ones, then both side by side. Every splitter is scored as
 ``bench_segmentation.py`` scores English, with its functions: passages exactly right (all, and
-the held-out ``"split": "test"`` quarter), boundary precision/recall/F1 (sentence ends inside a
-line; every splitter is given the lines), and gold sentences per second. pysbd runs with the
+the held-out ones: the gold ``"split": "test"`` quarter, every blind passage), boundary
+precision/recall/F1 (sentence ends inside a line; every splitter is given the lines), and gold
+sentences per second. pysbd runs with the
 language's own rules where ``pysbd.languages`` has them, else "n/a"; factcheck runs as
 ``split_sentences(text, language=code)``, or "n/a" when the installed factcheck has no
 ``language`` parameter. Then a summary over languages and each language's best alternative.
@@ -39,26 +44,32 @@ from factcheck.sentences import split_sentences
 DATA = Path(__file__).parent / "data"
 LANGUAGES = ("es", "de", "fr", "it", "nl", "pt", "ar", "bg")
 NAMES = ("factcheck", "pysbd", "syntok", "blingfire")
+SETS = ("gold", "blind")
+HELD_OUT = {"test", "blind"}  # splits no splitter was tuned on
 MIN_SECONDS = 0.3  # time each splitter over repeated passes until at least this long
 
 
 @dataclass(frozen=True)
 class GoldPassage:
-    """A gold passage with its language and whether it is held out (``split == "test"``)."""
+    """A gold passage with its language and split (``dev``, ``test`` or ``blind``)."""
 
     passage: Passage
     language: str
     split: str
 
 
-def gold_path(language: str) -> Path:
-    """Where a language's gold passages live."""
-    return DATA / f"gold_sentences_{language}.jsonl"
+def gold_path(language: str, which: str = "gold") -> Path:
+    """Where a language's passages of one set (``gold`` or ``blind``) live."""
+    if which not in SETS:
+        raise ValueError(f"unknown set {which!r}; use one of {', '.join(SETS)}")
+    return DATA / f"{which}_sentences_{language}.jsonl"
 
 
-def load_language(language: str, path: Path | None = None) -> list[GoldPassage]:
+def load_language(
+    language: str, path: Path | None = None, which: str = "gold"
+) -> list[GoldPassage]:
     """Read one language's JSONL; a sentence missing from its text is an error in the set."""
-    path = path or gold_path(language)
+    path = path or gold_path(language, which)
     rows = []
     with open(path, encoding="utf-8") as fh:
         for number, line in enumerate(fh, start=1):
@@ -150,7 +161,7 @@ def evaluate_language(
     overall, test, by_tag = Score(), Score(), defaultdict(Score)
     for item, predicted in zip(gold, predictions, strict=True):
         score_passage(overall, item.passage, predicted)
-        if item.split == "test":
+        if item.split in HELD_OUT:
             score_passage(test, item.passage, predicted)
         for tag in item.passage.tags:
             score_passage(by_tag[tag], item.passage, predicted)
@@ -180,7 +191,7 @@ def _row(name: str, result: Result | str) -> str:
 
 
 HEADER = (
-    f"{'splitter':<10} {'exact':>9} {'acc':>6} {'test':>9} {'bound P':>8} {'bound R':>8}"
+    f"{'splitter':<10} {'exact':>9} {'acc':>6} {'held out':>9} {'bound P':>8} {'bound R':>8}"
     f" {'bound F1':>9} {'sents/s':>10}"
 )
 
@@ -188,17 +199,35 @@ HEADER = (
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--languages", default=",".join(LANGUAGES), help="comma-separated codes")
+    parser.add_argument(
+        "--set",
+        dest="which",
+        choices=(*SETS, "all"),
+        default="all",
+        help="gold (tuned on), blind (never seen) or all: both, one after the other",
+    )
     parser.add_argument("--show-errors", metavar="NAME", help="print the passages NAME gets wrong")
     args = parser.parse_args()
     languages = [code.strip() for code in args.languages.split(",") if code.strip()]
+    which = SETS if args.which == "all" else (args.which,)
+    summaries = {name: run_set(name, languages, args.show_errors) for name in which}
+    if len(summaries) > 1:
+        print_side_by_side(summaries)
+
+
+def run_set(
+    which: str, languages: list[str], show_errors: str | None
+) -> dict[str, dict[str, Result | str]]:
+    """Score every splitter on one set's languages and print the tables; return the results."""
+    print(f"\n===== {which} set ({which}_sentences_*.jsonl) =====")
     summary: dict[str, dict[str, Result | str]] = {}
     for language in languages:
-        gold = load_language(language)
+        gold = load_language(language, which=which)
         n_sentences = sum(len(g.passage.sentences) for g in gold)
-        n_test = sum(1 for g in gold if g.split == "test")
+        n_held = sum(1 for g in gold if g.split in HELD_OUT)
         print(
-            f"\n[{language}] {len(gold)} passages ({n_test} test), {n_sentences} sentences"
-            f" ({gold_path(language).name})"
+            f"\n[{language}] {len(gold)} passages ({n_held} held out), {n_sentences} sentences"
+            f" ({gold_path(language, which).name})"
         )
         print(HEADER)
         print("-" * len(HEADER))
@@ -224,29 +253,49 @@ def main() -> None:
                     f"factcheck minus best alternative: boundary F1 {gap:+.3f},"
                     f" passages exact {ours.all.exact - result.all.exact:+d}"
                 )
-        if args.show_errors and args.show_errors in errors:
+        if show_errors and show_errors in errors:
             by_id = {g.passage.id: g.passage for g in gold}
-            split = splitters(language)[args.show_errors]
-            for pid in errors[args.show_errors]:
+            split = splitters(language)[show_errors]
+            for pid in errors[show_errors]:
                 passage = by_id[pid]
                 print(f"- {pid}\n  expected: {list(passage.sentences)}")
                 print(f"  got:      {[passage.text[a:b] for a, b in split(passage.text)]}")
         summary[language] = results
 
-    print("\nSummary: passages exactly right / boundary F1 (n/a: not run)")
+    print(f"\nSummary, {which} set: passages exactly right / boundary F1 (n/a: not run)")
     print(f"{'language':<9}" + "".join(f"{name:>16}" for name in NAMES) + "   best alternative")
     for language, results in summary.items():
-        cells = []
-        for name in NAMES:
-            result = results[name]
-            if isinstance(result, str):
-                cells.append(f"{'n/a':>16}")
-            else:
-                cell = f"{result.all.accuracy:.0%} / {result.all.prf('boundaries')[2]:.3f}"
-                cells.append(f"{cell:>16}")
+        cells = [f"{_cell(results[name]):>16}" for name in NAMES]
         best = best_alternative(results)
         print(f"{language:<9}" + "".join(cells) + f"   {best[0] if best else '-'}")
     print_by_tag(summary)
+    return summary
+
+
+def _cell(result: Result | str) -> str:
+    """'exact% / boundary F1' of one result, or 'n/a'."""
+    if isinstance(result, str):
+        return "n/a"
+    return f"{result.all.accuracy:.0%} / {result.all.prf('boundaries')[2]:.3f}"
+
+
+def print_side_by_side(summaries: dict[str, dict[str, dict[str, Result | str]]]) -> None:
+    """factcheck and the best alternative on each set, per language, so the drop shows."""
+    names = list(summaries)
+    print("\nfactcheck and the best alternative, set by set (exactly right / boundary F1)")
+    header = f"{'language':<9}" + "".join(
+        f"{'factcheck ' + n:>18}{'best alt. ' + n:>30}" for n in names
+    )
+    print(header)
+    languages = [code for code in summaries[names[0]] if all(code in s for s in summaries.values())]
+    for language in languages:
+        cells = []
+        for name in names:
+            results = summaries[name][language]
+            best = best_alternative(results)
+            alt = f"{best[0]} {_cell(best[1])}" if best else "-"
+            cells.append(f"{_cell(results['factcheck']):>18}{alt:>30}")
+        print(f"{language:<9}" + "".join(cells))
 
 
 def print_by_tag(summary: dict[str, dict[str, Result | str]]) -> None:

@@ -1,4 +1,4 @@
-"""The gold passages in eight languages are well formed, and the benchmark reads and scores them."""
+"""The gold and blind passages in eight languages are well formed, and the benchmark scores them."""
 
 from __future__ import annotations
 
@@ -83,16 +83,20 @@ EVIDENCE = {
 }
 
 
-def _rows(language: str) -> list[dict]:
-    path = DATA / f"gold_sentences_{language}.jsonl"
+SETS = ("gold", "blind")
+BOTH = [(which, language) for which in SETS for language in LANGUAGES]
+
+
+def _rows(language: str, which: str = "gold") -> list[dict]:
+    path = DATA / f"{which}_sentences_{language}.jsonl"
     with open(path, encoding="utf-8") as fh:
         return [json.loads(line) for line in fh]
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_every_sentence_is_copied_from_its_passage_in_order(language: str) -> None:
+@pytest.mark.parametrize(("which", "language"), BOTH)
+def test_every_sentence_is_copied_from_its_passage_in_order(which: str, language: str) -> None:
     """Test that sentences are exact substrings in order and cover all but the spaces between."""
-    for row in _rows(language):
+    for row in _rows(language, which):
         assert set(row) == KEYS, row["id"]
         text, pos = row["text"], 0
         for sentence in row["sentences"]:
@@ -119,10 +123,34 @@ def test_each_language_has_20_passages_its_code_and_a_held_out_quarter(language:
     assert 0.2 <= held_out / len(rows) <= 0.3, held_out
 
 
-def test_ids_are_unique_across_languages() -> None:
-    """Test that no two passages share an id, in one file or across files."""
-    ids = [row["id"] for language in LANGUAGES for row in _rows(language)]
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_blind_set_has_15_passages_of_its_language_all_held_out(language: str) -> None:
+    """Test that a blind file has 15+ passages of its language, ids prefixed, all split blind."""
+    rows = _rows(language, "blind")
+    assert len(rows) >= 15
+    assert {row["language"] for row in rows} == {language}
+    assert all(row["id"].startswith(f"{language}-") for row in rows)
+    assert {row["split"] for row in rows} == {"blind"}
+
+
+def test_ids_are_unique_across_languages_and_sets() -> None:
+    """Test that no two passages share an id, in one file or across files of both sets."""
+    ids = [row["id"] for which, language in BOTH for row in _rows(language, which)]
     assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_blind_passages_are_new_text_with_the_gold_tags(language: str) -> None:
+    """Test that no blind sentence repeats a gold one, and blind tags are the gold set's tags."""
+    gold = _rows(language)
+    gold_sentences = {s for row in gold for s in row["sentences"]}
+    gold_text = "\n".join(row["text"] for row in gold)
+    gold_tags = {tag for which in LANGUAGES for row in _rows(which) for tag in row["tags"]}
+    for row in _rows(language, "blind"):
+        assert not gold_sentences & set(row["sentences"]), row["id"]
+        long = [s for s in row["sentences"] if len(s) >= 30 and s in gold_text]
+        assert not long, f"{row['id']} repeats gold text: {long}"
+        assert set(row["tags"]) <= gold_tags, (row["id"], set(row["tags"]) - gold_tags)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -133,27 +161,29 @@ def test_each_language_covers_its_conventions(language: str) -> None:
     assert not missing, f"{language} has no passage tagged {sorted(missing)}"
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_each_tag_is_borne_out_by_its_text(language: str) -> None:
+@pytest.mark.parametrize(("which", "language"), BOTH)
+def test_each_tag_is_borne_out_by_its_text(which: str, language: str) -> None:
     """Test that a passage tagged with a mark or shape contains it (e.g. ؟ for arabic-question)."""
-    for row in _rows(language):
+    for row in _rows(language, which):
         for tag in row["tags"]:
             if tag in EVIDENCE:
                 assert EVIDENCE[tag].search(row["text"]), f"{row['id']} is tagged {tag}"
 
 
-def test_french_guillemets_have_inner_spaces() -> None:
+@pytest.mark.parametrize("which", SETS)
+def test_french_guillemets_have_inner_spaces(which: str) -> None:
     """Test that French quotations are written « Oui ! », with no-break and plain inner spaces."""
-    texts = [row["text"] for row in _rows("fr") if "guillemets" in row["tags"]]
+    texts = [row["text"] for row in _rows("fr", which) if "guillemets" in row["tags"]]
     assert texts and all(re.search(r"«[\s\u202f]", t) for t in texts)
     assert any("\u00a0" in t for t in texts) and any("\u202f" in t for t in texts)
     assert any("« " in t for t in texts)
 
 
-def test_arabic_passages_are_in_arabic_script() -> None:
+@pytest.mark.parametrize("which", SETS)
+def test_arabic_passages_are_in_arabic_script(which: str) -> None:
     """Test that every Arabic sentence has Arabic letters, and the set is mostly Arabic."""
     letters = arabic = 0
-    for row in _rows("ar"):
+    for row in _rows("ar", which):
         for sentence in row["sentences"]:
             assert re.search("[\u0621-\u064a]", sentence), (row["id"], sentence)
             letters += sum(c.isalpha() for c in sentence)
@@ -186,6 +216,19 @@ def test_benchmark_scores_the_gold_spans_perfect_and_no_splitting_below(
     lines = bench.evaluate_language(gold, lambda text: [(0, len(text))])[0]
     assert lines.all.exact == 0 and lines.all.prf("boundaries")[1] == 0.0
     assert bench.best_alternative({"factcheck": perfect, "a": lines, "b": "n/a"}) == ("a", lines)
+
+
+def test_benchmark_counts_every_blind_passage_as_held_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Test that the benchmark reads a blind file and scores all its passages as held out."""
+    bench = _bench_languages()
+    monkeypatch.setattr(bench, "MIN_SECONDS", 0.0)
+    blind = bench.load_language("fr", which="blind")
+    assert blind and {g.split for g in blind} == {"blind"}
+    spans = {g.passage.text: g.passage.spans for g in blind}
+    result = bench.evaluate_language(blind, lambda text: spans[text])[0]
+    assert result.test.passages == result.all.passages == result.test.exact == len(blind)
+    with pytest.raises(ValueError, match="unknown set 'dev'"):
+        bench.gold_path("fr", "dev")
 
 
 def test_benchmark_names_the_file_and_line_of_a_broken_passage(tmp_path: Path) -> None:
