@@ -128,3 +128,40 @@ def test_first_strong_direction_skips_digits_and_punctuation():
     """Test that neutral characters (digits, quotes) do not decide the direction."""
     assert first_strong_direction("«2024» — قال") == "rtl"
     assert first_strong_direction("«2024» —") is None
+
+
+SPANISH_FILE = (
+    "El embalse de La Serena cae al 20 %\n\n"
+    "Por Ana López\n\n"
+    "El embalse está al 20 % de su capacidad, según la confederación.\n\n"
+    "Leer más: La sequía en Extremadura\n\n"
+    "Los regantes piden ayudas.\n"
+)
+
+
+def test_cli_language_flag_is_given_to_every_article(tmp_path, capsys):
+    """Test that ``factcheck sentences --language`` decides the cleaning of every article:
+    Spanish furniture goes with ``es``, and stays as text when told the file is English."""
+    import csv
+    import io
+
+    from factcheck.cli import main
+
+    path = tmp_path / "embalse.txt"
+    path.write_text(SPANISH_FILE, encoding="utf-8")
+    texts = {}
+    for code in ("es", "en"):
+        assert main(["sentences", str(path), "--language", code, "--jobs", "1", "-q"]) == 0
+        texts[code] = [r["text"] for r in csv.DictReader(io.StringIO(capsys.readouterr().out))]
+    assert not any("Leer más" in t or "Por Ana" in t for t in texts["es"])
+    assert "Por Ana López" in texts["en"] and "Leer más: La sequía en Extremadura" in texts["en"]
+
+
+def test_cli_bad_language_flag_is_a_clear_error(tmp_path, capsys):
+    """Test that a bad --language is refused with a message naming the flag, exit code 2."""
+    from factcheck.cli import main
+
+    path = tmp_path / "embalse.txt"
+    path.write_text(SPANISH_FILE, encoding="utf-8")
+    assert main(["sentences", str(path), "--language", "castellano", "--jobs", "1"]) != 0
+    assert "--language: 'castellano' is not a language code" in capsys.readouterr().err
