@@ -40,7 +40,9 @@ class KeyBridge(anywidget.AnyWidget):
     """Sends key presses and row clicks on the annotator from the browser to Python."""
 
     _esm = (STATIC / "annotator.js").read_text(encoding="utf-8")
-    _css = (STATIC / "annotator.css").read_text(encoding="utf-8")
+    _css = "".join(
+        (STATIC / name).read_text(encoding="utf-8") for name in ("annotator.css", "rtl.css")
+    )
     handled_keys = traitlets.List(traitlets.Unicode()).tag(sync=True)
     autofocus = traitlets.Bool(True).tag(sync=True)
     focus_token = traitlets.Int(0).tag(sync=True)
@@ -73,6 +75,13 @@ def set_classes(widget: w.DOMWidget, classes: Iterable[str]) -> None:
     value = tuple(classes)
     if tuple(widget._dom_classes) != value:
         widget._dom_classes = value
+
+
+def show_direction(widget: w.DOMWidget, direction: str) -> None:
+    """Show a sentence widget right to left (class ``fc-rtl``, see ``static/rtl.css``) or in
+    the page's direction; one message, only when it changes."""
+    classes = [c for c in widget._dom_classes if c not in ("fc-rtl", "fc-ltr")]
+    set_classes(widget, [*classes, "fc-rtl"] if direction == "rtl" else classes)
 
 
 def mimebundle(widget: w.Widget, summary: session.Summary, **kwargs: Any) -> Any:

@@ -32,7 +32,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from . import _catalogue, session
+from . import _catalogue, _widgets, session
 from ._catalogue import Catalogue
 from ._escape import guidelines_html
 from ._widgets import (
@@ -51,6 +51,7 @@ from .articles import Article, load_articles
 from .assignment import Queue, check_queue, read_assignment
 from .errors import InputError
 from .labels import DEFAULT_SCHEME, LabelScheme
+from .language import text_direction
 from .log import AnnotationLog, LogEvent, read_annotations
 from .provenance import Provenance, ProvenanceLog, accepted_labels, provenance_path
 from .queues import QueueChoiceLog, order_queue
@@ -1549,6 +1550,7 @@ class Annotator:
             previous_paragraph = sentence.paragraph
             row.number.value = str(sentence.index + 1)
             row.text.value = sentence.text
+            _widgets.show_direction(row.text, text_direction(sentence.text, self.article.language))
             self._paint_row(row, paragraph_start=starts, focus=position == self._focus)
             row.box.layout.display = None
         pages = session.page_count(len(self._order), self.page_size)

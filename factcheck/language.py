@@ -25,9 +25,12 @@ __all__ = [
     "RTL_LANGUAGES",
     "Language",
     "LanguageChoice",
+    "block_direction",
     "choose_language",
     "detect_language",
     "direction_of",
+    "first_strong_direction",
+    "isolate",
     "normalise_language",
     "text_direction",
 ]
@@ -171,3 +174,22 @@ def text_direction(text: str, language: str = "") -> str:
     if language in RTL_LANGUAGES:
         return "rtl" if strong is None or _has_rtl(text) else strong
     return strong or "ltr"
+
+
+def block_direction(texts: list[str] | tuple[str, ...], language: str = "") -> str:
+    """The direction of a block of sentences (a paragraph of the report): rtl when the
+    language is, or when most of its sentences read right to left."""
+    if language in RTL_LANGUAGES:
+        return "rtl"
+    rtl = sum(text_direction(text) == "rtl" for text in texts)
+    return "rtl" if texts and rtl * 2 > len(texts) else "ltr"
+
+
+RLI, PDI = "\u2067", "\u2069"  # right-to-left isolate ... pop directional isolate
+
+
+def isolate(text: str, language: str = "") -> str:
+    """``text`` wrapped in Unicode isolates (RLI ... PDI) when it reads right to left, for
+    places that take plain text, not HTML (chart labels and tooltips): an Arabic sentence
+    after "art #3: " keeps its full stop at its left end. Left-to-right text is unchanged."""
+    return f"{RLI}{text}{PDI}" if text and text_direction(text, language) == "rtl" else text
