@@ -243,6 +243,11 @@ LOAD_PATH = {
     "markdown markers": lambda k: "**a " * (k // 4),
     "links": lambda k: "The [council minutes](https://e.test/m) say so. " * (k // 48),
     "separators": lambda k: "Met.\x1c4. " * (k // 8),
+    "open brackets before stops": lambda k: "(a. B " * (k // 6),
+    "closing quotes after stops": lambda k: 'A." B ' * (k // 6),
+    "doubled stops": lambda k: "St.. A " * (k // 7),
+    "closers without spaces": lambda k: '.")' * (k // 3),
+    "attributions after quotes": lambda k: '"Why?" asked Dr. Lee ' * (k // 21),
 }
 
 
