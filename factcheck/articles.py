@@ -21,7 +21,7 @@ from .cleaning import Edit, RemovedLine, clean_text
 from .corpus import CorpusRow, read_corpus
 from .errors import InputError, InputWarning
 from .language import LanguageChoice, choose_language, normalise_language
-from .sentences import Sentence, split_sentences
+from .sentences import SUPPORTED_LANGUAGES, Sentence, split_sentences
 from .webpage import extract_webpage
 
 
@@ -68,8 +68,17 @@ class Article:
 
     @cached_property
     def sentences(self) -> list[Sentence]:
-        """The body's sentences in reading order (computed once, on first use)."""
-        return split_sentences(self.text, article_id=self.id, edits=self.edits)
+        """The body's sentences in reading order (computed once, on first use), split by
+        the rules of the article's language (``split_language``)."""
+        return split_sentences(
+            self.text, article_id=self.id, edits=self.edits, language=self.split_language
+        )
+
+    @property
+    def split_language(self) -> str:
+        """The language whose splitting rules apply: the article's own where factcheck has
+        them (``SUPPORTED_LANGUAGES``), else English's."""
+        return self.language if self.language in SUPPORTED_LANGUAGES else "en"
 
     @property
     def date(self) -> str:

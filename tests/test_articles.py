@@ -721,3 +721,18 @@ def test_from_text_detects_or_takes_the_language():
     )
     assert (arabic.language, arabic.language_source) == ("ar", "detected")
     assert Article.from_text("Hola.", id="b", language="es").language_source == "given"
+
+
+def test_sentences_are_split_by_the_rules_of_the_article_language():
+    """Test that a Spanish article is split with Spanish abbreviations ("Sra.", "EE. UU.")
+    and an article in a language without rules falls back to English splitting."""
+    text = "La Sra. Gómez viajó a EE. UU. el lunes. Volvió el martes."
+    spanish = Article.from_text(text, id="es", language="es")
+    assert spanish.split_language == "es"
+    assert [s.text for s in spanish.sentences] == [
+        "La Sra. Gómez viajó a EE. UU. el lunes.",
+        "Volvió el martes.",
+    ]
+    hebrew = Article.from_text("השר אמר. הוא הלך.", id="he", language="he")
+    assert hebrew.split_language == "en"
+    assert [s.text for s in hebrew.sentences] == ["השר אמר.", "הוא הלך."]
