@@ -1490,6 +1490,9 @@ class Annotator:
     def _show_header(self) -> None:
         article, count = self.article, len(self.articles)
         self.title_label.value = article.title or article.id
+        _widgets.show_direction(
+            self.title_label, text_direction(self.title_label.value, article.language)
+        )
         # Students see a web address but never a file name from the server.
         source = session.source_label(article.source)
         if self.key is not None and "://" not in source:

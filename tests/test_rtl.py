@@ -43,6 +43,7 @@ def test_arabic_sentences_are_shown_right_to_left_and_an_english_quote_is_not(tm
         "هل تكفي الميزانية؟": True,
     }
     assert all("fc-text" in row.text._dom_classes for row in ann.rows[:4])
+    assert "fc-rtl" in ann.title_label._dom_classes  # the Arabic title too
 
 
 def test_label_keys_work_on_a_right_to_left_article(tmp_path: Path):
@@ -67,6 +68,7 @@ def test_english_rows_stay_left_to_right_when_the_pool_is_reused(tmp_path: Path)
     assert "fc-rtl" in ann.rows[0].text._dom_classes
     ann.show_article(1)
     assert ann.article.language == "en"
+    assert "fc-rtl" not in ann.title_label._dom_classes
     shown = [row for row in ann.rows if row.sentence_id]
     assert len(shown) == 2
     assert not any("fc-rtl" in row.text._dom_classes for row in shown)

@@ -125,6 +125,7 @@ def test_an_arabic_article_is_labelled_by_keyboard_and_reads_right_to_left(
     texts = [row(lab_page, i).locator(".fc-text") for i in range(4)]
     assert [t.evaluate(DIRECTION) for t in texts] == ["rtl", "rtl", "rtl", "ltr"]
     assert [t.evaluate("e => getComputedStyle(e).textAlign") for t in texts[:1]] == ["right"]
+    assert container.locator(".fc-title").evaluate(DIRECTION) == "rtl"
     # The chrome around the sentence stays left to right: number first, buttons in order.
     assert row(lab_page, 0).evaluate(DIRECTION) == "ltr"
     number, text = row(lab_page, 0).locator(".fc-num"), texts[0]
