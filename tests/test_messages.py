@@ -219,3 +219,26 @@ def test_the_wheel_ships_the_catalogues():
     shipped = {path for pattern in globs for path in PACKAGE.glob(pattern)}
     for path in files:
         assert path in shipped, path.relative_to(PACKAGE)
+
+
+def test_the_student_app_opens_the_widget_in_the_class_language(tmp_path: Path, monkeypatch):
+    """Test that FACTCHECK_UI_LANGUAGE=es makes the student's widget Spanish."""
+    from factcheck.classroom import make_answer_key
+    from factcheck.log import AnnotationLog
+    from factcheck.student import ENV_UI_LANGUAGE, config_from_env, student_app
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "ferry.txt").write_text(ARTICLE.text, encoding="utf-8")
+    teacher = AnnotationLog(tmp_path / "teacher" / "lee.csv", annotator="lee")
+    for sentence in ARTICLE.sentences:
+        teacher.record(sentence, "verified", "Minutes, p. 3.")
+    key = tmp_path / "key.csv"
+    make_answer_key(teacher.path, key)
+    monkeypatch.setenv(ENV_UI_LANGUAGE, "es")
+    assert config_from_env().ui_language == "es"
+    app = student_app(key, articles, tmp_path / "answers")
+    ann = app.start("ana")
+    assert ann is not None and ann.ui_language == "es"
+    assert "Estudiante: ana" in texts_of(ann)
+    app.close()
