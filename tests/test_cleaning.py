@@ -569,3 +569,79 @@ def test_local_comments_heading_at_the_end_drops_the_comment_section(language, h
     cleaned = clean_text(raw, title="T", language=language)
     assert cleaned.text == body
     assert [r.reason for r in cleaned.removed] == ["comment section", "comment section"]
+
+
+SCRAPED_ES = """\
+# La sequía deja el embalse de La Serena al 20 %
+
+Por Ana López, Mérida
+
+Actualizado: 4 mar. 2024 - 08:15 h
+
+Tiempo de lectura: 4 min
+
+El embalse de La Serena está al 20 % de su capacidad, según la Confederación Hidrográfica del Guadiana.
+
+«No habíamos visto nada igual desde 1995», dijo el Sr. Pérez, regante de Castuera.
+
+Leer más: Extremadura pide ayudas para el campo
+
+Compartir en Facebook | X | WhatsApp
+
+Por la tarde, la Junta anunció restricciones de riego.
+
+Suscríbete a nuestro boletín diario
+
+Utilizamos cookies propias y de terceros. Si continúas navegando, aceptas nuestra política de cookies.
+
+© 2024 Diario del Guadiana. Todos los derechos reservados.
+"""
+
+SCRAPED_AR = """\
+بقلم: سارة خليل
+
+آخر تحديث: الأربعاء 3 مارس 2024 - 10:32
+
+قال وزير الموارد المائية إن منسوب السد انخفض إلى 40% من طاقته.
+
+اقرأ أيضا: المزارعون يطالبون بتعويضات
+
+وأضاف أن الحكومة ستخصص 12 مليون دولار لمشاريع الري، وفق بيان نشرته وكالة الأنباء.
+
+شارك على فيسبوك
+
+اشترك في النشرة البريدية
+"""
+
+
+@pytest.mark.parametrize(
+    ("language", "raw", "body"),
+    [
+        (
+            "es",
+            SCRAPED_ES,
+            [
+                "El embalse de La Serena está al 20 % de su capacidad, según la Confederación Hidrográfica del Guadiana.",
+                "«No habíamos visto nada igual desde 1995», dijo el Sr. Pérez, regante de Castuera.",
+                "Por la tarde, la Junta anunció restricciones de riego.",
+            ],
+        ),
+        (
+            "ar",
+            SCRAPED_AR,
+            [
+                "قال وزير الموارد المائية إن منسوب السد انخفض إلى 40% من طاقته.",
+                "وأضاف أن الحكومة ستخصص 12 مليون دولار لمشاريع الري، وفق بيان نشرته وكالة الأنباء.",
+            ],
+        ),
+    ],
+)
+def test_a_scraped_page_in_another_language_keeps_only_its_body(language, raw, body):
+    """Test that a whole scraped page of the language loses every furniture line and keeps
+    its body paragraphs in order, exactly as the source wrote them."""
+    cleaned = clean_text(raw, language=language)
+    assert cleaned.text.split("\n\n") == body
+    assert apply_edits(raw, cleaned.edits) == cleaned.text
+    kept = set(body)
+    assert all(r.text not in kept for r in cleaned.removed)
+    assert len(cleaned.removed) + len(body) == len([x for x in raw.splitlines() if x.strip()])
