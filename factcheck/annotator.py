@@ -703,7 +703,7 @@ class Annotator:
         self.corpus_progress.layout = w.Layout(width="12em")
         self.corpus_progress_label = w.Label()
         self.guidelines = w.Accordion(
-            children=[w.HTML(guidelines_html(self.scheme.localised(self.ui_language)))]
+            children=[w.HTML(guidelines_html(self.scheme.localised(self.ui_language), _))]
         )
         self.guidelines.set_title(
             0, _("Guidelines: what each label means, with examples and rules")

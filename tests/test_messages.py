@@ -22,7 +22,7 @@ from factcheck.messages import LOCALE, catalogue_path, translator, ui_language, 
 from tests._widget_helpers import all_widgets, rows_of
 
 PACKAGE = Path(__file__).resolve().parents[1] / "factcheck"
-TRANSLATED = ("annotator.py", "_widgets.py")  # the modules whose _("...") strings are in it
+TRANSLATED = ("annotator.py", "_widgets.py", "_escape.py")  # the modules whose _("...") strings are in it
 # Strings passed to _() through a variable: the stale-kernel banner and the filter captions.
 INDIRECT = [session.STALE_TEXT] + [
     caption
@@ -142,6 +142,7 @@ def test_the_widget_speaks_spanish_and_still_labels(tmp_path: Path):
     guidelines = ann.guidelines.children[0].value
     assert "Una afirmación factual que una fuente fiable" in guidelines
     assert "Las cifras citadas sin fuente son unconfirmed" in guidelines
+    assert "<i>Ejemplo:</i>" in guidelines and "(tecla 1)" in guidelines
     assert ann.page_label.value.startswith("página 1 de 1 · frases 1–")
     assert ann.status.startswith("Las etiquetas se guardan en")
     ann.press("1")
