@@ -35,7 +35,12 @@ def declared_language(tree: Any) -> str:
     if tree is None:
         return ""
     root = tree.getroottree().getroot()
-    tag = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
+    tag = (
+        root.get("lang")
+        or root.get("xml:lang")  # the HTML parser keeps the prefix as part of the name
+        or root.get("{http://www.w3.org/XML/1998/namespace}lang")
+        or ""
+    )
     if not tag.strip():
         for meta in root.iter("meta"):
             if (meta.get("http-equiv") or "").lower() == "content-language":

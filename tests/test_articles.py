@@ -736,3 +736,23 @@ def test_sentences_are_split_by_the_rules_of_the_article_language():
     hebrew = Article.from_text("השר אמר. הוא הלך.", id="he", language="he")
     assert hebrew.split_language == "en"
     assert [s.text for s in hebrew.sentences] == ["השר אמר.", "הוא הלך."]
+
+
+@pytest.mark.parametrize(
+    ("head", "code", "source"),
+    [
+        ('<html xml:lang="fr">', "fr", "html"),
+        ('<html><meta http-equiv="Content-Language" content="it-IT, en">', "it", "html"),
+        ('<html lang="{{ locale }}">', "de", "detected"),  # template junk: detected instead
+    ],
+)
+def test_page_language_from_xml_lang_meta_or_detection(tmp_path, head, code, source):
+    """Test that xml:lang and a content-language meta declare the page's language, and a
+    junk declaration falls back to detection (German text here)."""
+    body = "".join(
+        f"<p>Der Stausee hat im Jahr {n} ein Drittel seines Wassers verloren, meldet das Amt.</p>"
+        for n in range(2000, 2006)
+    )
+    page = f"<!doctype html>{head}<head><title>Stausee</title></head><body><article>{body}</article></body></html>"
+    article = load_article(write(tmp_path / "p.html", page))
+    assert (article.language, article.language_source) == (code, source)
