@@ -948,7 +948,11 @@ class Annotator:
         article = self.articles[self._locate(sentence_id)[0]]
         try:
             event = self.log.record(
-                sentence, name or None, note if name else "", source=article.source
+                sentence,
+                name or None,
+                note if name else "",
+                source=article.source,
+                language=article.language,
             )
         except OSError as exc:
             what = f"label '{name}'" if name else "clear"

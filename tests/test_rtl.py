@@ -53,10 +53,10 @@ def test_label_keys_work_on_a_right_to_left_article(tmp_path: Path):
     for key in ("1", "2", "3"):
         ann.press(key)
     rows = rows_of(tmp_path / "ana.csv")
-    assert [(r["label"], r["text"]) for r in rows] == [
-        ("verified", article.sentences[0].text),
-        ("unconfirmed", article.sentences[1].text),
-        ("opinion", article.sentences[2].text),
+    assert [(r["label"], r["text"], r["language"]) for r in rows] == [
+        ("verified", article.sentences[0].text, "ar"),
+        ("unconfirmed", article.sentences[1].text, "ar"),
+        ("opinion", article.sentences[2].text, "ar"),
     ]
 
 
