@@ -142,6 +142,7 @@ def test_an_arabic_article_is_labelled_by_keyboard_and_reads_right_to_left(
         ("2", "opinion"),
     ]
     assert [r["text"] for r in rows] == shown[:3]
+    assert {r["language"] for r in rows} == {"ar"}
     article = Article.from_text(ARABIC, id="jisr")
     assert [r["text"] for r in rows] == [s.text for s in article.sentences[:3]]
     expect(row(lab_page, 3)).to_have_class(has_class("fc-focus"))
