@@ -14,6 +14,13 @@ input: no piece pysbd sees, and no sentence, is longer than ``4 * MAX_LINE_CHARS
 every step is linear in the line, whatever it holds (tests/test_regex_linearity.py). The
 glued-stop repair never fires inside an e-mail address, URL, file name or domain; no
 sentence starts with a closing markup tag ("</b>").
+
+Other languages (``language=``: es, de, fr, it, nl, pt, ar, bg) run the same scan with that
+language's tables: titles and abbreviations ("Sra.", "z. B.", "Mme", "blz.", "ул."), its
+quotation marks (« », „ “, spaced French guillemets), ¿ ¡ openers, Arabic ؟ and ۔, German
+ordinals ("am 3. Oktober"), units after numbers ("2025 г."), glued stops in any script, and
+in Arabic, which has no capitals, the words that open an attribution. They decide every
+candidate themselves, without pysbd (``benchmarks/bench_languages.py``).
 """
 
 from __future__ import annotations
@@ -22,8 +29,8 @@ import bisect
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cache, lru_cache
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Protocol
 
 import pysbd
@@ -779,38 +786,31 @@ class _Language:
     attribution_words: tuple[str, ...] = ()
     # "am 3. Oktober", "den 4. Platz": a number of one or two digits with a stop is an ordinal.
     ordinals: bool = False
+    # Nouns are capitalised (German): a capital after "4,8 Mio." does not start a sentence.
+    capitalised_nouns: bool = False
     # Capitalised words that start sentences: after a held abbreviation they end the
     # sentence all the same ("4,8 Mio. Der Rat", as "the U.K. Her family" in English).
     starters: frozenset[str] = frozenset()
     # Openings of a sentence that are not a capital ("’s Avonds" in Dutch).
     elided_starts: tuple[str, ...] = ()
 
-    @property
-    def candidate(self) -> re.Pattern[str]:
-        return _language_patterns(self)[0]
+    candidate: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    quote_marks: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    attribution: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    # Closing guillemets that may follow the mark after a space: "« Oui ! » a crié".
+    spaced_closers: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def quote_marks(self) -> re.Pattern[str]:
-        return _language_patterns(self)[1]
-
-    @property
-    def attribution(self) -> re.Pattern[str] | None:
-        return _language_patterns(self)[2]
-
-
-@cache
-def _language_patterns(
-    language: _Language,
-) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str] | None]:
-    """The candidate, quotation-mark and attribution patterns of a language, built once."""
-    closers = re.escape("".join(dict.fromkeys(language.closers + "\"')]")))
-    marks = re.escape("".join(dict.fromkeys(language.openers + language.closers + '"')))
-    words = "|".join(map(re.escape, language.attribution_words))
-    return (
-        re.compile(rf"[.?!…؟۔][{closers}]*(?=\s)"),
-        re.compile(rf"[{marks}]"),
-        re.compile(rf"(?:{words})(?!\w)") if words else None,
-    )
+    def __post_init__(self) -> None:
+        # The language's own patterns, built once: candidates end in its closing marks.
+        closers = re.escape("".join(dict.fromkeys(self.closers + "\"')]")))
+        marks = re.escape("".join(dict.fromkeys(self.openers + self.closers + '"')))
+        words = "|".join(map(re.escape, sorted(self.attribution_words, key=len, reverse=True)))
+        object.__setattr__(self, "candidate", re.compile(rf"[.?!…؟۔][{closers}]*(?=\s)"))
+        object.__setattr__(self, "quote_marks", re.compile(rf"[{marks}]"))
+        attribution = re.compile(rf"(?:{words})(?!\w)") if words else None
+        object.__setattr__(self, "attribution", attribution)
+        spaced = "".join(mark for mark in self.closers if mark in "»«›‹")
+        object.__setattr__(self, "spaced_closers", spaced)
 
 
 def _table(text: str) -> frozenset[str]:
@@ -828,6 +828,13 @@ _LANGUAGES: dict[str, _Language] = {
             _table("ee uu núm nº art arts aprox pág págs vol cap avda av c/ apdo tel fig"),
             "«“‘¿¡",
             "»”’",
+            starters=frozenset(
+                _words(
+                    """El La Los Las Un Una Unos Unas En Por Pero Según Este Esta Estos Estas Ese
+                    Esa Eso Ella Ellos Ellas Él Yo No Sin Con Desde Tras Al Lo Le Les Se Su Sus
+                    Hoy Ayer Además También Así"""
+                )
+            ),
         ),
         _Language(
             "de",
@@ -839,6 +846,7 @@ _LANGUAGES: dict[str, _Language] = {
             "„»‚“",
             "“«‘”",
             ordinals=True,
+            capitalised_nouns=True,
             starters=frozenset(
                 _words(
                     """Der Die Das Den Dem Des Ein Eine Einen Es Er Sie Wir Ich Ihr Man Im In Am
@@ -854,6 +862,13 @@ _LANGUAGES: dict[str, _Language] = {
             _table("av env cf p ex n° no vol chap fig art tél bd"),
             "«“‘",
             "»”’",
+            starters=frozenset(
+                _words(
+                    """Le La Les Un Une Des Il Elle Ils Elles On Nous Je Ce Cette Ces En Dans Pour
+                    Mais Selon Depuis Après Avant Au Aux Du Son Sa Ses Leur Leurs Hier Puis
+                    Ainsi Alors"""
+                )
+            ),
         ),
         _Language(
             "it",
@@ -861,6 +876,12 @@ _LANGUAGES: dict[str, _Language] = {
             _table("es cfr pag pagg n art tel vol cap fig ca"),
             "«“‘",
             "»”’",
+            starters=frozenset(
+                _words(
+                    """Il Lo La Gli Le I Un Una Uno In Per Ma Secondo Dopo Prima Questo Questa
+                    Questi Queste Nel Nella Dal Dalla Al Alla Non Oggi Ieri Poi Così Anche"""
+                )
+            ),
         ),
         _Language(
             "nl",
@@ -869,6 +890,12 @@ _LANGUAGES: dict[str, _Language] = {
             "„“‘",
             "”’“",
             elided_starts=("’s ", "'s ", "’t ", "'t "),
+            starters=frozenset(
+                _words(
+                    """De Het Een Dat Dit Deze Die Er Hij Zij Ze Wij We Ik In Op Met Voor Na Maar
+                    Volgens Ook Toen Daarna Vandaag Gisteren"""
+                )
+            ),
         ),
         _Language(
             "pt",
@@ -876,6 +903,12 @@ _LANGUAGES: dict[str, _Language] = {
             _table("av p ex art n.º nº pág tel vol cap fig"),
             "«“‘",
             "»”’",
+            starters=frozenset(
+                _words(
+                    """O A Os As Um Uma Em No Na Nos Nas Por Mas Segundo Depois Antes Este Esta
+                    Isto Esse Essa Isso Ele Ela Eles Elas Hoje Ontem Também Ainda"""
+                )
+            ),
         ),
         _Language(
             "ar",
@@ -897,6 +930,12 @@ _LANGUAGES: dict[str, _Language] = {
             _table("гр ул бул пл напр т.е т.нар вж ок млн млрд тел стр кв ж.к"),
             "„«",
             "“»",
+            starters=frozenset(
+                _words(
+                    """Той Тя То Те Ние Аз Това Тази Този Тези В На За Но След Преди Според Днес
+                    Вчера Утре Също Така Там"""
+                )
+            ),
         ),
     )
 }
@@ -978,19 +1017,26 @@ def _decide_in(c: _Candidate, language: _Language) -> int:
     base = word.replace("'", "’").rsplit("’", 1)[-1].lower()  # "l’av." -> "av"
     if not base:
         return _SPLIT
+    starter = following.split(None, 1)[0] if following.split() else ""
     if base[-1].isdigit():
-        if c.list_number or (language.ordinals and base.isdigit() and len(base) <= 2):
-            return _KEEP  # "2. Bring", "am 3. Oktober"
+        if c.list_number:
+            return _KEEP  # "2. Bring photo ID"
+        if language.ordinals and base.isdigit() and len(base) <= 2:
+            # "am 3. Oktober", "den 4. Platz", but "in der Bahnhofstr. 4. Das Amt"
+            return _SPLIT if starter in language.starters else _KEEP
         return _SPLIT
     if len(base) == 1 and base.isalpha() and not c.after_number:
         return _KEEP  # an initial, "z. B.", "Г. Д." (but "2025 г.", "à 23 h." are units)
     if base in language.titles:
         return _KEEP
     if base in language.held:
-        starter = following.split(None, 1)[0] if following.split() else ""
-        return _SPLIT if starter in language.starters else _KEEP
+        # "4,8 Mio. Der Rat", "5 mln. De gemeente": a unit ends a sentence before a capital
+        # (in German, where nouns are capitalised, only before a sentence-opening word).
+        unit = c.after_number and not language.capitalised_nouns
+        return _SPLIT if unit or starter in language.starters else _KEEP
     if "." in base and _is_initials(word.rsplit("’", 1)[-1]):
-        return _KEEP  # "J.-P. Morel", "A.M. de Vries"
+        # "J.-P. Morel", "A.M. de Vries"; but "con Acme S.A. El contrato"
+        return _SPLIT if starter in language.starters else _KEEP
     return _SPLIT
 
 
@@ -1026,14 +1072,13 @@ def _scan_in(line: str, language: _Language) -> list[Span]:
     """Cut ``line`` at every boundary ``language``'s rules find: one pass, linear."""
     cuts: list[Span] = []
     quotes = _LanguageQuotes(line, language)
-    spaced_closers = "".join(mark for mark in language.closers if mark in "»«›‹")
     start, token_from = 0, 0
     for match in language.candidate.finditer(line):
         mark_at, end = match.start(), match.end()
         after = _NEXT.match(line, end)
         following_at = after.end() if after else end
         # "« Oui ! » a crié": a closing guillemet after a space belongs to the mark.
-        while following_at < len(line) and line[following_at] in spaced_closers:
+        while following_at < len(line) and line[following_at] in language.spaced_closers:
             end = following_at + 1
             after = _NEXT.match(line, end)
             following_at = after.end() if after else end
