@@ -37,6 +37,7 @@ from .language import normalise_language
 
 SENTENCE_COLUMNS = (
     "article_id",
+    "language",
     "sentence_id",
     "index",
     "paragraph",
@@ -50,7 +51,7 @@ FORMATS = ("csv", "jsonl", "parquet")
 ROWS_PER_TASK = 64
 TASKS_IN_FLIGHT_PER_JOB = 4
 
-SentenceRow = tuple[str, str, int, int, int, int, int, int, str]
+SentenceRow = tuple[str, str, str, int, int, int, int, int, int, str]
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ def sentence_rows(article: Article) -> list[SentenceRow]:
     return [
         (
             article.id,
+            article.language,
             s.id,
             s.index,
             s.paragraph,
@@ -207,7 +209,8 @@ def iter_sentence_rows(
 def _arrow_schema():
     import pyarrow as pa
 
-    types = {"article_id": pa.string(), "sentence_id": pa.string(), "text": pa.large_string()}
+    strings = ("article_id", "language", "sentence_id")
+    types = {**dict.fromkeys(strings, pa.string()), "text": pa.large_string()}
     return pa.schema([(name, types.get(name, pa.int64())) for name in SENTENCE_COLUMNS])
 
 

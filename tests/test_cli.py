@@ -34,9 +34,10 @@ def test_sentences_csv_rows_slice_back_from_loaded_text():
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     article = factcheck.load_article(SAMPLE)
     assert list(rows[0]) == [
-        "article_id", "sentence_id", "index", "paragraph", "start", "end",
+        "article_id", "language", "sentence_id", "index", "paragraph", "start", "end",
         "source_start", "source_end", "text",
     ]  # fmt: skip
+    assert {r["language"] for r in rows} == {article.language}
     assert len(rows) == len(article.sentences)
     assert [int(r["source_start"]) for r in rows] == [s.source_start for s in article.sentences]
     for row in rows:

@@ -152,7 +152,9 @@ def test_cli_language_flag_is_given_to_every_article(tmp_path, capsys):
     texts = {}
     for code in ("es", "en"):
         assert main(["sentences", str(path), "--language", code, "--jobs", "1", "-q"]) == 0
-        texts[code] = [r["text"] for r in csv.DictReader(io.StringIO(capsys.readouterr().out))]
+        rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+        assert {r["language"] for r in rows} == {code}  # the output says which rules ran
+        texts[code] = [r["text"] for r in rows]
     assert not any("Leer más" in t or "Por Ana" in t for t in texts["es"])
     assert "Por Ana López" in texts["en"] and "Leer más: La sequía en Extremadura" in texts["en"]
 
