@@ -82,6 +82,7 @@ _LAZY = {
     "ClaimMemory": ("similar", "ClaimMemory"),
     "similar_sentences": ("similar", "similar_sentences"),
     "near_duplicates": ("similar", "near_duplicates"),
+    "detect_language": ("language", "detect_language"),
 }
 
 
@@ -132,6 +133,7 @@ __all__ = [
     "assign",
     "charts",
     "conflicts",
+    "detect_language",
     "examples_path",
     "export_annotations",
     "gold",

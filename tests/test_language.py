@@ -167,3 +167,13 @@ def test_cli_bad_language_flag_is_a_clear_error(tmp_path, capsys):
     path.write_text(SPANISH_FILE, encoding="utf-8")
     assert main(["sentences", str(path), "--language", "castellano", "--jobs", "1"]) != 0
     assert "--language: 'castellano' is not a language code" in capsys.readouterr().err
+
+
+def test_detect_language_is_part_of_the_package_api():
+    """Test that ``factcheck.detect_language`` is the language module's function, importable
+    from the package without importing the module by hand."""
+    import factcheck
+
+    assert factcheck.detect_language is detect_language
+    assert "detect_language" in factcheck.__all__
+    assert factcheck.detect_language("El pleno aprobó el presupuesto por siete votos.").code == "es"
