@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import inspect
-import json
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -36,6 +35,7 @@ from bench_segmentation import (
     _blingfire_line,
     _by_lines,
     _syntok_line,
+    read_passages,
     score_passage,
 )
 
@@ -70,20 +70,9 @@ def load_language(
 ) -> list[GoldPassage]:
     """Read one language's JSONL; a sentence missing from its text is an error in the set."""
     path = path or gold_path(language, which)
-    rows = []
-    with open(path, encoding="utf-8") as fh:
-        for number, line in enumerate(fh, start=1):
-            row = json.loads(line)
-            passage = Passage(row["id"], row["text"], tuple(row["sentences"]), tuple(row["tags"]))
-            try:
-                passage.spans  # noqa: B018 - validates the passage
-            except ValueError:
-                raise ValueError(
-                    f"{path}:{number}: a sentence of {passage.id!r} is not in its text in order;"
-                    " fix the passage so each sentence is copied from the text"
-                ) from None
-            rows.append(GoldPassage(passage, row["language"], row["split"]))
-    return rows
+    return [
+        GoldPassage(passage, row["language"], row["split"]) for row, passage in read_passages(path)
+    ]
 
 
 @cache

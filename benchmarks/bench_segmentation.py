@@ -23,7 +23,7 @@ import json
 import re
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -64,9 +64,9 @@ class Passage:
         return spans
 
 
-def load_gold(path: Path = GOLD_PATH) -> list[Passage]:
-    """Read the JSONL test set; a sentence missing from its text is an error in the set."""
-    passages = []
+def read_passages(path: Path) -> Iterator[tuple[dict, Passage]]:
+    """Each JSONL row of a gold set with its passage; a sentence missing from its text (in
+    order) is an error naming the file and line."""
     with open(path, encoding="utf-8") as fh:
         for number, line in enumerate(fh, start=1):
             row = json.loads(line)
@@ -75,10 +75,15 @@ def load_gold(path: Path = GOLD_PATH) -> list[Passage]:
                 passage.spans  # noqa: B018 - validates the passage
             except ValueError:
                 raise ValueError(
-                    f"{path}:{number}: a sentence of {passage.id!r} is not in its text in order"
+                    f"{path}:{number}: a sentence of {passage.id!r} is not in its text in order;"
+                    " fix the passage so each sentence is copied from the text"
                 ) from None
-            passages.append(passage)
-    return passages
+            yield row, passage
+
+
+def load_gold(path: Path = GOLD_PATH) -> list[Passage]:
+    """Read the JSONL test set; a sentence missing from its text is an error in the set."""
+    return [passage for _, passage in read_passages(path)]
 
 
 def _trim(line: str, start: int, end: int) -> Span | None:
