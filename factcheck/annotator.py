@@ -1545,11 +1545,15 @@ class Annotator:
             form.show_error("")
         form.sentence_id = sentence.id
         self._show_panel()
-        children = self._row_children.setdefault(id(row), tuple(row.box.children))
+        # The row's evidence line first: adding it under an open panel would redraw the
+        # panel (ipywidgets redraws the children after a change) and lose the cursor.
+        self._line_of(row)
+        children = self._row_children[id(row)]
         if row.box.children != (*children, form.box):
             row.box.children = (*children, form.box)
-        widget = form.fields().get(field, form.url)
-        widget.focus()
+        with self._bridge.hold_sync():  # the browser focuses it once the panel is drawn
+            self._bridge.panel_field = field if field in form.fields() else _evidence_form.FIELD_URL
+            self._bridge.panel_token += 1
         if sentence.id not in self._labels and field != _evidence_form.FIELD_CLAIM:
             form.show_error(_evidence_form.label_first_text(sentence.index))
         what = "claim rewrite" if field == _evidence_form.FIELD_CLAIM else "evidence"

@@ -61,6 +61,7 @@ def test_key_v_opens_the_panel_under_the_focused_sentence(ann: Annotator):
     assert "r claim rewrite" in ann.keys_label.value
     assert "labelled 'verified'" in form.title.value
     assert form.accessed.value == today_utc()
+    assert ann._bridge.panel_field == "url" and ann._bridge.panel_token == 1
     assert "Escape closes" in ann.status
 
 
@@ -244,6 +245,7 @@ def test_key_r_edits_the_claim_rewrite_saved_with_the_label(ann: Annotator, tmp_
     send_key(ann, "r")
     form = ann.evidence_form
     assert form.is_open
+    assert ann._bridge.panel_field == "claim"  # the browser puts the cursor there
     assert form.error.value == ""  # a claim needs no label first
     form.claim.value = "  The Harbour Council approved a new ferry timetable\non 2026-11-17. "
     row = rows_of(tmp_path / "ana.csv")[-1]

@@ -171,7 +171,26 @@ function render({ model, el }) {
     if (model.get("autofocus")) container.focus({ preventScroll: true });
   };
 
+  // Keys v and r: Python names the evidence panel's field; focus it once the panel is drawn
+  // (it may arrive a few frames after the message).
+  const focusPanelField = (tries = 0) => {
+    requestAnimationFrame(() => {
+      const name = model.get("panel_field");
+      const field = container?.querySelector(
+        `.fc-evidence-panel .fc-ev-field-${name} :is(input, textarea, select)`,
+      );
+      if (!field) {
+        if (tries < 300) focusPanelField(tries + 1);
+        return;
+      }
+      field.focus({ preventScroll: true });
+      field.closest(".fc-evidence-panel")?.scrollIntoView({ block: "nearest" });
+    });
+  };
+  const onPanelToken = () => focusPanelField();
+
   let staleWatch = null;
+  model.on("change:panel_token", onPanelToken);
   model.on("change:focus_token", scrollToFocus);
   model.on("change:edit_token", openNote);
   model.on("comm_live_update", () => setTimeout(markStale, 0));
@@ -180,6 +199,7 @@ function render({ model, el }) {
     staleWatch?.disconnect();
     session?.statusChanged?.disconnect(onStatus);
     session?.kernelChanged?.disconnect(onKernelChanged);
+    model.off("change:panel_token", onPanelToken);
     model.off("change:focus_token", scrollToFocus);
     model.off("change:edit_token", openNote);
     container?.removeEventListener("keydown", onKeydown, true);
