@@ -128,6 +128,28 @@ def label_first_text(index: int) -> str:
     )
 
 
+def undo_evidence_text(
+    before: tuple[Sequence[Evidence], str, str], after: tuple[Sequence[Evidence], str, str]
+) -> str:
+    """What an undo changed in a sentence's (evidence, justification, claim), e.g.
+    ``"evidence 2 → 1 source; the claim rewrite removed"``; "" when nothing changed."""
+    parts = []
+    if tuple(before[0]) != tuple(after[0]):
+        parts.append(f"evidence {len(before[0])} → {sources_text(len(after[0]))}")
+    for (old, new), what in zip(
+        ((before[1], after[1]), (before[2], after[2])),
+        ("justification", "claim rewrite"),
+        strict=True,
+    ):
+        if old != new:
+            parts.append(
+                f"the {what} removed"
+                if not new
+                else f"the {what} '{session.shorten(new)}' restored"
+            )
+    return "; ".join(parts)
+
+
 def error_text(message: str) -> str:
     """An error for the panel's inline line, cut to a length a line can show."""
     return session.shorten(message, ERROR_SHOWN_CHARS)

@@ -1029,6 +1029,7 @@ class Annotator:
             )
             return None
         before = self._state(target) if target is not None else session.SentenceState()
+        before_evidence = self._evidence_state(target)
         try:
             event = self.log.undo()
         except OSError as exc:
@@ -1044,6 +1045,7 @@ class Annotator:
         self.saved = True
         self.show_article(self._locate(sid)[0], focus=sid)  # undo_target was checked above
         report = session.undo_text(event.sentence_index, before, self._state(sid))
+        report = self._undo_evidence_report(report, before_evidence, sid)
         self._show_status(f"{self._saved_prefix()}. {report}", "")
         return event
 
@@ -1454,6 +1456,28 @@ class Annotator:
         self._pending_claims.pop(sid, None)
         if getattr(self, "_form", None) is not None:
             self._show_panel()
+
+    def _evidence_state(self, sentence_id: str | None) -> tuple[tuple[Evidence, ...], str, str]:
+        """A sentence's (evidence, justification, claim) now, for the undo report."""
+        if sentence_id is None or not self._evidence_on:
+            return ((), "", "")
+        return (
+            self._evidence.get(sentence_id, ()),
+            self._justifications.get(sentence_id, ""),
+            self._claims.get(sentence_id, ""),
+        )
+
+    def _undo_evidence_report(
+        self, report: str, before: tuple[tuple[Evidence, ...], str, str], sentence_id: str
+    ) -> str:
+        """The undo report with what it changed in the evidence, justification and claim."""
+        extra = _evidence_form.undo_evidence_text(before, self._evidence_state(sentence_id))
+        if not extra:
+            return report
+        unchanged = "nothing on screen changed (the undone save repeated the same label)"
+        if unchanged in report:
+            return report.replace(unchanged, extra)
+        return f"{report.removesuffix('.')}; {extra}."
 
     def _paint_evidence(self, row: Row) -> None:
         """A row's compact evidence line: "2 sources" and the claim rewrite, escaped."""

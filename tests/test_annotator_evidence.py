@@ -311,6 +311,7 @@ def test_undo_takes_back_the_evidence_added_last(ann: Annotator, tmp_path: Path)
     assert [e.url for e in ann.evidence[first]] == [MINUTES]
     assert ann.labels[first] == "verified"
     assert "1 source" in ann._evidence_lines[id(ann.rows[0])].value
+    assert "Undid sentence 1: evidence 2 → 1 source." in ann.status
     row = rows_of(tmp_path / "ana.csv")[-1]
     assert row["action"] == "undo"
     assert [i["url"] for i in evidence_of(row)] == [MINUTES]
@@ -433,3 +434,17 @@ def test_the_panel_is_reachable_in_tab_order(ann: Annotator):
     ]
     assert list(buttons_box.children) == [form.add_button, form.remove_button, form.close_button]
     assert list(form.box.children[-2:]) == [form.justification, form.claim]
+
+
+def test_undo_says_what_it_took_from_the_justification_and_claim(ann: Annotator):
+    """Test that the undo report names a justification or claim rewrite it removed."""
+    send_key(ann, "1")
+    ann.justify("Minutes p. 3.", sentence_id=ann.article.sentences[0].id)
+    send_key(ann, "u")
+    assert ann.status.endswith("Undid sentence 1: the justification removed.")
+    ann.rewrite_claim("The council approved it.", sentence_id=ann.article.sentences[0].id)
+    ann.rewrite_claim(
+        "The council approved the timetable.", sentence_id=ann.article.sentences[0].id
+    )
+    send_key(ann, "u")
+    assert "the claim rewrite 'The council approved it.' restored" in ann.status
