@@ -10,6 +10,9 @@ A thin view, composed of parts that live elsewhere:
   search and article filters, so the view costs what is on screen.
 - ``answers``: student mode's answer-key interface, feedback and scores (the key is any
   object with that small interface; this module never imports the teaching code).
+- ``_evidence_form``: the evidence panel (key v: source URLs, quotes, source types, dates,
+  archived copies and a justification; key r: a normalised claim rewrite), saved with the
+  label through ``label`` as ``factcheck-log/2`` fields. Off in student mode.
 - ``AnnotationLog``: the durable record. ``Annotator.label`` is the one path every click,
   key press and script takes.
 - ``suggest``, ``queues``, ``similar``: model assistance (``suggest=True``, ``suggestions=``).
