@@ -35,8 +35,8 @@ def press_escape(ann: Annotator) -> None:
 
 
 def evidence_of(row: dict[str, str]) -> list[dict[str, str]]:
-    """The evidence items of one CSV row, as JSON objects."""
-    return json.loads(row["evidence"])
+    """The evidence items of one CSV row, as JSON objects (none in a row without the field)."""
+    return json.loads(row.get("evidence") or "[]")
 
 
 def open_on_first(ann: Annotator) -> _evidence_form.EvidenceForm:

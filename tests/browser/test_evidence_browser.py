@@ -76,10 +76,16 @@ def test_evidence_entered_by_keyboard_reaches_the_log(jupyter_lab, lab_page):
     page.keyboard.press("Tab")
     expect(panel.locator(".fc-ev-field-quote input")).to_be_focused()
     page.keyboard.insert_text(ATTACK)
+    page.keyboard.press("Tab")
+    expect(panel.locator(".fc-ev-field-type select")).to_be_focused()
+    page.keyboard.press("n")  # the source type by its first letter: news report
     page.keyboard.press("Enter")
     rows = wait_for_rows(log, 3)
     items = json.loads(rows[2]["evidence"])
-    assert [(i["url"], i["quote"]) for i in items] == [(MINUTES, ""), (SCRIPT_URL, ATTACK)]
+    assert [(i["url"], i["quote"], i["source_type"]) for i in items] == [
+        (MINUTES, "", "other"),
+        (SCRIPT_URL, ATTACK, "news-report"),
+    ]
     expect(panel.locator(".fc-ev-list a")).to_have_count(2)
     expect(panel.locator(".fc-ev-list a").nth(1)).to_have_attribute("href", SCRIPT_URL)
     assert panel.locator("script, img").count() == 0
