@@ -448,3 +448,27 @@ def test_undo_says_what_it_took_from_the_justification_and_claim(ann: Annotator)
     )
     send_key(ann, "u")
     assert "the claim rewrite 'The council approved it.' restored" in ann.status
+
+
+def test_evidence_on_a_label_from_a_v1_log_goes_to_its_v2_file(tmp_path: Path):
+    """Test that a factcheck-log/1 file is left byte for byte as it was: evidence on one of
+    its labels is written to the /2 continuation, and a reopened widget shows both."""
+    import shutil
+
+    import factcheck
+
+    v1 = Path(__file__).parent / "data" / "log_v1" / "ana.csv"
+    shutil.copy(v1, tmp_path / "ana.csv")
+    original = v1.read_bytes()
+    articles = factcheck.load_articles(factcheck.sample_path())
+    ann = Annotator(articles, annotator="ana", folder=tmp_path)
+    first = "harbour-wind-farm-0000-f0f4d4"
+    label = ann.labels[first]  # from the /1 file
+    assert ann.add_evidence(MINUTES, sentence_id=first) is not None
+    assert (tmp_path / "ana.csv").read_bytes() == original
+    (row,) = rows_of(tmp_path / "ana+2.csv")
+    assert (row["schema"], row["sentence_id"], row["label"]) == ("factcheck-log/2", first, label)
+    assert evidence_of(row)[0]["url"] == MINUTES
+    again = Annotator(articles, annotator="ana", folder=tmp_path)
+    assert again.labels[first] == label
+    assert [e.url for e in again.evidence[first]] == [MINUTES]
