@@ -472,3 +472,21 @@ def test_evidence_on_a_label_from_a_v1_log_goes_to_its_v2_file(tmp_path: Path):
     again = Annotator(articles, annotator="ana", folder=tmp_path)
     assert again.labels[first] == label
     assert [e.url for e in again.evidence[first]] == [MINUTES]
+
+
+def test_a_flag_keeps_the_evidence_and_claim_on_its_row(ann: Annotator, tmp_path: Path):
+    """Test that flagging a sentence with evidence writes a row that still carries it, so
+    readers taking the latest row see the evidence, and the widget still shows it."""
+    first = ann.article.sentences[0].id
+    form = open_on_first(ann)
+    form.url.value = MINUTES
+    press_enter(ann, "url")
+    ann.rewrite_claim("The council approved the timetable.")
+    press_escape(ann)
+    send_key(ann, "f")
+    row = rows_of(tmp_path / "ana.csv")[-1]
+    assert row["action"] == "flag"
+    assert evidence_of(row)[0]["url"] == MINUTES
+    assert row["claim"] == "The council approved the timetable."
+    assert [e.url for e in ann.evidence[first]] == [MINUTES]
+    assert "1 source" in ann._evidence_lines[id(ann.rows[0])].value
