@@ -51,6 +51,10 @@ class KeyBridge(anywidget.AnyWidget):
     # to put the cursor in that row's note field (both sent in one message).
     edit_row = traitlets.Int(-1).tag(sync=True)
     edit_token = traitlets.Int(0).tag(sync=True)
+    # The evidence panel (key v / r): the field to put the cursor in (``fc-ev-field-<name>``),
+    # and a counter that asks the browser to, once the panel is drawn.
+    panel_field = traitlets.Unicode("").tag(sync=True)
+    panel_token = traitlets.Int(0).tag(sync=True)
     # Shown over the widget once the kernel behind it has restarted or gone.
     stale_text = traitlets.Unicode(session.STALE_TEXT).tag(sync=True)
 

@@ -10,6 +10,9 @@ A thin view, composed of parts that live elsewhere:
   search and article filters, so the view costs what is on screen.
 - ``answers``: student mode's answer-key interface, feedback and scores (the key is any
   object with that small interface; this module never imports the teaching code).
+- ``_evidence_form``: the evidence panel (key v: source URLs, quotes, source types, dates,
+  archived copies and a justification; key r: a normalised claim rewrite), saved with the
+  label through ``label`` as ``factcheck-log/2`` fields. Off in student mode.
 - ``AnnotationLog``: the durable record. ``Annotator.label`` is the one path every click,
   key press and script takes.
 - ``suggest``, ``queues``, ``similar``: model assistance (``suggest=True``, ``suggestions=``).
@@ -32,9 +35,10 @@ from typing import Any
 
 import ipywidgets as w
 
-from . import _catalogue, _widgets, messages, session
+from . import _catalogue, _evidence_form, _widgets, messages, session
 from ._catalogue import Catalogue
 from ._escape import guidelines_html
+from ._evidence_form import EvidenceForm
 from ._widgets import (
     KeyBridge,
     Row,
@@ -50,6 +54,7 @@ from .answers import AnswerKeyLike, check_key_matches, load_key
 from .articles import Article, load_articles
 from .assignment import Queue, check_queue, read_assignment
 from .errors import InputError
+from .evidence import Evidence, evidence_from_json, make_evidence
 from .labels import DEFAULT_SCHEME, LabelScheme
 from .language import text_direction
 from .log import AnnotationLog, LogEvent, read_annotations
@@ -822,6 +827,7 @@ class Annotator:
             ]
         )
         self.widget.add_class("fc-annotator")
+        self._build_evidence()
 
     def _make_row(self, slot: int) -> Row:
         """One reusable row from the shared parts, wired to this annotator's actions."""
@@ -916,12 +922,21 @@ class Annotator:
 
     @_locked
     def label(
-        self, sentence_id: str, label: str | None, note: str | None = None
+        self,
+        sentence_id: str,
+        label: str | None,
+        note: str | None = None,
+        *,
+        evidence: Iterable[Evidence] | None = None,
+        justification: str | None = None,
+        claim: str | None = None,
     ) -> LogEvent | None:
         """Record ``label`` for a sentence (None or "" clears), exactly as a click does.
 
-        ``note=None`` keeps the note already typed or saved. Returns the logged event, or None
-        when nothing was written; a failed write is shown in the save indicator, not raised.
+        ``note=None`` keeps the note already typed or saved; ``evidence``, ``justification``
+        and ``claim`` left None keep the sentence's own (a clear drops them). Returns the
+        logged event, or None when nothing was written; a failed write is shown in the save
+        indicator, not raised.
         """
         name = label or ""
         if name:
@@ -946,6 +961,7 @@ class Annotator:
         if note is None:
             note = self._pending_notes.get(sentence_id, self._notes.get(sentence_id, ""))
         article = self.articles[self._locate(sentence_id)[0]]
+        kept = self._kept_evidence(sentence_id, evidence, justification, claim) if name else {}
         try:
             event = self.log.record(
                 sentence,
@@ -953,11 +969,13 @@ class Annotator:
                 note if name else "",
                 source=article.source,
                 language=article.language,
+                **kept,
             )
         except OSError as exc:
             what = f"label '{name}'" if name else "clear"
             self._not_saved(f"the {what} on sentence {sentence.index + 1}", exc)
             return None
+        self._set_evidence_state(sentence_id, kept)
         self._apply(sentence_id, name, note if name else "")
         self._pending_notes.pop(sentence_id, None)
         self.saved = True
@@ -1047,6 +1065,7 @@ class Annotator:
             )
             return None
         before = self._state(target) if target is not None else session.SentenceState()
+        before_evidence = self._evidence_state(target)
         try:
             event = self.log.undo()
         except OSError as exc:
@@ -1056,17 +1075,21 @@ class Annotator:
             self._show_status("Nothing to undo.", "")
             return None
         sid = event.sentence_id
+        self._restore_evidence(event)
         self._apply(sid, event.label or "", event.note or "")
         self._set_flag(sid, bool(event.flagged))
         self.saved = True
         self.show_article(self._locate(sid)[0], focus=sid)  # undo_target was checked above
         report = session.undo_text(event.sentence_index, before, self._state(sid))
+        report = self._undo_evidence_report(report, before_evidence, sid)
         self._show_status(f"{self._saved_prefix()}. {report}", "")
         return event
 
     @_locked
     def press(self, key: str) -> None:
         """Act on one key press (``KeyboardEvent.key`` spelling), as the keyboard does."""
+        if self._press_evidence(key):
+            return
         action = session.interpret_key(key, self.scheme, flag=self._flagging, assist=self._assist)
         focused = self.focused
         if action is None:
@@ -1305,6 +1328,8 @@ class Annotator:
                 self._set_focus(position)
         elif content.get("type") == "note-closed":
             self._note_closed(int(content.get("row", -1)), str(content.get("how", "")))
+        elif content.get("type") == "evidence":
+            self._evidence_message(content)
 
     def _note_closed(self, slot: int, how: str) -> None:
         """Enter or Escape left a note field: replace the editing prompt if it still shows
@@ -1341,6 +1366,450 @@ class Annotator:
     @_guarded
     def _go_page(self, step: int) -> None:
         self.show_page(self._page + step)
+
+    # ----- evidence and claim rewriting (issue 14) -----
+    # The panel (``_evidence_form.EvidenceForm``) opens under the focused sentence (key v,
+    # or key r for the claim); what it holds is saved through ``label``, so evidence is a
+    # normal log row: undo works and the latest row wins. Off in student mode.
+
+    def _build_evidence(self) -> None:
+        """The panel keys and the evidence state from the log. The panel and a row's
+        evidence line are made when first needed: a view without evidence costs nothing more."""
+        self._evidence: dict[str, tuple[Evidence, ...]] = {}
+        self._justifications: dict[str, str] = {}
+        self._claims: dict[str, str] = {}
+        self._pending_claims: dict[str, str] = {}
+        self._evidence_lines: dict[int, w.HTML] = {}
+        self._row_children: dict[int, tuple[w.Widget, ...]] = {}
+        self._line_layout: w.Layout | None = None
+        self._form: EvidenceForm | None = None
+        self._panel_keys: dict[str, str] = {}
+        self._evidence_on = self.key is None  # student mode: the key scores labels only
+        if not self._evidence_on:
+            return
+        for sid, event in self.log.current().items():
+            if sid in self._labels:
+                self._restore_evidence(event)
+        self._panel_keys = _evidence_form.panel_keys(self.scheme, assist=self._assist)
+        self._bridge.handled_keys = [*self._bridge.handled_keys, *self._panel_keys]
+
+    def _make_form(self) -> EvidenceForm:
+        """The evidence panel, made on first use and reused for every sentence."""
+        if self._form is None:
+            self._form = form = EvidenceForm()
+            form.add_button.on_click(lambda _: self._add_from_form())
+            form.remove_button.on_click(lambda _: self._remove_last())
+            form.close_button.on_click(lambda _: self._close_from_button())
+            form.justification.observe(self._on_justification, names=["value"])
+            form.claim.observe(self._on_claim, names=["value"])
+        return self._form
+
+    def _line_of(self, row: Row) -> w.HTML:
+        """A row's evidence line, added to the row the first time it has something to show
+        (one layout and style shared by all lines)."""
+        line = self._evidence_lines.get(id(row))
+        if line is None:
+            if self._line_layout is None:
+                self._line_layout = w.Layout(flex="1 1 100%")
+            line = w.HTML(layout=self._line_layout, style=self._styles["feedback_style"])
+            set_classes(line, ("fc-ev-line", "fc-hidden"))
+            self._evidence_lines[id(row)] = line
+            panel = self._form.box if self._form is not None else None
+            base = tuple(c for c in row.box.children if c is not panel)
+            self._row_children[id(row)] = (*base, line)
+            row.box.children = (*base, line, *([panel] if panel in row.box.children else []))
+        return line
+
+    @property
+    def evidence(self) -> dict[str, tuple[Evidence, ...]]:
+        """Saved evidence items per labelled sentence id (sentences with some only)."""
+        return {sid: items for sid, items in self._evidence.items() if items}
+
+    @property
+    def justifications(self) -> dict[str, str]:
+        """Saved justification per labelled sentence id."""
+        return {sid: text for sid, text in self._justifications.items() if text}
+
+    @property
+    def claims(self) -> dict[str, str]:
+        """Saved claim rewrite per labelled sentence id."""
+        return {sid: text for sid, text in self._claims.items() if text}
+
+    @property
+    def evidence_form(self) -> EvidenceForm | None:
+        """The evidence panel's widgets (None in student mode and until first opened)."""
+        return self._form
+
+    def _kept_evidence(
+        self,
+        sentence_id: str,
+        evidence: Iterable[Evidence] | None,
+        justification: str | None,
+        claim: str | None,
+    ) -> dict[str, Any]:
+        """The evidence, justification and claim a new label row carries: those given, else
+        the sentence's own (a claim typed before the label is saved with it)."""
+        if not self._evidence_on:
+            return {}
+        if claim is None:
+            claim = self._pending_claims.get(sentence_id, self._claims.get(sentence_id, ""))
+        return {
+            "evidence": tuple(
+                self._evidence.get(sentence_id, ()) if evidence is None else evidence
+            ),
+            "justification": str(
+                self._justifications.get(sentence_id, "")
+                if justification is None
+                else justification
+            ),
+            "claim": str(claim),
+        }
+
+    def _set_evidence_state(self, sentence_id: str, kept: dict[str, Any]) -> None:
+        """After a saved label row (``kept`` empty for a clear): what the sentence now has."""
+        if not self._evidence_on:
+            return
+        self._evidence[sentence_id] = tuple(kept.get("evidence", ()))
+        self._justifications[sentence_id] = str(kept.get("justification", ""))
+        self._claims[sentence_id] = str(kept.get("claim", ""))
+        self._pending_claims.pop(sentence_id, None)
+        self._show_panel()
+
+    def _restore_evidence(self, event: LogEvent) -> None:
+        """Take a sentence's evidence, justification and claim from a log event (reopen, undo)."""
+        if self.key is not None:
+            return
+        sid = event.sentence_id
+        text = event.evidence or "[]"
+        try:
+            items = evidence_from_json(text, where=self._log_name()) if event.label else ()
+        except InputError as exc:  # a hand-edited field: show the label, say what is wrong
+            self._show_status(f"Evidence of sentence {event.sentence_index + 1}: {exc}", "fc-error")
+            items = ()
+        self._evidence[sid] = items
+        self._justifications[sid] = event.justification if event.label else ""
+        self._claims[sid] = event.claim if event.label else ""
+        self._pending_claims.pop(sid, None)
+        if getattr(self, "_form", None) is not None:
+            self._show_panel()
+
+    def _evidence_state(self, sentence_id: str | None) -> tuple[tuple[Evidence, ...], str, str]:
+        """A sentence's (evidence, justification, claim) now, for the undo report."""
+        if sentence_id is None or not self._evidence_on:
+            return ((), "", "")
+        return (
+            self._evidence.get(sentence_id, ()),
+            self._justifications.get(sentence_id, ""),
+            self._claims.get(sentence_id, ""),
+        )
+
+    def _undo_evidence_report(
+        self, report: str, before: tuple[tuple[Evidence, ...], str, str], sentence_id: str
+    ) -> str:
+        """The undo report with what it changed in the evidence, justification and claim."""
+        extra = _evidence_form.undo_evidence_text(before, self._evidence_state(sentence_id))
+        if not extra:
+            return report
+        unchanged = "nothing on screen changed (the undone save repeated the same label)"
+        if unchanged in report:
+            return report.replace(unchanged, extra)
+        return f"{report.removesuffix('.')}; {extra}."
+
+    def _paint_evidence(self, row: Row) -> None:
+        """A row's compact evidence line: "2 sources" and the claim rewrite, escaped."""
+        if not getattr(self, "_evidence_on", False):
+            return
+        sid = row.sentence_id
+        value = _evidence_form.row_line_html(
+            self._evidence.get(sid, ()),
+            self._justifications.get(sid, ""),
+            self._pending_claims.get(sid, self._claims.get(sid, "")),
+        )
+        line = self._evidence_lines.get(id(row))
+        if line is None and not value:
+            return
+        line = self._line_of(row)
+        if line.value != value:
+            line.value = value
+        set_classes(line, ("fc-ev-line",) if value else ("fc-ev-line", "fc-hidden"))
+
+    def _evidence_key_hint(self, value: str) -> str:
+        """The key help line with the panel keys added (before the closing remark)."""
+        hint = _evidence_form.key_hint(self._panel_keys)
+        if not hint:
+            return value
+        head, sep, tail = value.rpartition(" (")
+        return f"{head} · {hint}{sep}{tail}" if sep else f"{value} · {hint}"
+
+    def _press_evidence(self, key: str) -> bool:
+        """Keys v and r: open the panel of the focused sentence. True if the key was theirs."""
+        kind = self._panel_keys.get(key)
+        if kind is None:
+            return False
+        field = _evidence_form.FIELD_CLAIM if kind == "claim" else _evidence_form.FIELD_URL
+        self.open_evidence(field=field)
+        return True
+
+    def _panel_sentence(self, sentence_id: str | None) -> Sentence | None:
+        """The sentence an evidence action is for: the one named, the panel's, the focused."""
+        if sentence_id is not None:
+            return self._sentence(sentence_id)
+        if self._form is not None and self._form.is_open:
+            return self._sentence(self._form.sentence_id)
+        return self.focused
+
+    def _evidence_refused(self, sentence: Sentence | None) -> str:
+        """Why evidence cannot be entered for ``sentence`` ("" if it can)."""
+        if not self._evidence_on:
+            return "Evidence and claim rewrites are not part of student mode."
+        if sentence is None:
+            return "No sentence is focused: pick one first (j/k or a click)."
+        if not self._labellable(sentence.id):
+            return (
+                f"Sentence {sentence.index + 1} is not in your assignment: it is shown for "
+                "context only."
+            )
+        return ""
+
+    @_locked
+    def open_evidence(
+        self, sentence_id: str | None = None, field: str = _evidence_form.FIELD_URL
+    ) -> bool:
+        """Open the evidence panel under a sentence on screen (default: the focused one), as
+        key v does (key r: ``field="claim"``), and put the cursor in ``field``.
+
+        Returns False when it cannot open (student mode, nothing focused, not on screen).
+        """
+        sentence = self._sentence(sentence_id) if sentence_id is not None else self.focused
+        refused = self._evidence_refused(sentence)
+        if refused or sentence is None:
+            self._show_status(refused, "")
+            return False
+        ids = self._order_ids()
+        if sentence.id not in ids:
+            self._show_status(
+                f"Sentence {sentence.index + 1} is not in the list shown; set the filter to "
+                "All to add its evidence.",
+                "",
+            )
+            return False
+        form = self._make_form()
+        if form.is_open and form.sentence_id != sentence.id:
+            self.close_evidence()
+        position = ids.index(sentence.id)
+        if position != self._focus:
+            self._set_focus(position)
+        row = self.rows[position - self._page * self.page_size]
+        if form.sentence_id != sentence.id:
+            form.clear_draft()
+            form.show_error("")
+        form.sentence_id = sentence.id
+        self._show_panel()
+        # The row's evidence line first: adding it under an open panel would redraw the
+        # panel (ipywidgets redraws the children after a change) and lose the cursor.
+        self._line_of(row)
+        children = self._row_children[id(row)]
+        if row.box.children != (*children, form.box):
+            row.box.children = (*children, form.box)
+        with self._bridge.hold_sync():  # the browser focuses it once the panel is drawn
+            self._bridge.panel_field = field if field in form.fields() else _evidence_form.FIELD_URL
+            self._bridge.panel_token += 1
+        if sentence.id not in self._labels and field != _evidence_form.FIELD_CLAIM:
+            form.show_error(_evidence_form.label_first_text(sentence.index))
+        what = "claim rewrite" if field == _evidence_form.FIELD_CLAIM else "evidence"
+        self._show_status(
+            f"Editing the {what} of sentence {sentence.index + 1}: Enter adds or saves, Tab "
+            "moves on, Escape closes.",
+            "fc-pending",
+        )
+        return True
+
+    def _show_panel(self) -> None:
+        """Fill the open panel from its sentence's saved state."""
+        form = self._form
+        if form is None or not form.is_open:
+            return
+        sid = form.sentence_id
+        sentence = self._sentence(sid)
+        form.show(
+            _evidence_form.title_text(sentence.index, self._labels.get(sid, "")),
+            self._evidence.get(sid, ()),
+            self._justifications.get(sid, ""),
+            self._pending_claims.get(sid, self._claims.get(sid, "")),
+        )
+
+    @_locked
+    def close_evidence(self) -> None:
+        """Close the evidence panel (Escape); what was not added or saved is dropped."""
+        form = self._form
+        if form is None or not form.is_open:
+            return
+        sid, form.sentence_id = form.sentence_id, ""
+        for row in self.rows:
+            if form.box in row.box.children:
+                row.box.children = self._row_children[id(row)]
+        form.clear_draft()
+        form.show_error("")
+        index = self._sentence(sid).index
+        self._show_status(f"Evidence panel of sentence {index + 1} closed.", "")
+        self._bridge.focus_token += 1  # the keys work on the list again
+
+    def _evidence_follow(self) -> None:
+        """Close the panel when its sentence is no longer the focused one on screen."""
+        form = getattr(self, "_form", None)
+        if form is None or not form.is_open:
+            return
+        focused = self.focused
+        shown = {row.sentence_id for row in self.rows if form.box in row.box.children}
+        if focused is None or focused.id != form.sentence_id or form.sentence_id not in shown:
+            self.close_evidence()
+
+    def _refuse_evidence(self, text: str) -> None:
+        if self._form is not None:
+            self._form.show_error(text)
+        self._show_status(text, "fc-error")
+
+    @_locked
+    def add_evidence(
+        self,
+        url: str,
+        quote: str = "",
+        source_type: str = "other",
+        accessed: str | None = None,
+        archived_url: str = "",
+        *,
+        sentence_id: str | None = None,
+    ) -> LogEvent | None:
+        """Add an evidence item to a labelled sentence (default: the panel's or the focused
+        one), as Enter in the panel does: validated by ``make_evidence``, then saved by
+        re-recording the label with it. Returns the logged event, or None (said inline)."""
+        sentence = self._panel_sentence(sentence_id)
+        refused = self._evidence_refused(sentence)
+        if refused or sentence is None:
+            self._refuse_evidence(refused)
+            return None
+        if sentence.id not in self._labels:
+            self._refuse_evidence(_evidence_form.label_first_text(sentence.index))
+            return None
+        try:
+            item = make_evidence(url, quote, source_type, accessed, archived_url)
+        except InputError as exc:
+            self._refuse_evidence(f"Not added: {exc}")
+            return None
+        items = self._evidence.get(sentence.id, ())
+        if any(old.url == item.url for old in items):
+            self._refuse_evidence(
+                f"Not added: sentence {sentence.index + 1} already lists that URL."
+            )
+            return None
+        event = self.label(sentence.id, self._labels[sentence.id], evidence=(*items, item))
+        if event is None:
+            return None
+        if self._form is not None:
+            if self._form.sentence_id == sentence.id:
+                self._form.clear_draft()
+            self._form.show_error("")
+        count = _evidence_form.sources_text(len(items) + 1)
+        self._show_status(f"{self.status} It has {count}.", "")
+        return event
+
+    @_locked
+    def remove_evidence(
+        self, index: int = -1, *, sentence_id: str | None = None
+    ) -> LogEvent | None:
+        """Remove evidence item ``index`` (default: the last) of a sentence; u undoes it."""
+        sentence = self._panel_sentence(sentence_id)
+        if sentence is None or not self._evidence_on:
+            return None
+        items = list(self._evidence.get(sentence.id, ()))
+        if not items or sentence.id not in self._labels:
+            self._refuse_evidence(f"Sentence {sentence.index + 1} has no evidence to remove.")
+            return None
+        del items[index]
+        event = self.label(sentence.id, self._labels[sentence.id], evidence=items)
+        if event is not None and self._form is not None:
+            self._form.show_error("")
+        return event
+
+    @_locked
+    def justify(self, text: str, *, sentence_id: str | None = None) -> LogEvent | None:
+        """Save the justification of a labelled sentence (the panel's field on Enter or on
+        leaving it); refused, and said, for an unlabelled one."""
+        sentence = self._panel_sentence(sentence_id)
+        refused = self._evidence_refused(sentence)
+        if refused or sentence is None:
+            self._refuse_evidence(refused)
+            return None
+        text = str(text).strip()
+        if text == self._justifications.get(sentence.id, ""):
+            return None
+        if sentence.id not in self._labels:
+            self._refuse_evidence(_evidence_form.label_first_text(sentence.index))
+            return None
+        event = self.label(sentence.id, self._labels[sentence.id], justification=text)
+        if event is not None and self._form is not None:
+            self._form.show_error("")
+        return event
+
+    @_locked
+    def rewrite_claim(self, text: str, *, sentence_id: str | None = None) -> LogEvent | None:
+        """Save a normalised, self-contained claim for a sentence, with its label like a note;
+        typed before the label, it is kept and saved with the label chosen."""
+        sentence = self._panel_sentence(sentence_id)
+        refused = self._evidence_refused(sentence)
+        if refused or sentence is None:
+            self._refuse_evidence(refused)
+            return None
+        text = " ".join(str(text).split())  # one line: the claim is a sentence
+        sid = sentence.id
+        if sid not in self._labels:
+            self._pending_claims[sid] = text
+            for row in self.rows:
+                if row.sentence_id == sid:
+                    self._paint_evidence(row)
+            self._show_status(
+                f"Claim rewrite kept for sentence {sentence.index + 1}: it is saved with the "
+                "label you choose.",
+                "fc-pending",
+            )
+            return None
+        if text == self._claims.get(sid, ""):
+            return None
+        return self.label(sid, self._labels[sid], claim=text)
+
+    @_guarded
+    def _add_from_form(self) -> None:
+        if self._form is not None:
+            draft = self._form.draft()
+            self.add_evidence(
+                draft.url, draft.quote, draft.source_type, draft.accessed, draft.archived_url
+            )
+
+    @_guarded
+    def _remove_last(self) -> None:
+        self.remove_evidence()
+
+    @_guarded
+    def _close_from_button(self) -> None:
+        self.close_evidence()
+
+    @_guarded
+    def _on_justification(self, change: dict[str, Any]) -> None:
+        if self._form is not None and not self._form.painting and self._form.is_open:
+            self.justify(change["new"])
+
+    @_guarded
+    def _on_claim(self, change: dict[str, Any]) -> None:
+        if self._form is not None and not self._form.painting and self._form.is_open:
+            self.rewrite_claim(change["new"])
+
+    def _evidence_message(self, content: dict[str, Any]) -> None:
+        """Enter or Escape in the panel (sent after the field's value): add, or close."""
+        action = str(content.get("action", ""))
+        if action == "close":
+            self.close_evidence()
+        elif action == "enter" and str(content.get("field", "")) in _evidence_form.ITEM_FIELDS:
+            self._add_from_form()
 
     # ----- painting -----
 
@@ -1565,6 +2034,7 @@ class Annotator:
             ),
             assist=self._assist,
         )
+        value = self._evidence_key_hint(value)
         if self.keys_label.value != value:
             self.keys_label.value = value
 
@@ -1603,6 +2073,7 @@ class Annotator:
         if self._assist:
             self.refresh_suggestions()
             self._show_similar()
+        self._evidence_follow()
         self._bridge.focus_token += 1
 
     def _paint_row(
@@ -1657,6 +2128,7 @@ class Annotator:
         set_classes(row.box, classes)
         if self._assist:
             self._paint_chip(row)
+        self._paint_evidence(row)
 
     def _paint_feedback(self, row: Row, current: str) -> None:
         """Student mode: lock a revealed row and show its feedback (escaped HTML)."""
@@ -1688,6 +2160,7 @@ class Annotator:
                 self._paint_row(self.rows[slot], focus=start + slot == position)
         if self._assist:
             self._show_similar()
+        self._evidence_follow()
         self._bridge.focus_token += 1
 
     def _saved_prefix(self) -> str:

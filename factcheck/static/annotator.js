@@ -17,6 +17,13 @@ function rowIndex(target) {
   return match ? Number(match[1]) : -1;
 }
 
+// The evidence panel (key v / r, factcheck/_evidence_form.py): the field a key was typed in.
+function panelField(target) {
+  const holder = target instanceof Element ? target.closest(".fc-ev-field") : null;
+  const match = /(?:^|\s)fc-ev-field-(\w+)(?:\s|$)/.exec(holder?.className ?? "");
+  return match ? match[1] : "";
+}
+
 function render({ model, el }) {
   let container = null;
   let tries = 0;
@@ -25,8 +32,31 @@ function render({ model, el }) {
   let seq = 0;
   const send = (message) => model.send({ ...message, view, seq: seq++ });
 
+  // Keys in the evidence panel are the panel's: Enter commits the field's value (its change
+  // event, which ipywidgets sends) and asks Python to add the item, keeping the cursor there
+  // for the next URL; Escape drops the edit and closes the panel, and the list has the keys.
+  const onPanelKey = (event) => {
+    event.stopPropagation();
+    const field = event.target;
+    if (event.key === "Enter" && isTyping(field)) {
+      event.preventDefault();
+      field.dispatchEvent(new Event("change", { bubbles: true }));
+      send({ type: "evidence", action: "enter", field: panelField(field) });
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      if (isTyping(field) && "fcOriginal" in field.dataset) field.value = field.dataset.fcOriginal;
+      field.blur?.();
+      container?.focus({ preventScroll: true });
+      send({ type: "evidence", action: "close" });
+    }
+  };
+
   const onKeydown = (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.target instanceof Element && event.target.closest(".fc-evidence-panel")) {
+      onPanelKey(event);
+      return;
+    }
     if (isTyping(event.target)) {
       // Keys typed in a field or the article list are the field's: never notebook shortcuts.
       event.stopPropagation();
@@ -59,7 +89,9 @@ function render({ model, el }) {
 
   const onFocusin = (event) => {
     const field = event.target;
-    if (field instanceof HTMLInputElement) field.dataset.fcOriginal = field.value;
+    if (field instanceof HTMLInputElement || field instanceof HTMLTextAreaElement) {
+      field.dataset.fcOriginal = field.value;
+    }
   };
 
   const onMousedown = (event) => {
@@ -139,7 +171,26 @@ function render({ model, el }) {
     if (model.get("autofocus")) container.focus({ preventScroll: true });
   };
 
+  // Keys v and r: Python names the evidence panel's field; focus it once the panel is drawn
+  // (it may arrive a few frames after the message).
+  const focusPanelField = (tries = 0) => {
+    requestAnimationFrame(() => {
+      const name = model.get("panel_field");
+      const field = container?.querySelector(
+        `.fc-evidence-panel .fc-ev-field-${name} :is(input, textarea, select)`,
+      );
+      if (!field) {
+        if (tries < 300) focusPanelField(tries + 1);
+        return;
+      }
+      field.focus({ preventScroll: true });
+      field.closest(".fc-evidence-panel")?.scrollIntoView({ block: "nearest" });
+    });
+  };
+  const onPanelToken = () => focusPanelField();
+
   let staleWatch = null;
+  model.on("change:panel_token", onPanelToken);
   model.on("change:focus_token", scrollToFocus);
   model.on("change:edit_token", openNote);
   model.on("comm_live_update", () => setTimeout(markStale, 0));
@@ -148,6 +199,7 @@ function render({ model, el }) {
     staleWatch?.disconnect();
     session?.statusChanged?.disconnect(onStatus);
     session?.kernelChanged?.disconnect(onKernelChanged);
+    model.off("change:panel_token", onPanelToken);
     model.off("change:focus_token", scrollToFocus);
     model.off("change:edit_token", openNote);
     container?.removeEventListener("keydown", onKeydown, true);
