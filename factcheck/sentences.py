@@ -159,6 +159,9 @@ _AFTER_TIME = re.compile(
 )
 # No sentence starts with a dash, a comma-like mark or a closing markup tag ("</b>").
 _DASH_START = re.compile(r"[—–-]|[,;:)\]]|</")
+# The dash of a dialogue turn (Spanish, Portuguese, Italian, Bulgarian news); what follows it
+# decides, as after any stop: an attribution after a dash starts lowercase ("—dijo").
+_DIALOGUE_TURN = re.compile(r"[—―]\s?")
 _LOWER_WORD = re.compile(r"[a-z][a-z'’-]*\b")
 # A sentence-final full stop inside a quotation: "We are ready. The trains will run," ...
 _QUOTE_MARK = re.compile(r"[\"“”]")
@@ -1001,6 +1004,12 @@ def _decide_in(c: _Candidate, language: _Language) -> int:
     titles and abbreviations, initials, ordinals, ellipses, quotation marks, attributions."""
     following, word = c.following, c.word
     first = following[0]
+    turn = _DIALOGUE_TURN.match(following)
+    if turn and _starts_sentence(following[turn.end() :], language):
+        # "… de ascenso. —¿Ascenso? Quedan…": a dialogue turn written inline opens like a
+        # sentence after its dash; "—preguntó" (lowercase: an attribution) stays below.
+        following = following[turn.end() :]
+        first = following[0]
     if _DASH_START.match(following) or first.islower():
         return _KEEP  # "—preguntó", "« Oui ! » a crié", "aprox. cinco"
     quoted = any(mark in language.closers or mark == '"' for mark in c.closers)

@@ -35,6 +35,14 @@ CASES = [
      ["La ley (art. 14) entra en vigor el día 3.", "Hay aprox. 20 afectados."]),
     ("es", "La obra es de Acme S.A. El contrato vence en mayo.",
      ["La obra es de Acme S.A.", "El contrato vence en mayo."]),
+    # A dialogue turn written inline after a stop starts a sentence at its dash; an
+    # attribution after a dash (lowercase) does not.
+    ("es", "No quiso hablar de ascenso. —¿Ascenso? Faltan doce jornadas —dijo el técnico.",
+     ["No quiso hablar de ascenso.", "—¿Ascenso?", "Faltan doce jornadas —dijo el técnico."]),
+    ("es", "«¿Y el dinero?» —preguntó la Sra. Gil. —Llegará en marzo —respondió él.",
+     ["«¿Y el dinero?» —preguntó la Sra. Gil.", "—Llegará en marzo —respondió él."]),
+    ("pt", "A reunião acabou tarde. — Foi longa? — Muito — disse a vereadora.",
+     ["A reunião acabou tarde.", "— Foi longa?", "— Muito — disse a vereadora."]),
     # German: „ “ quotes, ordinals, z. B., Nr., titles, Mio. at the end of a sentence.
     ("de", "„Warum erst jetzt?“, fragte die Stadträtin. Niemand antwortete.",
      ["„Warum erst jetzt?“, fragte die Stadträtin.", "Niemand antwortete."]),
