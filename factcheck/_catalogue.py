@@ -141,6 +141,12 @@ class Catalogue:
         self.articles = articles
         self.cache_size = cache_size
         self._index = {article.id: i for i, article in enumerate(articles)}
+        # Imported sentences keep ids of their own (not <article>-<index>-<hash>): found here.
+        self._given = {
+            article.metadata["sentence_id"]: i
+            for i, article in enumerate(articles)
+            if article.metadata.get("sentence_id")
+        }
         self._cache: OrderedDict[int, list[Sentence]] = OrderedDict()
         self.counts: dict[int, int] = {}
 
@@ -170,9 +176,15 @@ class Catalogue:
                 self._cache.popitem(last=False)
         return sentences
 
+    def article_id(self, sentence_id: str) -> str:
+        """The id of the article a sentence id belongs to (``article_id_of``, or the article
+        of an imported sentence whose id is its own)."""
+        index = self._given.get(sentence_id)
+        return self.articles[index].id if index is not None else article_id_of(sentence_id)
+
     def locate(self, sentence_id: str) -> tuple[int, int] | None:
         """(article index, sentence index) of a sentence id, or None if no article has it."""
-        index = self._index.get(article_id_of(sentence_id))
+        index = self._given.get(sentence_id, self._index.get(article_id_of(sentence_id)))
         if index is None:
             return None
         for position, sentence in enumerate(self.sentences(index)):
@@ -182,7 +194,7 @@ class Catalogue:
 
     def holds(self, sentence_id: str) -> bool:
         """Whether the sentence id names an article of this catalogue (without splitting)."""
-        return article_id_of(sentence_id) in self._index
+        return sentence_id in self._given or article_id_of(sentence_id) in self._index
 
     def done(self, labels: Mapping[str, str], touched: Mapping[str, int]) -> int:
         """Articles known to be fully labelled: split ones whose every sentence has a label.

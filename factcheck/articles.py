@@ -219,6 +219,8 @@ def article_from_row(row: CorpusRow, path: str | Path) -> Article | None:
     """The article of one corpus row, or None (with a warning naming the row) if cleaning
     leaves no text; the one route from a row to an article, for loaders and parallel ingest."""
     try:
+        if row.sentence_id:  # one imported sentence: its id and text kept, never re-split
+            return imported_article(row, path)
         return _article_from_text(
             row.text,
             id=row.id,
@@ -330,3 +332,32 @@ def load_articles(
     if not articles:
         raise InputError(f"{specs}: found no articles with text. Check the files' contents.")
     return articles
+
+
+def imported_article(row: CorpusRow, path: str | Path) -> Article:
+    """The article of a corpus row holding one imported sentence (a ``sentence_id`` column,
+    as ``factcheck import`` writes): its text exactly as given, not cleaned or re-split, and
+    its one sentence keeps the original id, so widget labels join the imported ones."""
+    article = Article(
+        id=safe_id(row.id),
+        title=row.title,
+        text=row.text,
+        source=row.url or f"{path}:{row.line}",
+        metadata={
+            "corpus_id": row.id,
+            "sentence_id": row.sentence_id,
+            "url": row.url,
+            "date": row.date,
+            "outlet": row.source,
+        },
+    )
+    sentence = Sentence(
+        id=row.sentence_id,
+        index=0,
+        start=0,
+        end=len(row.text),
+        text=row.text,
+        article_id=article.id,
+    )
+    article.__dict__["sentences"] = [sentence]  # the cached property, filled as given
+    return article

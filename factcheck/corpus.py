@@ -16,7 +16,7 @@ from ._decode import stream_encoding
 from .errors import InputError, InputWarning
 
 REQUIRED_COLUMNS = ("id", "title", "text")
-OPTIONAL_COLUMNS = ("url", "date", "source")
+OPTIONAL_COLUMNS = ("url", "date", "source", "sentence_id")
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class CorpusRow:
     url: str = ""
     date: str = ""
     source: str = ""
+    sentence_id: str = ""  # an imported sentence: the row is one sentence with this id
 
 
 def _check_columns(columns: list[str], source: str | Path, where: str) -> None:
@@ -38,7 +39,7 @@ def _check_columns(columns: list[str], source: str | Path, where: str) -> None:
         raise InputError(
             f"{source}{where}: missing column(s) {', '.join(missing)}; found "
             f"{', '.join(columns) or 'none'}. A corpus needs columns id, title, text "
-            "(optional url, date, source), one article per row."
+            "(optional url, date, source, sentence_id), one article per row."
         )
 
 

@@ -44,6 +44,8 @@ class ImportedItem:
     text: str
     row: int  # line (TSV/CSV/JSONL) or task number (JSON), 1-based, for messages
     labels: tuple[tuple[str, str], ...] = field(default=())  # (annotator suffix, label)
+    # The row's other columns (header spelling, file order), kept for a faithful export.
+    fields: tuple[tuple[str, str], ...] = field(default=())
 
 
 @dataclass(frozen=True)
@@ -60,23 +62,56 @@ def _fail(path: Path, row: int, message: str) -> InputError:
     return InputError(f"{path}, row {row}: {message}")
 
 
-def _tsv_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+Rows = list[tuple[int, dict[str, str]]]  # (line, lowercase column name -> value)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A CSV/TSV file's rows, with the header's own spelling of each lowercase name."""
+
+    rows: Rows
+    spelling: Mapping[str, str]
+
+    def fields(self, record: Mapping[str, str], *used: str | None) -> tuple[tuple[str, str], ...]:
+        """The row's columns other than ``used``, under the header's spelling, in file order."""
+        return tuple((self.spelling[k], v) for k, v in record.items() if k not in used)
+
+
+def _open_text(path: Path):
+    """The file as UTF-8 text (a BOM is dropped); any other encoding names the file."""
+    try:
+        return open(path, encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the file ({exc.strerror or exc}).") from None
+
+
+def _read_rows(path: Path, **dialect) -> list[list[str]]:
+    try:
+        with _open_text(path) as handle:
+            return list(csv.reader(handle, **dialect))
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: not UTF-8 text (byte {exc.start}). Save the file as UTF-8 and import again."
+        ) from None
+    except csv.Error as exc:
+        raise InputError(f"{path}: malformed CSV ({exc}). Check the quotes.") from None
+
+
+def _tsv_rows(path: Path) -> Table:
     """Rows of a TSV read with quoting off (CheckThat! sentences may start with a quote)."""
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
-    return _with_header(path, rows)
+    return _with_header(path, _read_rows(path, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
-def _csv_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.reader(handle))
-    return _with_header(path, rows)
+def _csv_rows(path: Path) -> Table:
+    csv.field_size_limit(2**31 - 1)
+    return _with_header(path, _read_rows(path, strict=True))
 
 
-def _with_header(path: Path, rows: list[list[str]]) -> list[tuple[int, dict[str, str]]]:
+def _with_header(path: Path, rows: list[list[str]]) -> Table:
     if not rows:
         raise InputError(f"{path}: the file is empty. Export the dataset again.")
-    header = [name.strip().lower() for name in rows[0]]
+    spelled = [name.strip() for name in rows[0]]
+    header = [name.lower() for name in spelled]
     out = []
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
@@ -89,15 +124,15 @@ def _with_header(path: Path, rows: list[list[str]]) -> list[tuple[int, dict[str,
                 "Fix the row so each field is separated by exactly one tab.",
             )
         out.append((number, dict(zip(header, row, strict=True))))
-    return out
+    return Table(out, dict(zip(header, spelled, strict=True)))
 
 
 def _column(header: Sequence[str], *choices: str) -> str | None:
     return next((name for name in choices if name in header), None)
 
 
-def _need(path: Path, rows: list[tuple[int, dict[str, str]]], *choices: str) -> str:
-    header = list(rows[0][1]) if rows else []
+def _need(path: Path, table: Table, *choices: str) -> str:
+    header = list(table.spelling)
     name = _column(header, *choices)
     if name is None:
         raise InputError(
@@ -134,9 +169,9 @@ def _scheme_label(path: Path, row: int, value: object, scheme: LabelScheme) -> s
 
 def read_checkthat_subjectivity(path: Path, scheme: LabelScheme) -> list[ImportedItem]:
     """CheckThat! subjectivity TSV: sentence_id, sentence, label (OBJ/SUBJ, optional)."""
-    rows = _tsv_rows(path)
-    ids, texts = _need(path, rows, "sentence_id"), _need(path, rows, "sentence")
-    labels = _column(list(rows[0][1]) if rows else [], "label")
+    table = _tsv_rows(path)
+    ids, texts = _need(path, table, "sentence_id"), _need(path, table, "sentence")
+    labels = _column(list(table.spelling), "label")
     return [
         ImportedItem(
             record[ids],
@@ -145,18 +180,19 @@ def read_checkthat_subjectivity(path: Path, scheme: LabelScheme) -> list[Importe
             (("", _label(path, number, record[labels], SUBJECTIVITY_LABELS, "OBJ/SUBJ")),)
             if labels and record[labels].strip()
             else (),
+            table.fields(record, ids, texts, labels),
         )
-        for number, record in rows
+        for number, record in table.rows
     ]
 
 
 def read_checkthat_worthiness(path: Path, scheme: LabelScheme) -> list[ImportedItem]:
     """CheckThat! check-worthiness TSV: debates (sentence_id, text, class_label) or tweets
     (tweet_id, tweet_url, tweet_text, class_label); class_label Yes/No, optional."""
-    rows = _tsv_rows(path)
-    ids = _need(path, rows, "sentence_id", "tweet_id", "id")
-    texts = _need(path, rows, "text", "tweet_text")
-    labels = _column(list(rows[0][1]) if rows else [], "class_label")
+    table = _tsv_rows(path)
+    ids = _need(path, table, "sentence_id", "tweet_id", "id")
+    texts = _need(path, table, "text", "tweet_text")
+    labels = _column(list(table.spelling), "class_label")
     return [
         ImportedItem(
             record[ids],
@@ -165,16 +201,17 @@ def read_checkthat_worthiness(path: Path, scheme: LabelScheme) -> list[ImportedI
             (("", _label(path, number, record[labels], WORTHINESS_LABELS, "Yes/No")),)
             if labels and record[labels].strip()
             else (),
+            table.fields(record, ids, texts, labels),
         )
-        for number, record in rows
+        for number, record in table.rows
     ]
 
 
 def read_claimbuster(path: Path, scheme: LabelScheme) -> list[ImportedItem]:
     """ClaimBuster CSV: Sentence_id, Text, ..., Verdict (1 CFS, 0 UFS, -1 NFS; optional)."""
-    rows = _csv_rows(path)
-    ids, texts = _need(path, rows, "sentence_id"), _need(path, rows, "text")
-    verdicts = _column(list(rows[0][1]) if rows else [], "verdict")
+    table = _csv_rows(path)
+    ids, texts = _need(path, table, "sentence_id"), _need(path, table, "text")
+    verdicts = _column(list(table.spelling), "verdict")
     return [
         ImportedItem(
             record[ids],
@@ -183,8 +220,9 @@ def read_claimbuster(path: Path, scheme: LabelScheme) -> list[ImportedItem]:
             (("", _label(path, number, record[verdicts], CLAIMBUSTER_VERDICTS, "Verdict")),)
             if verdicts and record[verdicts].strip()
             else (),
+            table.fields(record, ids, texts, verdicts),
         )
-        for number, record in rows
+        for number, record in table.rows
     ]
 
 
@@ -302,6 +340,52 @@ def imported_sentence(item: ImportedItem) -> Sentence:
     )
 
 
+def corpus_record(item: ImportedItem, source: Path) -> dict:
+    """The corpus row of an imported sentence: one article holding just it, with
+    ``sentence_id`` (the original id, which the widget keeps, see ``imported_article``) and
+    the row's other columns under ``fields``, so an export can give them back."""
+    record = {
+        "id": safe_id(item.id.strip()),
+        "sentence_id": item.id.strip(),
+        "title": "",
+        "text": item.text,
+        "source": str(source),
+    }
+    if item.fields:
+        record["fields"] = dict(item.fields)
+    return record
+
+
+def read_corpus_items(path: str | os.PathLike[str]) -> list[ImportedItem]:
+    """The sentences of a corpus, for an export that includes unlabelled ones: the rows of
+    a corpus ``import_file`` wrote (ids, texts and other columns as imported), or every
+    sentence of any other corpus or article file (as the widget splits them)."""
+    from .articles import load_articles
+
+    source = Path(path).expanduser()
+    columns = _corpus_fields(source)
+    return [
+        ImportedItem(s.id, s.text, number, fields=columns.get(s.id, ()))
+        for number, s in enumerate(
+            (s for article in load_articles(source) for s in article.sentences), start=1
+        )
+    ]
+
+
+def _corpus_fields(path: Path) -> dict[str, tuple[tuple[str, str], ...]]:
+    """sentence_id -> the ``fields`` of each row of a corpus written by ``import_file``."""
+    out: dict[str, tuple[tuple[str, str], ...]] = {}
+    if path.suffix.lower() not in (".jsonl", ".ndjson"):
+        return out
+    with open(path, encoding="utf-8-sig") as handle:
+        for line in handle:
+            record = json.loads(line) if line.strip() else {}
+            fields = record.get("fields") if isinstance(record, dict) else None
+            if isinstance(fields, dict) and record.get("sentence_id"):
+                out[str(record["sentence_id"])] = tuple((str(k), str(v)) for k, v in fields.items())
+    return out
+
+
 def corpus_path(path: str | os.PathLike[str], folder: str | os.PathLike[str]) -> Path:
     """Where ``import_file`` writes the corpus of ``path``: ``<folder>/<stem>.corpus.jsonl``."""
     return Path(folder).expanduser() / f"{safe_id(Path(path).stem)}.corpus.jsonl"
@@ -335,12 +419,7 @@ def import_file(
     root.mkdir(parents=True, exist_ok=True)
     corpus = corpus_path(source, root)
     rows = "".join(
-        json.dumps(
-            {"id": safe_id(item.id.strip()), "title": "", "text": item.text, "source": str(source)},
-            ensure_ascii=False,
-        )
-        + "\n"
-        for item in items
+        json.dumps(corpus_record(item, source), ensure_ascii=False) + "\n" for item in items
     )
     with replacing(corpus) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
         handle.write(rows)
