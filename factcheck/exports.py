@@ -19,6 +19,13 @@ import pandas as pd
 
 from ._atomic import replacing
 from .errors import InputError, InputWarning
+from .interchange import (
+    FORMAT_ALIASES,
+    TOOL_FORMATS,
+    claimbuster_rows,
+    doccano_records,
+    label_studio_tasks,
+)
 from .labels import DEFAULT_SCHEME, LabelScheme
 from .log import COLUMNS, format_row, log_files, read_annotations
 from .spreadsheet import protect_frame
@@ -32,6 +39,9 @@ FORMATS: tuple[str, ...] = (
     "fever",
     "checkthat-worthiness",
     "averitec",
+    "label-studio",
+    "doccano",
+    "claimbuster",
 )
 # Formats of the field (one verdict per sentence): each maps the labels of the built-in
 # schemes to its own; a label not listed (e.g. opinion for FEVER) is left out with a warning.
@@ -462,18 +472,34 @@ def export_annotations(
     out: str | os.PathLike[str],
     *,
     spreadsheet_safe: bool = False,
+    corpus: str | os.PathLike[str] | None = None,
 ) -> int:
-    """Read logs and write them as ``to`` (csv, jsonl, parquet, checkthat); returns rows written."""
+    """Read logs and write them as ``to`` (one of ``FORMATS``); returns rows written.
+
+    ``corpus`` (label-studio, doccano, claimbuster): the corpus the sentences come from, so
+    unlabelled ones are written too, with the columns an import kept (``read_corpus_items``).
+    """
+    to = FORMAT_ALIASES.get(to, to)
     if to not in FORMATS:
         raise InputError(f"Unknown export format {to!r}. Use one of: {', '.join(FORMATS)}.")
-    if spreadsheet_safe and to not in ("csv", "checkthat", "checkthat-worthiness"):
+    if corpus is not None and to not in TOOL_FORMATS:
         raise InputError(
-            "--spreadsheet-safe applies to csv and checkthat exports only (checkthat and "
-            "checkthat-worthiness; the other formats are not opened in spreadsheets). Drop "
-            "the option or export with --to csv."
+            f"--corpus applies to the {', '.join(TOOL_FORMATS)} exports only. Drop the option "
+            "or export with one of those."
+        )
+    if spreadsheet_safe and to not in ("csv", "checkthat", "checkthat-worthiness", "claimbuster"):
+        raise InputError(
+            "--spreadsheet-safe applies to the csv, claimbuster and checkthat exports only "
+            "(checkthat and checkthat-worthiness; the other formats are not opened in "
+            "spreadsheets). Drop the option or export with --to csv."
         )
     target = Path(out).expanduser()
     gold_inputs = [item for item in files if _is_gold(item)]
+    if gold_inputs and to in TOOL_FORMATS:
+        raise InputError(
+            f"{gold_inputs[0]} is a gold standard; the {to} export takes annotation logs. "
+            "Export the logs, or the gold standard --to csv, jsonl, parquet or a verdict format."
+        )
     if gold_inputs and len(gold_inputs) == len(files):
         return _export_gold(files, to, target, spreadsheet_safe=spreadsheet_safe)
     if gold_inputs:
@@ -487,9 +513,41 @@ def export_annotations(
             f"{target} is one of the logs being exported; choose another output file so the "
             "log is not overwritten."
         )
+    if corpus is not None and target.resolve() == Path(corpus).expanduser().resolve():
+        raise InputError(f"{target} is the corpus given; choose another output file.")
+    if to in TOOL_FORMATS:
+        return _export_tool(read_annotations(files), to, target, spreadsheet_safe, corpus)
     frame = export_frame(read_annotations(files), to)
     write_frame(frame, to, target, spreadsheet_safe=spreadsheet_safe)
     return len(frame)
+
+
+def _export_tool(
+    df: pd.DataFrame,
+    to: str,
+    target: Path,
+    spreadsheet_safe: bool,
+    corpus: str | os.PathLike[str] | None,
+) -> int:
+    """Write a Label Studio, doccano or ClaimBuster file (``factcheck.interchange``)."""
+    from .imports import read_corpus_items
+
+    _check_current(df)
+    items = None if corpus is None else read_corpus_items(corpus)
+    if to == "claimbuster":
+        rows = claimbuster_rows(df, items)
+        rows = protect_frame(rows) if spreadsheet_safe else rows
+        _atomic_write(target, lambda p: _with_text(p, lambda h: _write_csv(rows, h, bom=False)))
+        return len(rows)
+    if to == "doccano":
+        records = doccano_records(df, items)
+        lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        _atomic_write(target, lambda p: _with_text(p, lambda h: h.write(lines)))
+        return len(records)
+    tasks = label_studio_tasks(df, items)
+    data = json.dumps(tasks, ensure_ascii=False, indent=2) + "\n"
+    _atomic_write(target, lambda p: _with_text(p, lambda h: h.write(data)))
+    return len(tasks)
 
 
 def _is_gold(item: str | os.PathLike[str]) -> bool:
