@@ -80,7 +80,18 @@ VERDICT_LABELS: Mapping[str, Mapping[str, str]] = {
 }
 CLAIMREVIEW_RATINGS: Mapping[str, int] = {"False": 1, "Unproven": 2, "True": 3}
 WORTHINESS_COLUMNS: tuple[str, ...] = ("Sentence_id", "Text", "class_label")
-VERDICT_COLUMNS: tuple[str, ...] = ("article_id", "sentence_id", "text", "label", "note", "date")
+SUPPORT_COLUMNS: tuple[str, ...] = ("claim", "justification", "evidence")
+"""What a label rests on (log schema /2): the claim rewrite, the justification and the
+evidence items as JSON ("[]" for none); "" (and "[]") in rows of /1 logs."""
+VERDICT_COLUMNS: tuple[str, ...] = (
+    "article_id",
+    "sentence_id",
+    "text",
+    "label",
+    "note",
+    "date",
+    *SUPPORT_COLUMNS,
+)
 SENTENCE_COLUMNS: tuple[str, ...] = (
     "article_id",
     "sentence_id",
@@ -98,6 +109,8 @@ TIDY_COLUMNS: tuple[str, ...] = (
     "scheme",
     "source",
 )
+TIDY_EXTRA_COLUMNS: tuple[str, ...] = (*SUPPORT_COLUMNS, "language")
+"""Columns of the log a tidy export carries after ``TIDY_COLUMNS`` when the log has them."""
 CHECKTHAT_LABELS: Mapping[str, str] = {"verified": "OBJ", "unconfirmed": "OBJ", "opinion": "SUBJ"}
 CHECKTHAT_COLUMNS: tuple[str, ...] = ("sentence_id", "sentence", "label")
 _TSV_BREAKS = re.compile(r"[\t\r\n]+")
@@ -174,7 +187,8 @@ def to_tidy(df: pd.DataFrame) -> pd.DataFrame:
     _check_current(df)
     keys = ["article_id", "sentence_id"]
     votes = adjudicate(df).drop(columns=[c for c in SENTENCE_COLUMNS if c not in keys])
-    tidy = df[list(TIDY_COLUMNS)].merge(votes, on=keys, how="left", validate="m:1")
+    columns = [*TIDY_COLUMNS, *(c for c in TIDY_EXTRA_COLUMNS if c in df.columns)]
+    tidy = df[columns].merge(votes, on=keys, how="left", validate="m:1")
     tidy = tidy.sort_values(["article_id", "sentence_index", "sentence_id", "annotator"])
     return tidy.reset_index(drop=True)
 
@@ -294,12 +308,63 @@ def _atomic_write(out: Path, write: Callable[[Path], None]) -> None:
         write(tmp)
 
 
+def _support_of(rows: pd.DataFrame) -> tuple[str, str, str]:
+    """(claim, justification, evidence JSON) of one sentence's rows, in annotator order."""
+    from .evidence import evidence_from_json, evidence_to_json
+
+    claims = [c for c in rows["claim"] if c]
+    claim = max(claims, key=claims.count) if claims else ""  # the most common; first on a tie
+    given = [(who, j) for who, j in zip(rows["annotator"], rows["justification"], strict=True) if j]
+    if len({j for _, j in given}) > 1:
+        justification = " | ".join(f"{who}: {j}" for who, j in given)
+    else:
+        justification = given[0][1] if given else ""
+    items, seen = [], set()
+    for text in rows["evidence"]:
+        for item in evidence_from_json(text) if text and text != "[]" else ():
+            if (item.url, item.quote) not in seen:
+                seen.add((item.url, item.quote))
+                items.append(item)
+    return claim, justification, evidence_to_json(items)
+
+
+def settled_support(winners: pd.DataFrame) -> pd.DataFrame:
+    """Per sentence, what the annotators who gave the label it settled on give for it:
+    ``claim`` (the rewrite most of them wrote; the first, in annotator order, on a tie),
+    ``justification`` (theirs; ``name: text`` joined by `` | `` when they wrote different
+    ones) and ``evidence`` (all their items, each URL and quote once, as JSON). Indexed by
+    sentence id; the one rule for verdict exports and the gold standard."""
+    frame = winners.copy()
+    for name, blank in (("claim", ""), ("justification", ""), ("evidence", "[]")):
+        frame[name] = frame[name].fillna(blank).astype("str") if name in frame else blank
+    has = (frame["claim"] != "") | (frame["justification"] != "") | (frame["evidence"] != "[]")
+    rows = frame[has].sort_values("annotator", kind="stable")
+    out = pd.DataFrame(
+        [(sid, *_support_of(group)) for sid, group in rows.groupby("sentence_id", sort=False)],
+        columns=["sentence_id", *SUPPORT_COLUMNS],
+        dtype="str",
+    ).set_index("sentence_id")
+    return out
+
+
+def with_support(out: pd.DataFrame, support: pd.DataFrame) -> pd.DataFrame:
+    """``out`` with ``SUPPORT_COLUMNS`` filled from ``settled_support`` by ``sentence_id``
+    ("" and "[]" for sentences without any)."""
+    out = out.copy()
+    for name, blank in (("claim", ""), ("justification", ""), ("evidence", "[]")):
+        values = support[name].to_dict() if name in support else {}
+        out[name] = [values.get(sid, blank) for sid in out["sentence_id"]]
+        out[name] = out[name].astype("str")
+    return out
+
+
 def to_verdicts(df: pd.DataFrame, to: str) -> pd.DataFrame:
     """One verdict per sentence in format ``to``'s labels (``VERDICT_LABELS[to]``).
 
     Votes are mapped first, then the majority wins; ties and unmapped labels are left out
     with a warning giving how many. ``note`` joins the notes of the annotators who chose the
-    winning label (``name: note``), ``date`` is the day of the latest of those labels.
+    winning label (``name: note``), ``date`` is the day of the latest of those labels, and
+    ``claim``/``justification``/``evidence`` are theirs (``settled_support``).
     """
     _check_current(df)
     mapping = VERDICT_LABELS[to]
@@ -339,13 +404,14 @@ def to_verdicts(df: pd.DataFrame, to: str) -> pd.DataFrame:
     out["note"] = [notes.get(sid, "") for sid in out["sentence_id"]]
     out["date"] = [dates.get(sid, "") for sid in out["sentence_id"]]
     out = out.astype({"note": "str", "date": "str"})
-    return out.reset_index(drop=True)
+    return with_support(out, settled_support(winners)).reset_index(drop=True)
 
 
 def gold_to_verdicts(gold: pd.DataFrame, to: str) -> pd.DataFrame:
     """Verdict rows of a gold standard: decided labels mapped as in ``to_verdicts``; the
-    adjudicator's comment (else reason) is the note. Left-out sentences are counted in a
-    warning."""
+    adjudicator's comment (else reason) is the note; claim, justification and evidence are
+    those the gold standard carries for its label (``factcheck.gold``). Left-out sentences
+    are counted in a warning."""
     mapping = VERDICT_LABELS[to]
     keep = gold["label"].isin(list(mapping))
     if (~keep).any():
@@ -371,6 +437,9 @@ def gold_to_verdicts(gold: pd.DataFrame, to: str) -> pd.DataFrame:
             "label": decided["label"].map(dict(mapping)).astype("str"),
             "note": note,
             "date": "",
+            "claim": column("claim"),
+            "justification": column("justification"),
+            "evidence": column("evidence").replace("", "[]"),
         }
     )
     return out.reset_index(drop=True)
@@ -396,14 +465,45 @@ def to_worthiness(verdicts: pd.DataFrame) -> pd.DataFrame:
     return _no_tsv_breaks(out, ["Sentence_id", "Text"]).reset_index(drop=True)
 
 
+def _evidence(row: Mapping[str, object]) -> tuple:
+    """The evidence items of a verdict row (checked again: only http(s) URLs come out)."""
+    text = str(row.get("evidence", "[]") or "[]")
+    if text == "[]":
+        return ()
+    from .evidence import evidence_from_json
+
+    return evidence_from_json(text, where=f"sentence {row['sentence_id']}: evidence")
+
+
+def _claim(row: Mapping[str, object]) -> str:
+    """The claim a verdict is about: the rewrite when one was given, else the sentence."""
+    return str(row.get("claim", "") or row["text"])
+
+
+def _explanation(row: Mapping[str, object]) -> str:
+    """Why the verdict: the justification, else the notes (logs of schema /1 have none)."""
+    return str(row.get("justification", "") or row["note"])
+
+
 def claimreview_records(verdicts: pd.DataFrame, author: str = "factcheck") -> list[dict]:
-    """schema.org ClaimReview objects (JSON-LD), one per verdict row."""
+    """schema.org ClaimReview objects (JSON-LD), one per verdict row: ``claimReviewed`` is
+    the claim (the rewrite, else the sentence), ``ratingExplanation`` the justification
+    (else the notes), each evidence item a ``citation`` (CreativeWork: ``url``, ``text``
+    for the quote, ``genre`` for the source type, ``archivedAt``). schema.org has no
+    property for the date a source was accessed; the AVeriTeC and tidy exports keep it."""
     records = []
     for row in verdicts.to_dict("records"):
+        claim = _claim(row)
+        item: dict = {
+            "@type": "Claim",
+            "appearance": {"@type": "CreativeWork", "identifier": row["article_id"]},
+        }
+        if claim != row["text"]:
+            item["text"] = row["text"]  # the sentence as it appeared, before the rewrite
         record: dict = {
             "@context": "https://schema.org",
             "@type": "ClaimReview",
-            "claimReviewed": row["text"],
+            "claimReviewed": claim,
             "author": {"@type": "Organization", "name": author},
             "reviewRating": {
                 "@type": "Rating",
@@ -412,43 +512,71 @@ def claimreview_records(verdicts: pd.DataFrame, author: str = "factcheck") -> li
                 "worstRating": min(CLAIMREVIEW_RATINGS.values()),
                 "alternateName": row["label"],
             },
-            "itemReviewed": {
-                "@type": "Claim",
-                "appearance": {"@type": "CreativeWork", "identifier": row["article_id"]},
-            },
+            "itemReviewed": item,
             "identifier": row["sentence_id"],
         }
-        if row["note"]:
-            record["reviewRating"]["ratingExplanation"] = row["note"]
+        if _explanation(row):
+            record["reviewRating"]["ratingExplanation"] = _explanation(row)
         if row["date"]:
             record["datePublished"] = row["date"]
+        citations = []
+        for evidence in _evidence(row):
+            cited = {"@type": "CreativeWork", "url": evidence.url, "genre": evidence.source_type}
+            if evidence.quote:
+                cited["text"] = evidence.quote
+            if evidence.archived_url:
+                cited["archivedAt"] = evidence.archived_url
+            citations.append(cited)
+        if citations:
+            record["citation"] = citations
         records.append(record)
     return records
 
 
 def fever_records(verdicts: pd.DataFrame) -> list[dict]:
-    """FEVER-style records: id (the sentence id), verifiable, label, claim, evidence ([])."""
-    return [
-        {
-            "id": row["sentence_id"],
-            "verifiable": "NOT VERIFIABLE" if row["label"] == "NOT ENOUGH INFO" else "VERIFIABLE",
-            "label": row["label"],
-            "claim": row["text"],
-            "evidence": [],
-        }
-        for row in verdicts.to_dict("records")
-    ]
+    """FEVER-style records: id (the sentence id), verifiable, label, claim (the rewrite, else
+    the sentence) and evidence: one evidence set holding each source as FEVER's
+    ``[annotation_id, evidence_id, page, sentence_id]`` with the URL as the page (the ids
+    are null: the sources are web pages, not Wikipedia sentences), ``[]`` for none."""
+    records = []
+    for row in verdicts.to_dict("records"):
+        items = _evidence(row)
+        records.append(
+            {
+                "id": row["sentence_id"],
+                "verifiable": (
+                    "NOT VERIFIABLE" if row["label"] == "NOT ENOUGH INFO" else "VERIFIABLE"
+                ),
+                "label": row["label"],
+                "claim": _claim(row),
+                "evidence": [[[None, None, item.url, None] for item in items]] if items else [],
+            }
+        )
+    return records
 
 
 def averitec_records(verdicts: pd.DataFrame) -> list[dict]:
-    """AVeriTeC-style records: claim, label, justification (the notes), questions ([])."""
+    """AVeriTeC-style records: claim (the rewrite, else the sentence), label, justification
+    (else the notes), evidence (url, quote, source_type, accessed, archived_url per item) and
+    questions ([]: factcheck collects sources, not question-answer pairs)."""
     return [
         {
-            "claim": row["text"],
+            "claim": _claim(row),
             "claim_date": row["date"],
             "label": row["label"],
-            "justification": row["note"],
+            "justification": _explanation(row),
+            "evidence": [
+                {
+                    "url": item.url,
+                    "quote": item.quote,
+                    "source_type": item.source_type,
+                    "accessed": item.accessed,
+                    "archived_url": item.archived_url,
+                }
+                for item in _evidence(row)
+            ],
             "questions": [],
+            "sentence": row["text"],
             "article_id": row["article_id"],
             "sentence_id": row["sentence_id"],
         }
