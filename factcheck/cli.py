@@ -503,6 +503,7 @@ def build_parser() -> argparse.ArgumentParser:
             "checkthat-worthiness",
             "claimbuster",
             "label-studio",
+            "labelstudio",
             "doccano",
         ),
     )

@@ -409,6 +409,7 @@ def import_file(
     from .log import AnnotationLog
     from .paths import annotations_folder
 
+    fmt = {"labelstudio": "label-studio"}.get(fmt, fmt)
     if fmt not in READERS:
         raise InputError(f"Unknown import format {fmt!r}. Use one of: {', '.join(READERS)}.")
     source = Path(path).expanduser()
