@@ -28,6 +28,7 @@ IMPORT_FORMATS: tuple[str, ...] = (
     "label-studio",
     "doccano",
 )
+FORMAT_ALIASES: Mapping[str, str] = {"labelstudio": "label-studio"}  # for --from and --to
 # The scheme each format's labels belong to, and how its labels become the scheme's.
 # OBJ becomes unconfirmed: a sentence someone called objective is a factual claim, but
 # nobody here has confirmed it; the CheckThat! export maps it back to OBJ.
@@ -409,7 +410,7 @@ def import_file(
     from .log import AnnotationLog
     from .paths import annotations_folder
 
-    fmt = {"labelstudio": "label-studio"}.get(fmt, fmt)
+    fmt = FORMAT_ALIASES.get(fmt, fmt)
     if fmt not in READERS:
         raise InputError(f"Unknown import format {fmt!r}. Use one of: {', '.join(READERS)}.")
     source = Path(path).expanduser()

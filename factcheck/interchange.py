@@ -15,10 +15,18 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from .errors import InputWarning
-from .imports import CLAIMBUSTER_VERDICTS, ImportedItem
+from .imports import CLAIMBUSTER_VERDICTS, FORMAT_ALIASES, ImportedItem
 
 TOOL_FORMATS: tuple[str, ...] = ("label-studio", "doccano", "claimbuster")
-FORMAT_ALIASES: Mapping[str, str] = {"labelstudio": "label-studio"}
+__all__ = [
+    "CLAIMBUSTER_COLUMNS",
+    "FORMAT_ALIASES",
+    "TOOL_FORMATS",
+    "claimbuster_rows",
+    "doccano_records",
+    "label_studio_tasks",
+    "native_id",
+]
 CLAIMBUSTER_COLUMNS: tuple[str, ...] = (
     "Sentence_id",
     "Text",
