@@ -47,6 +47,7 @@ class ImportedItem:
     labels: tuple[tuple[str, str], ...] = field(default=())  # (annotator suffix, label)
     # The row's other columns (header spelling, file order), kept for a faithful export.
     fields: tuple[tuple[str, str], ...] = field(default=())
+    notes: tuple[tuple[str, str], ...] = field(default=())  # (annotator suffix, note)
 
 
 @dataclass(frozen=True)
@@ -230,8 +231,9 @@ def read_claimbuster(path: Path, scheme: LabelScheme) -> list[ImportedItem]:
 def read_label_studio(path: Path, scheme: LabelScheme) -> list[ImportedItem]:
     """Label Studio JSON export of text classification: a list of tasks, each with
     ``data.text`` and ``annotations`` (one per annotator, ``completed_by``), whose ``choices``
-    results give the label. Cancelled annotations are skipped; one annotation choosing two
-    different labels is refused (factcheck gives one label per sentence)."""
+    results give the label and ``textarea`` results the note; other results are ignored.
+    Cancelled annotations are skipped; one annotation choosing two different labels is
+    refused (factcheck gives one label per sentence)."""
     try:
         tasks = json.loads(path.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -243,16 +245,27 @@ def read_label_studio(path: Path, scheme: LabelScheme) -> list[ImportedItem]:
         data = task.get("data") if isinstance(task, dict) else None
         if not isinstance(data, dict) or not isinstance(data.get("text"), str):
             raise _fail(path, number, "task without data.text. Export with the text field.")
-        labels = []
+        labels, notes = [], []
         for annotation in task.get("annotations") or []:
+            results = annotation.get("result") if isinstance(annotation, dict) else None
+            if not isinstance(results or [], list) or not all(
+                isinstance(r, dict) and isinstance(r.get("value", {}), dict) for r in results or []
+            ):
+                raise _fail(path, number, "an annotation that is not a Label Studio result list.")
             if annotation.get("was_cancelled"):
                 continue
             chosen = {
                 _scheme_label(path, number, choice, scheme)
-                for result in annotation.get("result") or []
+                for result in results or []
                 if result.get("type") == "choices"
-                for choice in (result.get("value") or {}).get("choices") or []
+                for choice in result.get("value", {}).get("choices") or []
             }
+            typed = [
+                str(text)
+                for result in results or []
+                if result.get("type") == "textarea"
+                for text in result.get("value", {}).get("text") or []
+            ]
             if len(chosen) > 1:
                 raise _fail(
                     path,
@@ -261,8 +274,19 @@ def read_label_studio(path: Path, scheme: LabelScheme) -> list[ImportedItem]:
                     "factcheck keeps one label per sentence. Keep one choice and export again.",
                 )
             if chosen:
-                labels.append((str(annotation.get("completed_by", "")), chosen.pop()))
-        items.append(ImportedItem(str(task.get("id", number)), data["text"], number, tuple(labels)))
+                who = str(annotation.get("completed_by", ""))
+                labels.append((who, chosen.pop()))
+                if typed:
+                    notes.append((who, "\n".join(typed)))
+        items.append(
+            ImportedItem(
+                str(task.get("id", number)),
+                data["text"],
+                number,
+                tuple(labels),
+                notes=tuple(notes),
+            )
+        )
     return items
 
 
@@ -430,12 +454,13 @@ def import_file(
     count = 0
     for item in items:
         sentence = imported_sentence(item)
+        notes = dict(item.notes)
         for who, label in item.labels:
             name = annotator if len(people) <= 1 or not who else f"{annotator}-{who}"
             if name not in logs:
                 logs[name] = AnnotationLog(annotator=name, folder=root, scheme=scheme)
             if logs[name].label_of(sentence.id) != label:  # importing again adds nothing
-                logs[name].record(sentence, label, source=str(source))
+                logs[name].record(sentence, label, notes.get(who, ""), source=str(source))
             count += 1
     return ImportResult(
         corpus=corpus,

@@ -8,6 +8,7 @@ import csv
 import json
 import re
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -110,7 +111,7 @@ def test_claimbuster_export_spreadsheet_safe_protects_formula_text(tmp_path):
 def test_label_studio_import_then_export_gives_back_the_same_tasks(tmp_path, name):
     """Test that Label Studio tasks (several annotations per task, several results per
     annotation, a cancelled one, a task without annotations) come back as the same tasks:
-    same ids and texts, each person's choice under their imported name."""
+    same ids and texts, each person's choice and note under their imported name."""
     scheme = factcheck.SCHEMES["fever"]
     out = _round_trip(tmp_path, name, "label-studio", "labelstudio", "fever")
     original = json.loads((DATA / name).read_text(encoding="utf-8"))
@@ -124,15 +125,15 @@ def test_label_studio_import_then_export_gives_back_the_same_tasks(tmp_path, nam
         for a in t["annotations"]
         if not a.get("was_cancelled")
     }
+
+    def named(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+        return tuple((f"x-{who}" if len(people) > 1 else "x", value) for who, value in pairs)
+
     expected = [
-        item.__class__(
-            item.id,
-            item.text,
-            item.row,
-            tuple((f"x-{who}" if len(people) > 1 else "x", label) for who, label in item.labels),
-        )
+        replace(item, labels=named(item.labels), notes=named(item.notes))
         for item in read_label_studio(DATA / name, scheme)
     ]
+    assert any(item.notes for item in expected)  # a textarea result came back as the note
     assert read_label_studio(out, scheme) == expected
     assert back[-1]["annotations"] == [] and original[-1]["annotations"] == []
 
@@ -220,4 +221,13 @@ def test_a_sentence_without_text_names_the_file_and_row(tmp_path, fmt, name, con
         InputError, match=rf"{re.escape(name)}, row {row}: sentence '2' has no text"
     ):
         import_file(source, fmt, "x", tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_label_studio_annotation_that_is_not_a_result_list_names_the_task(tmp_path):
+    """Test that a hand-edited task whose annotation is not an object names file and task."""
+    source = tmp_path / "ls.json"
+    source.write_text(json.dumps([{"id": 1, "data": {"text": "Fine."}, "annotations": ["x"]}]))
+    with pytest.raises(InputError, match=r"ls\.json, row 1: an annotation that is not"):
+        import_file(source, "label-studio", "ls", tmp_path / "out")
     assert not (tmp_path / "out").exists()
