@@ -248,8 +248,13 @@ def read_label_studio(path: Path, scheme: LabelScheme) -> list[ImportedItem]:
         labels, notes = [], []
         for annotation in task.get("annotations") or []:
             results = annotation.get("result") if isinstance(annotation, dict) else None
-            if not isinstance(results or [], list) or not all(
-                isinstance(r, dict) and isinstance(r.get("value", {}), dict) for r in results or []
+            if (
+                not isinstance(annotation, dict)
+                or not isinstance(results or [], list)
+                or not all(
+                    isinstance(r, dict) and isinstance(r.get("value", {}), dict)
+                    for r in results or []
+                )
             ):
                 raise _fail(path, number, "an annotation that is not a Label Studio result list.")
             if annotation.get("was_cancelled"):
