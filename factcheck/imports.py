@@ -99,6 +99,18 @@ def _read_rows(path: Path, **dialect) -> list[list[str]]:
         raise InputError(f"{path}: malformed CSV ({exc}). Check the quotes.") from None
 
 
+def _text(path: Path) -> str:
+    """The whole file as UTF-8 text (a BOM dropped); InputError naming it otherwise."""
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the file ({exc.strerror or exc}).") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: not UTF-8 text (byte {exc.start}). Save the file as UTF-8 and import again."
+        ) from None
+
+
 def _tsv_rows(path: Path) -> Table:
     """Rows of a TSV read with quoting off (CheckThat! sentences may start with a quote)."""
     return _with_header(path, _read_rows(path, delimiter="\t", quoting=csv.QUOTE_NONE))
@@ -235,8 +247,8 @@ def read_label_studio(path: Path, scheme: LabelScheme) -> list[ImportedItem]:
     Cancelled annotations are skipped; one annotation choosing two different labels is
     refused (factcheck gives one label per sentence)."""
     try:
-        tasks = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        tasks = json.loads(_text(path))
+    except json.JSONDecodeError as exc:
         raise InputError(f"{path}: not a Label Studio JSON export ({exc}).") from None
     if not isinstance(tasks, list):
         raise InputError(f"{path}: a Label Studio JSON export is a list of tasks; this is not.")
@@ -299,30 +311,29 @@ def read_doccano(path: Path, scheme: LabelScheme) -> list[ImportedItem]:
     """doccano JSONL export of text classification: ``id``, ``text``, ``label`` (a list,
     or ``labels`` in older versions); one label per sentence."""
     items = []
-    with open(path, encoding="utf-8-sig") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise _fail(path, number, f"not JSON ({exc}). Export from doccano again.") from None
-            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                raise _fail(path, number, "no 'text' field. Export from doccano again.")
-            raw = record.get("label", record.get("labels", []))
-            raw = [raw] if isinstance(raw, str) else list(raw or [])
-            chosen = sorted({_scheme_label(path, number, value, scheme) for value in raw})
-            if len(chosen) > 1:
-                raise _fail(
-                    path,
-                    number,
-                    f"several labels ({', '.join(chosen)}); factcheck keeps one label per "
-                    "sentence. Keep one and export again.",
-                )
-            labels = (("", chosen[0]),) if chosen else ()
-            items.append(
-                ImportedItem(str(record.get("id", number)), record["text"], number, labels)
+    for number, line in enumerate(_text(path).split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise _fail(path, number, f"not JSON ({exc}). Export from doccano again.") from None
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            raise _fail(path, number, "no 'text' field. Export from doccano again.")
+        raw = record.get("label", record.get("labels", []))
+        raw = [raw] if isinstance(raw, str) else raw or []
+        if not isinstance(raw, list):
+            raise _fail(path, number, f"'label' is {type(raw).__name__}, not a list of labels.")
+        chosen = sorted({_scheme_label(path, number, value, scheme) for value in raw})
+        if len(chosen) > 1:
+            raise _fail(
+                path,
+                number,
+                f"several labels ({', '.join(chosen)}); factcheck keeps one label per "
+                "sentence. Keep one and export again.",
             )
+        labels = (("", chosen[0]),) if chosen else ()
+        items.append(ImportedItem(str(record.get("id", number)), record["text"], number, labels))
     return items
 
 
@@ -445,6 +456,8 @@ def import_file(
     source = Path(path).expanduser()
     scheme = scheme or FORMAT_SCHEMES.get(fmt, DEFAULT_SCHEME)
     items = READERS[fmt](source, scheme)
+    if not items:
+        raise InputError(f"{source}: holds no sentences. Is this the right --from format?")
     _check_items(source, items)
     root = Path(annotations_folder() if folder is None else folder).expanduser()
     root.mkdir(parents=True, exist_ok=True)
