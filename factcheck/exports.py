@@ -8,7 +8,10 @@ Formats are documented in ``annotations/README.md``.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
+import operator
 import os
 import re
 import warnings
@@ -308,20 +311,23 @@ def _atomic_write(out: Path, write: Callable[[Path], None]) -> None:
         write(tmp)
 
 
-def _support_of(rows: pd.DataFrame) -> tuple[str, str, str]:
-    """(claim, justification, evidence JSON) of one sentence's rows, in annotator order."""
-    from .evidence import evidence_from_json, evidence_to_json
+def _support_of(
+    rows: list[tuple[str, str, str, str, str]], parse: Callable
+) -> tuple[str, str, str]:
+    """(claim, justification, evidence JSON) of one sentence's rows
+    ``(sentence_id, annotator, claim, justification, evidence)``, in annotator order."""
+    from .evidence import evidence_to_json
 
-    claims = [c for c in rows["claim"] if c]
+    claims = [claim for _, _, claim, _, _ in rows if claim]
     claim = max(claims, key=claims.count) if claims else ""  # the most common; first on a tie
-    given = [(who, j) for who, j in zip(rows["annotator"], rows["justification"], strict=True) if j]
-    if len({j for _, j in given}) > 1:
-        justification = " | ".join(f"{who}: {j}" for who, j in given)
+    given = [(who, why) for _, who, _, why, _ in rows if why]
+    if len({why for _, why in given}) > 1:
+        justification = " | ".join(f"{who}: {why}" for who, why in given)
     else:
         justification = given[0][1] if given else ""
     items, seen = [], set()
-    for text in rows["evidence"]:
-        for item in evidence_from_json(text) if text and text != "[]" else ():
+    for *_, text in rows:
+        for item in parse(text) if text and text != "[]" else ():
             if (item.url, item.quote) not in seen:
                 seen.add((item.url, item.quote))
                 items.append(item)
@@ -338,13 +344,19 @@ def settled_support(winners: pd.DataFrame) -> pd.DataFrame:
     for name, blank in (("claim", ""), ("justification", ""), ("evidence", "[]")):
         frame[name] = frame[name].fillna(blank).astype("str") if name in frame else blank
     has = (frame["claim"] != "") | (frame["justification"] != "") | (frame["evidence"] != "[]")
-    rows = frame[has].sort_values("annotator", kind="stable")
-    out = pd.DataFrame(
-        [(sid, *_support_of(group)) for sid, group in rows.groupby("sentence_id", sort=False)],
-        columns=["sentence_id", *SUPPORT_COLUMNS],
-        dtype="str",
-    ).set_index("sentence_id")
-    return out
+    rows = frame[has].sort_values(["sentence_id", "annotator"], kind="stable")
+    out = []
+    if len(rows):
+        from .evidence import evidence_from_json
+
+        parse = functools.lru_cache(maxsize=4096)(evidence_from_json)  # one parse per text
+        columns = ["sentence_id", "annotator", "claim", "justification", "evidence"]
+        records = zip(*(rows[c].tolist() for c in columns), strict=True)
+        for sid, group in itertools.groupby(records, key=operator.itemgetter(0)):
+            out.append((sid, *_support_of(list(group), parse)))
+    return pd.DataFrame(out, columns=["sentence_id", *SUPPORT_COLUMNS], dtype="str").set_index(
+        "sentence_id"
+    )
 
 
 def with_support(out: pd.DataFrame, support: pd.DataFrame) -> pd.DataFrame:
