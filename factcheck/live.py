@@ -42,7 +42,7 @@ from .classroom import (
 )
 from .errors import InputError
 from .labels import DEFAULT_SCHEME, LabelScheme
-from .log import COLUMNS, SCHEMA_ID, annotator_key
+from .log import COLUMNS, SCHEMA_COLUMNS, annotator_key
 from .roster import Roster
 
 PathLike = str | os.PathLike[str]
@@ -56,7 +56,8 @@ MAX_READ_BYTES = 8 * 2**20
 _FIELD = rb'(?:"(?:[^"]|"")*+"|[^,"\r\n]*+)'
 _RECORD = re.compile(_FIELD + rb"(?:," + _FIELD + rb")*+\n")
 _PARTIAL = re.compile(rb"(?:" + _FIELD + rb",)*+(?:\"(?:[^\"]|\"\")*+\"?|[^,\"\r\n]*+)")
-_HEADER = (",".join(COLUMNS) + "\n").encode()
+# factcheck-log/2 and /1 headers; the columns read here have one index in both.
+_HEADERS = tuple((",".join(columns) + "\n").encode() for columns in SCHEMA_COLUMNS.values())
 _INDEX = {name: i for i, name in enumerate(COLUMNS)}
 
 
@@ -247,15 +248,16 @@ class LiveClass:
             os.close(fd)
         start = 0
         if tail.offset == 0:
-            if not data.startswith(_HEADER):
-                if len(data) < len(_HEADER) and _HEADER.startswith(data):
+            header = next((h for h in _HEADERS if data.startswith(h)), None)
+            if header is None:
+                if any(len(data) < len(h) and h.startswith(data) for h in _HEADERS):
                     return len(data)  # the header is still being written
                 tail.problem = (
                     f"{path.name}: not a factcheck answers file (its first line is not the "
                     "log header); it is left out of the live view. Check the file."
                 )
                 return len(data)
-            start = len(_HEADER)
+            start = len(header)
         rows, used, damaged = complete_records(data[start:])
         for row in rows:
             self._apply(tail, row, path)
@@ -269,7 +271,7 @@ class LiveClass:
         return start + used
 
     def _apply(self, tail: _Tail, row: list[str], path: Path) -> None:
-        if len(row) != len(COLUMNS) or row[0] != SCHEMA_ID:
+        if len(row) != len(SCHEMA_COLUMNS.get(row[0], ())):
             tail.problem = f"{path.name}: a row that is not a log row was skipped."
             return
         annotator = row[_INDEX["annotator"]]

@@ -41,12 +41,14 @@ import pyarrow.csv as pa_csv
 from filelock import FileLock, Timeout
 
 from .errors import InputError, InputWarning, LogFormatError, SchemeError
+from .evidence import Evidence, evidence_problem, evidence_to_json
 from .labels import DEFAULT_SCHEME, LabelScheme
 from .paths import annotations_folder
 from .sentences import Sentence
 
-SCHEMA_ID = "factcheck-log/1"
-COLUMNS: tuple[str, ...] = (
+SCHEMA_ID = "factcheck-log/2"
+SCHEMA_V1 = "factcheck-log/1"
+V1_COLUMNS: tuple[str, ...] = (
     "schema",
     "timestamp",
     "annotator",
@@ -62,6 +64,11 @@ COLUMNS: tuple[str, ...] = (
     "source",
     "text",
 )
+# What /2 adds, before ``text`` (text stays last: a row cut off mid-text is seen as torn),
+# and the value each has in a /1 row.
+V2_FIELDS: dict[str, str] = {"evidence": "[]", "justification": "", "claim": "", "language": ""}
+COLUMNS: tuple[str, ...] = (*V1_COLUMNS[:-1], *V2_FIELDS, "text")
+SCHEMA_COLUMNS: dict[str, tuple[str, ...]] = {SCHEMA_V1: V1_COLUMNS, SCHEMA_ID: COLUMNS}
 ACTIONS: tuple[str, ...] = ("label", "clear", "undo", "flag", "unflag")
 FLAG_ACTIONS: tuple[str, ...] = ("flag", "unflag")
 # large_string: 64-bit offsets, so one column may hold more than 2 GB of text.
@@ -78,6 +85,7 @@ _WHOLE_ROW_LIMIT = 1 << 24  # a "row saved without its newline" longer than 16 M
 _TIMESTAMP = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})"
 _WHOLE_NUMBER = r"\d{1,18}"
 _SCHEME_ID = r"[^@,\s]+@[^@,\s]+"
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")  # BCP 47-like: en, pt-BR
 _NEEDS_QUOTES = re.compile(r'[,"\r\n]')
 _WINDOWS_RESERVED = frozenset(
     ["con", "prn", "aux", "nul"]
@@ -104,16 +112,21 @@ class LogEvent:
     scheme: str
     source: str
     text: str
+    # factcheck-log/2 columns (see V2_FIELDS); a /1 row has these values.
+    evidence: str = "[]"  # JSON list of evidence items (factcheck.evidence)
+    justification: str = ""
+    claim: str = ""  # the sentence's claim rewritten, normalised and self-contained
+    language: str = ""  # the article's language code, "" if unknown
     # Not CSV columns: what the event means for the sentence, for callers such as the widget.
     flagged: bool = False  # whether the sentence is flagged for discussion after this event
     undone: str = ""  # for an undo: the action it reverted ("label", "clear", "flag", ...)
 
     def row(self) -> tuple[str, ...]:
-        """The CSV fields of this event, in ``COLUMNS`` order."""
-        return tuple(str(getattr(self, name)) for name in COLUMNS)
+        """The CSV fields of this event in its schema's column order (``COLUMNS`` for /2)."""
+        return tuple(str(getattr(self, name)) for name in SCHEMA_COLUMNS[self.schema])
 
 
-assert tuple(f.name for f in fields(LogEvent))[: len(COLUMNS)] == COLUMNS
+assert set(COLUMNS) <= {f.name for f in fields(LogEvent)}
 
 
 @dataclass(frozen=True)
@@ -140,6 +153,7 @@ def format_row(values: Sequence[object]) -> str:
 
 
 HEADER = format_row(COLUMNS)
+HEADER_V1 = format_row(V1_COLUMNS)
 
 
 def utc_timestamp() -> str:
@@ -284,11 +298,50 @@ def _owners(path: Path) -> set[str]:
     return {annotator_key(name) for name in pc.unique(table.column("annotator")).to_pylist()}
 
 
+def continuation_path(path: str | os.PathLike[str]) -> Path:
+    """Where a ``factcheck-log/1`` file's annotator continues in ``/2``: ``<stem>+2.csv``
+    beside it. ``+`` is in no annotator's file name (``annotator_slug``), so it is nobody's."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}+2{path.suffix}")
+
+
+def file_schema(path: str | os.PathLike[str]) -> str | None:
+    """The schema id a log file's header declares (``SCHEMA_V1`` or ``SCHEMA_ID``), or None
+    if the file is missing, empty or has another first line. Reads at most 4 KiB."""
+    try:
+        if not stat_.S_ISREG(os.stat(path).st_mode):
+            return None  # a FIFO would block; the reader reports it
+        fd = os.open(path, os.O_RDONLY | _O_NONBLOCK)
+        try:
+            first = os.pread(fd, 4096, 0)
+        finally:
+            os.close(fd)
+    except OSError:
+        return None
+    return _header_schema(first.split(b"\n", 1)[0])  # a header lacking its newline counts
+
+
+def _header_schema(first_line: bytes) -> str | None:
+    """The schema of a header line (BOM and CRLF allowed), or None if it is neither header."""
+    line = first_line.removeprefix(b"\xef\xbb\xbf").rstrip(b"\n").removesuffix(b"\r")
+    if line == _HEADER_BYTES[SCHEMA_ID]:
+        return SCHEMA_ID
+    if line == _HEADER_BYTES[SCHEMA_V1]:
+        return SCHEMA_V1
+    return None
+
+
+_HEADER_BYTES = {SCHEMA_ID: HEADER.encode()[:-1], SCHEMA_V1: HEADER_V1.encode()[:-1]}
+
+
 class AnnotationLog:
     """An append-only CSV log of one annotator's labels; every event is on disk on return.
 
     ``path`` defaults to ``<folder>/<annotator>.csv``. Opening reads the file once to restore
-    the annotator's labels (``current()``) and undo history; appends never re-read it.
+    the annotator's labels (``current()``) and undo history; appends never re-read it. A
+    ``factcheck-log/1`` file is never rewritten: its rows continue there while they need no
+    /2 field; the first event with evidence, a justification, a claim or a language goes to
+    ``continuation_path(path)`` (a /2 file), and every later one too (see annotations/README).
     """
 
     def __init__(
@@ -306,39 +359,63 @@ class AnnotationLog:
         else:
             self.path = Path(path).expanduser().resolve()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._file_lock = FileLock(f"{self.path}.lock", timeout=LOCK_TIMEOUT)
+        self.continuation = continuation_path(self.path)
+        self._file_locks = {
+            path_: FileLock(f"{path_}.lock", timeout=LOCK_TIMEOUT)
+            for path_ in (self.path, self.continuation)
+        }
+        self._file_lock = self._file_locks[self.path]
         self._thread_lock = threading.RLock()
         self._latest: dict[str, LogEvent] = {}
-        # Per sentence, its (label, note, flagged) states in order; the undo stack holds
-        # (sentence id, action) of every label/clear/flag/unflag not yet undone.
+        # Per sentence, its states in order (_State); the undo stack holds (sentence id,
+        # action) of every label/clear/flag/unflag not yet undone.
         self._history: dict[str, list[_State]] = {}
         self._stack: list[tuple[str, str]] = []
-        # (device, inode, offset) of a record boundary known in the file: see _repair_tail.
-        self._boundary: tuple[int, int, int] | None = None
-        if self.path.exists() and (not self.path.is_file() or self.path.stat().st_size):
-            self._restore(_schemes_with(scheme))
+        # Per file, (device, inode, offset) of a record boundary known in it: _repair_tail.
+        self._boundaries: dict[Path, tuple[int, int, int] | None] = {}
+        files = [p for p in self.paths() if not p.is_file() or p.stat().st_size]
+        if files:
+            self._restore(_schemes_with(scheme), files)
 
     def __repr__(self) -> str:
         return f"AnnotationLog({str(self.path)!r}, annotator={self.annotator!r})"
 
-    def _restore(self, schemes: tuple[LabelScheme, ...]) -> None:
-        """Rebuild labels, flags and undo history from this annotator's rows, in file order."""
-        stat = os.stat(self.path)
-        data = read_log_bytes(self.path)
-        frame, _ = _load_file(self.path, schemes, raise_errors=True, data=data)
-        if _ends_at_record_boundary(data):
-            self._boundary = (stat.st_dev, stat.st_ino, len(data))
+    def paths(self) -> list[Path]:
+        """The files this log reads: ``path``, then its /2 continuation if it exists."""
+        if self.continuation.exists() and file_schema(self.path) == SCHEMA_V1:
+            return [self.path, self.continuation]
+        return [self.path] if self.path.exists() else []
+
+    def _restore(self, schemes: tuple[LabelScheme, ...], files: list[Path]) -> None:
+        """Rebuild labels, flags and undo history from this annotator's rows, in file order
+        (a /1 file and its continuation: in time order, ties /1 first)."""
+        frames = []
+        for path in files:
+            stat = os.stat(path)
+            data = read_log_bytes(path)
+            frame, _ = _load_file(path, schemes, raise_errors=True, data=data)
+            if _ends_at_record_boundary(data):
+                self._boundaries[path] = (stat.st_dev, stat.st_ino, len(data))
+            frames.append(frame)
+            del data
+        frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+        if len(frames) > 1:
+            order = np.argsort(_coerce_timestamps(frame["timestamp"]).to_numpy(), kind="stable")
+            frame = frame.take(order)
         key = annotator_key(self.annotator)
         names = [name for name in frame["annotator"].unique() if annotator_key(name) == key]
         mine = frame[frame["annotator"].isin(names)]
         if mine.empty:
             return
         history, stack = self._history, self._stack
-        for sid, action, label, note in zip(
+        for sid, action, label, note, evidence, justification, claim in zip(
             mine["sentence_id"].tolist(),
             mine["action"].tolist(),
             mine["label"].tolist(),
             mine["note"].tolist(),
+            mine["evidence"].tolist(),
+            mine["justification"].tolist(),
+            mine["claim"].tolist(),
             strict=True,
         ):
             if action == "undo":
@@ -353,7 +430,8 @@ class AnnotationLog:
                     flagged = action == "flag"
                 else:
                     flagged = states[-1][2] if states else False
-                states.append((label, note, flagged))  # inlined _next_state: hot
+                # inlined _next_state: hot
+                states.append((label, note, flagged, evidence, justification, claim))
                 stack.append((sid, action))
         last = mine.drop_duplicates("sentence_id", keep="last")
         for record in last.to_dict("records"):
@@ -364,11 +442,22 @@ class AnnotationLog:
             self._latest[event.sentence_id] = event
 
     def record(
-        self, sentence: Sentence, label: str | None, note: str = "", *, source: str = ""
+        self,
+        sentence: Sentence,
+        label: str | None,
+        note: str = "",
+        *,
+        source: str = "",
+        evidence: Iterable[Evidence] = (),
+        justification: str = "",
+        claim: str = "",
+        language: str = "",
     ) -> LogEvent:
         """Append a label (or a clear, for ``None``/``""``) for ``sentence``; on disk on return.
 
-        A flag for discussion stays as it is (see ``flag``).
+        ``evidence`` (``make_evidence`` items), ``justification`` and ``claim`` (the claim
+        rewritten, self-contained) are kept with the label; ``language`` is the article's
+        language code. A flag for discussion stays as it is (see ``flag``).
         """
         if label:
             self.scheme.get(label)  # raises SchemeError before anything is written
@@ -377,7 +466,10 @@ class AnnotationLog:
             action, label = "clear", ""
         else:
             raise SchemeError(f"Label must be a string or None, not {label!r}.")
-        return self._add(sentence, action, label, str(note), str(source))
+        if isinstance(evidence, (str, bytes, Evidence)):
+            evidence = (evidence,)  # type: ignore[assignment]  # evidence_to_json refuses str
+        extra = _extra_fields(evidence_to_json(evidence), justification, claim, language)
+        return self._add(sentence, action, label, str(note), str(source), extra)
 
     def flag(
         self,
@@ -389,17 +481,34 @@ class AnnotationLog:
     ) -> LogEvent:
         """Flag ``sentence`` for discussion (or unflag it, ``flagged=False``); on disk on return.
 
-        The row keeps the sentence's current label, and its note unless ``note`` is given, so
-        readers that take the latest row's label still see the right label. Undo reverts it.
+        The row keeps the sentence's current label, evidence, justification and claim, and
+        its note unless ``note`` is given, so readers that take the latest row still see the
+        current label. Undo reverts it.
         """
         with self._thread_lock:
             current = self._latest.get(sentence.id)
             label = current.label if current is not None else ""
             if note is None:
                 note = current.note if current is not None else ""
-            return self._add(sentence, "flag" if flagged else "unflag", label, str(note), source)
+            extra = (
+                _extra_fields(
+                    current.evidence, current.justification, current.claim, current.language
+                )
+                if current is not None
+                else _extra_fields("[]", "", "", "")
+            )
+            action = "flag" if flagged else "unflag"
+            return self._add(sentence, action, label, str(note), source, extra)
 
-    def _add(self, sentence: Sentence, action: str, label: str, note: str, source: str) -> LogEvent:
+    def _add(
+        self,
+        sentence: Sentence,
+        action: str,
+        label: str,
+        note: str,
+        source: str,
+        extra: dict[str, str],
+    ) -> LogEvent:
         """Append a label/clear/flag/unflag event and push it on the undo stack."""
         fields_ = {
             "article_id": sentence.article_id,
@@ -412,10 +521,11 @@ class AnnotationLog:
             "action": action,
             "source": str(source),
             "text": sentence.text,
+            **extra,
         }
         with self._thread_lock:
             states = self._history.get(sentence.id, [])
-            state = _next_state(states, action, label, note)
+            state = _next_state(states, action, label, note, extra)
             event = self._append(fields_, flagged=state[2])
             self._history.setdefault(event.sentence_id, []).append(state)
             self._stack.append((event.sentence_id, action))
@@ -425,15 +535,17 @@ class AnnotationLog:
     def undo(self) -> LogEvent | None:
         """Undo this annotator's last not-yet-undone label, clear, flag or unflag.
 
-        Returns the ``undo`` event, whose ``label``, ``note`` and ``flagged`` are the restored
-        state and whose ``undone`` is the action reverted; None if nothing is left to undo.
+        Returns the ``undo`` event, whose ``label``, ``note``, evidence, justification, claim
+        and ``flagged`` are the restored state and whose ``undone`` is the action reverted;
+        None if nothing is left to undo.
         """
         with self._thread_lock:
             if not self._stack:
                 return None
             sid, undone = self._stack[-1]
             states = self._history[sid]
-            label, note, flagged = states[-2] if len(states) > 1 else ("", "", False)
+            state = states[-2] if len(states) > 1 else ("", "", False, "[]", "", "")
+            label, note, flagged, evidence, justification, claim = state
             last = self._latest[sid]
             event = self._append(
                 {
@@ -447,6 +559,7 @@ class AnnotationLog:
                     "action": "undo",
                     "source": last.source,
                     "text": last.text,
+                    **_extra_fields(evidence, justification, claim, last.language),
                 },
                 flagged=flagged,
                 undone=undone,
@@ -476,15 +589,28 @@ class AnnotationLog:
         event = self._latest.get(sentence_id)
         return event.label if event is not None and event.label else None
 
+    def _target(self, values: dict[str, object]) -> tuple[Path, str]:
+        """(file, schema) an event goes to: a /1 file keeps /1 rows while no /2 field is
+        used and it has no continuation; otherwise the /2 continuation (or the /2 file).
+        The header is looked at on every append (4 KiB), so a file replaced meanwhile counts."""
+        if file_schema(self.path) != SCHEMA_V1:
+            return self.path, SCHEMA_ID
+        plain = all(values.get(name, empty) == empty for name, empty in V2_FIELDS.items())
+        if plain and not self.continuation.exists():
+            return self.path, SCHEMA_V1
+        return self.continuation, SCHEMA_ID
+
     def _append(
         self, values: dict[str, object], *, flagged: bool = False, undone: str = ""
     ) -> LogEvent:
         """Write one event as one complete line (header first if the file is empty)."""
         _check_encodable(values)
+        _check_language(values.get("language", ""))
+        path, schema = self._target(values)
 
         def build() -> tuple[LogEvent, str]:
             event = LogEvent(
-                schema=SCHEMA_ID,
+                schema=schema,
                 timestamp=utc_timestamp(),
                 annotator=self.annotator,
                 scheme=self.scheme.id,
@@ -494,16 +620,37 @@ class AnnotationLog:
             )
             return event, format_row(event.row())
 
-        event, self._boundary = append_record(
-            self.path,
-            self._file_lock,
-            self._boundary,
+        event, self._boundaries[path] = append_record(
+            path,
+            self._file_locks[path],
+            self._boundaries.get(path),
             build,
-            header=HEADER,
+            header=HEADER if schema == SCHEMA_ID else HEADER_V1,
             is_whole_row=_is_whole_row,
             what="label",
         )
         return event
+
+
+def _extra_fields(
+    evidence: str, justification: object, claim: object, language: object
+) -> dict[str, str]:
+    """The /2 fields of an event as strings."""
+    return {
+        "evidence": evidence,
+        "justification": str(justification),
+        "claim": str(claim),
+        "language": str(language),
+    }
+
+
+def _check_language(language: object) -> None:
+    """Raise InputError unless ``language`` is "" or a language code such as ``en``/``pt-BR``."""
+    if language and not _LANGUAGE.fullmatch(str(language)):
+        raise InputError(
+            f"Language {str(language)[:40]!r} is not a language code such as 'en' or 'pt-BR'; "
+            "nothing was written. Pass the article's language code, or '' if unknown."
+        )
 
 
 _Record = TypeVar("_Record")
@@ -588,14 +735,18 @@ def _repair_tail(
     return _set_aside_torn_tail(fd, path, end, size), ""
 
 
-# A sentence's state for one annotator after an event: (label, note, flagged). A plain
-# tuple: opening a log of 1,000,000 rows builds one per row.
-_State = tuple[str, str, bool]
+# A sentence's state for one annotator after an event; a plain tuple: opening a log of
+# 1,000,000 rows builds one per row.
+# (label, note, flagged, evidence, justification, claim).
+_State = tuple[str, str, bool, str, str, str]
 
 
-def _next_state(states: Sequence[_State], action: str, label: str, note: str) -> _State:
+def _next_state(
+    states: Sequence[_State], action: str, label: str, note: str, extra: dict[str, str]
+) -> _State:
     """The state after a label/clear/flag/unflag event, given the sentence's earlier states."""
-    return (label, note, _flag_after(bool(states) and states[-1][2], action))
+    flagged = _flag_after(bool(states) and states[-1][2], action)
+    return (label, note, flagged, extra["evidence"], extra["justification"], extra["claim"])
 
 
 def _flag_after(flagged: bool, action: str) -> bool:
@@ -628,11 +779,11 @@ def _row_is_whole(fields_: list[str]) -> bool:
     """Whether a last row lacking its newline is still complete (e.g. saved by an editor):
     every column is there and the text is exactly ``end - start`` characters long, which a
     row cut off while being written cannot be (the text is the last column)."""
-    if len(fields_) != len(COLUMNS):
+    if len(fields_) not in (len(V1_COLUMNS), len(COLUMNS)):
         return False
-    row = dict(zip(COLUMNS, fields_, strict=True))
+    start, end = COLUMNS.index("start"), COLUMNS.index("end")  # the same in /1 and /2
     try:
-        return int(row["end"]) - int(row["start"]) == len(row["text"])
+        return int(fields_[end]) - int(fields_[start]) == len(fields_[-1])
     except ValueError:
         return False
 
@@ -641,7 +792,7 @@ def _is_whole_row(tail: bytes, offset: int) -> bool:
     """Whether bytes after the last newline are a complete row (see _row_is_whole), or the
     header, that an editor saved without its final newline."""
     if offset == 0:
-        return tail == HEADER.encode()[:-1]
+        return tail in _HEADER_BYTES.values()
     text = tail.decode("utf-8", "replace")
     if text.count('"') % 2:
         return False
@@ -653,7 +804,7 @@ def _is_whole_row(tail: bytes, offset: int) -> bool:
 # at the start of a field ("" inside is a quote); elsewhere it is an ordinary character.
 _FIELD = rb'(?:"(?:[^"]|"")*+"(?:[^,\n"][^,\n]*+)?|[^,\n"][^,\n]*+|)'
 _RECORDS = re.compile(rb"(?:" + _FIELD + rb"(?:," + _FIELD + rb")*+\n)*+")
-_ROW_START = f"\n{SCHEMA_ID},".encode()
+_ROW_STARTS = tuple(f"\n{schema},".encode() for schema in SCHEMA_COLUMNS)
 
 
 def _last_record_end(fd: int, start: int, size: int, chunk: int = 1 << 20) -> int:
@@ -682,7 +833,7 @@ def _ends_at_record_boundary(data: bytes) -> bool:
     the start of the last row (a line beginning with the schema id), not the whole file."""
     if not data.endswith(b"\n") or data.count(b'"') % 2:
         return False
-    start = data.rfind(_ROW_START) + 1  # 0 (the header) if there is no row
+    start = max(data.rfind(row_start) for row_start in _ROW_STARTS) + 1  # 0: no row
     return _RECORDS.match(data, start).end() == len(data)
 
 
@@ -762,8 +913,14 @@ def _read_fast(data: bytes) -> pd.DataFrame | None:
 
 
 def _read_fast_table(data: bytes, columns: Sequence[str] = COLUMNS) -> pa.Table | None:
-    """Parse with pyarrow (``columns`` only, as strings); None if it cannot or the header
-    differs from ``COLUMNS`` (a subset of columns: only a missing one is noticed)."""
+    """Parse with pyarrow (``columns`` only, as strings; a /1 file gets the /2 columns with
+    their /1 values); None if it cannot, if the header is neither schema's, or if a row's
+    schema is not its file's (the exact parser then names the line)."""
+    schema = _header_schema(data[: data.find(b"\n", 0, _HEADER_BYTES_MAX) + 1])
+    if schema is None:
+        return None
+    file_columns = SCHEMA_COLUMNS[schema]
+    wanted = [name for name in columns if name in file_columns]
     try:
         table = pa_csv.read_csv(
             io.BytesIO(data),
@@ -772,16 +929,48 @@ def _read_fast_table(data: bytes, columns: Sequence[str] = COLUMNS) -> pa.Table 
             parse_options=pa_csv.ParseOptions(newlines_in_values=True),
             convert_options=pa_csv.ConvertOptions(
                 column_types={name: pa.large_string() for name in COLUMNS},
-                include_columns=list(columns) if tuple(columns) != COLUMNS else [],
+                include_columns=wanted if tuple(wanted) != file_columns else [],
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError):
         return None  # the exact parser names the file and line
-    if tuple(table.column_names) != tuple(columns):
+    if table.column_names != wanted:
         return None
-    return table
+    same_schema = pc.all(pc.equal(table.column("schema"), schema)) if "schema" in wanted else None
+    if table.num_rows and same_schema is not None and not same_schema.as_py():
+        return None
+    if len(wanted) == len(columns):
+        return table
+    return pa.table(
+        [
+            table.column(name)
+            if name in file_columns
+            else _constant_column(V2_FIELDS[name], table.num_rows)
+            for name in columns
+        ],
+        names=list(columns),
+    )
+
+
+_HEADER_BYTES_MAX = max(len(header) for header in _HEADER_BYTES.values()) + 8  # BOM, CR
+
+
+def _constant_column(value: str, rows: int) -> pa.Array:
+    """A large_string column holding ``value`` ``rows`` times, built from its buffers."""
+    encoded = value.encode()
+    offsets = np.arange(rows + 1, dtype=np.int64) * len(encoded)
+    return pa.LargeStringArray.from_buffers(
+        rows, pa.py_buffer(offsets), pa.py_buffer(encoded * rows)
+    )
+
+
+def _with_v2_fields(frame: pd.DataFrame) -> pd.DataFrame:
+    """A /1 file's string frame with the /2 columns added (their /1 values), in COLUMNS order."""
+    for name, value in V2_FIELDS.items():
+        frame[name] = value
+    return frame[list(COLUMNS)]
 
 
 @dataclass
@@ -792,6 +981,7 @@ class _Records:
     lines: list[int]
     problems: list[Problem]
     warnings: list[Problem]
+    schema: str = SCHEMA_ID  # the file's, from its header
 
 
 class CsvRecordError(ValueError):
@@ -869,14 +1059,16 @@ def _read_exact(data: bytes, path: str) -> _Records:
     if header_problem:
         problems.append(Problem(path, 1, header_problem))
         return empty
+    schema = SCHEMA_V1 if tuple(header) == V1_COLUMNS else SCHEMA_ID
+    file_columns = SCHEMA_COLUMNS[schema]
     rows, lines = [], []
     for line, fields_ in records[1:]:
-        if len(fields_) != len(COLUMNS):
+        if len(fields_) != len(file_columns):
             problems.append(
                 Problem(
                     path,
                     line,
-                    f"has {len(fields_)} fields, expected {len(COLUMNS)}. Fields containing "
+                    f"has {len(fields_)} fields, expected {len(file_columns)}. Fields containing "
                     "commas, quotes or line breaks must be in double quotes; correct the row "
                     "or restore it from a backup.",
                 )
@@ -884,15 +1076,19 @@ def _read_exact(data: bytes, path: str) -> _Records:
             continue
         rows.append(fields_)
         lines.append(line)
-    frame = pd.DataFrame(rows, columns=list(COLUMNS), dtype="str")
-    return _Records(frame, lines, problems, notes)
+    frame = pd.DataFrame(rows, columns=list(file_columns), dtype="str")
+    if schema == SCHEMA_V1:
+        frame = _with_v2_fields(frame)
+    return _Records(frame, lines, problems, notes, schema)
 
 
 def _header_problem(header: list[str]) -> str:
-    """What is wrong with a header row, or "" if it is the expected one."""
-    if tuple(header) == COLUMNS:
+    """What is wrong with a header row, or "" if it is a /2 (or /1) log's header."""
+    if tuple(header) in (COLUMNS, V1_COLUMNS):
         return ""
-    expected = ",".join(COLUMNS)
+    # A header without any /2 column is held to the /1 header.
+    columns = COLUMNS if set(V2_FIELDS) & set(header) else V1_COLUMNS
+    expected = ",".join(columns)
     if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
         delimiter = "semicolons" if ";" in header[0] else "tabs"
         return (
@@ -900,7 +1096,7 @@ def _header_problem(header: list[str]) -> str:
             "its own CSV dialect). Restore the original file, or save it as 'CSV UTF-8 "
             "(comma delimited)'."
         )
-    missing = [name for name in COLUMNS if name not in header]
+    missing = [name for name in columns if name not in header]
     if missing:
         return (
             f"missing column(s) {', '.join(missing)}. The header must be: {expected}. Restore "
@@ -917,6 +1113,10 @@ def _bad_values(column: pd.Series, is_good) -> pd.Series:
 
 def _is_scheme_id(value: str) -> bool:
     return re.fullmatch(_SCHEME_ID, value) is not None
+
+
+def _is_language(value: str) -> bool:
+    return value == "" or _LANGUAGE.fullmatch(value) is not None
 
 
 def _is_label_name(value: str) -> bool:
@@ -959,11 +1159,16 @@ def _whole_numbers(column: pd.Series) -> pd.Series:
 
 
 def _row_problems(
-    frame: pd.DataFrame, schemes: Sequence[LabelScheme], timestamps: pd.Series | None = None
+    frame: pd.DataFrame,
+    schemes: Sequence[LabelScheme],
+    timestamps: pd.Series | None = None,
+    schema: str | None = None,
 ) -> list[tuple[int, str]]:
     """(row position, message) for every invalid row, checked column by column (vectorised).
 
     ``timestamps`` is ``_coerce_timestamps(frame["timestamp"])`` if the caller has it already.
+    ``schema``: the one schema id of the rows' file (its header's); else either is accepted
+    (the fast reader has checked each file's rows against its header already).
     """
     found: list[tuple[int, str]] = []
 
@@ -972,10 +1177,15 @@ def _row_problems(
             for position in mask.to_numpy().nonzero()[0]:
                 found.append((int(position), message(frame.iloc[position])))
 
+    expected = SCHEMA_ID if schema is None else schema
     report(
-        frame["schema"] != SCHEMA_ID,
+        ~frame["schema"].isin(list(SCHEMA_COLUMNS) if schema is None else [schema]),
         lambda r: (
-            f"schema {r['schema']!r} is not {SCHEMA_ID!r}. The row comes from another "
+            f"schema {r['schema']!r} is not {expected!r}, the schema of the file's header. "
+            "The row comes from another version of factcheck or another tool; upgrade "
+            "factcheck or convert the file."
+            if r["schema"] in SCHEMA_COLUMNS
+            else f"schema {r['schema']!r} is not {expected!r}. The row comes from another "
             "version of factcheck or another tool; upgrade factcheck or convert the file."
         ),
     )
@@ -1033,6 +1243,17 @@ def _row_problems(
         _bad_values(frame["scheme"], _is_scheme_id),
         lambda r: f"scheme {r['scheme']!r} is not a scheme id like 'default@1'. Restore it.",
     )
+    report(
+        _bad_values(frame["evidence"], lambda value: not evidence_problem(value)),
+        lambda r: evidence_problem(r["evidence"]),
+    )
+    report(
+        _bad_values(frame["language"], _is_language),
+        lambda r: (
+            f"language {r['language'][:40]!r} is not a language code such as 'en' or "
+            "'pt-BR' (or empty). Correct the row."
+        ),
+    )
     known = {scheme.id: scheme for scheme in schemes}
     labelled = frame["label"] != ""
     for scheme_id, scheme in known.items():
@@ -1079,7 +1300,7 @@ def _load_file(
             return frame, []
     records = _read_exact(data, name)
     problems = list(records.problems)
-    for position, message in _row_problems(records.frame, schemes):
+    for position, message in _row_problems(records.frame, schemes, schema=records.schema):
         problems.append(Problem(name, records.lines[position], message))
     problems.sort(key=lambda p: p.line)
     return _finish(records.frame, problems, records.warnings, raise_errors)

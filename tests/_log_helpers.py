@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from factcheck.articles import Article
-from factcheck.log import HEADER, SCHEMA_ID, format_row
+from factcheck.log import HEADER, HEADER_V1, SCHEMA_ID, SCHEMA_V1, format_row
 from factcheck.sentences import Sentence
 
 # Fictional news text in the shapes the tool meets: attribution, quoted figures, opinion.
@@ -48,10 +48,17 @@ def row(
     start: object = 0,
     end: object = None,
     index: object = 0,
+    evidence: str = "[]",
+    justification: str = "",
+    claim: str = "",
+    language: str = "",
+    v1: bool = False,
 ) -> tuple[object, ...]:
-    """The fields of one log row in column order, valid unless told otherwise."""
+    """The fields of one log row in column order, valid unless told otherwise: a
+    ``factcheck-log/2`` row, or with ``v1`` a ``/1`` row (which has no /2 fields)."""
+    extra = () if v1 else (evidence, justification, claim, language)
     return (
-        SCHEMA_ID,
+        SCHEMA_V1 if v1 else SCHEMA_ID,
         timestamp,
         annotator,
         sentence_id.rsplit("-", 1)[0],
@@ -64,12 +71,15 @@ def row(
         action,
         scheme,
         "articles/riverside.md",
+        *extra,
         text,
     )
 
 
-def write_log(path: Path, rows: list[tuple[object, ...]], *, header: str = HEADER) -> bytes:
-    """Write a log file from raw rows; returns its bytes."""
+def write_log(path: Path, rows: list[tuple[object, ...]], *, header: str | None = None) -> bytes:
+    """Write a log file from raw rows (the /1 header for /1 rows); returns its bytes."""
+    if header is None:
+        header = HEADER_V1 if rows and rows[0][0] == SCHEMA_V1 else HEADER
     data = (header + "".join(format_row(r) for r in rows)).encode("utf-8")
     path.write_bytes(data)
     return data

@@ -19,7 +19,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from factcheck.errors import FactcheckError, InputWarning
-from factcheck.log import HEADER, AnnotationLog, format_row, read_annotations, validate_logs
+from factcheck.evidence import evidence_to_json, make_evidence
+from factcheck.log import (
+    HEADER,
+    HEADER_V1,
+    AnnotationLog,
+    format_row,
+    read_annotations,
+    validate_logs,
+)
 from tests._log_helpers import row, sentence, write_log
 
 REGRESSIONS = Path(__file__).parent / "regressions" / "log"
@@ -31,20 +39,32 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 NEW = sentence("A label given after the damage, with a comma.", index=900, id="fuzz-0900")
+NEWER = sentence("A verdict with evidence after the damage.", index=901, id="fuzz-0901")
+EVIDENCE = make_evidence(
+    "https://harwick.example/a?b=1,2", quote='"so", he said', accessed="2026-11-02"
+)
+EVIDENCE_JSON = (
+    '[{"url":"https://harwick.example/m","quote":"4.2, \\"approved\\"",'
+    '"source_type":"official-record","accessed":"2026-11-24","archived_url":""}]'
+)
 
 
-def _valid_log() -> bytes:
-    """A small valid log whose notes and texts hold quotes, commas and line breaks."""
+def _valid_log(v1: bool = False) -> bytes:
+    """A small valid log (/2 with evidence, or /1) whose fields hold quotes, commas and
+    line breaks."""
+    extra = {} if v1 else {"evidence": EVIDENCE_JSON, "claim": "Harwick approved it,\nsaid X."}
     rows = [
-        row(sentence_id="a1-0000", note='minutes, p. 4 "approved"'),
-        row(sentence_id="a1-0001", label="opinion", note="line one\nline two"),
-        row(sentence_id="a1-0002", label="unconfirmed", text='He said, "it is done."'),
-        row(sentence_id="a1-0001", label="", action="clear"),
+        row(sentence_id="a1-0000", note='minutes, p. 4 "approved"', v1=v1, **extra),
+        row(sentence_id="a1-0001", label="opinion", note="line one\nline two", v1=v1),
+        row(sentence_id="a1-0002", label="unconfirmed", text='He said, "it is done."', v1=v1),
+        row(sentence_id="a1-0001", label="", action="clear", v1=v1),
     ]
-    return (HEADER + "".join(format_row(r) for r in rows)).encode("utf-8")
+    header = HEADER_V1 if v1 else HEADER
+    return (header + "".join(format_row(r) for r in rows)).encode("utf-8")
 
 
 VALID = _valid_log()
+VALID_V1 = _valid_log(v1=True)
 
 
 def _corrupt(data: bytes, edits: list[tuple[str, int, int]]) -> bytes:
@@ -132,10 +152,14 @@ def check_log_bytes(folder: Path, data: bytes) -> None:
             return  # a damaged log is refused with a clear error, nothing written
         assert path.read_bytes() == before[0], "opening changed the file"
         log.record(NEW, "opinion", note='after, "the damage"\nline 2')
-        frame = read_annotations(path, history=True)
+        log.record(NEWER, "verified", evidence=[EVIDENCE], justification='a, "b"\nc')
+        frame = read_annotations(log.paths(), history=True)
     new = frame[frame["sentence_id"] == NEW.id]
     assert new["label"].tolist() == ["opinion"], f"the new label was lost in {data!r}"
     assert new["note"].tolist() == ['after, "the damage"\nline 2']
+    newer = frame[frame["sentence_id"] == NEWER.id]
+    assert newer["evidence"].tolist() == [evidence_to_json([EVIDENCE])], repr(data)
+    assert newer["justification"].tolist() == ['a, "b"\nc']
 
 
 @pytest.fixture
@@ -153,20 +177,21 @@ def test_random_bytes_raise_only_factcheck_errors(folder, data):
 
 
 @FUZZ
-@given(header=st.booleans(), data=st.binary(max_size=300))
-def test_random_rows_after_a_valid_header_raise_only_factcheck_errors(folder, header, data):
-    """Test that a valid header followed by garbage is reported, not a crash."""
-    start = VALID[: VALID.index(b"\n") + 1] if header else VALID[:200]
+@given(header=st.booleans(), v1=st.booleans(), data=st.binary(max_size=300))
+def test_random_rows_after_a_valid_header_raise_only_factcheck_errors(folder, header, v1, data):
+    """Test that a valid (/2 or /1) header followed by garbage is reported, not a crash."""
+    base = VALID_V1 if v1 else VALID
+    start = base[: base.index(b"\n") + 1] if header else base[:200]
     check_log_bytes(folder, start + data)
 
 
 @pytest.mark.slow
 @settings(FUZZ, max_examples=150)
-@given(edits=EDITS)
-def test_corrupted_logs_are_reported_and_the_next_label_is_kept(folder, edits):
-    """Test that a valid log after random corruption reads without crashing, stays as it
-    was, and if it can be opened, keeps the next label."""
-    check_log_bytes(folder, _corrupt(VALID, edits))
+@given(edits=EDITS, v1=st.booleans())
+def test_corrupted_logs_are_reported_and_the_next_label_is_kept(folder, edits, v1):
+    """Test that a valid /2 or /1 log after random corruption reads without crashing, stays
+    as it was, and if it can be opened, keeps the next label and the next evidence."""
+    check_log_bytes(folder, _corrupt(VALID_V1 if v1 else VALID, edits))
 
 
 def _regressions() -> list[Path]:
@@ -189,5 +214,8 @@ def test_a_valid_log_passes_the_checks(folder):
     path = folder / "base.csv"
     path.write_bytes(VALID)
     assert validate_logs([path]) == []
+    (folder / "base-v1.csv").write_bytes(VALID_V1)
+    assert validate_logs([folder / "base-v1.csv"]) == []
+    (folder / "base-v1.csv").unlink()
     write_log(folder / "other.csv", [row(annotator="ben")])
     assert len(read_annotations(folder)) == 3

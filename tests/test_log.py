@@ -73,7 +73,7 @@ def test_record_writes_every_column_of_the_contract(tmp_path, sentences):
     frame = read_annotations(tmp_path)
     assert list(frame.columns) == [*COLUMNS, "flagged"]
     got = frame.iloc[0]
-    assert got["schema"] == "factcheck-log/1"
+    assert got["schema"] == "factcheck-log/2"
     assert got["article_id"] == "riverside-budget"
     assert got["sentence_id"] == sentences[1].id
     assert got["sentence_index"] == 1
@@ -142,7 +142,7 @@ def test_record_does_not_reread_the_file(tmp_path, sentences):
     with open(path, "a", encoding="utf-8") as handle:
         handle.write("garbage row that is not CSV of the log\n")
     log.record(sentences[1], "opinion")
-    with pytest.raises(LogFormatError, match=r"ana\.csv, line 3: has 1 fields, expected 14"):
+    with pytest.raises(LogFormatError, match=r"ana\.csv, line 3: has 1 fields, expected 18"):
         read_annotations(path)
 
 
@@ -632,7 +632,7 @@ def test_torn_last_line_is_skipped_with_warning(tmp_path):
     """Test that a last row without newline is skipped with file:line and the rest kept."""
     path = tmp_path / "ana.csv"
     data = write_log(path, _good_rows())
-    torn = data + b"factcheck-log/1,2026-11-24T10:15:02.1"
+    torn = data + b"factcheck-log/2,2026-11-24T10:15:02.1"
     path.write_bytes(torn)
     with pytest.warns(InputWarning, match=r"ana\.csv, line 6: the last row is incomplete"):
         frame = read_annotations(path)
@@ -645,7 +645,7 @@ def test_torn_file_reads_together_with_intact_files(tmp_path):
     write_log(tmp_path / "ana.csv", _good_rows())
     torn = tmp_path / "ben.csv"
     rows = [row(annotator="ben", sentence_id="a1-0005", index=5, note="x\ny")]
-    torn.write_bytes(write_log(torn, rows) + b"factcheck-log/1,2026")
+    torn.write_bytes(write_log(torn, rows) + b"factcheck-log/2,2026")
     with pytest.warns(InputWarning, match=r"ben\.csv, line 4"):
         frame = read_annotations(tmp_path, history=True)
     assert sorted(frame["sentence_id"]) == ["a1-0000", "a1-0001", "a1-0002", "a1-0005"]
@@ -667,7 +667,7 @@ def test_torn_last_line_inside_quoted_text_is_skipped(tmp_path):
     data = write_log(path, _good_rows())
     torn = (
         data
-        + b'factcheck-log/1,2026-11-24T10:15:02.123456+00:00,ana,a1,a1-0003,3,0,5,verified,"first line\n'
+        + b'factcheck-log/2,2026-11-24T10:15:02.123456+00:00,ana,a1,a1-0003,3,0,5,verified,"first line\n'
     )
     path.write_bytes(torn)
     with pytest.warns(InputWarning, match="incomplete"):
@@ -679,7 +679,7 @@ def test_torn_last_line_inside_quoted_text_is_skipped(tmp_path):
 def test_short_last_line_with_newline_is_torn(tmp_path):
     """Test that a last line with too few fields (but a newline) is skipped as torn."""
     path = tmp_path / "ana.csv"
-    data = write_log(path, _good_rows()) + b"factcheck-log/1,2026-11-24\n"
+    data = write_log(path, _good_rows()) + b"factcheck-log/2,2026-11-24\n"
     path.write_bytes(data)
     with pytest.warns(InputWarning, match="line 6"):
         assert len(read_annotations(path)) == 3
@@ -772,7 +772,7 @@ def test_row_with_extra_field_in_the_middle_raises(tmp_path):
     lines = data.split(b"\n")
     lines[1] = lines[1] + b",extra"
     path.write_bytes(b"\n".join(lines))
-    with pytest.raises(LogFormatError, match="line 2: has 15 fields, expected 14"):
+    with pytest.raises(LogFormatError, match="line 2: has 19 fields, expected 18"):
         read_annotations(path)
 
 
@@ -808,7 +808,7 @@ def test_torn_tail_is_set_aside_before_the_next_append(tmp_path, sentences):
     log = AnnotationLog(annotator="ana", folder=tmp_path)
     log.record(sentences[0], "verified")
     path = tmp_path / "ana.csv"
-    fragment = b'factcheck-log/1,2026-11-24T10:15:02.123456+00:00,ana,x,"half\nof a row'
+    fragment = b'factcheck-log/2,2026-11-24T10:15:02.123456+00:00,ana,x,"half\nof a row'
     with open(path, "ab") as handle:
         handle.write(fragment)
     with pytest.warns(InputWarning, match=r"line 3: the last row was incomplete"):
@@ -828,7 +828,7 @@ def test_validate_logs_collects_every_problem(tmp_path):
     good = tmp_path / "ben.csv"
     write_log(good, _good_rows())
     torn = tmp_path / "cy.csv"
-    torn.write_bytes(write_log(torn, _good_rows()) + b"factcheck-log/1,20")
+    torn.write_bytes(write_log(torn, _good_rows()) + b"factcheck-log/2,20")
     problems = validate_logs([bad, good, torn])
     assert [(Path(p.path).name, p.line) for p in problems] == [
         ("ana.csv", 2),
@@ -868,7 +868,7 @@ def test_files_written_by_record_validate_clean(tmp_path, sentences):
 def test_readme_documents_every_column_and_label():
     """Test that annotations/README.md has a data-dictionary row per column and default label."""
     readme = (Path(__file__).parents[1] / "annotations" / "README.md").read_text(encoding="utf-8")
-    assert "`factcheck-log/1`" in readme
+    assert "`factcheck-log/2`" in readme and "`factcheck-log/1`" in readme
     for number, name in enumerate(COLUMNS, start=1):
         assert f"| {number} | `{name}` |" in readme
     for label in DEFAULT_SCHEME:

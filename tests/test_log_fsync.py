@@ -89,7 +89,7 @@ def test_every_label_is_fsynced_after_its_write_and_before_record_returns(tmp_pa
             if fd.isdigit():
                 log_fds.add(fd)
         fd = re.match(r"\s*(\w*)", rest).group(1)  # the first argument
-        if name in ("write", "pwrite64") and fd in log_fds and "factcheck-log/1" in rest:
+        if name in ("write", "pwrite64") and fd in log_fds and "factcheck-log/2" in rest:
             pending_write, synced = True, False
         elif name in ("fsync", "fdatasync") and fd in log_fds and pending_write:
             synced = True
@@ -100,4 +100,4 @@ def test_every_label_is_fsynced_after_its_write_and_before_record_returns(tmp_pa
             pending_write = synced = False
     assert log_fds, f"the child never opened {log}"
     assert len(returned) == 3
-    assert log.read_text(encoding="utf-8").count("factcheck-log/1,") == 3
+    assert log.read_text(encoding="utf-8").count("factcheck-log/2,") == 3

@@ -147,7 +147,7 @@ def test_log_reopened_after_crash_keeps_appending(tmp_path):
         [sys.executable, str(WRITER), str(path), "ana", "5"], check=True, stdout=subprocess.DEVNULL
     )
     with open(path, "ab") as handle:
-        handle.write(b"factcheck-log/1,2026-11-24T10:15")
+        handle.write(b"factcheck-log/2,2026-11-24T10:15")
     with pytest.warns(InputWarning, match="incomplete"):
         log = AnnotationLog(path, annotator="ana")
     assert len(log.current()) == 5
