@@ -16,7 +16,8 @@ from ._decode import stream_encoding
 from .errors import InputError, InputWarning
 
 REQUIRED_COLUMNS = ("id", "title", "text")
-OPTIONAL_COLUMNS = ("url", "date", "source", "sentence_id")
+IMPORTED_COLUMNS = ("sentence_id",)  # a row that is one sentence of an imported dataset
+OPTIONAL_COLUMNS = ("url", "date", "source")
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def _check_columns(columns: list[str], source: str | Path, where: str) -> None:
         raise InputError(
             f"{source}{where}: missing column(s) {', '.join(missing)}; found "
             f"{', '.join(columns) or 'none'}. A corpus needs columns id, title, text "
-            "(optional url, date, source, sentence_id), one article per row."
+            "(optional url, date, source), one article per row."
         )
 
 
@@ -48,7 +49,7 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 def _row(line: int, record: dict, source: str | Path, unit: str) -> CorpusRow | None:
     """A CorpusRow, or None (with a warning naming the row) when the row has no text."""
-    for key in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS):
+    for key in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, *IMPORTED_COLUMNS):
         value = record.get(key)
         if value is not None and not isinstance(value, (str, int, float)):
             raise InputError(
@@ -81,7 +82,7 @@ def _row(line: int, record: dict, source: str | Path, unit: str) -> CorpusRow | 
         return None
     return CorpusRow(
         line=line,
-        **{k: values.get(k, "") for k in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)},
+        **{k: values.get(k, "") for k in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, *IMPORTED_COLUMNS)},
     )
 
 
