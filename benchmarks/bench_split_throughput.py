@@ -7,11 +7,13 @@ Prints sentences per second on many short paragraphs, then seconds for one long 
 the ratio against raw pysbd on the same text. Raw pysbd on 280k characters takes a minute
 or more (it is superlinear), so it runs only with ``--full``.
 
-Then, in the same run, factcheck as it is and as it was before pysbd's patterns were kept
-compiled (``old``: plain ``re`` inside pysbd, and pysbd's own per-sentence span lookup),
-raw pysbd, syntok and blingfire: sentences/s (CPU time of this process) on the synthetic
-paragraphs and passage accuracy on the gold set (``bench_segmentation.py``); and factcheck
-old and new on one single-paragraph text of 125 KB, 250 KB, 500 KB and 1 MB (linearity).
+Then, in the same run, factcheck as it is (the fast scan, pysbd only for what it leaves
+undecided), as it was before issue 10 (``old``: pysbd and the repairs on every line, plain
+``re`` inside pysbd, and pysbd's own per-sentence span lookup), the pysbd route with its
+patterns kept compiled (``fc pysbd route``), raw pysbd, syntok and blingfire: sentences/s
+(CPU time of this process) on the synthetic paragraphs and passage accuracy on the gold set
+(``bench_segmentation.py``, all passages and the held-out ones); and factcheck old and new
+on one single-paragraph text of 125 KB, 250 KB, 500 KB and 1 MB (linearity).
 """
 
 from __future__ import annotations
@@ -151,18 +153,36 @@ def main() -> None:
         print(f"{name:<32} {len(text):>8,} {len(result):>6,} {ours:>8.2f} {raw_cell} {ratio}")
 
     line = cases[3][1]
-    unchunked, _ = timed(lambda: split_line(line, max_chars=len(line) + 1))
-    chunked, _ = timed(lambda: split_line(line))
+    pysbd_line = sentences._split_line_pysbd  # where chunking matters: pysbd is superlinear
+    unchunked, _ = timed(lambda: pysbd_line(line, max_chars=len(line) + 1))
+    chunked, _ = timed(lambda: pysbd_line(line))
+    fast, _ = timed(lambda: split_line(line))
     print(
-        f"\n70k-char single line: chunked {chunked:.2f} s vs unchunked {unchunked:.2f} s"
-        f" ({unchunked / chunked:.1f}x faster)"
+        f"\n70k-char single line, pysbd route: chunked {chunked:.2f} s vs unchunked"
+        f" {unchunked:.2f} s ({unchunked / chunked:.1f}x faster); fast scan {fast:.3f} s"
     )
     compare(rng)
 
 
 @contextlib.contextmanager
+def pysbd_route() -> Iterator[None]:
+    """factcheck's splitter before the fast scan: pysbd and the news repairs on every line."""
+    kept = sentences.split_line
+
+    def split_line(line: str, *, max_chars: int = sentences.MAX_LINE_CHARS, language: str = "en"):
+        return sentences._split_line_pysbd(line, max_chars=max_chars)
+
+    sentences.split_line = split_line
+    try:
+        yield
+    finally:
+        sentences.split_line = kept
+
+
+@contextlib.contextmanager
 def old_splitter() -> Iterator[None]:
-    """factcheck's splitter as it was: plain ``re`` in pysbd, and ``Segmenter.segment``."""
+    """factcheck's splitter as it was before this work (issue 10): the pysbd route with plain
+    ``re`` in pysbd, and ``Segmenter.segment``."""
     sentences._segmenter()  # installs the compiled-pattern stand-in first
     modules = [importlib.import_module(f"pysbd.{name}") for name in sentences._PYSBD_MODULES]
     kept = sentences._pysbd_segments
@@ -170,7 +190,8 @@ def old_splitter() -> Iterator[None]:
         module.re = re
     sentences._pysbd_segments = lambda line: sentences._segmenter().segment(line) if line else []
     try:
-        yield
+        with pysbd_route():
+            yield
     finally:
         sentences._pysbd_segments = kept
         for module in modules:
@@ -200,12 +221,13 @@ def compare(rng: random.Random) -> None:
     splitters: dict[str, tuple[Callable[[str], list], contextlib.AbstractContextManager]] = {
         "factcheck (new)": (spans_of, contextlib.nullcontext()),
         "factcheck (old)": (spans_of, old_splitter()),
+        "fc pysbd route": (spans_of, pysbd_route()),
         "pysbd": (by_lines(bench_segmentation._pysbd_line), contextlib.nullcontext()),
         "syntok": (by_lines(bench_segmentation._syntok_line), contextlib.nullcontext()),
         "blingfire": (by_lines(bench_segmentation._blingfire_line), contextlib.nullcontext()),
     }
     print(f"\nSame run: {len(lines)} synthetic lines; gold set of {len(gold)} passages")
-    print(f"{'splitter':<17} {'sentences':>9} {'sents/s':>9} {'gold passages':>14}")
+    print(f"{'splitter':<17} {'sentences':>9} {'sents/s':>9} {'gold passages':>14} {'held-out':>9}")
     rates = {}
     for name, (split, context) in splitters.items():
         with context:
@@ -213,13 +235,14 @@ def compare(rng: random.Random) -> None:
             seconds, found = cpu(lambda split=split: [split(line) for line in lines])
             count = sum(len(spans) for spans in found)
             results = bench_segmentation.evaluate(gold, {name: split})
-        score = results[name][0]
+        score, heldout = results[name][0], results[name][1]["heldout"]
         rates[name] = count / seconds
         print(f"{name:<17} {count:>9,} {rates[name]:>9,.0f} {score.exact:>6}/{score.passages:<3} "
-              f"{score.accuracy:.1%}")  # fmt: skip
-    print(
-        f"factcheck new/old throughput: {rates['factcheck (new)'] / rates['factcheck (old)']:.2f}x"
-    )
+              f"{score.accuracy:.1%} {heldout.exact:>6}/{heldout.passages}")  # fmt: skip
+    new = rates["factcheck (new)"]
+    print(f"factcheck new/old throughput: {new / rates['factcheck (old)']:.2f}x")
+    print(f"factcheck new/pysbd route (compiled patterns): {new / rates['fc pysbd route']:.2f}x")
+    print(f"factcheck new/raw pysbd: {new / rates['pysbd']:.2f}x")
 
     print(f"\n{'one paragraph':<14} {'sentences':>9} {'new s':>7} {'old s':>7} {'new/old':>8}")
     for size in (125_000, 250_000, 500_000, 1_000_000):

@@ -20,7 +20,7 @@ is ``session.page_bounds``/``page_count``; the corpus behind a view is ``_catalo
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from ipywidgets.widgets.widget_string import HTMLStyle, LabelStyle, TextStyle
 
 from . import session
 from .labels import LabelScheme
+from .messages import english
 
 STATIC = Path(__file__).parent / "static"
 
@@ -40,7 +41,9 @@ class KeyBridge(anywidget.AnyWidget):
     """Sends key presses and row clicks on the annotator from the browser to Python."""
 
     _esm = (STATIC / "annotator.js").read_text(encoding="utf-8")
-    _css = (STATIC / "annotator.css").read_text(encoding="utf-8")
+    _css = "".join(
+        (STATIC / name).read_text(encoding="utf-8") for name in ("annotator.css", "rtl.css")
+    )
     handled_keys = traitlets.List(traitlets.Unicode()).tag(sync=True)
     autofocus = traitlets.Bool(True).tag(sync=True)
     focus_token = traitlets.Int(0).tag(sync=True)
@@ -73,6 +76,13 @@ def set_classes(widget: w.DOMWidget, classes: Iterable[str]) -> None:
     value = tuple(classes)
     if tuple(widget._dom_classes) != value:
         widget._dom_classes = value
+
+
+def show_direction(widget: w.DOMWidget, direction: str) -> None:
+    """Show a sentence widget right to left (class ``fc-rtl``, see ``static/rtl.css``) or in
+    the page's direction; one message, only when it changes."""
+    classes = [c for c in widget._dom_classes if c not in ("fc-rtl", "fc-ltr")]
+    set_classes(widget, [*classes, "fc-rtl"] if direction == "rtl" else classes)
 
 
 def mimebundle(widget: w.Widget, summary: session.Summary, **kwargs: Any) -> Any:
@@ -130,10 +140,18 @@ class StatusLine:
 
 
 def make_row(
-    slot: int, scheme: LabelScheme, styles: dict[str, Any], *, flag: bool, feedback: bool
+    slot: int,
+    scheme: LabelScheme,
+    styles: dict[str, Any],
+    *,
+    flag: bool,
+    feedback: bool,
+    translate: Callable[[str], str] = english,
 ) -> Row:
     """One reusable row (no callbacks: the mode wires its own); ``flag`` adds the discussion
-    flag button, ``feedback`` the student feedback line."""
+    flag button, ``feedback`` the student feedback line; ``translate`` gives the row's own
+    words in the widget's language (``messages.translator``)."""
+    _ = translate
     number = w.Label(layout=styles["number"], style=styles["label"])
     number.add_class("fc-num")
     text = w.Label(layout=styles["text"], style=styles["label"])
@@ -142,14 +160,14 @@ def make_row(
     for label in scheme:
         button = w.Button(
             description=label.name,
-            tooltip=f"Label {label.name} (key {label.key})",
+            tooltip=_("Label {name} (key {key})").format(name=label.name, key=label.key),
             style=styles[label.name],
             layout=styles[f"{label.name} width"],
         )
         buttons[label.name] = button
     clear = w.Button(
         description="✕",
-        tooltip="Clear the label (0 or Backspace)",
+        tooltip=_("Clear the label (0 or Backspace)"),
         layout=styles["clear"],
         style=styles["clear_style"],
     )
@@ -157,14 +175,16 @@ def make_row(
     if flag:
         flag_button = w.Button(
             description="⚑",
-            tooltip="Flag for discussion (key f; again to remove)",
+            tooltip=_("Flag for discussion (key f; again to remove)"),
             layout=styles["clear"],
             style=styles["clear_style"],
         )
     note = w.Text(
-        placeholder="note or evidence URL (key e)",
-        tooltip="Note or evidence URL: key e opens it, Enter saves it with the label, "
-        "Escape discards the edit",
+        placeholder=_("note or evidence URL (key e)"),
+        tooltip=_(
+            "Note or evidence URL: key e opens it, Enter saves it with the label, "
+            "Escape discards the edit"
+        ),
         continuous_update=False,
         layout=styles["note"],
         style=styles["note_style"],

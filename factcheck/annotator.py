@@ -32,7 +32,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from . import _catalogue, session
+from . import _catalogue, _widgets, messages, session
 from ._catalogue import Catalogue
 from ._escape import guidelines_html
 from ._widgets import (
@@ -51,6 +51,7 @@ from .articles import Article, load_articles
 from .assignment import Queue, check_queue, read_assignment
 from .errors import InputError
 from .labels import DEFAULT_SCHEME, LabelScheme
+from .language import text_direction
 from .log import AnnotationLog, LogEvent, read_annotations
 from .provenance import Provenance, ProvenanceLog, accepted_labels, provenance_path
 from .queues import QueueChoiceLog, order_queue
@@ -144,7 +145,11 @@ class Annotator:
         assignment: Queue | str | os.PathLike[str] | None = None,
         suggest: bool | SuggestionModel = False,
         suggestions: str | os.PathLike[str] | None = None,
+        ui_language: str | None = None,
     ) -> None:
+        # The widget's own words (messages.py): ui_language, else the locale, else English.
+        self.ui_language = messages.ui_language(ui_language)
+        self._t = messages.translator(self.ui_language)
         if isinstance(articles, (str, os.PathLike)):
             articles = load_articles(articles)
         self.articles = [articles] if isinstance(articles, Article) else list(articles)
@@ -222,17 +227,20 @@ class Annotator:
         self._setup_assist(suggest, suggestions, current)
         self._build()
         resumed = self._corpus_done
+        _ = self._t
         if self.key is not None:
             opening = (
-                f"Welcome back: {resumed} answer(s) restored."
+                _("Welcome back: {count} answer(s) restored.").format(count=resumed)
                 if resumed
-                else "Your answers are saved as you click."
+                else _("Your answers are saved as you click.")
             )
         else:
             opening = (
-                f"Resumed {resumed} saved label(s) from {self._log_name()}."
+                _("Resumed {count} saved label(s) from {log}.").format(
+                    count=resumed, log=self._log_name()
+                )
                 if resumed
-                else f"Labels are saved to {self._log_name()} as you click."
+                else _("Labels are saved to {log} as you click.").format(log=self._log_name())
             )
         self._show_status(f"{opening} {self._assist_message}".strip(), "")
         self.show_article(self._resume_index(current))
@@ -637,23 +645,26 @@ class Annotator:
     # ----- building the view (once) -----
 
     def _build(self) -> None:
+        _ = self._t
         corpus = len(self.articles) > 1
         hidden = {"display": "none"} if not corpus else {}
         self.title_label = w.Label(layout=w.Layout(width="100%"))
         self.meta_label = w.Label(layout=w.Layout(width="100%"))
-        who = "Student" if self.key is not None else "Annotator"
+        who = _("Student") if self.key is not None else _("Annotator")
         # The save state stays in view while a long article scrolls (CSS position: sticky).
         self._status_line = StatusLine(f"{who}: {self.annotator}")
         self.annotator_label = self._status_line.name_label
         self.status_label = self._status_line.label
         self.status_bar = self._status_line.bar
-        self.previous_article_button = w.Button(description="◀ Previous article", **layout(hidden))
-        self.next_article_button = w.Button(description="Next article ▶", **layout(hidden))
+        self.previous_article_button = w.Button(
+            description=_("◀ Previous article"), **layout(hidden)
+        )
+        self.next_article_button = w.Button(description=_("Next article ▶"), **layout(hidden))
         self.article_position_label = w.Label()
         # Find an article by title, id or source: a search box and its matches (a list of
         # every article would be 100,000 options in the browser).
         self.search_box = w.Text(
-            placeholder="find an article: title, id or source",
+            placeholder=_("find an article: title, id or source"),
             continuous_update=True,
             layout=w.Layout(width="20em", **hidden),
         )
@@ -664,24 +675,26 @@ class Annotator:
         # Across the corpus: order (unlabelled first, flagged only), source, date range.
         self.order_dropdown = w.Dropdown(
             options=[
-                ("Corpus order", _catalogue.ORDER_CORPUS),
-                ("Unlabelled first", _catalogue.ORDER_UNLABELLED_FIRST),
-                ("⚑ Flagged articles", _catalogue.ORDER_FLAGGED),
+                (_("Corpus order"), _catalogue.ORDER_CORPUS),
+                (_("Unlabelled first"), _catalogue.ORDER_UNLABELLED_FIRST),
+                (_("⚑ Flagged articles"), _catalogue.ORDER_FLAGGED),
             ],
             value=_catalogue.ORDER_CORPUS,
-            description="Articles",
+            description=_("Articles"),
             layout=w.Layout(width="auto", **hidden),
         )
         self.source_dropdown = w.Dropdown(
-            options=[("Any source", _catalogue.ANY_SOURCE)]
+            options=[(_("Any source"), _catalogue.ANY_SOURCE)]
             + [(name, name) for name in (_catalogue.sources(self.articles) if corpus else [])],
             value=_catalogue.ANY_SOURCE,
             layout=w.Layout(width="auto", max_width="16em", **hidden),
         )
         self.date_from = w.Text(
-            placeholder="from YYYY-MM-DD", layout=w.Layout(width="11em", **hidden)
+            placeholder=_("from YYYY-MM-DD"), layout=w.Layout(width="11em", **hidden)
         )
-        self.date_to = w.Text(placeholder="to YYYY-MM-DD", layout=w.Layout(width="11em", **hidden))
+        self.date_to = w.Text(
+            placeholder=_("to YYYY-MM-DD"), layout=w.Layout(width="11em", **hidden)
+        )
         for control in (self.date_from, self.date_to):
             control.continuous_update = False
         self.article_progress = w.IntProgress(min=0, max=1, layout=w.Layout(width="12em"))
@@ -689,11 +702,18 @@ class Annotator:
         self.corpus_progress = w.IntProgress(min=0, max=max(self._progress_total(), 1))
         self.corpus_progress.layout = w.Layout(width="12em")
         self.corpus_progress_label = w.Label()
-        self.guidelines = w.Accordion(children=[w.HTML(guidelines_html(self.scheme))])
-        self.guidelines.set_title(0, "Guidelines: what each label means, with examples and rules")
+        self.guidelines = w.Accordion(
+            children=[w.HTML(guidelines_html(self.scheme.localised(self.ui_language), _))]
+        )
+        self.guidelines.set_title(
+            0, _("Guidelines: what each label means, with examples and rules")
+        )
         self.guidelines.selected_index = None
         self.filter_buttons = w.ToggleButtons(
-            options=session.filter_options(self.scheme, flag=self._flagging),
+            options=[
+                (_(caption), value)
+                for caption, value in session.filter_options(self.scheme, flag=self._flagging)
+            ],
             value=session.FILTER_ALL,
         )
         self.filter_buttons.style.button_width = "auto"
@@ -702,8 +722,10 @@ class Annotator:
         # Students finish at the bottom: the score (and the check button) are there too.
         self.end_score_label = w.Label(layout=w.Layout(width="100%"))
         self.check_button = w.Button(
-            description="Check my answers",
-            tooltip="Show right and wrong for every sentence of this article (answers are final)",
+            description=_("Check my answers"),
+            tooltip=_(
+                "Show right and wrong for every sentence of this article (answers are final)"
+            ),
             icon="check-square-o",
         )
         self._styles = row_styles(self.scheme)
@@ -717,18 +739,19 @@ class Annotator:
         self.queue_dropdown = w.Dropdown(
             options=self._queue_options(),
             value=session.QUEUE_READING,
-            description="Queue",
+            description=_("Queue"),
             layout=w.Layout(width="auto", **assisted),
         )
         self.similar_box = w.HTML(layout=w.Layout(**assisted))
         self.similar_box.add_class("fc-similar-box")
-        self.previous_page_button = w.Button(description="◀ Previous page")
-        self.next_page_button = w.Button(description="Next page ▶")
+        self.previous_page_button = w.Button(description=_("◀ Previous page"))
+        self.next_page_button = w.Button(description=_("Next page ▶"))
         self.page_label = w.Label()
         self._bridge = KeyBridge(
+            stale_text=_(session.STALE_TEXT),
             handled_keys=list(
                 session.key_actions(self.scheme, flag=self._flagging, assist=self._assist)
-            )
+            ),
         )
 
         for label in (self.title_label, self.meta_label, self.keys_label):
@@ -803,7 +826,12 @@ class Annotator:
     def _make_row(self, slot: int) -> Row:
         """One reusable row from the shared parts, wired to this annotator's actions."""
         row = make_row(
-            slot, self.scheme, self._styles, flag=self._flagging, feedback=self.key is not None
+            slot,
+            self.scheme,
+            self._styles,
+            flag=self._flagging,
+            feedback=self.key is not None,
+            translate=self._t,
         )
         for name, button in row.buttons.items():
             button.on_click(lambda _, row=row, name=name: self._click(row, name))
@@ -920,7 +948,11 @@ class Annotator:
         article = self.articles[self._locate(sentence_id)[0]]
         try:
             event = self.log.record(
-                sentence, name or None, note if name else "", source=article.source
+                sentence,
+                name or None,
+                note if name else "",
+                source=article.source,
+                language=article.language,
             )
         except OSError as exc:
             what = f"label '{name}'" if name else "clear"
@@ -1462,6 +1494,9 @@ class Annotator:
     def _show_header(self) -> None:
         article, count = self.article, len(self.articles)
         self.title_label.value = article.title or article.id
+        _widgets.show_direction(
+            self.title_label, text_direction(self.title_label.value, article.language)
+        )
         # Students see a web address but never a file name from the server.
         source = session.source_label(article.source)
         if self.key is not None and "://" not in source:
@@ -1549,13 +1584,19 @@ class Annotator:
             previous_paragraph = sentence.paragraph
             row.number.value = str(sentence.index + 1)
             row.text.value = sentence.text
+            _widgets.show_direction(row.text, text_direction(sentence.text, self.article.language))
             self._paint_row(row, paragraph_start=starts, focus=position == self._focus)
             row.box.layout.display = None
         pages = session.page_count(len(self._order), self.page_size)
-        shown = f"sentences {start + 1}–{stop}" if stop > start else "no sentences"
-        empty = " (no sentences match this filter)" if not self._order else ""
-        self.page_label.value = (
-            f"page {self._page + 1} of {pages} · {shown} of {len(self._order)}{empty}"
+        _ = self._t
+        shown = (
+            _("sentences {first}–{last}").format(first=start + 1, last=stop)
+            if stop > start
+            else _("no sentences")
+        )
+        empty = _(" (no sentences match this filter)") if not self._order else ""
+        self.page_label.value = _("page {page} of {pages} · {shown} of {total}{empty}").format(
+            page=self._page + 1, pages=pages, shown=shown, total=len(self._order), empty=empty
         )
         self.previous_page_button.disabled = self._page == 0
         self.next_page_button.disabled = self._page >= pages - 1

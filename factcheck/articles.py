@@ -20,7 +20,8 @@ from ._decode import decode_bytes
 from .cleaning import Edit, RemovedLine, clean_text
 from .corpus import CorpusRow, read_corpus
 from .errors import InputError, InputWarning
-from .sentences import Sentence, split_sentences
+from .language import LanguageChoice, choose_language, normalise_language
+from .sentences import SUPPORTED_LANGUAGES, Sentence, split_sentences
 from .webpage import extract_webpage
 
 
@@ -35,6 +36,10 @@ class Article:
     from an HTML page), each with source and text offsets, so that
     ``factcheck.cleaning.apply_edits(source_text, article.edits) == article.text``. Each
     sentence's ``source_start``/``source_end`` point into that same source text.
+    ``language`` is its ISO 639-1 code; ``language_source`` says where that came from:
+    ``"given"`` (an argument or corpus column), ``"html"`` (the page's ``<html lang>``),
+    ``"detected"`` (py3langid) or ``"default"`` (English, detection unsure); an empty
+    ``language`` is detected when the article is made.
     """
 
     id: str
@@ -44,17 +49,36 @@ class Article:
     metadata: dict[str, Any] = field(default_factory=dict, compare=False)
     removed: tuple[RemovedLine, ...] = field(default=(), compare=False)
     edits: tuple[Edit, ...] = field(default=(), compare=False)
+    language: str = ""
+    language_source: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         if safe_id(self.id) != self.id:
             raise ValueError(
                 f"Article id {self.id!r} is not filesystem-safe; build it with safe_id()."
             )
+        if self.language:
+            code = normalise_language(self.language, where=f"Article {self.id!r}: language")
+            object.__setattr__(self, "language", code)
+            object.__setattr__(self, "language_source", self.language_source or "given")
+        else:
+            choice = choose_language(self.text)
+            object.__setattr__(self, "language", choice.code)
+            object.__setattr__(self, "language_source", choice.source)
 
     @cached_property
     def sentences(self) -> list[Sentence]:
-        """The body's sentences in reading order (computed once, on first use)."""
-        return split_sentences(self.text, article_id=self.id, edits=self.edits)
+        """The body's sentences in reading order (computed once, on first use), split by
+        the rules of the article's language (``split_language``)."""
+        return split_sentences(
+            self.text, article_id=self.id, edits=self.edits, language=self.split_language
+        )
+
+    @property
+    def split_language(self) -> str:
+        """The language whose splitting rules apply: the article's own where factcheck has
+        them (``SUPPORTED_LANGUAGES``), else English's."""
+        return self.language if self.language in SUPPORTED_LANGUAGES else "en"
 
     @property
     def date(self) -> str:
@@ -63,10 +87,25 @@ class Article:
 
     @classmethod
     def from_text(
-        cls, text: str, *, id: str, title: str = "", source: str = "", **metadata: Any
+        cls,
+        text: str,
+        *,
+        id: str,
+        title: str = "",
+        source: str = "",
+        language: str = "",
+        **metadata: Any,
     ) -> Article:
-        """An article from already-clean body text (no cleaning applied)."""
-        return cls(id=safe_id(id), title=title, text=text, source=source, metadata=metadata)
+        """An article from already-clean body text (no cleaning applied); its ``language``
+        is detected unless given."""
+        return cls(
+            id=safe_id(id),
+            title=title,
+            text=text,
+            source=source,
+            metadata=metadata,
+            language=language,
+        )
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -156,9 +195,17 @@ def _article_from_text(
     title: str = "",
     headlines: tuple[str, ...] = (),
     markdown: bool = False,
+    language: str | None = None,
+    declared: str | None = None,
+    where: str = "",
     **extra,
 ) -> Article:
-    cleaned = clean_text(text, title=title, headlines=headlines, markdown=markdown)
+    choice: LanguageChoice = choose_language(
+        text, given=language, declared=declared, where=where or f"{source}: language"
+    )
+    cleaned = clean_text(
+        text, title=title, headlines=headlines, markdown=markdown, language=choice.code
+    )
     if not cleaned.text.strip():
         raise InputError(
             f"{source}: no article text is left after removing page furniture "
@@ -177,22 +224,27 @@ def _article_from_text(
         metadata=metadata,
         removed=cleaned.removed,
         edits=cleaned.edits,
+        language=choice.code,
+        language_source=choice.source,
     )
 
 
-def _articles_in_file(path: Path, max_bytes: int) -> Iterator[Article]:
+def _articles_in_file(path: Path, max_bytes: int, language: str | None = None) -> Iterator[Article]:
     """Every article in one file: one for text and HTML, one per row for corpora."""
-    for article, _where in _located_articles(path, max_bytes):
+    for article, _where in _located_articles(path, max_bytes, language):
         yield article
 
 
-def _located_articles(path: Path, max_bytes: int) -> Iterator[tuple[Article, str]]:
-    """Every article in one file, with where it is: the file, or "file, line N" of a corpus."""
+def _located_articles(
+    path: Path, max_bytes: int, language: str | None = None
+) -> Iterator[tuple[Article, str]]:
+    """Every article in one file, with where it is: the file, or "file, line N" of a corpus.
+    ``language`` (an ISO 639-1 code) is given to every article, else each is detected."""
     suffix = path.suffix.lower()
     if suffix in CORPUS_SUFFIXES:
         # Streamed: a corpus of any size is never held in memory whole.
         for row in read_corpus(path):
-            article = article_from_row(row, path)
+            article = article_from_row(row, path, language=language)
             if article is not None:
                 yield article, f"{path}, line {row.line}"
         return
@@ -206,26 +258,39 @@ def _located_articles(path: Path, max_bytes: int) -> Iterator[tuple[Article, str
                 source=str(path),
                 title=page.title,
                 headlines=page.headlines,
+                language=language,
+                declared=page.language,
                 **page.metadata,
             ),
             str(path),
         )
     else:
         markdown = suffix in MARKDOWN_SUFFIXES
-        yield _article_from_text(text, id=path.stem, source=str(path), markdown=markdown), str(path)
+        yield (
+            _article_from_text(
+                text, id=path.stem, source=str(path), markdown=markdown, language=language
+            ),
+            str(path),
+        )
 
 
-def article_from_row(row: CorpusRow, path: str | Path) -> Article | None:
+def article_from_row(
+    row: CorpusRow, path: str | Path, *, language: str | None = None
+) -> Article | None:
     """The article of one corpus row, or None (with a warning naming the row) if cleaning
-    leaves no text; the one route from a row to an article, for loaders and parallel ingest."""
+    leaves no text; the one route from a row to an article, for loaders and parallel ingest.
+    ``language`` (given for the whole load) wins over the row's ``language`` column; with
+    neither, the row's language is detected."""
     try:
         if row.sentence_id:  # one imported sentence: its id and text kept, never re-split
-            return imported_article(row, path)
+            return imported_article(row, path, language=language)
         return _article_from_text(
             row.text,
             id=row.id,
             source=row.url or f"{path}:{row.line}",
             title=row.title,
+            language=language or row.language or None,
+            where=f"{path}, line {row.line}: language",
             corpus_id=row.id,
             url=row.url,
             date=row.date,
@@ -240,10 +305,15 @@ def article_from_row(row: CorpusRow, path: str | Path) -> Article | None:
         return None
 
 
-def load_article(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> Article:
-    """Load one article from a .txt, .md or .html file (or a corpus holding exactly one)."""
+def load_article(
+    path: str | Path, *, language: str | None = None, max_bytes: int = MAX_FILE_BYTES
+) -> Article:
+    """Load one article from a .txt, .md or .html file (or a corpus holding exactly one).
+    ``language`` (ISO 639-1, e.g. ``"es"``) is used as given; without it, the page's
+    ``<html lang>``, a corpus ``language`` column or detection decides."""
     path = Path(path)
-    articles = list(_articles_in_file(path, max_bytes))
+    language = _checked_language(language)
+    articles = list(_articles_in_file(path, max_bytes, language))
     if len(articles) != 1:
         raise InputError(
             f"{path}: holds {len(articles)} articles; use load_articles() to load a corpus."
@@ -299,19 +369,27 @@ def article_files(specs: str | Path | Iterable[str | Path]) -> list[Path]:
     return [path for spec in specs for path in _expand(spec)]
 
 
+def _checked_language(language: str | None) -> str | None:
+    """A given language as its ISO 639-1 code (InputError at the call, before any file)."""
+    return normalise_language(language, where="language=") if language else None
+
+
 def iter_articles(
     specs: str | Path | Iterable[str | Path],
     *,
     progress: bool = False,
     max_bytes: int = MAX_FILE_BYTES,
+    language: str | None = None,
 ) -> Iterator[Article]:
-    """Yield articles file by file (a progress bar on stderr when ``progress`` and many files)."""
+    """Yield articles file by file (a progress bar on stderr when ``progress`` and many files);
+    ``language`` is given to every article (see ``load_article``)."""
+    language = _checked_language(language)
     files = article_files(specs)
     seen: dict[str, str] = {}
     for path in tqdm(
         files, desc="articles", unit="file", disable=not progress or len(files) < 2, file=sys.stderr
     ):
-        for article, where in _located_articles(path, max_bytes):
+        for article, where in _located_articles(path, max_bytes, language):
             if article.id in seen:
                 raise InputError(
                     f"{where}: article id {article.id!r} is already used by "
@@ -326,19 +404,23 @@ def load_articles(
     *,
     progress: bool = False,
     max_bytes: int = MAX_FILE_BYTES,
+    language: str | None = None,
 ) -> list[Article]:
-    """Load every article from files, folders, globs and corpora (CSV/JSONL, one per row)."""
-    articles = list(iter_articles(specs, progress=progress, max_bytes=max_bytes))
+    """Load every article from files, folders, globs and corpora (CSV/JSONL, one per row);
+    ``language`` is given to every article (see ``load_article``)."""
+    articles = list(iter_articles(specs, progress=progress, max_bytes=max_bytes, language=language))
     if not articles:
         raise InputError(f"{specs}: found no articles with text. Check the files' contents.")
     return articles
 
 
-def imported_article(row: CorpusRow, path: str | Path) -> Article:
+def imported_article(row: CorpusRow, path: str | Path, *, language: str | None = None) -> Article:
     """The article of a corpus row holding one imported sentence (a ``sentence_id`` column,
     as ``factcheck import`` writes): its text exactly as given, not cleaned or re-split, and
-    its one sentence keeps the original id, so widget labels join the imported ones."""
+    its one sentence keeps the original id, so widget labels join the imported ones. Its
+    language is as for any row (``article_from_row``)."""
     article = Article(
+        language=language or row.language,
         id=safe_id(row.id),
         title=row.title,
         text=row.text,

@@ -23,6 +23,7 @@ from ._atomic import write_bytes_atomic
 from .agreement import rating_matrix, resolve_labels, sentence_agreement
 from .errors import InputError
 from .labels import DEFAULT_SCHEME, LabelScheme
+from .language import isolate
 
 TIE = "(tie)"
 """Label shown for a sentence whose annotators are split evenly between labels."""
@@ -91,6 +92,12 @@ def _require(df: pd.DataFrame, columns: Iterable[str]) -> None:
 def _shorten(text: pd.Series, limit: int) -> pd.Series:
     text = text.astype(str)
     return text.where(text.str.len() <= limit, text.str.slice(0, limit - 1) + "…")
+
+
+def _isolated(text: pd.Series) -> pd.Series:
+    """Right-to-left sentences wrapped in Unicode isolates, so that an Arabic sentence in an
+    axis label or tooltip keeps its order and punctuation beside LTR chrome (``isolate``)."""
+    return text.map(isolate)
 
 
 def label_mix(
@@ -235,7 +242,7 @@ def sentence_cells(
         "sentence " + cells["start"].astype(str),
     )
     cells["text"] = _shorten(cells["text"], text_chars).where(~run, "starts: " + cells["text"])
-    cells["text"] = _shorten(cells["text"], text_chars)
+    cells["text"] = _isolated(_shorten(cells["text"], text_chars))
     cells["votes"] = cells["votes"].where(~run, "")
     return cells
 
@@ -393,9 +400,9 @@ def disagreement_chart(
         + " #"
         + (worst["sentence_index"] + 1).astype(str)
         + ": "
-        + _shorten(worst["text"], text_chars)
+        + _isolated(_shorten(worst["text"], text_chars))
     )
-    worst["text"] = _shorten(worst["text"], 300)
+    worst["text"] = _isolated(_shorten(worst["text"], 300))
     worst = worst[["sentence", "text", "label", "votes", "n_annotators", measure]]
     title = (
         f"Most contested sentences: {len(worst)} shown, {len(contested):,} contested of "

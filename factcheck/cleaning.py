@@ -227,6 +227,483 @@ _COMMENT_POLICY = _rx(
 _TERMINAL = re.compile(r"[.!?:;…\"”’»)]$")
 
 
+# Furniture of news sites in other languages. The English rules above apply to every
+# article (sites in any language carry "Facebook | Twitter", "©", Markdown images); these
+# are added for the article's language. Each is a whole-line pattern of literal lead-ins
+# with a bounded tail (linear), and a line is dropped only as furniture of these shapes.
+@dataclass(frozen=True)
+class _Rules:
+    """One language's furniture: headings, prompts, bylines and the words of its dates."""
+
+    related: re.Pattern[str]  # "Leer más", "Lesen Sie auch: ...": groups colon and rest
+    comments: re.Pattern[str]  # the comments heading
+    comment_word: re.Pattern[str]
+    comment_policy: re.Pattern[str]
+    chrome: re.Pattern[str]  # a control alone on its line: "Compartir", "Teilen"
+    share: re.Pattern[str]  # the lead-in of a share row before social network names
+    prompt: re.Pattern[str]  # a call to the reader: subscribe, follow, download
+    prompt_words: re.Pattern[str]
+    reader: re.Pattern[str]  # words addressing the reader or naming the site
+    cookie: re.Pattern[str]  # words of a cookie notice besides "cookie"
+    reading_time: re.Pattern[str]
+    byline: re.Pattern[str]  # the lead-in of a byline ("Por", "Von", "بقلم")
+    dateline: re.Pattern[str]  # the lead-in of a dateline ("Publicado", "Aktualisiert")
+    date_words: frozenset[str]  # months, weekdays and the small words of a date
+    months: frozenset[str]
+    cased: bool = True  # bylines name capitalised words (not in Arabic script)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+def _head(words: str) -> re.Pattern[str]:
+    """A heading of ``words`` (an alternation) alone, or followed by ':' and a title."""
+    return _rx(rf"^(?:{words})\s*(?P<colon>:\s*(?P<rest>.{{0,300}}))?$")
+
+
+def _line(words: str) -> re.Pattern[str]:
+    return _rx(rf"^(?:{words})\s*:?$")
+
+
+def _lead(words: str) -> re.Pattern[str]:
+    return _rx(rf"^(?:{words})(?=[\s:]|$)\s*:?\s*")
+
+
+_RULES: dict[str, _Rules] = {
+    "es": _Rules(
+        related=_head(
+            r"leer más|lee (?:también|más)|lea (?:también|más)|te puede interesar|"
+            r"también te puede interesar|le puede interesar|noticias relacionadas|"
+            r"relacionad[oa]s?|contenido relacionado|más información|lo más leído|"
+            r"más noticias|ver también|recomendado"
+        ),
+        comments=_line(
+            r"comentarios?|\d+ comentarios?|comentarios \(\d+\)|ver comentarios|"
+            r"deja (?:un|tu) comentario|dejar un comentario"
+        ),
+        comment_word=_rx(r"\bcomentario(?:s)?\b"),
+        comment_policy=_rx(r"moderad|normas|política|reglas|respetuos|ofensiv|cerrad"),
+        chrome=_line(
+            r"compartir|comparte|imprimir|guardar|copiar enlace|enlace copiado|"
+            r"menú|buscar|cerrar|iniciar sesión|suscríbete|regístrate"
+        ),
+        share=_lead(r"compartir(?: en)?|comparte(?: en)?|síguenos en"),
+        prompt=_rx(
+            r"^(?:suscríbete|suscríbase|regístrate|regístrese|recibe|reciba|apúntate|"
+            r"síguenos|descarga|descargue|únete|no te pierdas)(?=[\s:,]).{0,160}$"
+        ),
+        prompt_words=_rx(
+            r"\b(?:newsletter|boletín|boletines|correo|suscripción|whatsapp|"
+            r"telegram|facebook|twitter|instagram|aplicación|app|notificaciones|"
+            r"alertas|podcast)\b"
+        ),
+        reader=_rx(r"\b(?:nuestr[oa]s?|tu|tus|te|usted|su correo|aquí|este (?:artículo|sitio))\b"),
+        cookie=_rx(
+            r"\b(?:aceptar|acepto|acepta|configurar|política de cookies|navegando|"
+            r"utilizamos|usamos)\b"
+        ),
+        reading_time=_rx(
+            r"^(?:(?:tiempo de lectura\s*:?\s*)?\d+\s*min(?:utos?)?\.?"
+            r"(?: de lectura)?|escuchar (?:este )?(?:artículo|noticia))$"
+        ),
+        byline=_lead(r"por|escrito por|texto de|redacción"),
+        dateline=_lead(r"publicado|actualizado|última actualización|actualización"),
+        date_words=_words(
+            "el la las los de del a y hace h hs hrs horas hora minutos min actualizado "
+            "lunes martes miércoles jueves viernes sábado domingo"
+        ),
+        months=_words(
+            "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre "
+            "noviembre diciembre ene feb mar abr may jun jul ago sep sept oct nov dic"
+        ),
+    ),
+    "de": _Rules(
+        related=_head(
+            r"weiterlesen|mehr lesen|lesen sie auch|lesen sie mehr|auch interessant|"
+            r"das könnte sie auch interessieren|mehr zum thema|verwandte artikel|"
+            r"ähnliche artikel|meistgelesen|empfohlen|mehr dazu|zum thema"
+        ),
+        comments=_line(
+            r"kommentare?|\d+ kommentare?|kommentare \(\d+\)|kommentieren|"
+            r"kommentar schreiben|kommentare anzeigen|diskutieren sie mit"
+        ),
+        comment_word=_rx(r"\bkommentar(?:e|en|funktion|bereich)?\b"),
+        comment_policy=_rx(r"moderiert|netiquette|regeln|richtlinien|geschlossen|deaktiviert"),
+        chrome=_line(
+            r"teilen|drucken|merken|speichern|link kopieren|link kopiert|menü|"
+            r"suche|schließen|anmelden|einloggen|abonnieren"
+        ),
+        share=_lead(r"teilen(?: auf| über| via)?|artikel teilen|folgen sie uns(?: auf)?"),
+        prompt=_rx(
+            r"^(?:abonnieren sie|melden sie sich|jetzt (?:anmelden|abonnieren|"
+            r"registrieren|herunterladen)|folgen sie uns|laden sie|hier (?:anmelden|"
+            r"abonnieren)|registrieren sie sich|verpassen sie)(?=[\s:,]).{0,160}$"
+        ),
+        prompt_words=_rx(
+            r"\b(?:newsletter|e-mail|abo|abonnement|whatsapp|telegram|facebook|"
+            r"twitter|instagram|app|push|benachrichtigungen|podcast|kanal)\b"
+        ),
+        reader=_rx(r"\b(?:unser(?:e|en|em|er)?|sie|ihr(?:e|en)?|hier|dieser artikel)\b"),
+        cookie=_rx(
+            r"\b(?:akzeptieren|zustimmen|einwilligung|datenschutz|einstellungen|"
+            r"verwenden|nutzen)\b"
+        ),
+        reading_time=_rx(
+            r"^(?:lesezeit\s*:?\s*\d+\s*min(?:uten)?\.?|\d+\s*min(?:uten)?\.?"
+            r"\s*lesezeit|artikel (?:vor)?(?:anhören|hören))$"
+        ),
+        byline=_lead(r"von|text von|ein (?:bericht|kommentar) von"),
+        dateline=_lead(r"veröffentlicht|aktualisiert|zuletzt aktualisiert|stand|erstellt"),
+        date_words=_words(
+            "am um uhr den vom stand und vor stunden stunde minuten min aktualisiert "
+            "montag dienstag mittwoch donnerstag freitag samstag sonntag"
+        ),
+        months=_words(
+            "januar jänner februar märz april mai juni juli august september oktober "
+            "november dezember jan feb mär märz apr jun jul aug sep sept okt nov dez"
+        ),
+    ),
+    "fr": _Rules(
+        related=_head(
+            r"lire aussi|à lire aussi|lire la suite|lire plus|voir aussi|à voir aussi|"
+            r"sur le même sujet|articles liés|articles similaires|à découvrir|"
+            r"les plus lus|recommandé|dans la même rubrique|en savoir plus"
+        ),
+        comments=_line(
+            r"commentaires?|\d+ commentaires?|commentaires \(\d+\)|"
+            r"laisser un commentaire|réagir|réagissez|voir les commentaires"
+        ),
+        comment_word=_rx(r"\bcommentaires?\b"),
+        comment_policy=_rx(r"modér|charte|règles|fermés|désactivés|respectueux"),
+        chrome=_line(
+            r"partager|imprimer|enregistrer|sauvegarder|copier le lien|lien copié|"
+            r"menu|rechercher|fermer|se connecter|s'abonner|s’abonner"
+        ),
+        share=_lead(r"partager(?: sur)?|partagez(?: sur)?|suivez-nous(?: sur)?"),
+        prompt=_rx(
+            r"^(?:abonnez-vous|inscrivez-vous|recevez|suivez-nous|téléchargez|"
+            r"rejoignez-nous|ne manquez)(?=[\s:,]).{0,160}$"
+        ),
+        prompt_words=_rx(
+            r"\b(?:newsletter|lettre d['’]information|infolettre|e-mail|courriel|"
+            r"whatsapp|telegram|facebook|twitter|instagram|application|appli|"
+            r"notifications|alertes|podcast)\b"
+        ),
+        reader=_rx(r"\b(?:notre|nos|vous|votre|vos|ici|cet article)\b"),
+        cookie=_rx(
+            r"\b(?:accepter|acceptez|paramétrer|consentement|utilisons|"
+            r"politique de confidentialité)\b"
+        ),
+        reading_time=_rx(
+            r"^(?:temps de lecture\s*:?\s*\d+\s*min(?:utes?)?\.?|\d+\s*min(?:utes?)?"
+            r"\.?\s*de lecture|écouter (?:cet )?article)$"
+        ),
+        byline=_lead(r"par"),
+        dateline=_lead(r"publié|mis à jour|actualisé|modifié|mise à jour"),
+        date_words=_words(
+            "le à h il y a depuis et heures heure min minutes mis jour "
+            "lundi mardi mercredi jeudi vendredi samedi dimanche"
+        ),
+        months=_words(
+            "janvier février mars avril mai juin juillet août septembre octobre novembre "
+            "décembre janv févr avr juil sept oct nov déc"
+        ),
+    ),
+    "it": _Rules(
+        related=_head(
+            r"leggi anche|leggi di più|continua a leggere|potrebbe interessarti|ti potrebbe "
+            r"interessare|articoli correlati|correlati|approfondimenti|più letti|"
+            r"i più letti|vedi anche|consigliati"
+        ),
+        comments=_line(r"commenti|\d+ commenti|commenti \(\d+\)|lascia un commento|commenta"),
+        comment_word=_rx(r"\bcomment(?:o|i)\b"),
+        comment_policy=_rx(r"moderat|regole|policy|chiusi|disattivati|rispettos"),
+        chrome=_line(
+            r"condividi|stampa|salva|copia link|link copiato|menu|cerca|chiudi|"
+            r"accedi|abbonati"
+        ),
+        share=_lead(r"condividi(?: su)?|seguici(?: su)?"),
+        prompt=_rx(
+            r"^(?:iscriviti|abbonati|ricevi|seguici|scarica|unisciti|non perdere)"
+            r"(?=[\s:,]).{0,160}$"
+        ),
+        prompt_words=_rx(
+            r"\b(?:newsletter|e-mail|email|whatsapp|telegram|facebook|twitter|"
+            r"instagram|app|notifiche|canale|podcast)\b"
+        ),
+        reader=_rx(r"\b(?:nostr[oaie]|tu|tuo|tua|ti|voi|vostr[oaie]|qui|questo articolo)\b"),
+        cookie=_rx(r"\b(?:accetta|accetto|consenso|utilizziamo|usiamo|preferenze|informativa)\b"),
+        reading_time=_rx(
+            r"^(?:(?:tempo di )?lettura\s*:?\s*\d+\s*min(?:uti)?\.?|\d+\s*min(?:uti)?"
+            r"\.?\s*di lettura|ascolta (?:l['’])?articolo)$"
+        ),
+        byline=_lead(r"di|a cura di|scritto da"),
+        dateline=_lead(r"pubblicato|aggiornato|ultimo aggiornamento|aggiornamento"),
+        date_words=_words(
+            "il alle ore del e aggiornato fa minuti min "
+            "lunedì martedì mercoledì giovedì venerdì sabato domenica"
+        ),
+        months=_words(
+            "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre "
+            "novembre dicembre gen feb mar apr mag giu lug ago set ott nov dic"
+        ),
+    ),
+    "nl": _Rules(
+        related=_head(
+            r"lees ook|lees meer|lees verder|meer lezen|gerelateerd|gerelateerde artikelen|"
+            r"meer over dit onderwerp|meest gelezen|aanbevolen|bekijk ook|ook interessant"
+        ),
+        comments=_line(
+            r"reacties?|\d+ reacties?|reacties \(\d+\)|reageer|plaats een reactie|"
+            r"bekijk reacties"
+        ),
+        comment_word=_rx(r"\breacties?\b"),
+        comment_policy=_rx(r"gemodereerd|regels|huisregels|gesloten|uitgeschakeld|respectvol"),
+        chrome=_line(
+            r"delen|deel|printen|opslaan|kopieer link|link gekopieerd|menu|zoeken|"
+            r"sluiten|inloggen|abonneren"
+        ),
+        share=_lead(r"delen(?: op| via)?|deel(?: op| via)?|volg ons(?: op)?"),
+        prompt=_rx(
+            r"^(?:schrijf je in|meld je aan|abonneer|ontvang|volg ons|download|"
+            r"mis niets)(?=[\s:,]).{0,160}$"
+        ),
+        prompt_words=_rx(
+            r"\b(?:nieuwsbrief|e-mail|whatsapp|telegram|facebook|twitter|"
+            r"instagram|app|meldingen|podcast)\b"
+        ),
+        reader=_rx(r"\b(?:onze?|je|jouw|u|uw|hier|dit artikel)\b"),
+        cookie=_rx(r"\b(?:accepteren|akkoord|toestemming|gebruiken|instellingen)\b"),
+        reading_time=_rx(
+            r"^(?:leestijd\s*:?\s*\d+\s*min(?:uten)?\.?|\d+\s*min(?:uten)?\.?"
+            r"\s*leestijd|luister (?:naar )?(?:dit )?artikel)$"
+        ),
+        byline=_lead(r"door"),
+        dateline=_lead(r"gepubliceerd|bijgewerkt|laatst bijgewerkt|geplaatst|aangepast"),
+        date_words=_words(
+            "op om uur geleden en bijgewerkt minuten min "
+            "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag"
+        ),
+        months=_words(
+            "januari februari maart april mei juni juli augustus september oktober november "
+            "december jan feb mrt apr jun jul aug sep sept okt nov dec"
+        ),
+    ),
+    "pt": _Rules(
+        related=_head(
+            r"leia (?:também|mais)|leia a seguir|saiba mais|veja também|veja mais|"
+            r"notícias relacionadas|relacionad[oa]s?|conteúdo relacionado|mais lidas|"
+            r"recomendado|pode (?:também )?interessar"
+        ),
+        comments=_line(
+            r"comentários?|\d+ comentários?|comentários \(\d+\)|"
+            r"deixe (?:um|seu) comentário|ver comentários"
+        ),
+        comment_word=_rx(r"\bcomentários?\b"),
+        comment_policy=_rx(r"moderad|regras|política|respeitos|ofensiv|fechad"),
+        chrome=_line(
+            r"compartilhar|partilhar|imprimir|salvar|guardar|copiar link|"
+            r"link copiado|menu|buscar|pesquisar|fechar|entrar|assine"
+        ),
+        share=_lead(
+            r"compartilhe(?: no| na)?|compartilhar(?: no| na| em)?|partilhar(?: no)?|"
+            r"siga-nos(?: no| na)?"
+        ),
+        prompt=_rx(
+            r"^(?:assine|inscreva-se|receba|siga-nos|baixe|descarregue|junte-se|"
+            r"não perca)(?=[\s:,]).{0,160}$"
+        ),
+        prompt_words=_rx(
+            r"\b(?:newsletter|boletim|e-mail|whatsapp|telegram|facebook|twitter|"
+            r"instagram|aplicativo|app|notificações|alertas|podcast)\b"
+        ),
+        reader=_rx(r"\b(?:noss[oa]s?|você|seu|sua|aqui|este (?:artigo|site))\b"),
+        cookie=_rx(
+            r"\b(?:aceitar|aceito|aceite|consentimento|utilizamos|usamos|"
+            r"política de privacidade)\b"
+        ),
+        reading_time=_rx(
+            r"^(?:(?:tempo de leitura\s*:?\s*)?\d+\s*min(?:utos?)?\.?"
+            r"(?: de leitura)?|ouvir (?:este )?(?:artigo|notícia))$"
+        ),
+        byline=_lead(r"por"),
+        dateline=_lead(r"publicado|atualizado|actualizado|última atualização"),
+        date_words=_words(
+            "em às de do da h há horas hora minutos min e atualizado "
+            "segunda terça quarta quinta sexta feira sábado domingo"
+        ),
+        months=_words(
+            "janeiro fevereiro março abril maio junho julho agosto setembro outubro "
+            "novembro dezembro jan fev mar abr mai jun jul ago set out nov dez"
+        ),
+    ),
+    "ar": _Rules(
+        related=_head(
+            r"اقرأ أيضا|اقرأ أيضاً|اقرأ أيضًا|إقرأ أيضا|إقرأ أيضاً|اقرأ المزيد|اقرأ كذلك|"
+            r"أخبار ذات صلة|مواضيع ذات صلة|مقالات ذات صلة|ذات صلة|الأكثر قراءة|شاهد أيضا|"
+            r"شاهد أيضاً|المزيد"
+        ),
+        comments=_line(r"التعليقات|تعليقات|\d+ تعليقات?|أضف تعليقا|أضف تعليقاً|اترك تعليقا"),
+        comment_word=_rx(r"(?:^|\s)(?:ال)?تعليق(?:ات)?(?:\s|$|[.،])"),
+        comment_policy=_rx(r"سياسة|الإشراف|مراجعة|قواعد|مغلقة"),
+        chrome=_line(
+            r"شارك|مشاركة|طباعة|حفظ|نسخ الرابط|تم نسخ الرابط|القائمة|بحث|إغلاق|"
+            r"تسجيل الدخول|اشترك"
+        ),
+        share=_lead(
+            r"شارك(?: على| عبر)?|مشاركة(?: على| عبر)?|تابعنا(?: على| عبر)?|"
+            r"تابعونا(?: على| عبر)?"
+        ),
+        prompt=_rx(
+            r"^(?:اشترك|اشتركوا|سجل|تابعنا|تابعونا|حمّل|حمل|انضم|لا تفوت)(?=[\s:،]).{0,160}$"
+        ),
+        prompt_words=_rx(
+            r"(?:النشرة|البريد|قناتنا|واتساب|تلغرام|تيليجرام|فيسبوك|تويتر|"
+            r"إنستغرام|تطبيق|الإشعارات|التنبيهات|بودكاست)"
+        ),
+        reader=_rx(r"(?:نا(?:\s|$)|لكم|لك(?:\s|$)|هنا|هذا المقال)"),
+        cookie=_rx(r"(?:قبول|موافق|أوافق|نستخدم|سياسة الخصوصية|ملفات تعريف الارتباط)"),
+        reading_time=_rx(
+            r"^(?:(?:وقت القراءة|مدة القراءة)\s*:?\s*\d+\s*(?:دقيقة|دقائق|د)|"
+            r"\d+\s*(?:دقيقة|دقائق)\s*(?:للقراءة|قراءة)|استمع (?:إلى )?المقال)$"
+        ),
+        byline=_lead(r"بقلم|كتب\s*:|كتبت\s*:|إعداد\s*:|تقرير\s*:"),
+        dateline=_lead(r"نشر|نُشر|نشر في|تاريخ النشر|آخر تحديث|تم التحديث|محدث"),
+        date_words=_words(
+            "في الساعة منذ ساعة ساعات دقيقة دقائق آخر تحديث م ص ه هـ "
+            "الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة السبت الأحد"
+        ),
+        months=_words(
+            "يناير فبراير مارس أبريل إبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر "
+            "ديسمبر كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين الثاني الأول"
+        ),
+        cased=False,
+    ),
+    "bg": _Rules(
+        related=_head(
+            r"прочетете още|още по темата|вижте още|вижте също|свързани новини|"
+            r"свързани статии|още от|най-четени|препоръчано|прочети още|още новини"
+        ),
+        comments=_line(
+            r"коментари|\d+ коментара?|коментари \(\d+\)|коментирай|"
+            r"напиши коментар|вижте коментарите"
+        ),
+        comment_word=_rx(r"(?:^|\s)коментар(?:и|а|ите)?(?:\s|$|[.,])"),
+        comment_policy=_rx(r"модерира|правила|политика|затворени|изключени"),
+        chrome=_line(
+            r"сподели|споделете|принтирай|запази|копирай линка|линкът е копиран|"
+            r"меню|търсене|затвори|вход|абонирай се"
+        ),
+        share=_lead(r"сподели(?: във| в)?|споделете(?: във| в)?|последвайте ни(?: във| в)?"),
+        prompt=_rx(
+            r"^(?:абонирайте се|абонирай се|запишете се|получавайте|последвайте ни|"
+            r"изтеглете|не пропускайте)(?=[\s:,]).{0,160}$"
+        ),
+        prompt_words=_rx(
+            r"(?:бюлетин|имейл|и-мейл|вайбър|viber|telegram|facebook|фейсбук|"
+            r"twitter|instagram|приложение|известия|подкаст|канал)"
+        ),
+        reader=_rx(r"(?:наш(?:ия|ият|ата|ите)?|вие|вас|ви(?:\s|$)|тук|тази статия)"),
+        cookie=_rx(r"(?:приемам|приемете|съгласие|използваме|настройки|поверителност)"),
+        reading_time=_rx(
+            r"^(?:(?:време за четене|четене)\s*:?\s*\d+\s*мин\.?(?:ути)?|"
+            r"\d+\s*мин\.?(?:ути)?\s*четене|слушай статията)$"
+        ),
+        byline=_lead(r"автор|от|текст"),
+        dateline=_lead(r"публикувано|обновено|последна актуализация|актуализирано"),
+        date_words=_words(
+            "на в ч часа час преди и г година мин минути обновено "
+            "понеделник вторник сряда четвъртък петък събота неделя"
+        ),
+        months=_words(
+            "януари февруари март април май юни юли август септември октомври ноември "
+            "декември яну фев мар апр юни юли авг сеп окт ное дек"
+        ),
+    ),
+}
+CLEANING_LANGUAGES = frozenset({"en", *_RULES})
+"""The languages whose page furniture cleaning knows (English rules apply to all)."""
+_SOCIAL_ANY = (
+    rf"(?:{_SOCIAL}|فيسبوك|تويتر|واتساب|تلغرام|تيليجرام|إنستغرام|يوتيوب|البريد الإلكتروني|"
+    r"фейсбук|вайбър|имейл|correo|e-mail|courriel)"
+)
+_SOCIAL_TAIL = re.compile(rf"{_SOCIAL_ANY}(?:\s*(?:[|/·,•،]\s*)?{_SOCIAL_ANY})*\s*$", re.I)
+_COOKIE_NOUN = _rx(r"\bcookies?\b|ملفات تعريف الارتباط|الكوكيز|бисквитк")
+_LOCAL_SENTENCE_PUNCT = re.compile(r"[.!?؟]")
+_DATE_TOKEN = re.compile(r"\d+|[^\W\d_]+")
+_NUMERIC_DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
+
+
+def _is_date(text: str, rules: _Rules, *, lead: bool) -> bool:
+    """Whether ``text`` is only a date and time in ``rules``' language ("3 de marzo de
+    2024, 10:32", "Mittwoch, 3. März 2024"): a digit, and every word a month, a weekday or a
+    small word of dates; without a lead-in ("Publicado"), also a month or a numeric date."""
+    text = text.strip()
+    tokens = _DATE_TOKEN.findall(text.casefold())
+    # A full stop ends a sentence, not a date, unless it ends an abbreviation ("2024 г.").
+    ends_abbreviation = text.endswith(".") and tokens and tokens[-1] in rules.date_words
+    if len(text) > 100 or (text.endswith((".", "!", "?", "؟")) and not ends_abbreviation):
+        return False
+    if not any(t.isdigit() for t in tokens):
+        return False
+    words = [t for t in tokens if not t.isdigit()]
+    if not all(w in rules.months or w in rules.date_words for w in words):
+        return False
+    return lead or any(w in rules.months for w in words) or bool(_NUMERIC_DATE.search(text))
+
+
+def _is_local_byline(line: str, rules: _Rules) -> bool:
+    """'Por Ana López', 'Von Jana Weber, Berlin', 'بقلم: سارة خليل': a lead-in and 1-6 name
+    words (capitalised where the script has case), no sentence punctuation."""
+    lead = rules.byline.match(line)
+    if not lead:
+        return False
+    rest = line[lead.end() :]
+    if _LOCAL_SENTENCE_PUNCT.search(rest):
+        return False
+    role = _BYLINE_ROLE.search(rest)
+    words = (rest[: role.start()] if role else rest).split()
+    if not 1 <= len(words) <= 6:
+        return False
+    return not rules.cased or all(w[:1].isupper() or w.lower() in _NAME_PARTICLES for w in words)
+
+
+def _local_furniture(line: str, rules: _Rules) -> str | None:
+    """The reason ``line`` is furniture of the article's language, or None."""
+    if len(line) > 400:
+        return None
+    if _is_local_byline(line, rules):
+        return "byline"
+    dateline = rules.dateline.match(line)
+    if (dateline and _is_date(line[dateline.end() :], rules, lead=True)) or _is_date(
+        line, rules, lead=False
+    ):
+        return "dateline"
+    if rules.reading_time.match(line):
+        return "reading time"
+    if rules.chrome.match(line):
+        return "page control"
+    share = rules.share.match(line)
+    if share and _SOCIAL_TAIL.match(line, share.end()):
+        return "share prompt"
+    if (
+        rules.prompt.match(line)
+        and rules.prompt_words.search(line)
+        and (rules.reader.search(line) or not _SENTENCE_END.search(line) or len(line.split()) <= 6)
+    ):
+        return "share prompt"
+    if _COOKIE_NOUN.search(line) and rules.cookie.search(line) and rules.reader.search(line):
+        return "cookie notice"
+    if (
+        rules.comment_word.search(line)
+        and rules.comment_policy.search(line)
+        and rules.reader.search(line)
+    ):
+        return "comment policy"
+    return None
+
+
 def _is_headline(line: str) -> bool:
     """A first line that reads like a headline: capitalised, 2-25 words, no full stop at the
     end ('Will the dam hold?' and '“Never again”: town counts the cost' are headlines)."""
@@ -235,8 +712,9 @@ def _is_headline(line: str) -> bool:
     return (
         2 <= len(words) <= 25
         and len(line) <= 200
-        and (first.isupper() or first.isdigit())
-        and not re.search(r"[.:;,…]$", line)
+        # Caseless scripts (Arabic, Hebrew) count as capitalised: no letter there is lowercase.
+        and ((first.isalpha() and not first.islower()) or first.isdigit())
+        and not re.search(r"[.:;,…،؛]$", line)
         and not line.startswith(("-", "*", "•", "|", ">"))
     )
 
@@ -309,13 +787,22 @@ def _is_prompt(line: str) -> bool:
     return bool(_READER.search(line) or not _SENTENCE_END.search(line) or len(line.split()) <= 6)
 
 
-def _metadata_from(reason: str, line: str, meta: dict[str, Any]) -> None:
+def _metadata_from(
+    reason: str, line: str, meta: dict[str, Any], rules: _Rules | None = None
+) -> None:
     """Keep what furniture tells about the article (byline, date, tags, links)."""
     if reason == "byline" and "byline" not in meta:
-        meta["byline"] = re.sub(r"^(?:By|BY|Words by|Written by)\s+", "", line)
+        lead = rules.byline.match(line) if rules else None
+        meta["byline"] = (
+            line[lead.end() :] if lead else re.sub(r"^(?:By|BY|Words by|Written by)\s+", "", line)
+        )
     elif reason == "dateline":
         match = _DATELINE.match(line)
-        date = match.group("date") if match else line
+        lead = rules.dateline.match(line) if rules and not match else None
+        date = match.group("date") if match else line[lead.end() :] if lead else line
+        if rules and not match:  # "el 3 de marzo": the date starts at its first number
+            first = re.search(r"\d|\b(?:" + "|".join(sorted(rules.months)) + r")\b", date, re.I)
+            date = date[first.start() :] if first else date
         meta.setdefault("date", re.split(r"\s+[|·]\s+", date)[0].strip())
     elif reason == "tags":
         match = _TAGS.match(line)
@@ -472,7 +959,12 @@ class _Kept:
 
 
 def clean_text(
-    raw: str, *, title: str = "", headlines: tuple[str, ...] = (), markdown: bool = False
+    raw: str,
+    *,
+    title: str = "",
+    headlines: tuple[str, ...] = (),
+    markdown: bool = False,
+    language: str = "en",
 ) -> Cleaned:
     """Clean scraped text or Markdown: drop furniture lines, find title, byline and date.
 
@@ -482,7 +974,10 @@ def clean_text(
     its body lines (scraped text, one paragraph per line) keeps one line per paragraph and
     no blank lines. The body is ``raw`` with whole lines removed and only the changes in
     ``Cleaned.edits`` (see the module docstring); Markdown is rendered only if ``markdown``.
+    ``language`` (ISO 639-1) adds that language's furniture (``CLEANING_LANGUAGES``) to the
+    English rules, which apply to every article.
     """
+    rules = _RULES.get(language)
     line_spans, pos = [], 0
     for match in _LINE_END.finditer(raw):
         line_spans.append((pos, match.start()))
@@ -542,14 +1037,18 @@ def clean_text(
             found_title = content
             drop(lineno, line, "headline (used as title)", span)
             continue
-        if short and _COMMENTS_HEAD.match(content):
+        if short and (_COMMENTS_HEAD.match(content) or (rules and rules.comments.match(content))):
             if in_body and seen > comments_from:
                 in_comments = True
                 drop(lineno, line, "comment section", span)
             else:
                 drop(lineno, line, "comments link", span)
             continue
-        related = _RELATED_HEAD.match(content) if short else None
+        related = (
+            (_RELATED_HEAD.match(content) or (rules and rules.related.match(content)))
+            if short
+            else None
+        )
         if related:
             in_related = not related.group("rest")
             reason = "related link"
@@ -557,6 +1056,8 @@ def clean_text(
             drop(lineno, line, reason, span)
             continue
         reason = _furniture(content, in_body=in_body) if short else None
+        if reason is None and rules and short:
+            reason = _local_furniture(content, rules)
         if reason == "link" and in_related:
             reason = "related link"
         elif reason is None and in_related:
@@ -565,7 +1066,7 @@ def clean_text(
             reason = "related link" if is_item and not _TERMINAL.search(content) else None
             in_related = reason is not None
         if reason:
-            _metadata_from(reason, content, meta)
+            _metadata_from(reason, content, meta, rules)
             drop(lineno, line, reason, span)
             continue
 

@@ -82,14 +82,14 @@ def _cmd_sentences(args: argparse.Namespace) -> int:
         if not args.output:
             raise InputError("--dask writes Parquet files: pass -o FOLDER for them.")
         refuse_overwriting_inputs([args.output], files_read(args.files))
-        summary = sentences_on_dask(args.files, args.output, args.dask)
+        summary = sentences_on_dask(args.files, args.output, args.dask, language=args.language)
         print(
             f"wrote {summary['rows']} sentences of {summary['articles']} articles to "
             f"{len(summary['files'])} Parquet file(s) in {args.output}",
             file=sys.stderr,
         )
         return 0
-    rows = iter_sentence_rows(args.files, jobs=args.jobs)
+    rows = iter_sentence_rows(args.files, jobs=args.jobs, language=args.language)
     if not args.quiet:
         from tqdm.auto import tqdm
 
@@ -449,6 +449,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--dask",
         metavar="SCHEDULER",
         help="run on a Dask cluster (e.g. tcp://host:8786); -o is then a folder of Parquet parts",
+    )
+    p.add_argument(
+        "--language",
+        metavar="CODE",
+        help="ISO 639-1 code of every article (e.g. es); default: each article's own or detected",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.add_argument(

@@ -14,15 +14,17 @@ from typing import TextIO
 
 from ._decode import stream_encoding
 from .errors import InputError, InputWarning
+from .language import normalise_language
 
 REQUIRED_COLUMNS = ("id", "title", "text")
+OPTIONAL_COLUMNS = ("url", "date", "source", "language")
 IMPORTED_COLUMNS = ("sentence_id",)  # a row that is one sentence of an imported dataset
-OPTIONAL_COLUMNS = ("url", "date", "source")
 
 
 @dataclass(frozen=True)
 class CorpusRow:
-    """One article row of a corpus; ``line`` is where the row starts in the file (1-based)."""
+    """One article row of a corpus; ``line`` is where the row starts in the file (1-based);
+    ``language`` is the row's ISO 639-1 code, or empty (then it is detected)."""
 
     line: int
     id: str
@@ -31,6 +33,7 @@ class CorpusRow:
     url: str = ""
     date: str = ""
     source: str = ""
+    language: str = ""
     sentence_id: str = ""  # an imported sentence: the row is one sentence with this id
 
 
@@ -40,7 +43,7 @@ def _check_columns(columns: list[str], source: str | Path, where: str) -> None:
         raise InputError(
             f"{source}{where}: missing column(s) {', '.join(missing)}; found "
             f"{', '.join(columns) or 'none'}. A corpus needs columns id, title, text "
-            "(optional url, date, source), one article per row."
+            "(optional url, date, source, language), one article per row."
         )
 
 
@@ -80,6 +83,10 @@ def _row(line: int, record: dict, source: str | Path, unit: str) -> CorpusRow | 
             stacklevel=4,
         )
         return None
+    if values.get("language", "").strip():
+        values["language"] = normalise_language(
+            values["language"], where=f"{source}, {unit} {line}: 'language'"
+        )
     return CorpusRow(
         line=line,
         **{k: values.get(k, "") for k in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, *IMPORTED_COLUMNS)},

@@ -19,7 +19,7 @@ import warnings
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -33,6 +33,7 @@ from .articles import (
 )
 from .corpus import CorpusRow, read_corpus
 from .errors import InputError, InputWarning
+from .language import normalise_language
 
 SENTENCE_COLUMNS = (
     "article_id",
@@ -58,13 +59,15 @@ class Task:
 
     ``rows`` carries corpus rows read by the parent (local processes); ``first``/``stop``
     name a slice of the corpus for a worker to read itself (Dask, where shipping the text
-    through the scheduler would not scale).
+    through the scheduler would not scale). ``language``: the ISO 639-1 code given for every
+    article (``--language``), or empty to take each article's own or detect it.
     """
 
     path: str
     rows: tuple[CorpusRow, ...] = ()
     first: int = -1
     stop: int = -1
+    language: str = ""
 
 
 @dataclass(frozen=True)
@@ -106,11 +109,17 @@ def _task_articles(task: Task) -> Iterator[tuple[Article, str]]:
         if task.first >= 0:
             rows = (r for i, r in enumerate(_corpus_rows(path)) if task.first <= i < task.stop)
         for row in rows:
-            article = article_from_row(row, path)
+            article = article_from_row(row, path, language=task.language or None)
             if article is not None:
                 yield article, f"{path}, line {row.line}"
     else:
-        yield from _located_articles(path, MAX_FILE_BYTES)
+        yield from _located_articles(path, MAX_FILE_BYTES, task.language or None)
+
+
+def _with_language(tasks: Iterable[Task], language: str | None) -> Iterator[Task]:
+    """The tasks, each giving ``language`` to its articles (checked once, here)."""
+    code = normalise_language(language, where="--language") if language else ""
+    return (replace(task, language=code) for task in tasks) if code else iter(tasks)
 
 
 def run_task(task: Task) -> TaskResult:
@@ -169,15 +178,20 @@ def _submit(pool: Executor, task: Task) -> Future[TaskResult]:
 
 
 def iter_sentence_rows(
-    specs: str | Path | Iterable[str | Path], *, jobs: int | None = None
+    specs: str | Path | Iterable[str | Path],
+    *,
+    jobs: int | None = None,
+    language: str | None = None,
 ) -> Iterator[SentenceRow]:
-    """Every sentence row of the inputs, in input order, using ``jobs`` processes.
+    """Every sentence row of the inputs, in input order, using ``jobs`` processes;
+    ``language`` (ISO 639-1) is given to every article, else each one's is found.
 
     Duplicate article ids are an InputError naming both places; warnings (skipped rows,
     encodings) are re-issued in input order, so any ``jobs`` gives the same output.
     """
     seen: dict[str, str] = {}
-    for result in _ordered(plan_tasks(specs), default_jobs() if jobs is None else jobs):
+    tasks = _with_language(plan_tasks(specs), language)
+    for result in _ordered(tasks, default_jobs() if jobs is None else jobs):
         for message in result.warnings:
             warnings.warn(message, InputWarning, stacklevel=2)
         for article_id, where in result.articles:
@@ -304,6 +318,7 @@ def sentences_on_dask(
     client: Any,
     *,
     partitions: int | None = None,
+    language: str | None = None,
 ) -> dict[str, Any]:
     """Split a corpus on a Dask cluster: one Parquet file per partition in ``out_dir``.
 
@@ -330,7 +345,7 @@ def sentences_on_dask(
     try:
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         count = partitions or 2 * workers
-        tasks = dask_tasks(specs, count)
+        tasks = list(_with_language(dask_tasks(specs, count), language))
         if not tasks:
             raise InputError(f"{specs}: no article files found.")
         out = Path(out_dir).expanduser().resolve()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import SchemeError
@@ -12,13 +12,31 @@ from .errors import SchemeError
 
 @dataclass(frozen=True)
 class Label:
-    """One label: its name (lowercase), guideline text, keyboard key and display colour."""
+    """One label: its name (lowercase), guideline text, keyboard key and display colour.
+
+    ``translations`` maps a language code to that language's ``definition`` and ``example``
+    (``{"es": {"definition": ..., "example": ...}}``); the name, key and colour stay the same
+    in every language, so logs and charts do not depend on who read which guidelines.
+    """
 
     name: str
     definition: str
     example: str
     key: str
     colour: str
+    translations: dict[str, dict[str, str]] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
+
+    def localised(self, language: str) -> Label:
+        """This label with its definition and example in ``language`` (English where the
+        scheme has no translation, field by field)."""
+        text = self.translations.get(language, {})
+        return replace(
+            self,
+            definition=text.get("definition") or self.definition,
+            example=text.get("example") or self.example,
+        )
 
 
 @dataclass(frozen=True)
@@ -29,6 +47,10 @@ class LabelScheme:
     version: str
     labels: tuple[Label, ...]
     rules: tuple[str, ...] = field(default=())
+    # Language code -> the rules in that language (all of them, in the same order).
+    rule_translations: dict[str, tuple[str, ...]] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         names = [label.name for label in self.labels]
@@ -77,6 +99,23 @@ class LabelScheme:
             "Use one of them or add the label to the scheme."
         )
 
+    def localised(self, language: str) -> LabelScheme:
+        """The scheme with its guidelines (definitions, examples, rules) in ``language``,
+        falling back to English; the same id, names, keys and colours."""
+        if language == "en":
+            return self
+        return replace(
+            self,
+            labels=tuple(label.localised(language) for label in self.labels),
+            rules=tuple(self.rule_translations.get(language, ())) or self.rules,
+        )
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages the guidelines are written in: English first, then translations."""
+        found = {code for label in self.labels for code in label.translations}
+        return ("en", *sorted(found | set(self.rule_translations)))
+
     def with_labels(self, *extra: Label, name: str | None = None) -> LabelScheme:
         """A copy of this scheme with extra labels appended (e.g. ``false``, ``satire``)."""
         return LabelScheme(
@@ -84,16 +123,26 @@ class LabelScheme:
             version=self.version,
             labels=self.labels + tuple(extra),
             rules=self.rules,
+            rule_translations=self.rule_translations,
         )
 
     def to_dict(self) -> dict:
-        """A JSON-ready dict; ``load_scheme`` reads it back."""
-        return {
+        """A JSON-ready dict; ``load_scheme`` reads it back (translations only if any)."""
+        labels = []
+        for label in self.labels:
+            item = label.__dict__.copy()
+            if not item["translations"]:
+                del item["translations"]
+            labels.append(item)
+        data = {
             "name": self.name,
             "version": self.version,
             "rules": list(self.rules),
-            "labels": [label.__dict__.copy() for label in self.labels],
+            "labels": labels,
         }
+        if self.rule_translations:
+            data["rule_translations"] = {k: list(v) for k, v in self.rule_translations.items()}
+        return data
 
 
 # Colours: Okabe-Ito palette, distinguishable with the common colour-vision deficiencies.
@@ -112,6 +161,19 @@ DEFAULT_SCHEME = LabelScheme(
             example="The council approved the budget on 3 March by 7 votes to 2 (minutes, p. 4).",
             key="1",
             colour="#0072B2",
+            translations={
+                "es": {
+                    "definition": (
+                        "Una afirmación factual que una fuente fiable y citable confirma: un "
+                        "registro, un documento, una declaración oficial o una medición "
+                        "independiente. Pon la prueba (URL, documento, fecha de consulta) en la "
+                        "nota."
+                    ),
+                    "example": (
+                        "El pleno aprobó el presupuesto el 3 de marzo por 7 votos a 2 (acta, p. 4)."
+                    ),
+                }
+            },
         ),
         Label(
             name="unconfirmed",
@@ -123,6 +185,16 @@ DEFAULT_SCHEME = LabelScheme(
             example="The plant reportedly employs more than 4,000 people.",
             key="2",
             colour="#E69F00",
+            translations={
+                "es": {
+                    "definition": (
+                        "Una afirmación factual, comprobable en principio, que no está "
+                        "confirmada: una cifra discutida, una sola fuente, algo que «según se "
+                        "informa» o que «no se ha podido verificar de forma independiente»."
+                    ),
+                    "example": "Según se informa, la planta emplea a más de 4.000 personas.",
+                }
+            },
         ),
         Label(
             name="opinion",
@@ -133,6 +205,15 @@ DEFAULT_SCHEME = LabelScheme(
             example="It was the boldest promise of the whole campaign.",
             key="3",
             colour="#CC79A7",
+            translations={
+                "es": {
+                    "definition": (
+                        "Un juicio, una valoración, una predicción, una caracterización o una "
+                        "creencia; no puede ser verdadero o falso como lo es un hecho."
+                    ),
+                    "example": "Fue la promesa más audaz de toda la campaña.",
+                }
+            },
         ),
     ),
     rules=(
@@ -145,6 +226,18 @@ DEFAULT_SCHEME = LabelScheme(
         "unconfirmed unless you have checked the underlying source yourself.",
         "Figures quoted without a source are unconfirmed until you find one.",
     ),
+    rule_translations={
+        "es": (
+            "Discurso atribuido («X dijo Y»): etiqueta lo que la frase pide creer al lector. "
+            "Si Y es un juicio, etiqueta opinion. Si Y es una afirmación factual, etiquétala "
+            "verified solo cuando una fuente confirme Y; si no, unconfirmed: que X lo dijera "
+            "no basta. Ejemplo: '«La delincuencia se ha duplicado», dijo la alcaldesa.' es "
+            "unconfirmed salvo que las cifras de delincuencia lo confirmen.",
+            "Las cautelas («según se informa», «según», «fuentes dicen») marcan una afirmación "
+            "como unconfirmed, salvo que tú mismo hayas comprobado la fuente original.",
+            "Las cifras citadas sin fuente son unconfirmed hasta que encuentres una.",
+        )
+    },
 )
 
 
@@ -282,6 +375,10 @@ def load_scheme(path: str | Path) -> LabelScheme:
             version=str(data.get("version", "1")),
             labels=labels,
             rules=tuple(data.get("rules", ())),
+            rule_translations={
+                str(code): tuple(rules)
+                for code, rules in dict(data.get("rule_translations", {})).items()
+            },
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         if isinstance(exc, FileNotFoundError):
@@ -293,6 +390,6 @@ def load_scheme(path: str | Path) -> LabelScheme:
             raise SchemeError(f"{path}: {exc}") from None
         raise SchemeError(
             f"{path}: cannot read the label scheme ({exc}). It must be JSON with 'name', "
-            "'version', 'labels' (each with name, definition, example, key, colour) and "
-            "optional 'rules'."
+            "'version', 'labels' (each with name, definition, example, key, colour, optional "
+            "'translations') and optional 'rules' and 'rule_translations'."
         ) from None

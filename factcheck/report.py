@@ -29,6 +29,7 @@ from .classroom import (
     class_report,
 )
 from .labels import DEFAULT_SCHEME, LabelScheme
+from .language import block_direction, isolate, text_direction
 from .log import format_row
 from .spreadsheet import protect_frame
 
@@ -125,7 +126,7 @@ def vote_chart(report: ClassReport, article_id: str) -> alt.HConcatChart:
     sentences = report.sentences.loc[report.sentences["article_id"] == article_id]
     rows = sentences.assign(
         row=[
-            f"{int(i) + 1:>2}. {_short(t, 60)}"
+            f"{int(i) + 1:>2}. {isolate(_short(t, 60))}"
             for i, t in zip(sentences["sentence_index"], sentences["text"], strict=True)
         ]
     )
@@ -211,6 +212,7 @@ def article_html(report: ClassReport, article_id: str) -> str:
     """
     colours = _colours(report)
     rows = report.sentences.loc[report.sentences["article_id"] == article_id]
+    block = block_direction(list(rows["text"]))
     parts = []
     for r in rows.to_dict("records"):
         tied = [label for label in r["tied_labels"].split(", ") if label] if r["tie"] else []
@@ -232,8 +234,8 @@ def article_html(report: ClassReport, article_id: str) -> str:
         elif tied:
             mark = '<sup class="fc-tie">tie</sup>'
         parts.append(
-            f'<span class="{" ".join(classes)}"{style} title="{_esc(tip)}">'
-            f"{_esc(r['text'])}</span>{mark}"
+            f'<span class="{" ".join(classes)}"{style} title="{_esc(tip)}"'
+            f"{_dir_attribute(r['text'], block)}>{_esc(r['text'])}</span>{mark}"
         )
     legend = " ".join(label_chip(name, colours) for name in colours)
     return (
@@ -243,8 +245,17 @@ def article_html(report: ClassReport, article_id: str) -> str:
         "no majority (as many votes for two or more labels) · "
         f'<sup class="fc-miss">≠ key</sup> the majority (or every tied label) differs from '
         'the key · <span class="fc-s fc-open">dotted</span> not in the key</p>'
-        f'<p class="fc-text">{" ".join(parts)}</p></div>'
+        f'<p class="fc-text"{_dir_attribute("", "ltr", block)}>'
+        f"{' '.join(parts)}</p></div>"
     )
+
+
+def _dir_attribute(text: str, block: str = "ltr", direction: str = "") -> str:
+    """A ``dir`` attribute for text whose direction differs from its block's (an Arabic
+    sentence, or an English quotation in an Arabic article); every sentence of a
+    right-to-left block gets one. Left-to-right text in a left-to-right page gets none."""
+    direction = direction or text_direction(text)
+    return f' dir="{direction}"' if direction == "rtl" or block == "rtl" else ""
 
 
 def _sentence_style(majority: str, tied: list[str], colours: dict[str, str]) -> str:
@@ -301,7 +312,8 @@ def _hardest_table(report: ClassReport, colours: dict[str, str]) -> str:
         return "<p>No answers to sentences in the key yet.</p>"
     body = "".join(
         f"<tr><td>{_esc(r['article_id'])} #{int(r['sentence_index']) + 1}</td>"
-        f"<td>{_esc(r['text'])}</td><td>{label_chip(r['expected'], colours)}</td>"
+        f"<td{_dir_attribute(r['text'])}>{_esc(r['text'])}</td>"
+        f"<td>{label_chip(r['expected'], colours)}</td>"
         f"<td>{_esc(r['explanation'])}</td>"
         f'<td class="fc-num">{_percent(r["share_correct"])}</td><td>{_esc(r["votes"])}</td></tr>'
         for r in hardest.to_dict("records")

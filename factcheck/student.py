@@ -56,6 +56,7 @@ ENV_SCHEME = "FACTCHECK_SCHEME"
 ENV_ROSTER = "FACTCHECK_ROSTER"
 ENV_JOIN_CODE = "FACTCHECK_JOIN_CODE"
 ENV_TEACHERS = "FACTCHECK_TEACHERS"
+ENV_UI_LANGUAGE = "FACTCHECK_UI_LANGUAGE"  # the widget's words (messages.py); else the locale
 """Comma-separated teachers' names (the hub's admins): they get no student session."""
 ENV_HUB_USER = "JUPYTERHUB_USER"
 """Set by JupyterHub in every user's server: the hub's user name is the student's name."""
@@ -109,6 +110,7 @@ class StudentConfig:
     roster: Path | None = None
     join_code: str = ""
     teachers: tuple[str, ...] = ()  # besides the key's teacher list (``read_teachers``)
+    ui_language: str = ""  # the widget's language ("es"); empty: the server's locale
 
     def label_scheme(self) -> LabelScheme:
         """The label scheme students label with: the teacher's file, else the default."""
@@ -129,6 +131,7 @@ def config_from_env(environ: Mapping[str, str] | None = None) -> StudentConfig:
         roster=Path(env[ENV_ROSTER]) if env.get(ENV_ROSTER) else None,
         join_code=env.get(ENV_JOIN_CODE, "").strip(),
         teachers=tuple(n.strip() for n in env.get(ENV_TEACHERS, "").split(",") if n.strip()),
+        ui_language=env.get(ENV_UI_LANGUAGE, "").strip(),
     )
 
 
@@ -614,6 +617,7 @@ class StudentApp:
                     scheme=scheme,
                     key=self.key,
                     feedback=self.config.feedback,
+                    ui_language=self.config.ui_language or None,
                 )
         except (FactcheckError, OSError) as exc:
             claim.release()
@@ -698,6 +702,7 @@ def student_app(
     roster: PathLike | None = None,
     join_code: str | None = None,
     teachers: tuple[str, ...] | None = None,
+    ui_language: str | None = None,
 ) -> StudentApp:
     """The student app; arguments override the FACTCHECK_* environment variables."""
     base = config_from_env()
@@ -711,5 +716,6 @@ def student_app(
         roster=Path(roster) if roster is not None else base.roster,
         join_code=join_code if join_code is not None else base.join_code,
         teachers=teachers if teachers is not None else base.teachers,
+        ui_language=ui_language if ui_language is not None else base.ui_language,
     )
     return StudentApp(config)

@@ -19,12 +19,34 @@ MAX_HTML_DEPTH = 2000
 
 @dataclass(frozen=True)
 class Webpage:
-    """What a saved news page holds: title, body (one paragraph per line) and metadata."""
+    """What a saved news page holds: title, body (one paragraph per line) and metadata;
+    ``language`` is the language tag the page declares (``<html lang>``), as written."""
 
     title: str
     text: str
     metadata: dict[str, Any] = field(default_factory=dict)
     headlines: tuple[str, ...] = ()
+    language: str = ""
+
+
+def declared_language(tree: Any) -> str:
+    """The language the page declares: ``<html lang>`` (or ``xml:lang``), else a
+    ``<meta http-equiv="content-language">``; empty when it declares none."""
+    if tree is None:
+        return ""
+    root = tree.getroottree().getroot()
+    tag = (
+        root.get("lang")
+        or root.get("xml:lang")  # the HTML parser keeps the prefix as part of the name
+        or root.get("{http://www.w3.org/XML/1998/namespace}lang")
+        or ""
+    )
+    if not tag.strip():
+        for meta in root.iter("meta"):
+            if (meta.get("http-equiv") or "").lower() == "content-language":
+                tag = (meta.get("content") or "").split(",")[0]
+                break
+    return tag.strip()
 
 
 def _parse(markup: str) -> Any | None:
@@ -111,4 +133,5 @@ def extract_webpage(markup: str, source: str) -> Webpage:
         text=body,
         metadata=metadata,
         headlines=headlines,
+        language=declared_language(tree),
     )

@@ -639,3 +639,120 @@ def test_iter_articles_reads_a_corpus_row_by_row(tmp_path):
     assert first.id == "a0"
     with pytest.raises(InputError, match=r"rows\.csv, line 4: malformed CSV"):
         list(articles)
+
+
+SPANISH = (
+    "El embalse de La Serena cae al 20 %\n\n"
+    "Por Ana López\n\n"
+    "Publicado el 3 de marzo de 2024\n\n"
+    "El embalse de La Serena está al 20 % de su capacidad, según la confederación.\n\n"
+    "Leer más: La sequía en Extremadura\n\n"
+    "Los regantes piden ayudas al Gobierno regional.\n"
+)
+
+
+def test_article_language_is_detected_and_selects_its_cleaning(tmp_path):
+    """Test that a Spanish file is detected as Spanish, says so, and loses its furniture."""
+    article = load_article(write(tmp_path / "embalse.txt", SPANISH))
+    assert (article.language, article.language_source) == ("es", "detected")
+    assert {r.reason for r in article.removed} >= {"byline", "dateline", "related link"}
+    assert "Leer más" not in article.text and "Por Ana" not in article.text
+    assert article.metadata["byline"] == "Ana López"
+
+
+def test_given_language_is_never_overridden_by_detection(tmp_path):
+    """Test that load_article(language=) wins over detection and is recorded as given."""
+    path = write(tmp_path / "embalse.txt", SPANISH)
+    article = load_article(path, language="pt-BR")
+    assert (article.language, article.language_source) == ("pt", "given")
+    [both] = load_articles([path], language="es")
+    assert (both.language, both.language_source) == ("es", "given")
+
+
+def test_bad_given_language_is_refused_before_any_file_is_read(tmp_path):
+    """Test that a language that is not an ISO 639-1 code is an InputError naming it."""
+    with pytest.raises(InputError, match=r"language=: 'spanish' is not a language code"):
+        load_articles(tmp_path / "missing", language="spanish")
+
+
+def test_corpus_language_column_gives_each_row_its_language(tmp_path):
+    """Test that a corpus 'language' column sets each row's language; empty is detected."""
+    path = write(
+        tmp_path / "c.csv",
+        "id,title,text,language\n"
+        "a,T,El embalse de La Serena está al 20 % de su capacidad.,es\n"
+        "b,T,Der Stausee hat in einem Jahr ein Drittel seines Wassers verloren.,\n"
+        "c,T,Short.,fr-FR\n",
+    )
+    articles = load_articles(path)
+    assert [(a.language, a.language_source) for a in articles] == [
+        ("es", "given"),
+        ("de", "detected"),
+        ("fr", "given"),
+    ]
+
+
+def test_bad_corpus_language_names_file_line_and_column(tmp_path):
+    """Test that a row's bad language code is an error naming the file, line and column."""
+    path = write(
+        tmp_path / "c.jsonl", '{"id": "a", "title": "T", "text": "x", "language": "xx1"}\n'
+    )
+    with pytest.raises(InputError, match=r"c\.jsonl, line 1: 'language': 'xx1' is not"):
+        load_articles(path)
+
+
+def test_html_lang_is_the_page_language_and_a_given_one_wins(tmp_path):
+    """Test that a page's <html lang="de-DE"> is its language, recorded as from the HTML."""
+    body = "".join(
+        f"<p>Der Stausee hat im Jahr {n} ein Drittel seines Wassers verloren, meldet das Amt.</p>"
+        for n in range(2000, 2006)
+    )
+    page = f'<!doctype html><html lang="de-DE"><head><title>Stausee</title></head><body><article><h1>Stausee</h1>{body}</article></body></html>'
+    path = write(tmp_path / "stausee.html", page)
+    article = load_article(path)
+    assert (article.language, article.language_source) == ("de", "html")
+    assert load_article(path, language="nl").language == "nl"
+
+
+def test_from_text_detects_or_takes_the_language():
+    """Test that Article.from_text detects the language of clean text unless given."""
+    arabic = Article.from_text(
+        "وافق المجلس البلدي على الميزانية يوم الاثنين بعد نقاش طويل.", id="a"
+    )
+    assert (arabic.language, arabic.language_source) == ("ar", "detected")
+    assert Article.from_text("Hola.", id="b", language="es").language_source == "given"
+
+
+def test_sentences_are_split_by_the_rules_of_the_article_language():
+    """Test that a Spanish article is split with Spanish abbreviations ("Sra.", "EE. UU.")
+    and an article in a language without rules falls back to English splitting."""
+    text = "La Sra. Gómez viajó a EE. UU. el lunes. Volvió el martes."
+    spanish = Article.from_text(text, id="es", language="es")
+    assert spanish.split_language == "es"
+    assert [s.text for s in spanish.sentences] == [
+        "La Sra. Gómez viajó a EE. UU. el lunes.",
+        "Volvió el martes.",
+    ]
+    hebrew = Article.from_text("השר אמר. הוא הלך.", id="he", language="he")
+    assert hebrew.split_language == "en"
+    assert [s.text for s in hebrew.sentences] == ["השר אמר.", "הוא הלך."]
+
+
+@pytest.mark.parametrize(
+    ("head", "code", "source"),
+    [
+        ('<html xml:lang="fr">', "fr", "html"),
+        ('<html><meta http-equiv="Content-Language" content="it-IT, en">', "it", "html"),
+        ('<html lang="{{ locale }}">', "de", "detected"),  # template junk: detected instead
+    ],
+)
+def test_page_language_from_xml_lang_meta_or_detection(tmp_path, head, code, source):
+    """Test that xml:lang and a content-language meta declare the page's language, and a
+    junk declaration falls back to detection (German text here)."""
+    body = "".join(
+        f"<p>Der Stausee hat im Jahr {n} ein Drittel seines Wassers verloren, meldet das Amt.</p>"
+        for n in range(2000, 2006)
+    )
+    page = f"<!doctype html>{head}<head><title>Stausee</title></head><body><article>{body}</article></body></html>"
+    article = load_article(write(tmp_path / "p.html", page))
+    assert (article.language, article.language_source) == (code, source)

@@ -400,3 +400,248 @@ def test_markdown_underscores_inside_a_word_are_not_emphasis():
     """Test that in a .md body 'snake__case__names' keeps its underscores (CommonMark)."""
     cleaned = clean_text("Body first.\n\nIts snake__case__names and __big__ news.", markdown=True)
     assert cleaned.text == "Body first.\n\nIts snake__case__names and big news."
+
+
+# Furniture of news sites in other languages: each line, its language and the reason.
+LOCAL_FURNITURE = [
+    ("es", "Por Ana López", "byline"),
+    ("es", "Publicado el 3 de marzo de 2024, 10:32", "dateline"),
+    ("es", "Actualizado: 4 mar. 2024 - 08:15 h", "dateline"),
+    ("es", "Leer más: El embalse baja al 30 %", "related link"),
+    ("es", "Noticias relacionadas", "related link"),
+    ("es", "Compartir en Facebook", "share prompt"),
+    ("es", "Suscríbete a nuestro boletín", "share prompt"),
+    (
+        "es",
+        "Utilizamos cookies para mejorar tu experiencia. Si sigues navegando, aceptas nuestra política de cookies.",
+        "cookie notice",
+    ),
+    ("es", "Tiempo de lectura: 4 min", "reading time"),
+    ("de", "Von Jana Weber, Berlin", "byline"),
+    ("de", "Veröffentlicht am 3. März 2024 um 10:32 Uhr", "dateline"),
+    ("de", "Mittwoch, 3. März 2024", "dateline"),
+    ("de", "Weiterlesen", "related link"),
+    ("de", "Lesen Sie auch: Der Pegel sinkt", "related link"),
+    ("de", "Teilen", "page control"),
+    ("de", "Melden Sie sich für unseren Newsletter an", "share prompt"),
+    (
+        "de",
+        "Wir verwenden Cookies. Mit der Nutzung unserer Seite stimmen Sie zu, bitte akzeptieren Sie.",
+        "cookie notice",
+    ),
+    ("de", "Lesezeit: 3 Min.", "reading time"),
+    ("fr", "Par Marie Dupont", "byline"),
+    ("fr", "Publié le 3 mars 2024 à 10h32", "dateline"),
+    ("fr", "Lire aussi : La sécheresse s'installe", "related link"),
+    ("fr", "Partager sur Facebook", "share prompt"),
+    ("fr", "Abonnez-vous à notre newsletter", "share prompt"),
+    ("it", "di Mario Rossi", "byline"),
+    ("it", "Pubblicato il 3 marzo 2024 alle 10:32", "dateline"),
+    ("it", "Leggi anche: Il lago si ritira", "related link"),
+    ("it", "Iscriviti alla nostra newsletter", "share prompt"),
+    ("it", "Condividi", "page control"),
+    ("nl", "Door Sanne de Vries", "byline"),
+    ("nl", "Gepubliceerd op 3 maart 2024 om 10:32", "dateline"),
+    ("nl", "Lees ook: Het water zakt", "related link"),
+    ("nl", "Schrijf je in voor onze nieuwsbrief", "share prompt"),
+    ("nl", "Leestijd 3 min", "reading time"),
+    ("pt", "Por João Silva", "byline"),
+    ("pt", "Publicado em 3 de março de 2024 às 10h32", "dateline"),
+    ("pt", "Leia também: Reservatório em queda", "related link"),
+    ("pt", "Assine a nossa newsletter", "share prompt"),
+    ("pt", "Compartilhe no WhatsApp", "share prompt"),
+    ("ar", "بقلم: سارة خليل", "byline"),
+    ("ar", "نشر في 3 مارس 2024", "dateline"),
+    ("ar", "آخر تحديث: الأربعاء 3 مارس 2024 - 10:32", "dateline"),
+    ("ar", "اقرأ أيضا: انخفاض منسوب السد", "related link"),
+    ("ar", "شارك على فيسبوك", "share prompt"),
+    ("ar", "اشترك في النشرة البريدية", "share prompt"),
+    ("bg", "Автор: Иван Петров", "byline"),
+    ("bg", "Публикувано на 3 март 2024 г., 10:32 ч.", "dateline"),
+    ("bg", "Прочетете още: Язовирът намалява", "related link"),
+    ("bg", "Абонирайте се за нашия бюлетин", "share prompt"),
+    ("bg", "Сподели във Facebook", "share prompt"),
+]
+
+
+@pytest.mark.parametrize(("language", "line", "reason"), LOCAL_FURNITURE)
+def test_news_site_furniture_of_the_article_language_is_removed(language, line, reason):
+    """Test that a furniture line of the article's language is dropped with its reason."""
+    body = {
+        "es": "El embalse perdió un tercio de su agua en un año, según la confederación.",
+        "de": "Der Stausee hat in einem Jahr ein Drittel seines Wassers verloren.",
+        "fr": "Le lac a perdu un tiers de son eau en un an, selon la préfecture.",
+        "it": "Il lago ha perso un terzo della sua acqua in un anno, secondo la regione.",
+        "nl": "Het meer verloor in een jaar een derde van zijn water, meldt de provincie.",
+        "pt": "O reservatório perdeu um terço da água em um ano, segundo a agência.",
+        "ar": "فقد السد ثلث مياهه خلال عام واحد، وفق وزارة الموارد المائية.",
+        "bg": "Язовирът е загубил една трета от водата си за една година.",
+    }[language]
+    raw = f"{body}\n\n{line}\n\n{body}\n"
+    cleaned = clean_text(raw, title="Titel", language=language)
+    assert [(r.text, r.reason) for r in cleaned.removed] == [(line, reason)]
+    assert cleaned.text == f"{body}\n\n{body}"
+    assert apply_edits(raw, cleaned.edits) == cleaned.text
+
+
+@pytest.mark.parametrize(("language", "line", "reason"), LOCAL_FURNITURE[:6])
+def test_furniture_of_another_language_is_not_removed(language, line, reason):
+    """Test that the rules are selected by the article's language: Spanish furniture in an
+    English article is kept (it may be a quotation)."""
+    cleaned = clean_text(f"The reservoir fell.\n\n{line}\n", title="T", language="en")
+    assert line in cleaned.text
+
+
+# Body sentences that start like furniture of their language: all kept.
+LOCAL_BODY = [
+    ("es", "Por la tarde, el presidente visitó la presa."),
+    ("es", "Por qué sube el precio del agua"),
+    ("es", "Publicado el informe, el ministerio anunció tres medidas."),
+    ("es", "En marzo de 2024 el embalse estaba al 30 %."),
+    ("es", "Los comentarios del ministro fueron moderados."),
+    ("es", "Compartir el agua entre regiones es la propuesta del gobierno."),
+    ("es", "Suscríbete a lo que dice la ciencia, pidió la ministra a los alcaldes."),
+    ("de", "Von Montag an gilt ein Fahrverbot in der Innenstadt."),
+    ("de", "Aktualisiert wurde die Statistik zuletzt im März 2024."),
+    ("de", "Teilen ist das neue Besitzen, sagt die Forscherin."),
+    ("fr", "Par ailleurs, la préfecture a restreint l'irrigation."),
+    ("fr", "Publié en 2019, le rapport prévoyait cette sécheresse."),
+    ("fr", "Partager l'eau entre agriculteurs reste difficile."),
+    ("it", "Di Maio ha detto che il governo interverrà."),
+    ("it", "Pubblicato il bando, i comuni hanno tre mesi per rispondere."),
+    ("nl", "Door de droogte daalde het waterpeil met een meter."),
+    ("nl", "Gepubliceerd cijfers tonen een daling van 30 procent."),
+    ("pt", "Por causa da seca, o governo limitou a irrigação."),
+    ("pt", "Publicado em 2020, o estudo já previa a crise."),
+    ("ar", "نشر الجيش بيانا يوم الأربعاء 3 مارس 2024 عن الحادث."),
+    ("ar", "شارك آلاف المزارعين في الاحتجاج على خفض حصص المياه."),
+    ("ar", "التعليقات التي نشرها الوزير أثارت جدلا واسعا."),
+    ("bg", "От днес влиза в сила забраната за поливане."),
+    ("bg", "Публикувано беше и писмото на кмета до министъра."),
+    ("bg", "Сподели кметът, че водата ще стигне до есента."),
+]
+
+
+@pytest.mark.parametrize(("language", "sentence"), LOCAL_BODY)
+def test_body_sentences_that_start_like_local_furniture_are_kept(language, sentence):
+    """Test that cleaning stays conservative in every language: sentences that start with a
+    byline, dateline, share or related lead-in are article text."""
+    raw = f"{sentence}\n\n{sentence} Otra vez.\n"
+    cleaned = clean_text(raw, title="Titel", language=language)
+    assert cleaned.removed == ()
+    assert cleaned.text.startswith(sentence)
+
+
+def test_arabic_first_line_without_full_stop_becomes_the_title():
+    """Test that a caseless script's headline (Arabic has no capitals) is taken as the title."""
+    raw = "انخفاض منسوب سد النهضة إلى أدنى مستوى\n\nفقد السد ثلث مياهه خلال عام واحد.\n"
+    cleaned = clean_text(raw, language="ar")
+    assert cleaned.title == "انخفاض منسوب سد النهضة إلى أدنى مستوى"
+    assert cleaned.text == "فقد السد ثلث مياهه خلال عام واحد."
+
+
+def test_local_byline_and_date_become_metadata():
+    """Test that a Spanish byline and dateline are kept as metadata without their lead-in."""
+    raw = "Por Ana López\n\nPublicado el 3 de marzo de 2024\n\nEl embalse baja.\n"
+    cleaned = clean_text(raw, title="T", language="es")
+    assert cleaned.metadata["byline"] == "Ana López"
+    assert cleaned.metadata["date"] == "3 de marzo de 2024"
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [
+        ("es", "Comentarios"),
+        ("de", "Kommentare"),
+        ("fr", "5 commentaires"),
+        ("ar", "التعليقات"),
+        ("bg", "Коментари"),
+        ("nl", "Reacties"),
+        ("it", "Commenti"),
+        ("pt", "Comentários"),
+    ],
+)
+def test_local_comments_heading_at_the_end_drops_the_comment_section(language, heading):
+    """Test that a comments heading of the article's language in its last part ends the
+    article: the readers' comments under it are not article text."""
+    body = "\n\n".join(f"Párrafo {n} del artículo." for n in range(1, 6))
+    raw = f"{body}\n\n{heading}\n\nlector99: ¡qué vergüenza!\n"
+    cleaned = clean_text(raw, title="T", language=language)
+    assert cleaned.text == body
+    assert [r.reason for r in cleaned.removed] == ["comment section", "comment section"]
+
+
+SCRAPED_ES = """\
+# La sequía deja el embalse de La Serena al 20 %
+
+Por Ana López, Mérida
+
+Actualizado: 4 mar. 2024 - 08:15 h
+
+Tiempo de lectura: 4 min
+
+El embalse de La Serena está al 20 % de su capacidad, según la Confederación Hidrográfica del Guadiana.
+
+«No habíamos visto nada igual desde 1995», dijo el Sr. Pérez, regante de Castuera.
+
+Leer más: Extremadura pide ayudas para el campo
+
+Compartir en Facebook | X | WhatsApp
+
+Por la tarde, la Junta anunció restricciones de riego.
+
+Suscríbete a nuestro boletín diario
+
+Utilizamos cookies propias y de terceros. Si continúas navegando, aceptas nuestra política de cookies.
+
+© 2024 Diario del Guadiana. Todos los derechos reservados.
+"""
+
+SCRAPED_AR = """\
+بقلم: سارة خليل
+
+آخر تحديث: الأربعاء 3 مارس 2024 - 10:32
+
+قال وزير الموارد المائية إن منسوب السد انخفض إلى 40% من طاقته.
+
+اقرأ أيضا: المزارعون يطالبون بتعويضات
+
+وأضاف أن الحكومة ستخصص 12 مليون دولار لمشاريع الري، وفق بيان نشرته وكالة الأنباء.
+
+شارك على فيسبوك
+
+اشترك في النشرة البريدية
+"""
+
+
+@pytest.mark.parametrize(
+    ("language", "raw", "body"),
+    [
+        (
+            "es",
+            SCRAPED_ES,
+            [
+                "El embalse de La Serena está al 20 % de su capacidad, según la Confederación Hidrográfica del Guadiana.",
+                "«No habíamos visto nada igual desde 1995», dijo el Sr. Pérez, regante de Castuera.",
+                "Por la tarde, la Junta anunció restricciones de riego.",
+            ],
+        ),
+        (
+            "ar",
+            SCRAPED_AR,
+            [
+                "قال وزير الموارد المائية إن منسوب السد انخفض إلى 40% من طاقته.",
+                "وأضاف أن الحكومة ستخصص 12 مليون دولار لمشاريع الري، وفق بيان نشرته وكالة الأنباء.",
+            ],
+        ),
+    ],
+)
+def test_a_scraped_page_in_another_language_keeps_only_its_body(language, raw, body):
+    """Test that a whole scraped page of the language loses every furniture line and keeps
+    its body paragraphs in order, exactly as the source wrote them."""
+    cleaned = clean_text(raw, language=language)
+    assert cleaned.text.split("\n\n") == body
+    assert apply_edits(raw, cleaned.edits) == cleaned.text
+    kept = set(body)
+    assert all(r.text not in kept for r in cleaned.removed)
+    assert len(cleaned.removed) + len(body) == len([x for x in raw.splitlines() if x.strip()])

@@ -243,6 +243,11 @@ LOAD_PATH = {
     "markdown markers": lambda k: "**a " * (k // 4),
     "links": lambda k: "The [council minutes](https://e.test/m) say so. " * (k // 48),
     "separators": lambda k: "Met.\x1c4. " * (k // 8),
+    "open brackets before stops": lambda k: "(a. B " * (k // 6),
+    "closing quotes after stops": lambda k: 'A." B ' * (k // 6),
+    "doubled stops": lambda k: "St.. A " * (k // 7),
+    "closers without spaces": lambda k: '.")' * (k // 3),
+    "attributions after quotes": lambda k: '"Why?" asked Dr. Lee ' * (k // 21),
 }
 
 
@@ -257,3 +262,49 @@ def test_cleaning_and_splitting_are_linear_in_the_input(name):
 
     ratio = _ratio(make, load, 4 * sentences.MAX_LINE_CHARS)
     assert ratio < LINEAR_RATIO, f"{name}: {ratio:.1f}x the time for 8x the input"
+
+
+# Each language's patterns of the splitter (built per language, so not module attributes).
+LANGUAGE_PATTERNS = {
+    f"factcheck.sentences[{code}] {kind}": pattern
+    for code, language in sentences._LANGUAGES.items()
+    for kind, pattern in (
+        ("candidate", language.candidate),
+        ("quote marks", language.quote_marks),
+        ("attribution", language.attribution),
+    )
+    if pattern is not None
+}
+
+
+@pytest.mark.parametrize("name", sorted(LANGUAGE_PATTERNS))
+def test_every_language_pattern_is_linear_on_adversarial_input(name):
+    """Test that a language's candidate, quotation and attribution patterns grow linearly."""
+    apply = _exercise(LANGUAGE_PATTERNS[name])
+    make = _worst_family(apply, 300)
+    ratio = _ratio(make, apply, 1500)
+    assert ratio < LINEAR_RATIO, f"{name}: {ratio:.1f}x the time for 8x the input {make(20)!r}"
+
+
+# Inputs built on each language's conventions: guillemets with spaces, ordinals, held
+# abbreviations, glued stops, Arabic attributions, runs of closing marks.
+LANGUAGE_LOAD_PATH = {
+    "spaced guillemets": lambda k: "« Oui ! » " * (k // 10),
+    "open low quotes": lambda k: "„A. B" * (k // 5),
+    "ordinals": lambda k: "am 3. Mai " * (k // 10),
+    "held abbreviations": lambda k: "ca. Mio. " * (k // 9),
+    "glued stops": lambda k: "en 1998.Desde " * (k // 14),
+    "attributions": lambda k: "«لماذا؟» قال " * (k // 13),
+    "closers without spaces": lambda k: "?»" * (k // 2),
+    "one long word": lambda k: "а" * k,
+}
+
+
+@pytest.mark.parametrize("language", sorted(sentences._LANGUAGES))
+def test_splitting_every_language_is_linear_in_the_input(language):
+    """Test that split_sentences in each language grows linearly on every family above."""
+    for name, make in LANGUAGE_LOAD_PATH.items():
+        ratio = _ratio(
+            make, lambda text: split_sentences(text, language=language), sentences.MAX_LINE_CHARS
+        )
+        assert ratio < LINEAR_RATIO, f"{language} {name}: {ratio:.1f}x the time for 8x the input"
