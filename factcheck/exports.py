@@ -117,6 +117,7 @@ TIDY_EXTRA_COLUMNS: tuple[str, ...] = (*SUPPORT_COLUMNS, "language")
 CHECKTHAT_LABELS: Mapping[str, str] = {"verified": "OBJ", "unconfirmed": "OBJ", "opinion": "SUBJ"}
 CHECKTHAT_COLUMNS: tuple[str, ...] = ("sentence_id", "sentence", "label")
 _TSV_BREAKS = re.compile(r"[\t\r\n]+")
+_NUMBER = r"-?\d+(?:\.\d+)?"  # a cell a spreadsheet reads as a number, never as a formula
 
 
 def _check_current(df: pd.DataFrame) -> None:
@@ -676,7 +677,9 @@ def _export_tool(
     items = None if corpus is None else read_corpus_items(corpus)
     if to == "claimbuster":
         rows = claimbuster_rows(df, items)
-        rows = protect_frame(rows) if spreadsheet_safe else rows
+        if spreadsheet_safe:  # numbers such as Verdict -1 or Sentiment -0.4 stay numbers
+            numeric = rows.apply(lambda column: column.str.fullmatch(_NUMBER))
+            rows = protect_frame(rows).where(~numeric, rows)
         _atomic_write(target, lambda p: _with_text(p, lambda h: _write_csv(rows, h, bom=False)))
         return len(rows)
     if to == "doccano":

@@ -101,8 +101,14 @@ def test_claimbuster_export_spreadsheet_safe_protects_formula_text(tmp_path):
     out = tmp_path / "safe.csv"
     args = ["export", str(folder), "--to", "claimbuster", "--spreadsheet-safe", "-o", str(out)]
     assert main(args) == 0
-    texts = {row[0]: row[1] for row in _csv_rows(out)[1:]}
+    rows = {row[0]: row for row in _csv_rows(out)[1:]}
+    texts = {sid: row[1] for sid, row in rows.items()}
     assert texts["12003"] == "'=SUM(A1:A9) is what my opponent calls a plan."
+    assert rows["12002"][-1] == "-1"  # numbers stay numbers
+    corpus = folder / "claimbuster-pitfalls.corpus.jsonl"
+    assert main([*args[:-2], "--corpus", str(corpus), "-o", str(tmp_path / "all.csv")]) == 0
+    full = {row[0]: row for row in _csv_rows(tmp_path / "all.csv")[1:]}
+    assert (full["12003"][1][:2], full["12003"][-2], full["12002"][-1]) == ("'=", "-0.2", "-1")
     assert texts["12001"] == 'We cut the deficit in half, "twice", in four years.'
     assert "12005" not in texts  # unlabelled, and no corpus given
 
