@@ -197,7 +197,7 @@ def to_tidy(df: pd.DataFrame) -> pd.DataFrame:
     return tidy.reset_index(drop=True)
 
 
-def _mapped_votes(
+def mapped_votes(
     df: pd.DataFrame,
     mapping: Mapping[str, str],
     *,
@@ -231,7 +231,7 @@ def to_checkthat(df: pd.DataFrame, mapping: Mapping[str, str] = CHECKTHAT_LABELS
     in ids or sentences become one space (with a warning), so the TSV needs no quoting.
     """
     _check_current(df)
-    _, votes = _mapped_votes(
+    _, votes = mapped_votes(
         df,
         mapping,
         unmapped=lambda rows: (
@@ -381,7 +381,7 @@ def to_verdicts(df: pd.DataFrame, to: str) -> pd.DataFrame:
     """
     _check_current(df)
     mapping = VERDICT_LABELS[to]
-    mapped, votes = _mapped_votes(
+    mapped, votes = mapped_votes(
         df,
         mapping,
         unmapped=lambda rows: (

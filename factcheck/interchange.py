@@ -67,10 +67,10 @@ def _majority(
 ) -> dict[str, str]:
     """sentence id -> the majority label (mapped); ties and unmapped labels are left out,
     each with a warning giving how many."""
-    from .exports import _mapped_votes
+    from .exports import mapped_votes
 
     mapping = mapping or {label: label for label in df["label"].unique()}
-    _, votes = _mapped_votes(
+    _, votes = mapped_votes(
         df,
         mapping,
         unmapped=lambda rows: (
