@@ -18,7 +18,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from .articles import Article
+from .articles import Article, safe_id
 from .sentences import Sentence, split_sentences
 
 ORDER_CORPUS = "corpus"
@@ -170,9 +170,25 @@ class Catalogue:
                 self._cache.popitem(last=False)
         return sentences
 
+    def _article_index(self, sentence_id: str) -> int | None:
+        """The index of the article a sentence id names: ``article_id_of``, else the
+        article of an imported sentence, whose id is ``safe_id`` of the sentence's own id
+        (``factcheck import`` keeps the dataset's ids, which have no article part)."""
+        index = self._index.get(article_id_of(sentence_id))
+        return self._index.get(safe_id(sentence_id)) if index is None else index
+
+    def article_id(self, sentence_id: str) -> str:
+        """The id of the article a sentence id belongs to (see ``_article_index``); reads
+        no article."""
+        article_id = article_id_of(sentence_id)
+        if article_id in self._index:
+            return article_id
+        imported = safe_id(sentence_id)
+        return imported if imported in self._index else article_id
+
     def locate(self, sentence_id: str) -> tuple[int, int] | None:
         """(article index, sentence index) of a sentence id, or None if no article has it."""
-        index = self._index.get(article_id_of(sentence_id))
+        index = self._article_index(sentence_id)
         if index is None:
             return None
         for position, sentence in enumerate(self.sentences(index)):
@@ -182,7 +198,7 @@ class Catalogue:
 
     def holds(self, sentence_id: str) -> bool:
         """Whether the sentence id names an article of this catalogue (without splitting)."""
-        return article_id_of(sentence_id) in self._index
+        return self._article_index(sentence_id) is not None
 
     def done(self, labels: Mapping[str, str], touched: Mapping[str, int]) -> int:
         """Articles known to be fully labelled: split ones whose every sentence has a label.

@@ -206,7 +206,7 @@ class Annotator:
         self._corpus_done = len(self._labels)
         self._touched: dict[str, int] = {}
         for sid in self._labels:
-            article_id = _catalogue.article_id_of(sid)
+            article_id = self._catalogue.article_id(sid)
             self._touched[article_id] = self._touched.get(article_id, 0) + 1
         if self.key is not None:
             check_key_matches(self.key, self.articles, self._where_all())
@@ -1219,7 +1219,7 @@ class Annotator:
                 f"Annotator: order {choice.order!r} is not one of {', '.join(_catalogue.ORDERS)}."
             )
         self._choice = choice
-        flagged_articles = {_catalogue.article_id_of(sid) for sid in self._flagged}
+        flagged_articles = {self._catalogue.article_id(sid) for sid in self._flagged}
         order = _catalogue.select_articles(
             self.articles, choice, set(self._touched), flagged_articles
         )
@@ -1915,7 +1915,7 @@ class Annotator:
         change = int(bool(label)) - int(had)
         self._corpus_done += change
         if change:
-            article_id = _catalogue.article_id_of(sentence_id)
+            article_id = self._catalogue.article_id(sentence_id)
             self._touched[article_id] = self._touched.get(article_id, 0) + change
             if not self._touched[article_id]:
                 del self._touched[article_id]

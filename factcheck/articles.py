@@ -282,6 +282,8 @@ def article_from_row(
     ``language`` (given for the whole load) wins over the row's ``language`` column; with
     neither, the row's language is detected."""
     try:
+        if row.sentence_id:  # one imported sentence: its id and text kept, never re-split
+            return imported_article(row, path, language=language)
         return _article_from_text(
             row.text,
             id=row.id,
@@ -410,3 +412,34 @@ def load_articles(
     if not articles:
         raise InputError(f"{specs}: found no articles with text. Check the files' contents.")
     return articles
+
+
+def imported_article(row: CorpusRow, path: str | Path, *, language: str | None = None) -> Article:
+    """The article of a corpus row holding one imported sentence (a ``sentence_id`` column,
+    as ``factcheck import`` writes): its text exactly as given, not cleaned or re-split, and
+    its one sentence keeps the original id, so widget labels join the imported ones. Its
+    language is as for any row (``article_from_row``)."""
+    article = Article(
+        language=language or row.language,
+        id=safe_id(row.id),
+        title=row.title,
+        text=row.text,
+        source=row.url or f"{path}:{row.line}",
+        metadata={
+            "corpus_id": row.id,
+            "sentence_id": row.sentence_id,
+            "url": row.url,
+            "date": row.date,
+            "outlet": row.source,
+        },
+    )
+    sentence = Sentence(
+        id=row.sentence_id,
+        index=0,
+        start=0,
+        end=len(row.text),
+        text=row.text,
+        article_id=article.id,
+    )
+    article.__dict__["sentences"] = [sentence]  # the cached property, filled as given
+    return article

@@ -114,9 +114,13 @@ def _cmd_sentences(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     from .exports import export_annotations
 
-    refuse_overwriting_inputs([args.output], files_read(args.files))
+    refuse_overwriting_inputs([args.output], files_read([*args.files, args.corpus]))
     rows = export_annotations(
-        args.files, to=args.to, out=args.output, spreadsheet_safe=args.spreadsheet_safe
+        args.files,
+        to=args.to,
+        out=args.output,
+        spreadsheet_safe=args.spreadsheet_safe,
+        corpus=args.corpus,
     )
     print(f"wrote {rows} rows to {args.output}", file=sys.stderr)
     return 0
@@ -472,10 +476,19 @@ def build_parser() -> argparse.ArgumentParser:
             "fever",
             "checkthat-worthiness",
             "averitec",
+            "label-studio",
+            "labelstudio",
+            "doccano",
+            "claimbuster",
         ),
         required=True,
     )
     p.add_argument("-o", "--output", required=True)
+    p.add_argument(
+        "--corpus",
+        help="label-studio, doccano, claimbuster: the corpus (e.g. the one `factcheck import` "
+        "wrote), so unlabelled sentences and the imported columns are written too",
+    )
     p.add_argument(
         "--spreadsheet-safe",
         action="store_true",
@@ -495,6 +508,7 @@ def build_parser() -> argparse.ArgumentParser:
             "checkthat-worthiness",
             "claimbuster",
             "label-studio",
+            "labelstudio",
             "doccano",
         ),
     )

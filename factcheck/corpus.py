@@ -18,6 +18,7 @@ from .language import normalise_language
 
 REQUIRED_COLUMNS = ("id", "title", "text")
 OPTIONAL_COLUMNS = ("url", "date", "source", "language")
+IMPORTED_COLUMNS = ("sentence_id",)  # a row that is one sentence of an imported dataset
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class CorpusRow:
     date: str = ""
     source: str = ""
     language: str = ""
+    sentence_id: str = ""  # an imported sentence: the row is one sentence with this id
 
 
 def _check_columns(columns: list[str], source: str | Path, where: str) -> None:
@@ -50,7 +52,7 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 def _row(line: int, record: dict, source: str | Path, unit: str) -> CorpusRow | None:
     """A CorpusRow, or None (with a warning naming the row) when the row has no text."""
-    for key in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS):
+    for key in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, *IMPORTED_COLUMNS):
         value = record.get(key)
         if value is not None and not isinstance(value, (str, int, float)):
             raise InputError(
@@ -87,7 +89,7 @@ def _row(line: int, record: dict, source: str | Path, unit: str) -> CorpusRow | 
         )
     return CorpusRow(
         line=line,
-        **{k: values.get(k, "") for k in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)},
+        **{k: values.get(k, "") for k in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, *IMPORTED_COLUMNS)},
     )
 
 

@@ -8,7 +8,10 @@ Formats are documented in ``annotations/README.md``.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
+import operator
 import os
 import re
 import warnings
@@ -19,6 +22,13 @@ import pandas as pd
 
 from ._atomic import replacing
 from .errors import InputError, InputWarning
+from .interchange import (
+    FORMAT_ALIASES,
+    TOOL_FORMATS,
+    claimbuster_rows,
+    doccano_records,
+    label_studio_tasks,
+)
 from .labels import DEFAULT_SCHEME, LabelScheme
 from .log import COLUMNS, format_row, log_files, read_annotations
 from .spreadsheet import protect_frame
@@ -32,6 +42,9 @@ FORMATS: tuple[str, ...] = (
     "fever",
     "checkthat-worthiness",
     "averitec",
+    "label-studio",
+    "doccano",
+    "claimbuster",
 )
 # Formats of the field (one verdict per sentence): each maps the labels of the built-in
 # schemes to its own; a label not listed (e.g. opinion for FEVER) is left out with a warning.
@@ -70,7 +83,18 @@ VERDICT_LABELS: Mapping[str, Mapping[str, str]] = {
 }
 CLAIMREVIEW_RATINGS: Mapping[str, int] = {"False": 1, "Unproven": 2, "True": 3}
 WORTHINESS_COLUMNS: tuple[str, ...] = ("Sentence_id", "Text", "class_label")
-VERDICT_COLUMNS: tuple[str, ...] = ("article_id", "sentence_id", "text", "label", "note", "date")
+SUPPORT_COLUMNS: tuple[str, ...] = ("claim", "justification", "evidence")
+"""What a label rests on (log schema /2): the claim rewrite, the justification and the
+evidence items as JSON ("[]" for none); "" (and "[]") in rows of /1 logs."""
+VERDICT_COLUMNS: tuple[str, ...] = (
+    "article_id",
+    "sentence_id",
+    "text",
+    "label",
+    "note",
+    "date",
+    *SUPPORT_COLUMNS,
+)
 SENTENCE_COLUMNS: tuple[str, ...] = (
     "article_id",
     "sentence_id",
@@ -88,9 +112,12 @@ TIDY_COLUMNS: tuple[str, ...] = (
     "scheme",
     "source",
 )
+TIDY_EXTRA_COLUMNS: tuple[str, ...] = (*SUPPORT_COLUMNS, "language")
+"""Columns of the log a tidy export carries after ``TIDY_COLUMNS`` when the log has them."""
 CHECKTHAT_LABELS: Mapping[str, str] = {"verified": "OBJ", "unconfirmed": "OBJ", "opinion": "SUBJ"}
 CHECKTHAT_COLUMNS: tuple[str, ...] = ("sentence_id", "sentence", "label")
 _TSV_BREAKS = re.compile(r"[\t\r\n]+")
+_NUMBER = r"-?\d+(?:\.\d+)?"  # a cell a spreadsheet reads as a number, never as a formula
 
 
 def _check_current(df: pd.DataFrame) -> None:
@@ -164,12 +191,13 @@ def to_tidy(df: pd.DataFrame) -> pd.DataFrame:
     _check_current(df)
     keys = ["article_id", "sentence_id"]
     votes = adjudicate(df).drop(columns=[c for c in SENTENCE_COLUMNS if c not in keys])
-    tidy = df[list(TIDY_COLUMNS)].merge(votes, on=keys, how="left", validate="m:1")
+    columns = [*TIDY_COLUMNS, *(c for c in TIDY_EXTRA_COLUMNS if c in df.columns)]
+    tidy = df[columns].merge(votes, on=keys, how="left", validate="m:1")
     tidy = tidy.sort_values(["article_id", "sentence_index", "sentence_id", "annotator"])
     return tidy.reset_index(drop=True)
 
 
-def _mapped_votes(
+def mapped_votes(
     df: pd.DataFrame,
     mapping: Mapping[str, str],
     *,
@@ -203,7 +231,7 @@ def to_checkthat(df: pd.DataFrame, mapping: Mapping[str, str] = CHECKTHAT_LABELS
     in ids or sentences become one space (with a warning), so the TSV needs no quoting.
     """
     _check_current(df)
-    _, votes = _mapped_votes(
+    _, votes = mapped_votes(
         df,
         mapping,
         unmapped=lambda rows: (
@@ -284,16 +312,76 @@ def _atomic_write(out: Path, write: Callable[[Path], None]) -> None:
         write(tmp)
 
 
+def _support_of(
+    rows: list[tuple[str, str, str, str, str]], parse: Callable
+) -> tuple[str, str, str]:
+    """(claim, justification, evidence JSON) of one sentence's rows
+    ``(sentence_id, annotator, claim, justification, evidence)``, in annotator order."""
+    from .evidence import evidence_to_json
+
+    claims = [claim for _, _, claim, _, _ in rows if claim]
+    claim = max(claims, key=claims.count) if claims else ""  # the most common; first on a tie
+    given = [(who, why) for _, who, _, why, _ in rows if why]
+    if len({why for _, why in given}) > 1:
+        justification = " | ".join(f"{who}: {why}" for who, why in given)
+    else:
+        justification = given[0][1] if given else ""
+    items, seen = [], set()
+    for *_, text in rows:
+        for item in parse(text) if text and text != "[]" else ():
+            if (item.url, item.quote) not in seen:
+                seen.add((item.url, item.quote))
+                items.append(item)
+    return claim, justification, evidence_to_json(items)
+
+
+def settled_support(winners: pd.DataFrame) -> pd.DataFrame:
+    """Per sentence, what the annotators who gave the label it settled on give for it:
+    ``claim`` (the rewrite most of them wrote; the first, in annotator order, on a tie),
+    ``justification`` (theirs; ``name: text`` joined by `` | `` when they wrote different
+    ones) and ``evidence`` (all their items, each URL and quote once, as JSON). Indexed by
+    sentence id; the one rule for verdict exports and the gold standard."""
+    frame = winners.copy()
+    for name, blank in (("claim", ""), ("justification", ""), ("evidence", "[]")):
+        frame[name] = frame[name].fillna(blank).astype("str") if name in frame else blank
+    has = (frame["claim"] != "") | (frame["justification"] != "") | (frame["evidence"] != "[]")
+    rows = frame[has].sort_values(["sentence_id", "annotator"], kind="stable")
+    out = []
+    if len(rows):
+        from .evidence import evidence_from_json
+
+        parse = functools.lru_cache(maxsize=4096)(evidence_from_json)  # one parse per text
+        columns = ["sentence_id", "annotator", "claim", "justification", "evidence"]
+        records = zip(*(rows[c].tolist() for c in columns), strict=True)
+        for sid, group in itertools.groupby(records, key=operator.itemgetter(0)):
+            out.append((sid, *_support_of(list(group), parse)))
+    return pd.DataFrame(out, columns=["sentence_id", *SUPPORT_COLUMNS], dtype="str").set_index(
+        "sentence_id"
+    )
+
+
+def with_support(out: pd.DataFrame, support: pd.DataFrame) -> pd.DataFrame:
+    """``out`` with ``SUPPORT_COLUMNS`` filled from ``settled_support`` by ``sentence_id``
+    ("" and "[]" for sentences without any)."""
+    out = out.copy()
+    for name, blank in (("claim", ""), ("justification", ""), ("evidence", "[]")):
+        values = support[name].to_dict() if name in support else {}
+        out[name] = [values.get(sid, blank) for sid in out["sentence_id"]]
+        out[name] = out[name].astype("str")
+    return out
+
+
 def to_verdicts(df: pd.DataFrame, to: str) -> pd.DataFrame:
     """One verdict per sentence in format ``to``'s labels (``VERDICT_LABELS[to]``).
 
     Votes are mapped first, then the majority wins; ties and unmapped labels are left out
     with a warning giving how many. ``note`` joins the notes of the annotators who chose the
-    winning label (``name: note``), ``date`` is the day of the latest of those labels.
+    winning label (``name: note``), ``date`` is the day of the latest of those labels, and
+    ``claim``/``justification``/``evidence`` are theirs (``settled_support``).
     """
     _check_current(df)
     mapping = VERDICT_LABELS[to]
-    mapped, votes = _mapped_votes(
+    mapped, votes = mapped_votes(
         df,
         mapping,
         unmapped=lambda rows: (
@@ -329,13 +417,14 @@ def to_verdicts(df: pd.DataFrame, to: str) -> pd.DataFrame:
     out["note"] = [notes.get(sid, "") for sid in out["sentence_id"]]
     out["date"] = [dates.get(sid, "") for sid in out["sentence_id"]]
     out = out.astype({"note": "str", "date": "str"})
-    return out.reset_index(drop=True)
+    return with_support(out, settled_support(winners)).reset_index(drop=True)
 
 
 def gold_to_verdicts(gold: pd.DataFrame, to: str) -> pd.DataFrame:
     """Verdict rows of a gold standard: decided labels mapped as in ``to_verdicts``; the
-    adjudicator's comment (else reason) is the note. Left-out sentences are counted in a
-    warning."""
+    adjudicator's comment (else reason) is the note; claim, justification and evidence are
+    those the gold standard carries for its label (``factcheck.gold``). Left-out sentences
+    are counted in a warning."""
     mapping = VERDICT_LABELS[to]
     keep = gold["label"].isin(list(mapping))
     if (~keep).any():
@@ -361,6 +450,9 @@ def gold_to_verdicts(gold: pd.DataFrame, to: str) -> pd.DataFrame:
             "label": decided["label"].map(dict(mapping)).astype("str"),
             "note": note,
             "date": "",
+            "claim": column("claim"),
+            "justification": column("justification"),
+            "evidence": column("evidence").replace("", "[]"),
         }
     )
     return out.reset_index(drop=True)
@@ -386,14 +478,45 @@ def to_worthiness(verdicts: pd.DataFrame) -> pd.DataFrame:
     return _no_tsv_breaks(out, ["Sentence_id", "Text"]).reset_index(drop=True)
 
 
+def _evidence(row: Mapping[str, object]) -> tuple:
+    """The evidence items of a verdict row (checked again: only http(s) URLs come out)."""
+    text = str(row.get("evidence", "[]") or "[]")
+    if text == "[]":
+        return ()
+    from .evidence import evidence_from_json
+
+    return evidence_from_json(text, where=f"sentence {row['sentence_id']}: evidence")
+
+
+def _claim(row: Mapping[str, object]) -> str:
+    """The claim a verdict is about: the rewrite when one was given, else the sentence."""
+    return str(row.get("claim", "") or row["text"])
+
+
+def _explanation(row: Mapping[str, object]) -> str:
+    """Why the verdict: the justification, else the notes (logs of schema /1 have none)."""
+    return str(row.get("justification", "") or row["note"])
+
+
 def claimreview_records(verdicts: pd.DataFrame, author: str = "factcheck") -> list[dict]:
-    """schema.org ClaimReview objects (JSON-LD), one per verdict row."""
+    """schema.org ClaimReview objects (JSON-LD), one per verdict row: ``claimReviewed`` is
+    the claim (the rewrite, else the sentence), ``ratingExplanation`` the justification
+    (else the notes), each evidence item a ``citation`` (CreativeWork: ``url``, ``text``
+    for the quote, ``genre`` for the source type, ``archivedAt``). schema.org has no
+    property for the date a source was accessed; the AVeriTeC and tidy exports keep it."""
     records = []
     for row in verdicts.to_dict("records"):
+        claim = _claim(row)
+        item: dict = {
+            "@type": "Claim",
+            "appearance": {"@type": "CreativeWork", "identifier": row["article_id"]},
+        }
+        if claim != row["text"]:
+            item["text"] = row["text"]  # the sentence as it appeared, before the rewrite
         record: dict = {
             "@context": "https://schema.org",
             "@type": "ClaimReview",
-            "claimReviewed": row["text"],
+            "claimReviewed": claim,
             "author": {"@type": "Organization", "name": author},
             "reviewRating": {
                 "@type": "Rating",
@@ -402,43 +525,71 @@ def claimreview_records(verdicts: pd.DataFrame, author: str = "factcheck") -> li
                 "worstRating": min(CLAIMREVIEW_RATINGS.values()),
                 "alternateName": row["label"],
             },
-            "itemReviewed": {
-                "@type": "Claim",
-                "appearance": {"@type": "CreativeWork", "identifier": row["article_id"]},
-            },
+            "itemReviewed": item,
             "identifier": row["sentence_id"],
         }
-        if row["note"]:
-            record["reviewRating"]["ratingExplanation"] = row["note"]
+        if _explanation(row):
+            record["reviewRating"]["ratingExplanation"] = _explanation(row)
         if row["date"]:
             record["datePublished"] = row["date"]
+        citations = []
+        for evidence in _evidence(row):
+            cited = {"@type": "CreativeWork", "url": evidence.url, "genre": evidence.source_type}
+            if evidence.quote:
+                cited["text"] = evidence.quote
+            if evidence.archived_url:
+                cited["archivedAt"] = evidence.archived_url
+            citations.append(cited)
+        if citations:
+            record["citation"] = citations
         records.append(record)
     return records
 
 
 def fever_records(verdicts: pd.DataFrame) -> list[dict]:
-    """FEVER-style records: id (the sentence id), verifiable, label, claim, evidence ([])."""
-    return [
-        {
-            "id": row["sentence_id"],
-            "verifiable": "NOT VERIFIABLE" if row["label"] == "NOT ENOUGH INFO" else "VERIFIABLE",
-            "label": row["label"],
-            "claim": row["text"],
-            "evidence": [],
-        }
-        for row in verdicts.to_dict("records")
-    ]
+    """FEVER-style records: id (the sentence id), verifiable, label, claim (the rewrite, else
+    the sentence) and evidence: one evidence set holding each source as FEVER's
+    ``[annotation_id, evidence_id, page, sentence_id]`` with the URL as the page (the ids
+    are null: the sources are web pages, not Wikipedia sentences), ``[]`` for none."""
+    records = []
+    for row in verdicts.to_dict("records"):
+        items = _evidence(row)
+        records.append(
+            {
+                "id": row["sentence_id"],
+                "verifiable": (
+                    "NOT VERIFIABLE" if row["label"] == "NOT ENOUGH INFO" else "VERIFIABLE"
+                ),
+                "label": row["label"],
+                "claim": _claim(row),
+                "evidence": [[[None, None, item.url, None] for item in items]] if items else [],
+            }
+        )
+    return records
 
 
 def averitec_records(verdicts: pd.DataFrame) -> list[dict]:
-    """AVeriTeC-style records: claim, label, justification (the notes), questions ([])."""
+    """AVeriTeC-style records: claim (the rewrite, else the sentence), label, justification
+    (else the notes), evidence (url, quote, source_type, accessed, archived_url per item) and
+    questions ([]: factcheck collects sources, not question-answer pairs)."""
     return [
         {
-            "claim": row["text"],
+            "claim": _claim(row),
             "claim_date": row["date"],
             "label": row["label"],
-            "justification": row["note"],
+            "justification": _explanation(row),
+            "evidence": [
+                {
+                    "url": item.url,
+                    "quote": item.quote,
+                    "source_type": item.source_type,
+                    "accessed": item.accessed,
+                    "archived_url": item.archived_url,
+                }
+                for item in _evidence(row)
+            ],
             "questions": [],
+            "sentence": row["text"],
             "article_id": row["article_id"],
             "sentence_id": row["sentence_id"],
         }
@@ -462,18 +613,34 @@ def export_annotations(
     out: str | os.PathLike[str],
     *,
     spreadsheet_safe: bool = False,
+    corpus: str | os.PathLike[str] | None = None,
 ) -> int:
-    """Read logs and write them as ``to`` (csv, jsonl, parquet, checkthat); returns rows written."""
+    """Read logs and write them as ``to`` (one of ``FORMATS``); returns rows written.
+
+    ``corpus`` (label-studio, doccano, claimbuster): the corpus the sentences come from, so
+    unlabelled ones are written too, with the columns an import kept (``read_corpus_items``).
+    """
+    to = FORMAT_ALIASES.get(to, to)
     if to not in FORMATS:
         raise InputError(f"Unknown export format {to!r}. Use one of: {', '.join(FORMATS)}.")
-    if spreadsheet_safe and to not in ("csv", "checkthat", "checkthat-worthiness"):
+    if corpus is not None and to not in TOOL_FORMATS:
         raise InputError(
-            "--spreadsheet-safe applies to csv and checkthat exports only (checkthat and "
-            "checkthat-worthiness; the other formats are not opened in spreadsheets). Drop "
-            "the option or export with --to csv."
+            f"--corpus applies to the {', '.join(TOOL_FORMATS)} exports only. Drop the option "
+            "or export with one of those."
+        )
+    if spreadsheet_safe and to not in ("csv", "checkthat", "checkthat-worthiness", "claimbuster"):
+        raise InputError(
+            "--spreadsheet-safe applies to the csv, claimbuster and checkthat exports only "
+            "(checkthat and checkthat-worthiness; the other formats are not opened in "
+            "spreadsheets). Drop the option or export with --to csv."
         )
     target = Path(out).expanduser()
     gold_inputs = [item for item in files if _is_gold(item)]
+    if gold_inputs and to in TOOL_FORMATS:
+        raise InputError(
+            f"{gold_inputs[0]} is a gold standard; the {to} export takes annotation logs. "
+            "Export the logs, or the gold standard --to csv, jsonl, parquet or a verdict format."
+        )
     if gold_inputs and len(gold_inputs) == len(files):
         return _export_gold(files, to, target, spreadsheet_safe=spreadsheet_safe)
     if gold_inputs:
@@ -487,9 +654,43 @@ def export_annotations(
             f"{target} is one of the logs being exported; choose another output file so the "
             "log is not overwritten."
         )
+    if corpus is not None and target.resolve() == Path(corpus).expanduser().resolve():
+        raise InputError(f"{target} is the corpus given; choose another output file.")
+    if to in TOOL_FORMATS:
+        return _export_tool(read_annotations(files), to, target, spreadsheet_safe, corpus)
     frame = export_frame(read_annotations(files), to)
     write_frame(frame, to, target, spreadsheet_safe=spreadsheet_safe)
     return len(frame)
+
+
+def _export_tool(
+    df: pd.DataFrame,
+    to: str,
+    target: Path,
+    spreadsheet_safe: bool,
+    corpus: str | os.PathLike[str] | None,
+) -> int:
+    """Write a Label Studio, doccano or ClaimBuster file (``factcheck.interchange``)."""
+    from .imports import read_corpus_items
+
+    _check_current(df)
+    items = None if corpus is None else read_corpus_items(corpus)
+    if to == "claimbuster":
+        rows = claimbuster_rows(df, items)
+        if spreadsheet_safe:  # numbers such as Verdict -1 or Sentiment -0.4 stay numbers
+            numeric = rows.apply(lambda column: column.str.fullmatch(_NUMBER))
+            rows = protect_frame(rows).where(~numeric, rows)
+        _atomic_write(target, lambda p: _with_text(p, lambda h: _write_csv(rows, h, bom=False)))
+        return len(rows)
+    if to == "doccano":
+        records = doccano_records(df, items)
+        lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        _atomic_write(target, lambda p: _with_text(p, lambda h: h.write(lines)))
+        return len(records)
+    tasks = label_studio_tasks(df, items)
+    data = json.dumps(tasks, ensure_ascii=False, indent=2) + "\n"
+    _atomic_write(target, lambda p: _with_text(p, lambda h: h.write(data)))
+    return len(tasks)
 
 
 def _is_gold(item: str | os.PathLike[str]) -> bool:

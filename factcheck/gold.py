@@ -63,7 +63,7 @@ def gold(
     """
     from .adjudication import SCHEMA_ID as ADJUDICATION_SCHEMA_ID
     from .adjudication import read_decisions
-    from .exports import adjudicate, vote_column
+    from .exports import adjudicate, settled_support, vote_column, with_support
     from .log import SCHEMA_ID as LOG_SCHEMA_ID
     from .log import annotator_key, log_files, read_annotations
 
@@ -132,6 +132,7 @@ def gold(
         out[name] = ""
     if adjudications is not None:
         out = _apply_decisions(out, read_decisions(adjudications), current, scheme, logs)
+    out = with_support(out, settled_support(_settled_rows(current, out)))
     out["schema"] = GOLD_SCHEMA_ID
     out["log_schema"] = LOG_SCHEMA_ID
     out["adjudication_schema"] = ADJUDICATION_SCHEMA_ID if adjudications is not None else ""
@@ -142,6 +143,16 @@ def gold(
     for name in ("label", "majority_label", "decided_by"):
         out[name] = out[name].astype("str")
     return out
+
+
+def _settled_rows(current: pd.DataFrame, out: pd.DataFrame) -> pd.DataFrame:
+    """The annotators' rows whose label is the one the gold standard settled on: their
+    claim, justification and evidence become the gold row's (an adjudicated label that no
+    annotator gave carries none; the adjudicator's comment says why)."""
+    final = out.loc[out["label"] != "", ["article_id", "sentence_id", "label"]]
+    return current.drop(columns=["_person", "log_file"], errors="ignore").merge(
+        final, on=["article_id", "sentence_id", "label"], how="inner"
+    )
 
 
 def vote_outcome(
@@ -195,6 +206,9 @@ def gold_columns(labels: Sequence[str]) -> list[str]:
         "reason",
         "comment",
         "conflict",
+        "claim",
+        "justification",
+        "evidence",
         "source",
         "scheme",
         "log_schema",
@@ -593,6 +607,17 @@ def _read_gold_frame(path: Path, fmt: str) -> pd.DataFrame:
     for name in frame.columns:
         if frame[name].dtype == object:
             frame[name] = frame[name].fillna("").astype("str")
+    given = frame["evidence"].ne("") & frame["evidence"].ne("[]") if "evidence" in frame else []
+    if len(given) and given.any():  # a hand-edited file may hold a javascript: or 10 KB URL
+        from .evidence import evidence_problem
+
+        for index, text in zip(frame.index[given], frame["evidence"][given], strict=True):
+            problem = evidence_problem(text)
+            if problem:
+                row = int(index) + (2 if fmt == "csv" else 1)
+                raise InputError(
+                    f"{path}, {where} {row}: {problem} Make the file again with `factcheck gold`."
+                )
     return frame
 
 

@@ -238,10 +238,14 @@ def test_export_refuses_bad_options(tmp_path):
     data = write_log(log, [row()])
     with pytest.raises(InputError, match="Unknown export format 'xlsx'"):
         export_annotations([log], "xlsx", tmp_path / "o.xlsx")
-    with pytest.raises(InputError, match="csv and checkthat exports only"):
+    with pytest.raises(InputError, match="csv, claimbuster and checkthat exports only"):
         export_annotations([log], "jsonl", tmp_path / "o.jsonl", spreadsheet_safe=True)
     with pytest.raises(InputError, match="is one of the logs being exported"):
         export_annotations([tmp_path], "csv", log)
+    with pytest.raises(InputError, match="--corpus applies to the label-studio, doccano"):
+        export_annotations([log], "csv", tmp_path / "o.csv", corpus=log)
+    with pytest.raises(InputError, match="is the corpus given"):
+        export_annotations([log], "doccano", tmp_path / "c.jsonl", corpus=tmp_path / "c.jsonl")
     assert log.read_bytes() == data
 
 

@@ -69,7 +69,7 @@ def test_any_corrupted_log_exports_cleanly_or_fails_with_our_error(data, to, saf
         path.write_bytes(corrupted)
         out = folder / f"out.{to}"
         out.write_bytes(b"previous")
-        safe = safe and to in ("csv", "checkthat", "checkthat-worthiness")
+        safe = safe and to in ("csv", "checkthat", "checkthat-worthiness", "claimbuster")
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -85,14 +85,14 @@ def _opens_in_pandas(out: Path, to: str) -> None:
     """Read the export back the way its users would (pandas; JSON for the JSON formats)."""
     if to == "parquet":
         pd.read_parquet(out)
-    elif to in ("jsonl", "fever"):
+    elif to in ("jsonl", "fever", "doccano"):
         pd.read_json(out, lines=True) if out.stat().st_size else None
-    elif to in ("claimreview", "averitec"):
+    elif to in ("claimreview", "averitec", "label-studio"):
         assert isinstance(json.loads(out.read_text(encoding="utf-8")), list)
     elif to in ("checkthat", "checkthat-worthiness"):
         pd.read_csv(out, sep="\t", quoting=csv.QUOTE_NONE, dtype=str, keep_default_na=False)
     else:
-        assert to == "csv", f"no reader for the {to!r} export in this test"
+        assert to in ("csv", "claimbuster"), f"no reader for the {to!r} export in this test"
         pd.read_csv(out, dtype=str, keep_default_na=False, encoding="utf-8-sig")
 
 
