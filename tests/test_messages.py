@@ -22,7 +22,11 @@ from factcheck.messages import LOCALE, catalogue_path, translator, ui_language, 
 from tests._widget_helpers import all_widgets, rows_of
 
 PACKAGE = Path(__file__).resolve().parents[1] / "factcheck"
-TRANSLATED = ("annotator.py", "_widgets.py", "_escape.py")  # the modules whose _("...") strings are in it
+TRANSLATED = (
+    "annotator.py",
+    "_widgets.py",
+    "_escape.py",
+)  # the modules whose _("...") strings are in it
 # Strings passed to _() through a variable: the stale-kernel banner and the filter captions.
 INDIRECT = [session.STALE_TEXT] + [
     caption
