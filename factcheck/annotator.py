@@ -53,7 +53,7 @@ from .errors import InputError
 from .labels import DEFAULT_SCHEME, LabelScheme
 from .log import AnnotationLog, LogEvent, read_annotations
 from .provenance import Provenance, ProvenanceLog, accepted_labels, provenance_path
-from .queues import QueueChoiceLog, order_queue
+from .queues import CorpusQueue, QueueChoiceLog, order_queue, queue_usable
 from .sentences import Sentence
 from .similar import ClaimMemory
 from .suggest import Suggestion, SuggestionModel, load_suggestions
@@ -264,6 +264,7 @@ class Annotator:
         self._similar_shown_for = ""  # the sentence whose similar sentences are shown
         self._queue = session.QUEUE_READING
         self._queue_note = ""
+        self._corpus_queue: CorpusQueue | None = None  # built when a model queue is chosen
         self._since_training = 0
         self._watching = False
         self._painted_version = ""
@@ -575,9 +576,11 @@ class Annotator:
 
     @_locked
     def choose_queue(self, value: str) -> list[str]:
-        """Order the article's unlabelled sentences: 'reading', 'uncertain' or
-        'predicted:<label>' (the queue dropdown does this). The choice and the model version
-        are recorded; returns the sentence ids in their new order."""
+        """Choose the queue: 'reading', 'uncertain' or 'predicted:<label>' (the queue dropdown
+        does this). A model queue orders the article's unlabelled sentences and, across the
+        corpus, focuses the sentence it asks first (``CorpusQueue``: a bounded pool of
+        articles); a label by key then goes to the next one, in whichever article. The
+        choice and the model version are recorded; returns the ids of the article shown."""
         kind, label = session.split_queue(value)
         if (kind, label) not in [session.split_queue(v) for _, v in self._queue_options()]:
             raise InputError(
@@ -586,6 +589,9 @@ class Annotator:
             )
         self._queue = value
         self._queue_note = ""
+        self._corpus_queue = None
+        if kind != session.QUEUE_READING and self._assist:
+            self._corpus_pool()
         version = self.model.version if self.model is not None else ""
         try:
             self.queue_log.record(
@@ -597,16 +603,55 @@ class Annotator:
             )
         self._refresh_order()
         self.show_page(0)
+        if self.next_in_queue() is None:  # a model queue opens its first sentence anywhere
+            ids = self._order_ids()
+            first = session.first_unlabelled(ids, self._settled(ids))
+            if first is not None:
+                self._set_focus(first)
         ids = self._order_ids()
-        first = session.first_unlabelled(ids, self._settled(ids))
-        if first is not None:
-            self._set_focus(first)
         if self._queue_note:
             self._show_status(self._queue_note, "")
         return ids
 
     def _queue_options(self) -> list[tuple[str, str]]:
         return session.queue_options(self.scheme.names)
+
+    def _corpus_pool(self) -> CorpusQueue:
+        """The corpus queue's pool (see ``CorpusQueue``): built from the article shown on,
+        in the navigation order, with the article shown in it."""
+        if self._corpus_queue is None:
+            start = max(self._position(), 0)
+            self._corpus_queue = CorpusQueue(self._sentences, self._article_order, start=start)
+            self._corpus_queue.offer(self._article_index, self._sentences(self._article_index))
+        return self._corpus_queue
+
+    def _queue_target(self) -> tuple[int, str] | None:
+        """(article index, sentence id) the chosen model queue asks next, anywhere in the
+        corpus; None in reading order or until a model is trained."""
+        kind, label = session.split_queue(self._queue)
+        model = self.model.model if self.model is not None else None
+        if not self._assist or not queue_usable(kind, model, label):
+            return None
+
+        def settled(sentence_id: str) -> bool:
+            return sentence_id in self._labels or not self._labellable(sentence_id)
+
+        return self._corpus_pool().next(kind, settled, model, label)
+
+    @_locked
+    def next_in_queue(self) -> str | None:
+        """Focus the sentence the model queue asks next, opening its article if it is another
+        one (what a label by key does under a model queue); its id, or None."""
+        target = self._queue_target()
+        if target is None:
+            return None
+        index, sentence_id = target
+        ids = self._order_ids() if index == self._article_index else []
+        if sentence_id in ids:
+            self._set_focus(ids.index(sentence_id))
+        else:
+            self.show_article(index, focus=sentence_id)
+        return sentence_id
 
     def _queue_order(self, sentences: list[Sentence]) -> None:
         """Apply the chosen queue to ``_order`` (reading order without a trained model)."""
@@ -1062,7 +1107,10 @@ class Annotator:
             self._advance()
 
     def _advance(self) -> None:
-        """After a label by key: focus the next unlabelled sentence."""
+        """After a label by key: focus the next unlabelled sentence (under a model queue,
+        the one it asks next anywhere in the corpus)."""
+        if self.next_in_queue() is not None:
+            return
         ids = self._order_ids()
         following = session.next_unlabelled(ids, self._settled(ids), self._focus)
         if following is None:
@@ -1130,6 +1178,8 @@ class Annotator:
         following = self._position() + 1
         if 0 < following < len(self._article_order):  # prefetch: the next article opens fast
             self._sentences(self._article_order[following])
+        if self._corpus_queue is not None:
+            self._corpus_queue.offer(index, self._sentences(index))
 
     @_locked
     def find(self, query: str, *, limit: int = 20) -> list[Article]:
@@ -1169,6 +1219,7 @@ class Annotator:
             self.articles, choice, set(self._touched), flagged_articles
         )
         self._set_article_order(order)
+        self._corpus_queue = None  # its pool follows the new order when next asked
         first = choice.order == _catalogue.ORDER_UNLABELLED_FIRST and self._position() != 0
         if order and (first or self._position() < 0):
             self.show_article(order[0])
