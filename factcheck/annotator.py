@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from functools import wraps
@@ -33,7 +33,7 @@ from typing import Any
 import ipywidgets as w
 
 from . import _catalogue, session
-from ._catalogue import Catalogue
+from ._catalogue import Catalogue, CorpusFile
 from ._escape import guidelines_html
 from ._widgets import (
     KeyBridge,
@@ -124,8 +124,10 @@ class Annotator:
     ``suggestions=`` a CSV of ``factcheck suggest`` (or any system) shows those instead.
     Key a accepts the focused row's suggestion: only that writes it, as a normal label plus
     a provenance line (``ProvenanceLog``). With either, the queue dropdown orders the
-    article's unlabelled sentences (reading, least certain, likely <label>; each switch is
-    recorded by ``QueueChoiceLog``) and claim memory shows the labelled sentences most
+    unlabelled sentences (reading, least certain, likely <label>; each switch is recorded
+    by ``QueueChoiceLog``): under a model queue a label by key goes to the next sentence it
+    asks anywhere in the corpus (``CorpusQueue``'s bounded pool of articles), and claim
+    memory shows the labelled sentences most
     like the focused one (key c copies the first one's label and note). Student mode has
     no suggestions and no claim memory: they would give answers away.
     """
@@ -146,8 +148,15 @@ class Annotator:
         suggestions: str | os.PathLike[str] | None = None,
     ) -> None:
         if isinstance(articles, (str, os.PathLike)):
-            articles = load_articles(articles)
-        self.articles = [articles] if isinstance(articles, Article) else list(articles)
+            # One corpus file opens lazily: rows are cleaned when first shown.
+            articles = _catalogue.open_corpus(articles) or load_articles(articles)
+        self.articles: Sequence[Article] = (
+            [articles]
+            if isinstance(articles, Article)
+            else articles
+            if isinstance(articles, CorpusFile)
+            else list(articles)
+        )
         self.assignment = _queue(assignment) if assignment is not None else None
         if self.assignment is not None:
             self.articles = _assigned_articles(self.articles, self.assignment)
@@ -180,6 +189,7 @@ class Annotator:
         # Articles are split when first shown (student mode keeps every split: it scores
         # every article of a small class set); nothing here grows with unseen articles.
         self._catalogue = Catalogue(self.articles, cache_size=None if self.key else 8)
+        self._heads = self._catalogue.heads  # id, title, source, date: nothing cleaned
         # Sentence units of an assignment: only these sentences are labellable.
         self._assigned = self.assignment.sentence_ids if self.assignment is not None else set()
         current = self.log.current()
@@ -719,7 +729,7 @@ class Annotator:
         )
         self.source_dropdown = w.Dropdown(
             options=[("Any source", _catalogue.ANY_SOURCE)]
-            + [(name, name) for name in (_catalogue.sources(self.articles) if corpus else [])],
+            + [(name, name) for name in (_catalogue.sources(self._heads) if corpus else [])],
             value=_catalogue.ANY_SOURCE,
             layout=w.Layout(width="auto", max_width="16em", **hidden),
         )
@@ -1185,8 +1195,8 @@ class Annotator:
     def find(self, query: str, *, limit: int = 20) -> list[Article]:
         """Articles whose title, id or source holds every word of ``query`` (the search
         box does this); they become the choices of ``search_results``."""
-        found = _catalogue.search(self.articles, query, limit=limit)
-        options = [(f"{i + 1}. {self.articles[i].title or self.articles[i].id}", i) for i in found]
+        found = _catalogue.search(self._heads, query, limit=limit)
+        options = [(f"{i + 1}. {self._heads[i].title or self._heads[i].id}", i) for i in found]
         self.search_results.unobserve(self._on_jump, names=["value"])
         try:
             self.search_results.options = options
@@ -1216,7 +1226,7 @@ class Annotator:
         self._choice = choice
         flagged_articles = {_catalogue.article_id_of(sid) for sid in self._flagged}
         order = _catalogue.select_articles(
-            self.articles, choice, set(self._touched), flagged_articles
+            self._heads, choice, set(self._touched), flagged_articles
         )
         self._set_article_order(order)
         self._corpus_queue = None  # its pool follows the new order when next asked
@@ -1436,7 +1446,7 @@ class Annotator:
         count = len(self.articles)
         for step in range(count):
             index = (start + step) % count
-            if self.articles[index].id not in self._touched:
+            if self._heads[index].id not in self._touched:
                 return index
             progress = self._article_progress(index)
             if progress.done < progress.total:
@@ -1743,9 +1753,13 @@ def _queue(assignment: Queue | str | os.PathLike[str]) -> Queue:
     return assignment if isinstance(assignment, Queue) else read_assignment(assignment)
 
 
-def _assigned_articles(articles: list[Article], queue: Queue) -> list[Article]:
+def _assigned_articles(articles: Sequence[Article], queue: Queue) -> Sequence[Article]:
     """The articles of a queue, in queue order; InputError names a queued article that is
-    not among ``articles`` (the file and line, from ``check_queue``)."""
+    not among ``articles`` (the file and line, from ``check_queue``). A lazy corpus file
+    stays lazy (only the queued rows' offsets are kept)."""
+    if isinstance(articles, CorpusFile):
+        check_queue(queue, (head.id for head in articles.heads))
+        return articles.select(queue.article_ids)
     by_id = {article.id: article for article in articles}
     check_queue(queue, by_id)
     return [by_id[article_id] for article_id in queue.article_ids]
