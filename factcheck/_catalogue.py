@@ -22,13 +22,15 @@ import itertools
 import os
 import warnings
 from array import array
-from collections import OrderedDict, deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import BinaryIO, overload
+from typing import overload
 from urllib.parse import urlsplit
+
+import numpy as np
 
 from ._decode import stream_encoding
 from .articles import CORPUS_SUFFIXES, Article, article_from_row, safe_id
@@ -160,30 +162,46 @@ class ArticleHead:
         return {"outlet": self.outlet, "date": self.date}
 
 
-class _Lines:
-    """The decoded lines of a binary stream, remembering the byte offset of recent lines."""
+BLOCK_BYTES = 1 << 22
 
-    def __init__(self, raw: BinaryIO, encoding: str) -> None:
-        self._raw = raw
-        self._decoder = codecs.getincrementaldecoder(encoding)()
-        self.starts: deque[tuple[int, int]] = deque()  # (line number, byte offset)
 
-    def __iter__(self) -> Iterator[str]:
-        offset = 0
-        for number, chunk in enumerate(self._raw, start=1):
-            self.starts.append((number, offset))
-            offset += len(chunk)
-            yield self._decoder.decode(chunk)
+def line_offsets(path: Path, lines: Sequence[int], *, bare_cr: bool) -> array:
+    """Byte offsets where the given 1-based line numbers (ascending) start in ``path``.
 
-    def offset_of(self, line: int) -> int:
-        """Byte offset of ``line`` (already read); forgets the lines before it."""
-        while self.starts and self.starts[0][0] < line:
-            self.starts.popleft()
-        return self.starts[0][1]
+    Lines end as the reader that numbered them split them: at LF, and with ``bare_cr`` also
+    at a CR not followed by LF (the csv module's ``newline=""`` reading). One pass over the
+    bytes in blocks, vectorised: memory is one block, not the file.
+    """
+    wanted = np.asarray(lines, dtype=np.int64)
+    out = np.zeros(len(wanted), dtype=np.int64)  # line 1 starts at byte 0
+    k = int(np.searchsorted(wanted, 1, side="right"))
+    seen, base = 1, 0  # lines started so far; bytes before this block
+    with path.open("rb") as raw:
+        while k < len(wanted):
+            block = raw.read(BLOCK_BYTES)
+            if not block:
+                break
+            while bare_cr and block.endswith(b"\r"):  # keep a CRLF inside one block
+                more = raw.read(1)
+                if not more:
+                    break
+                block += more
+            data = np.frombuffer(block, dtype=np.uint8)
+            ends = np.flatnonzero(data == 10)
+            if bare_cr:
+                cr = np.flatnonzero(data == 13)
+                following = np.append(data, np.uint8(0))[cr + 1]
+                ends = np.union1d(ends, cr[following != 10])
+            starts = ends + 1 + base
+            top = int(np.searchsorted(wanted, seen + len(starts), side="right"))
+            out[k:top] = starts[wanted[k:top] - seen - 1]
+            k, seen, base = top, seen + len(starts), base + len(block)
+    return array("q", out.tolist())
 
 
 LAZY_ENCODINGS = frozenset({"utf-8", "utf-8-sig", "cp1252"})
-"""Encodings a ``CorpusFile`` reads rows of by byte offset (a line ends at byte 0x0A)."""
+"""Encodings a ``CorpusFile`` reads rows of by byte offset (bytes 0x0A and 0x0D are only
+ever line ends in them)."""
 
 
 class CorpusFile(Sequence[Article]):
@@ -210,15 +228,14 @@ class CorpusFile(Sequence[Article]):
         self._cache: OrderedDict[int, Article] = OrderedDict()
         self._header = ""
         seen: dict[str, int] = {}
-        with self.path.open("rb") as raw:
-            lines = _Lines(raw, self.encoding)
+        # The loaders' own streaming read (``corpus.read_corpus``'s steps): same errors.
+        with self.path.open(encoding=self.encoding, newline="" if self._csv else "\n") as text:
             rows = (
-                read_csv_corpus(lines, self.path)
+                read_csv_corpus(text, self.path)
                 if self._csv
-                else read_jsonl_corpus(lines, self.path)
+                else read_jsonl_corpus(text, self.path)
             )
             for row in rows:
-                offset = lines.offset_of(row.line)
                 head = _head(row, self.path)
                 if head.id in seen:
                     raise InputError(
@@ -227,10 +244,10 @@ class CorpusFile(Sequence[Article]):
                     )
                 seen[head.id] = row.line
                 self.heads.append(head)
-                self._offsets.append(offset)
                 self._lines.append(row.line)
-            if self._csv and self._offsets:
-                raw.seek(0)
+        self._offsets = line_offsets(self.path, self._lines, bare_cr=self._csv)
+        if self._csv and self._offsets:
+            with self.path.open("rb") as raw:
                 self._header = raw.read(self._offsets[0]).decode(self.encoding)
         if not self.heads:
             raise InputError(
@@ -275,8 +292,14 @@ class CorpusFile(Sequence[Article]):
                     if self._csv
                     else read_jsonl_corpus(stream, self.path)
                 )
-                found = next(rows)
+                found = next(rows, None)
                 rows.close()
+        if found is None or safe_id(found.id) != self.heads[index].id:
+            raise InputError(
+                f"{self.path}, line {self._lines[index]}: the file changed since it was opened "
+                f"(article {self.heads[index].id!r} is no longer there). Run the cell again "
+                "to reopen it."
+            )
         return replace(found, line=self._lines[index])
 
     def _article(self, index: int) -> Article:
@@ -323,8 +346,8 @@ def _head(row: CorpusRow, path: Path) -> ArticleHead:
 
 def open_corpus(path: str | os.PathLike[str]) -> CorpusFile | None:
     """A ``CorpusFile`` for one corpus CSV/JSONL file, or None when ``path`` is something
-    else (a folder, a glob, an article file) or its encoding or line ends cannot be read by
-    byte offset (UTF-16, or a CSV whose lines end in a bare CR): load those eagerly."""
+    else (a folder, a glob, an article file) or its encoding cannot be read by byte
+    offset (UTF-16): load those eagerly."""
     candidate = Path(path)
     if candidate.suffix.lower() not in CORPUS_SUFFIXES or not candidate.is_file():
         return None
@@ -332,8 +355,6 @@ def open_corpus(path: str | os.PathLike[str]) -> CorpusFile | None:
         with candidate.open("rb") as raw:
             head = raw.read(1 << 16)
     except OSError:
-        return None
-    if b"\r" in head.replace(b"\r\n", b""):
         return None
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return None

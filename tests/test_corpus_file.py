@@ -183,11 +183,48 @@ def test_bad_corpus_files_are_refused_with_file_and_line(tmp_path: Path):
         Annotator(missing, annotator="ana", folder=tmp_path / "logs")
 
 
-def test_a_csv_with_bare_cr_line_ends_is_loaded_the_eager_way(tmp_path: Path):
-    """Test that a CSV whose lines end in a bare CR (old Mac files), which cannot be read by
-    byte offset per line, still opens: the Annotator falls back to loading every row."""
-    path = tmp_path / "mac.csv"
-    path.write_bytes(b'id,title,text\rone,First,"Tram fares rose. The mayor objected."\r')
-    assert open_corpus(path) is None
-    ann = Annotator(path, annotator="ana", folder=tmp_path / "logs")
-    assert [s.text for s in ann.visible_sentences] == ["Tram fares rose.", "The mayor objected."]
+def test_line_ends_of_every_kind_give_the_rows_the_loader_gives(tmp_path: Path):
+    """Test that CR (old Mac), CRLF and LF line ends, also inside quoted fields, are found
+    where the csv reader finds them, so each lazily read row is the loader's row."""
+    body = [
+        b'id,title,text\r',
+        b'one,First,"Tram fares rose.\r\rThe mayor objected."\r\n',
+        b'two,Second,"Ferries ran late.\n\nThe port apologised."\n',
+        b'three,Third,"Buses were full.\r\n\r\nDrivers asked for more."\r',
+        b'four,Fourth,Trains stopped at noon.\r',
+    ]
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(b"".join(body))
+    lazy, eager = open_corpus(path), load_articles(path)
+    assert isinstance(lazy, CorpusFile)
+    for index in (3, 1, 0, 2):
+        assert (lazy[index].id, lazy[index].text, lazy[index].source) == (
+            eager[index].id,
+            eager[index].text,
+            eager[index].source,
+        )
+
+
+def test_line_offsets_cross_block_boundaries(tmp_path: Path, monkeypatch):
+    """Test that line starts are found when a CRLF or a line straddles a read block."""
+    from factcheck import _catalogue
+
+    data = b"a\r\nbb\rccc\n\r\r\ndddd\re"
+    path = tmp_path / "lines.txt"
+    path.write_bytes(data)
+    expected = [0, 3, 6, 10, 11, 13, 18]  # after LF, CRLF and bare CR
+    for block in (1, 2, 3, 4, 1 << 20):
+        monkeypatch.setattr(_catalogue, "BLOCK_BYTES", block)
+        got = _catalogue.line_offsets(path, range(1, 8), bare_cr=True)
+        assert list(got) == expected, block
+    assert list(_catalogue.line_offsets(path, [1, 2, 3], bare_cr=False)) == [0, 3, 10]
+
+
+def test_a_corpus_file_changed_after_opening_is_named_not_misread(tmp_path: Path):
+    """Test that a row read from a file rewritten since it was opened is refused with the
+    file and line, never shown as another article."""
+    path = write_csv(tmp_path / "corpus.csv", rows(6))
+    lazy = open_corpus(path)
+    write_csv(path, rows(6)[::-1])
+    with pytest.raises(InputError, match=r"corpus.csv, line \d+: the file changed"):
+        lazy[4]
