@@ -4,24 +4,34 @@ Sentences become hashed word 1-2-gram TF-IDF vectors (scikit-learn's ``HashingVe
 no vocabulary kept in memory, so an index over 1M sentences costs about its non-zero
 entries, ~8 bytes each). The index is kept inverted (features x sentences, CSR) in chunks of
 ``CHUNK`` sentences, so a query touches only the postings of its own words and building
-never holds more than one chunk's intermediate matrices. Cosine similarity; exact, not
-approximate: ``benchmarks/bench_similar.py`` measures recall@5 and query time up to 1M.
+never holds more than one chunk's intermediate matrices. Sentences added later (each new
+label) wait in a small row-major tail that queries scan directly, and join the inverted
+index ``TAIL`` at a time: adding one costs about its own non-zeros, not a 2^20-row
+transpose. Cosine similarity; exact, not approximate: ``benchmarks/bench_similar.py``
+measures recall@5, query and add time up to 1M.
 
 ``near_duplicates`` groups sentences that say the same claim in different articles and says
-whether their labels agree.
+whether their labels agree. Its blocking step is exact prefix filtering (all-pairs
+similarity search, Bayardo et al. 2007): only each sentence's rarest words, enough that the
+rest cannot reach the threshold alone, are indexed, so a pair at or above the threshold
+always shares an indexed word and nothing else is ever compared. No pair is missed and
+memory is a few times the vectors' non-zeros (``bench_similar.py`` prints it at 1M).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
 CHUNK = 100_000
+TAIL = 4096
+"""Sentences added one by one (``ClaimIndex.add``) kept row-major before joining the index."""
 N_FEATURES = 2**20
 COMMON = 0.05
 """Words (and word pairs) in more than this share of the sentences, and in more than
@@ -71,6 +81,93 @@ def _normalise(matrix: sp.csr_matrix) -> sp.csr_matrix:
     return sp.csr_matrix(sp.diags((1.0 / norms).astype(np.float32)) @ matrix)
 
 
+def _counts(
+    texts: Sequence[str], vectorizer: Any, chunk: int
+) -> tuple[list[sp.csr_matrix], np.ndarray, np.ndarray]:
+    """Hashed term counts of ``texts`` in chunks, document frequencies and smoothed IDF."""
+    df = np.zeros(N_FEATURES, dtype=np.int64)
+    counts = []
+    for start in range(0, len(texts), chunk):
+        counts.append(vectorizer.transform(texts[start : start + chunk]))
+        df += np.bincount(counts[-1].indices, minlength=N_FEATURES)
+    n = max(len(texts), 1)
+    return counts, df, (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
+
+
+def _weigh(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """Sublinear-tf x IDF rows scaled to unit length (claim memory's weighting)."""
+    weighted = counts.copy()
+    weighted.data = (1 + np.log(weighted.data)) * idf[weighted.indices]
+    return _normalise(weighted)
+
+
+def tfidf_rows(texts: Sequence[str], *, chunk: int = CHUNK) -> sp.csr_matrix:
+    """Unit-length rows of ``texts`` weighted as ``ClaimIndex`` weighs them (IDF from these
+    texts; no word left out, so dot products are exact cosines)."""
+    counts, _, idf = _counts(texts, _vectorizer(), chunk)
+    if not counts:
+        return sp.csr_matrix((0, N_FEATURES), dtype=np.float32)
+    weighted = []
+    while counts:
+        weighted.append(_weigh(counts.pop(0), idf))  # each count chunk freed as it is weighed
+    return sp.vstack(weighted, format="csr") if len(weighted) > 1 else weighted[0]
+
+
+def similar_pairs(
+    rows: sp.csr_matrix, threshold: float, *, block: int = 2048
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Every pair of rows ``(i, j)``, ``j < i``, whose cosine is at least ``threshold``, as
+    arrays (i, j, cosine) a block of ``i`` at a time, ascending ``i``. Exact.
+
+    Prefix filtering: each row's entries are ordered rarest word first, and only the
+    shortest prefix whose remaining suffix has norm below ``threshold`` is indexed. For
+    unit rows, cos(x, y) >= t means x's prefix alone gives y a positive dot product, so
+    querying every row against the prefix index finds every such pair; a candidate is
+    dropped when even its best case (partial dot + suffix norm) is below ``threshold``,
+    and the rest are scored exactly. Rows must be unit length (``tfidf_rows``).
+    """
+    rows = sp.csr_matrix(rows, dtype=np.float32)
+    n = rows.shape[0]
+    if n < 2:
+        return
+    lengths = np.diff(rows.indptr)
+    row_of = np.repeat(np.arange(n), lengths)
+    df = np.bincount(rows.indices, minlength=rows.shape[1])
+    order = np.lexsort((rows.indices, df[rows.indices], row_of))  # by row, rarest first
+    indices, data = rows.indices[order], rows.data[order]
+    squares = data.astype(np.float64) ** 2
+    after = np.concatenate([np.cumsum(squares[::-1])[::-1], [0.0]])  # from each entry on
+    remaining = after[:-1] - after[rows.indptr[1:]][row_of]  # within the row, inclusive
+    prefix = remaining >= threshold * threshold * (1 - 1e-6)  # index until the rest is short
+    del after, remaining, order
+    shape = rows.shape
+    # Own copies of indices and indptr: eliminate_zeros rewrites them in place.
+    prefixes = sp.csr_matrix(
+        (np.where(prefix, data, 0), indices.copy(), rows.indptr.copy()), shape=shape
+    )
+    suffixes = sp.csr_matrix(
+        (np.where(prefix, 0, data), indices.copy(), rows.indptr.copy()), shape=shape
+    )
+    suffix_norm = np.sqrt(np.bincount(row_of, weights=np.where(prefix, 0.0, squares), minlength=n))
+    del squares, prefix, row_of, indices, data
+    prefixes.eliminate_zeros()
+    suffixes.eliminate_zeros()
+    inverted = prefixes.T.tocsr()  # features x rows: the prefix index
+    del prefixes
+    for start in range(0, n, block):
+        queries = rows[start : start + block]
+        partial = (queries @ inverted).tocoo()
+        i = partial.row.astype(np.int64) + start
+        j = partial.col.astype(np.int64)
+        keep = (j < i) & (partial.data + suffix_norm[j] >= threshold * (1 - 1e-6))
+        i, j, dots = i[keep], j[keep], partial.data[keep]
+        if len(i):
+            dots = dots + np.asarray(rows[i].multiply(suffixes[j]).sum(axis=1)).ravel()
+            close = dots >= threshold
+            i, j, dots = i[close], j[close], dots[close]
+        yield i, j, dots
+
+
 class ClaimIndex:
     """Cosine nearest neighbours over sentences, in bounded memory; rows are numbered in order.
 
@@ -83,37 +180,57 @@ class ClaimIndex:
         self._chunk = chunk
         self._inverted: list[sp.csr_matrix] = []  # features x chunk rows, one per chunk
         self._offsets: list[int] = []
+        self._tail: list[sp.csr_matrix] = []  # added rows (weighted, masked), row-major
+        self._tail_rows = 0
         self.size = 0
-        df = np.zeros(N_FEATURES, dtype=np.int64)
-        counts = []
-        for start in range(0, len(texts), chunk):
-            counts.append(self._vectorizer.transform(texts[start : start + chunk]))
-            df += np.bincount(counts[-1].indices, minlength=N_FEATURES)
+        counts, df, self._idf = _counts(texts, self._vectorizer, chunk)
         n = max(len(texts), 1)
-        self._idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
         self._indexed = (df <= max(COMMON * n, COMMON_FLOOR)).astype(np.float32)
         for matrix in counts:
             self._append(matrix)
         del counts
 
     def _weigh(self, counts: sp.csr_matrix) -> sp.csr_matrix:
-        weighted = counts.copy()
-        weighted.data = (1 + np.log(weighted.data)) * self._idf[weighted.indices]  # sublinear tf
-        return _normalise(weighted)
+        return _weigh(counts, self._idf)
+
+    def _masked(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        """Weighted unit rows without the common words (what the index holds)."""
+        rows = self._weigh(counts)
+        rows.data *= self._indexed[rows.indices]
+        rows.eliminate_zeros()
+        return rows
 
     def _append(self, counts: sp.csr_matrix) -> None:
         if counts.shape[0] == 0:
             return
+        self._flush()
         self._offsets.append(self.size)
-        inverted = sp.csr_matrix(sp.diags(self._indexed) @ self._weigh(counts).T)
-        inverted.eliminate_zeros()
-        self._inverted.append(inverted)
+        self._inverted.append(self._masked(counts).T.tocsr())
         self.size += counts.shape[0]
 
+    def _flush(self) -> None:
+        """Move the tail into the inverted index (one chunk)."""
+        if not self._tail:
+            return
+        rows = sp.vstack(self._tail, format="csr")
+        self._tail, self._tail_rows = [], 0
+        self._offsets.append(self.size - rows.shape[0])
+        self._inverted.append(rows.T.tocsr())
+
     def add(self, texts: Sequence[str]) -> None:
-        """Index more sentences; they get the next row numbers."""
-        for start in range(0, len(texts), self._chunk):
-            self._append(self._vectorizer.transform(texts[start : start + self._chunk]))
+        """Index more sentences; they get the next row numbers. A few (a label at a time)
+        cost their own non-zeros: they wait in the tail until ``TAIL`` have come."""
+        if len(texts) >= TAIL:
+            for start in range(0, len(texts), self._chunk):
+                self._append(self._vectorizer.transform(texts[start : start + self._chunk]))
+            return
+        if not len(texts):
+            return
+        self._tail.append(self._masked(self._vectorizer.transform(list(texts))))
+        self._tail_rows += len(texts)
+        self.size += len(texts)
+        if self._tail_rows >= TAIL:
+            self._flush()
 
     def vectors(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Unit-length TF-IDF rows for ``texts``, in the index's weighting."""
@@ -125,8 +242,13 @@ class ClaimIndex:
         """For each text, up to ``k`` (row, cosine) pairs, best first, score >= ``min_score``."""
         queries = self.vectors(texts)
         found: list[list[tuple[int, float]]] = [[] for _ in texts]
-        for offset, inverted in zip(self._offsets, self._inverted, strict=True):
-            scores = (queries @ inverted).tocsr()  # queries x chunk rows, sparse
+        parts = list(zip(self._offsets, self._inverted, strict=True))
+        if self._tail:
+            if len(self._tail) > 1:  # one matrix for the tail, so a query multiplies once
+                self._tail = [sp.vstack(self._tail, format="csr")]
+            parts.append((self.size - self._tail_rows, self._tail[0].T))
+        for offset, inverted in parts:
+            scores = sp.csr_matrix(queries @ inverted)  # queries x chunk rows, sparse
             keep = scores.data >= max(min_score, 1e-9)
             for q in range(scores.shape[0]):
                 start, end = scores.indptr[q], scores.indptr[q + 1]
@@ -252,22 +374,29 @@ def near_duplicates(
     ``claim`` (the leader's text): similar sentences never chain into one giant group.
     ``labels`` counts the labels given in the group; ``labels_agree`` is True/False, or None
     when fewer than two of its sentences are labelled.
+
+    Cosines are exact (no word left out) and the pairs at or above ``threshold`` come from
+    ``similar_pairs``' prefix-filtering blocking, so no sentence is compared with all others:
+    1M sentences take minutes and memory a few times their TF-IDF non-zeros.
     """
     frame = sentences.drop_duplicates(["article_id", "sentence_id"]).reset_index(drop=True)
     if "label" not in frame.columns:
         frame = frame.assign(label="")
     texts = frame["text"].astype(str).tolist()
-    index = ClaimIndex(texts)
     leader = np.arange(len(texts))
-    for start in range(0, len(texts), 1000):
-        batch = texts[start : start + 1000]
-        for q, pairs in enumerate(index.query(batch, k=k, min_score=threshold)):
-            i = start + q
-            earlier = [row for row, _ in pairs if row < i and leader[row] == row]
-            if earlier:
-                leader[i] = earlier[0]  # pairs come best first
+    for i, j, scores in similar_pairs(tfidf_rows(texts), threshold):
+        order = np.lexsort((j, -scores, i))  # by sentence, then best neighbour first
+        i, j = i[order], j[order]
+        firsts = np.flatnonzero(np.r_[True, i[1:] != i[:-1]])
+        for start, stop in zip(firsts, np.r_[firsts[1:], len(i)], strict=True):
+            for row in j[start : min(stop, start + k)]:  # its k nearest earlier sentences
+                if leader[row] == row:
+                    leader[i[start]] = row
+                    break
+    sizes = np.bincount(leader, minlength=len(texts))
     rows = []
-    for _, members in pd.Series(range(len(texts))).groupby(leader, sort=True):
+    shared = np.flatnonzero(sizes[leader] >= 2)  # a group of one is never a duplicate
+    for _, members in pd.Series(shared).groupby(leader[shared], sort=True):
         group = frame.iloc[members.to_numpy()]
         n_articles = group["article_id"].nunique()
         if n_articles < 2:
