@@ -205,3 +205,43 @@ def test_adding_sentences_one_by_one_answers_as_adding_them_at_once():
     for got, want in zip(single.query(queries, k=5), batch.query(queries, k=5), strict=True):
         assert [row for row, _ in got] == [row for row, _ in want]
         assert np.allclose([s for _, s in got], [s for _, s in want], atol=1e-5)
+
+
+def test_minhash_blocking_finds_nearly_every_close_pair_and_scores_it_exactly():
+    """Test that MinHash LSH candidates, scored exactly, recover at least 95% of the pairs a
+    full comparison finds at cosine 0.8 (and no pair below it), each pair once, j < i."""
+    from factcheck.similar import minhash_pairs, scored_pairs, tfidf_rows
+
+    rows = tfidf_rows(reworded_corpus(700))
+    full = (rows @ rows.T).toarray()
+    want = {(i, j) for i, j in zip(*np.nonzero(full >= 0.8), strict=True) if j < i}
+    i, j = minhash_pairs(rows)
+    assert (j < i).all() and len({*zip(i.tolist(), j.tolist(), strict=True)}) == len(i)
+    got = {}
+    for a, b, scores in scored_pairs(rows, i, j, 0.8, batch=7):
+        got.update(
+            {(x, y): s for x, y, s in zip(a.tolist(), b.tolist(), scores.tolist(), strict=True)}
+        )
+    assert set(got) <= want and len(got) >= 0.95 * len(want)
+    assert all(abs(score - full[pair]) < 1e-4 for pair, score in got.items())
+    assert len(i) < 700 * 699 / 2 / 20  # a small share of all pairs is ever scored
+
+
+def test_minhash_buckets_of_identical_sentences_pair_each_with_a_window_only():
+    """Test that 500 copies of one sentence give at most LSH_WINDOW pairs each (no bucket is
+    quadratic), and near_duplicates still puts them all in one group."""
+    from factcheck.similar import LSH_WINDOW, minhash_pairs, tfidf_rows
+
+    texts = [BRIDGE] * 500 + OTHER
+    i, _ = minhash_pairs(tfidf_rows(texts))
+    assert len(i) <= 500 * LSH_WINDOW
+    frame = pd.DataFrame(
+        {
+            "article_id": [f"a{n}" for n in range(len(texts))],
+            "sentence_id": [f"a{n}-0" for n in range(len(texts))],
+            "text": texts,
+        }
+    )
+    for blocking in ("minhash", "exact"):
+        table = near_duplicates(frame, blocking=blocking)
+        assert table["n_sentences"].tolist() == [500], blocking
