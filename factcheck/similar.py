@@ -180,7 +180,7 @@ EXACT_MAX = 20_000
 """Sentences up to which ``near_duplicates`` blocks exactly by default (seconds there)."""
 LSH_BANDS = 20
 LSH_ROWS = 4
-LSH_WINDOW = 64
+LSH_WINDOW = 4
 _PRIME = (1 << 31) - 1
 
 
@@ -482,6 +482,7 @@ def near_duplicates(
         blocks = similar_pairs(vectors, threshold)
     else:
         blocks = scored_pairs(vectors, *minhash_pairs(vectors), threshold)
+    dense = np.zeros(vectors.shape[1], dtype=np.float32)
     for i, j, scores in blocks:
         if not len(i):
             continue
@@ -497,10 +498,14 @@ def near_duplicates(
             # Only group members are near (a bucket's window, or k members ahead of their
             # leader): join the closest of their leaders if it is itself close enough.
             heads = np.unique(leader[nearest])
-            closeness = (vectors[heads] @ vectors[int(i[start])].T).toarray().ravel()
+            row = int(i[start])
+            words = vectors.indices[vectors.indptr[row] : vectors.indptr[row + 1]]
+            dense[words] = vectors.data[vectors.indptr[row] : vectors.indptr[row + 1]]
+            closeness = vectors[heads] @ dense  # a scatter into one reused dense row
+            dense[words] = 0.0
             if len(closeness) and closeness.max() >= threshold:
-                leader[i[start]] = heads[int(closeness.argmax())]
-    del vectors
+                leader[row] = heads[int(closeness.argmax())]
+    del vectors, dense
     sizes = np.bincount(leader, minlength=len(texts))
     rows = []
     shared = np.flatnonzero(sizes[leader] >= 2)  # a group of one is never a duplicate
