@@ -220,26 +220,24 @@ def minhash_pairs(
             empty = np.flatnonzero(~filled)  # a row with no words matches nothing
             key[empty] = np.uint64(1 << 63) + (start + empty).astype(np.uint64)
             keys[band, start : start + part.shape[0]] = key
-    found_i, found_j = [], []
+    codes = np.zeros(0, dtype=np.int64)  # i * n + j, deduplicated band by band
     for band in range(bands):
         order = np.argsort(keys[band], kind="stable")  # rows ascending within a bucket
         sorted_keys = keys[band][order]
+        found = []
         for distance in range(1, min(window, n - 1) + 1):
             same = sorted_keys[distance:] == sorted_keys[:-distance]
             if not same.any():
                 break
-            found_i.append(order[distance:][same])
-            found_j.append(order[:-distance][same])
-    if not found_i:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    codes = np.unique(
-        np.concatenate(found_i).astype(np.int64) * n + np.concatenate(found_j).astype(np.int64)
-    )
-    return codes // n, codes % n
+            found.append(order[distance:][same].astype(np.int64) * n + order[:-distance][same])
+        if found:
+            codes = np.union1d(codes, np.concatenate(found))
+    del keys
+    return (codes // n).astype(np.int32), (codes % n).astype(np.int32)
 
 
 def scored_pairs(
-    rows: sp.csr_matrix, i: np.ndarray, j: np.ndarray, threshold: float, *, batch: int = 500_000
+    rows: sp.csr_matrix, i: np.ndarray, j: np.ndarray, threshold: float, *, batch: int = 50_000
 ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """The candidate pairs whose exact cosine (unit rows) is at least ``threshold``, as
     (i, j, cosine) arrays in the order given (sorted by ``i``), about ``batch`` candidates
