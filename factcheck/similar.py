@@ -231,9 +231,15 @@ def minhash_pairs(
                 break
             found.append(order[distance:][same].astype(np.int64) * n + order[:-distance][same])
         if found:
-            codes = np.union1d(codes, np.concatenate(found))
+            codes = _sorted_unique(np.concatenate([codes, *found]))
     del keys
     return (codes // n).astype(np.int32), (codes % n).astype(np.int32)
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``values`` sorted, each once (a sort: numpy's hash-based unique is far slower here)."""
+    values.sort()
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
 
 
 def scored_pairs(
@@ -495,7 +501,7 @@ def near_duplicates(
                 continue
             # Only group members are near (a bucket's window, or k members ahead of their
             # leader): join the closest of their leaders if it is itself close enough.
-            heads = np.unique(leader[nearest])
+            heads = np.fromiter(dict.fromkeys(leader[nearest].tolist()), dtype=np.int64)
             row = int(i[start])
             words = vectors.indices[vectors.indptr[row] : vectors.indptr[row + 1]]
             dense[words] = vectors.data[vectors.indptr[row] : vectors.indptr[row + 1]]
