@@ -10,8 +10,11 @@
    beside today's route before it (``Annotator(load_articles("corpus.csv"))``: every row
    cleaned up front), in the same run. Each build runs in a fresh process; memory is the
    peak RSS growth of the build over the process after imports.
-3. One long article: the reused row pool vs a naive row of widgets per sentence.
-4. Next page and ``label()`` latency.
+3. Corpus queue: over 100,000 loaded articles with a trained model, choosing "least
+   certain first" (the pool is split and scored) and each label by key that jumps to the
+   next asked sentence anywhere, beside labels by key in reading order, same run.
+4. One long article: the reused row pool vs a naive row of widgets per sentence.
+5. Next page and ``label()`` latency.
 
 Prints figures; asserts nothing.
 
@@ -252,6 +255,8 @@ def main() -> None:
     )
     parser.add_argument("--file-child", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--only-files", action="store_true", help="run section 2 only")
+    parser.add_argument("--only-queue", action="store_true", help="run section 3 only")
+    parser.add_argument("--queue-corpus", type=int, default=100000)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000, 10000])
     parser.add_argument("--labels", type=int, default=200, help="label() calls to time")
     parser.add_argument(
@@ -264,6 +269,9 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-widget-"))
     if args.only_files:
         corpus_files(args, folder)
+        return
+    if args.only_queue:
+        corpus_queue(args.queue_corpus, folder)
         return
 
     before, rev = before_annotator()
@@ -290,6 +298,7 @@ def main() -> None:
     )
 
     corpus_files(args, folder)
+    corpus_queue(args.queue_corpus, folder)
 
     print("\nOne article: Annotator (25 reused rows) vs naive (a row of widgets per sentence)")
     print(
@@ -365,6 +374,43 @@ def corpus_files(args: argparse.Namespace, folder: Path) -> None:
             f"{eager['mb'] / max(lazy['mb'], 0.1):>11.1f}x"
         )
         path.unlink()
+
+
+def corpus_queue(size: int, folder: Path) -> None:
+    """Section 3: a model queue across ``size`` articles: choice and key-press latency."""
+    from factcheck.queues import POOL_STEP, POOL_WINDOW
+    from factcheck.suggest import SuggestionModel
+
+    articles = make_corpus(size)
+    model = SuggestionModel(min_labels=10)  # trains in a worker process, as by default
+    ann = Annotator(articles, annotator="bench-queue", folder=folder / "queue", suggest=model)
+    for n in range(10):  # train: two labels
+        ann.press("1" if n % 2 else "3")
+    ann.wait_for_suggestions(120)
+    reading = []
+    for n in range(30):
+        _, seconds = timed(lambda n=n: ann.press("1" if n % 2 else "3"))
+        reading.append(seconds)
+    ann.wait_for_suggestions(120)
+    _, choose = timed(lambda: ann.choose_queue("uncertain"))
+    jumps, articles_seen = [], set()
+    for n in range(30):
+        _, seconds = timed(lambda n=n: ann.press("1" if n % 2 else "3"))
+        jumps.append(seconds)
+        articles_seen.add(ann.article.id)
+    ann.close()
+
+    def ms(values: list[float], q: int) -> float:
+        return 1000 * sorted(values)[max(int(len(values) * q / 100) - 1, 0)]
+
+    print(
+        f"\nCorpus queue over {size:,} articles (pool: {POOL_WINDOW} articles, +{POOL_STEP} "
+        f"per next): choose 'least certain first' {choose * 1000:.0f} ms; label by key and "
+        f"jump to the next asked sentence p50 {ms(jumps, 50):.1f} ms, p95 {ms(jumps, 95):.1f} "
+        f"ms ({len(articles_seen)} articles visited in 30 labels); in reading order p50 "
+        f"{ms(reading, 50):.1f} ms, p95 {ms(reading, 95):.1f} ms; articles split "
+        f"{len(ann._catalogue.counts):,} of {size:,}"
+    )
 
 
 if __name__ == "__main__":

@@ -669,13 +669,15 @@ class Annotator:
             return
         kind, label = session.split_queue(self._queue)
         model = self.model.model if self.model is not None else None
-        queue = order_queue(
-            sentences,
-            kind,
-            labelled=self._settled(s.id for s in sentences),
-            model=model,
-            label=label,
-        )
+        settled = self._settled(s.id for s in sentences)
+        if self._corpus_queue is not None and queue_usable(kind, model, label):
+            # The corpus queue has scored this article's sentences: reuse its scores.
+            ids = self._corpus_queue.article_order(
+                self._article_index, kind, settled.__contains__, model, label
+            )
+            self._order = session.queue_positions(self._order, sentences, ids or [])
+            return
+        queue = order_queue(sentences, kind, labelled=settled, model=model, label=label)
         if queue.note:
             self._queue_note = queue.note
         self._order = session.queue_positions(self._order, sentences, queue.sentence_ids)

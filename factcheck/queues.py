@@ -198,22 +198,48 @@ class CorpusQueue:
         self._trim(settled)
         if model is None or not queue_usable(kind, model, label):
             return []
-        if model.version != self._version:
-            self._proba, self._version = {}, model.version
         todo = sorted(
             ((index, s) for index, ss in self.pool.items() for s in ss if not settled(s.id)),
             key=lambda pair: (self._position[pair[0]], pair[1].index),
         )
-        new = [s for _, s in todo if s.id not in self._proba]
-        if new:
-            for s, row in zip(new, model.predict_proba([s.text for s in new]), strict=True):
-                self._proba[s.id] = row
+        proba = self._probabilities([s for _, s in todo], model)
         self._proba = {s.id: self._proba[s.id] for _, s in todo}  # only what can be asked
         if not todo:
             return []
-        proba = np.stack([self._proba[s.id] for _, s in todo])
         order = np.argsort(sort_keys(proba, kind, model.labels, label), kind="stable")
         return [(todo[i][0], todo[i][1].id) for i in order]
+
+    def _probabilities(self, sentences: Sequence[Sentence], model: TrainedModel) -> np.ndarray:
+        """Rows of ``model``'s probabilities for ``sentences``, from the cache where scored."""
+        if model.version != self._version:
+            self._proba, self._version = {}, model.version
+        new = [s for s in sentences if s.id not in self._proba]
+        if new:
+            for s, row in zip(new, model.predict_proba([s.text for s in new]), strict=True):
+                self._proba[s.id] = row
+        if not sentences:
+            return np.zeros((0, len(model.labels)))
+        return np.stack([self._proba[s.id] for s in sentences])
+
+    def article_order(
+        self,
+        index: int,
+        kind: str,
+        settled: Callable[[str], bool],
+        model: TrainedModel | None,
+        label: str = "",
+    ) -> list[str] | None:
+        """The unsettled sentence ids of article ``index`` in this queue's order (what
+        ``order_queue`` gives, from the cached scores); None when the model cannot rank."""
+        if model is None or not queue_usable(kind, model, label):
+            return None
+        sentences = self.pool.get(index)
+        if sentences is None:
+            sentences = self._sentences_of(index)
+            self.offer(index, sentences)
+        todo = [s for s in sentences if not settled(s.id)]
+        keys = sort_keys(self._probabilities(todo, model), kind, model.labels, label)
+        return [todo[i].id for i in np.argsort(keys, kind="stable")]
 
     def next(
         self,

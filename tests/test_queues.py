@@ -225,3 +225,19 @@ def test_corpus_queue_without_a_model_or_label_asks_nothing(model):
     assert queue.next("predicted", lambda sid: False, model, "satire") is None
     assert not queue_usable("predicted", model, "satire")
     assert queue_usable("uncertain", model)
+
+
+def test_corpus_queue_orders_one_article_as_the_article_queue_does(model):
+    """Test that article_order (the view's row order under a model queue, from the pool's
+    cached scores) equals order_queue's order for that article, labelled ones left out."""
+    from factcheck.queues import CorpusQueue
+
+    articles = corpus(5, per_article=6)
+    queue = CorpusQueue(Splits(articles), range(5), window=2)
+    labelled = {articles[3][2].id}
+    for kind, label in (("uncertain", ""), ("predicted", "unconfirmed")):
+        expected = order_queue(articles[3], kind, labelled=labelled, model=model, label=label)
+        got = queue.article_order(3, kind, labelled.__contains__, model, label)
+        assert got == list(expected.sentence_ids)
+    assert 3 in queue.pool  # an article ordered here joins the pool
+    assert queue.article_order(3, "uncertain", labelled.__contains__, None) is None
