@@ -187,11 +187,11 @@ def test_line_ends_of_every_kind_give_the_rows_the_loader_gives(tmp_path: Path):
     """Test that CR (old Mac), CRLF and LF line ends, also inside quoted fields, are found
     where the csv reader finds them, so each lazily read row is the loader's row."""
     body = [
-        b'id,title,text\r',
+        b"id,title,text\r",
         b'one,First,"Tram fares rose.\r\rThe mayor objected."\r\n',
         b'two,Second,"Ferries ran late.\n\nThe port apologised."\n',
         b'three,Third,"Buses were full.\r\n\r\nDrivers asked for more."\r',
-        b'four,Fourth,Trains stopped at noon.\r',
+        b"four,Fourth,Trains stopped at noon.\r",
     ]
     path = tmp_path / "mixed.csv"
     path.write_bytes(b"".join(body))
