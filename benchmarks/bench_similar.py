@@ -19,8 +19,14 @@ blocking step, loaded from git) in the same run:
   against the whole index; at 1M it is timed on its
   first ``--before-sample`` sentences and extrapolated (marked ~).
 
+With ``--datasketch N``: the blocking step alone on N filler sentences, factcheck's
+vectorised MinHash (``minhash_pairs``) beside datasketch's ``MinHash.bulk`` and
+``MinHashLSH`` (MIT; ``pip install datasketch``, not a dependency) with the same 20 bands
+of 4 hashes: seconds, peak RSS growth, candidate pairs.
+
     python benchmarks/bench_similar.py [SIZES...]     # default: 10000 100000 1000000
         [--dup 100000 1000000] [--before-sample 20000] [--threshold 0.8] [--exact-max 100000]
+    python benchmarks/bench_similar.py --datasketch 100000   # the blocking comparison only
 """
 
 from __future__ import annotations
@@ -224,6 +230,44 @@ def pair_recall(size: int, threshold: float) -> dict:
     }
 
 
+def blocking_figures(size: int) -> None:
+    """factcheck's MinHash blocking beside datasketch's on the same sentence sets."""
+    from factcheck.similar import LSH_BANDS, LSH_ROWS, minhash_pairs, tfidf_rows
+
+    vectors = tfidf_rows(filler_texts(size, seed=3))
+    base = reset_peak()
+    started = time.perf_counter()
+    i, _ = minhash_pairs(vectors)
+    ours = time.perf_counter() - started
+    print(
+        f"Blocking on {size:,} sentences: factcheck minhash_pairs {ours:.1f} s, "
+        f"+{_status_mb('VmHWM') - base:.0f} MB, {len(i):,} candidate pairs",
+        flush=True,
+    )
+    try:
+        from datasketch import MinHash, MinHashLSH
+    except ImportError:
+        print("  datasketch: not installed (pip install datasketch), skipped")
+        return
+    sets = [
+        [int(f).to_bytes(4, "little") for f in vectors.indices[a:b]]
+        for a, b in zip(vectors.indptr[:-1], vectors.indptr[1:], strict=True)
+    ]
+    base = reset_peak()
+    started = time.perf_counter()
+    hashes = MinHash.bulk(sets, num_perm=LSH_BANDS * LSH_ROWS)
+    lsh = MinHashLSH(num_perm=LSH_BANDS * LSH_ROWS, params=(LSH_BANDS, LSH_ROWS))
+    with lsh.insertion_session() as session:
+        for row, minhash in enumerate(hashes):
+            session.insert(row, minhash)
+    pairs = sum(len(lsh.query(minhash)) - 1 for minhash in hashes) // 2
+    print(
+        f"  datasketch MinHash.bulk + MinHashLSH: {time.perf_counter() - started:.1f} s, "
+        f"+{_status_mb('VmHWM') - base:.0f} MB, {pairs:,} candidate pairs (whole buckets)",
+        flush=True,
+    )
+
+
 def dup_figures(route: str, size: int, threshold: float, sample: int) -> dict:
     command = [sys.executable, __file__, "--dup-child", route, str(size)]
     command += ["--threshold", str(threshold), "--before-sample", str(sample)]
@@ -233,19 +277,25 @@ def dup_figures(route: str, size: int, threshold: float, sample: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
-    parser.add_argument("--dup", type=int, nargs="*", default=[100_000, 1_000_000])
+    parser.add_argument("sizes", type=int, nargs="*")
+    parser.add_argument("--dup", type=int, nargs="*")
     parser.add_argument("--before-sample", type=int, default=20_000)
     parser.add_argument(
         "--exact-max", type=int, default=100_000, help="largest size for exact blocking"
     )
     parser.add_argument("--threshold", type=float, default=0.8)
     parser.add_argument("--dup-child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--datasketch", type=int, nargs="*", default=[])
     args = parser.parse_args()
     if args.dup_child:
         route, size = args.dup_child
         dup_child(route, int(size), args.threshold, args.before_sample)
         return
+    alone = bool(args.datasketch)  # --datasketch alone runs only the blocking comparison
+    args.sizes = args.sizes or ([] if alone else [10_000, 100_000, 1_000_000])
+    args.dup = args.dup if args.dup is not None else ([] if alone else [100_000, 1_000_000])
+    for size in args.datasketch:
+        blocking_figures(size)
     planted = pd.read_csv(DATA, keep_default_na=False)
     print(f"{len(planted)} sentences with {planted['claim_group'].ne('').sum()} in planted groups")
     for size in args.sizes:
