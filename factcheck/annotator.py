@@ -115,9 +115,11 @@ class Annotator:
     ``articles`` is an article, a sequence of articles, or a path (file, folder, corpus CSV
     or JSONL). Over a corpus an article is split into sentences when first shown (and the
     next one in advance), so building costs what is on screen; progress then counts
-    articles done. ``assignment=`` an ``<annotator>.csv`` of ``factcheck assign`` (or a
-    ``Queue``) shows only that queue, in its order; for an assignment by sentence only the
-    assigned sentences take labels, the others are shown greyed for context.
+    articles done. One corpus CSV/JSONL file is opened lazily (``_catalogue.CorpusFile``):
+    only each row's id, title, source, date and byte offset are read up front, and a row
+    is cleaned when first shown. ``assignment=`` an ``<annotator>.csv`` of ``factcheck
+    assign`` (or a ``Queue``) shows only that queue, in its order; for an assignment by
+    sentence only the assigned sentences take labels, the others are shown greyed.
 
     ``suggest=True`` trains a model on your labels in the background (``SuggestionModel``;
     it never delays a key press) and shows its suggestion on each row as an outlined chip;
