@@ -350,8 +350,8 @@ class ClaimIndex:
                 values, columns = scores.data[start:end][take], scores.indices[start:end][take]
                 if not len(values):
                     continue
-                if len(values) > k:
-                    best = np.argpartition(-values, k - 1)[:k]
+                if len(values) > k:  # best first; among equal scores the earliest row
+                    best = np.lexsort((columns, -values))[:k]
                     values, columns = values[best], columns[best]
                 found[q].extend(zip((columns + offset).tolist(), values.tolist(), strict=True))
         return [sorted(pairs, key=lambda p: (-p[1], p[0]))[:k] for pairs in found]
