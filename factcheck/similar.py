@@ -89,6 +89,15 @@ def _normalise(matrix: sp.csr_matrix) -> sp.csr_matrix:
     return sp.csr_matrix(sp.diags((1.0 / norms).astype(np.float32)) @ matrix)
 
 
+def _top_k(values: np.ndarray, columns: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` largest ``values``, ties at the k-th value going to the lowest
+    ``columns`` (rows): linear time, deterministic whatever the order of the entries."""
+    kth = np.partition(values, len(values) - k)[len(values) - k]
+    above = np.flatnonzero(values > kth)
+    tied = np.flatnonzero(values == kth)
+    return np.concatenate([above, tied[np.argsort(columns[tied], kind="stable")][: k - len(above)]])
+
+
 def _counts(
     texts: Sequence[str], vectorizer: Any, chunk: int
 ) -> tuple[list[sp.csr_matrix], np.ndarray, np.ndarray]:
@@ -350,8 +359,8 @@ class ClaimIndex:
                 values, columns = scores.data[start:end][take], scores.indices[start:end][take]
                 if not len(values):
                     continue
-                if len(values) > k:  # best first; among equal scores the earliest row
-                    best = np.lexsort((columns, -values))[:k]
+                if len(values) > k:  # the k best; among equal scores the earliest rows
+                    best = _top_k(values, columns, k)
                     values, columns = values[best], columns[best]
                 found[q].extend(zip((columns + offset).tolist(), values.tolist(), strict=True))
         return [sorted(pairs, key=lambda p: (-p[1], p[0]))[:k] for pairs in found]

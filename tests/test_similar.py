@@ -245,3 +245,15 @@ def test_minhash_buckets_of_identical_sentences_pair_each_with_a_window_only():
     for blocking in ("minhash", "exact"):
         table = near_duplicates(frame, blocking=blocking)
         assert table["n_sentences"].tolist() == [500], blocking
+
+
+def test_top_k_breaks_ties_at_the_kth_place_by_the_earliest_row():
+    """Test that the k best scores are kept and equal scores at the boundary go to the
+    lowest rows, whatever the order the entries come in."""
+    from factcheck.similar import _top_k
+
+    values = np.array([0.5, 0.9, 0.5, 0.7, 0.5, 0.2], dtype=np.float32)
+    columns = np.array([40, 3, 7, 9, 1, 0])
+    for perm in (np.arange(6), np.array([5, 4, 3, 2, 1, 0]), np.array([2, 0, 4, 1, 5, 3])):
+        picked = _top_k(values[perm], columns[perm], 4)
+        assert sorted(columns[perm][picked].tolist()) == [1, 3, 7, 9]
