@@ -5,19 +5,31 @@
    today's route before the lazy corpus (``annotator.py`` as of the commit before
    ``factcheck/_catalogue.py`` was added, loaded from git), measured in the same run. Also
    the memory the widget keeps after visiting 5 and 50 articles (it must not grow).
-2. One long article: the reused row pool vs a naive row of widgets per sentence.
-3. Next page and ``label()`` latency.
+2. Corpus FILE: ``Annotator("corpus.csv")`` at 10 / 1,000 / 100,000 rows of 30 sentences,
+   lazy (heads and byte offsets read up front, a row cleaned when shown: ``CorpusFile``)
+   beside today's route before it (``Annotator(load_articles("corpus.csv"))``: every row
+   cleaned up front), in the same run. Each build runs in a fresh process; memory is the
+   peak RSS growth of the build over the process after imports.
+3. Corpus queue: over 100,000 loaded articles with a trained model, choosing "least
+   certain first" (the pool is split and scored) and each label by key that jumps to the
+   next asked sentence anywhere, beside labels by key in reading order, same run.
+4. One long article: the reused row pool vs a naive row of widgets per sentence.
+5. Next page and ``label()`` latency.
 
 Prints figures; asserts nothing.
 
     .venv/bin/python benchmarks/bench_widget.py [--corpus 10 1000 100000] [--before-max 1000]
+        [--files 10 1000 100000] [--file-before-max 100000]
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import gc
 import importlib.util
+import json
+import resource
 import statistics
 import subprocess
 import sys
@@ -70,6 +82,57 @@ def make_corpus(count: int, sentences: int = 30) -> list[Article]:
             )
         )
     return articles
+
+
+def write_corpus_file(path: Path, count: int, sentences: int = 30) -> Path:
+    """A corpus CSV of ``count`` fictional scraped articles (a furniture line to clean)."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "title", "text", "url", "date", "source"])
+        for n in range(count):
+            paragraphs = [
+                " ".join(
+                    f"Council {n} said ward {p * 5 + i} spent {n % 97 + i} thousand on repairs."
+                    for i in range(5)
+                )
+                for p in range(sentences // 5)
+            ]
+            paragraphs.insert(2, "Advertisement")
+            writer.writerow(
+                [
+                    f"a{n:06d}",
+                    f"Ward spending report {n}",
+                    "\n\n".join(paragraphs),
+                    f"https://news.example.test/{n}",
+                    f"2026-{n % 12 + 1:02d}-{n % 28 + 1:02d}",
+                    OUTLETS[n % len(OUTLETS)],
+                ]
+            )
+    return path
+
+
+def file_child(route: str, path: str, folder: str) -> None:
+    """In a fresh process: build the Annotator on a corpus file by ``route``; print JSON."""
+    from factcheck.articles import load_articles
+
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    source = path if route == "lazy" else load_articles(path)
+    ann = Annotator(source, annotator="bench", folder=folder)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": seconds, "mb": (peak - base) / 1024, "n": len(ann.articles)}))
+
+
+def file_figures(route: str, path: Path, folder: Path) -> dict[str, float]:
+    """Build seconds and peak RSS growth (MB) of one route, in a fresh process."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--file-child", route, str(path), str(folder)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def before_annotator() -> tuple[type, str]:
@@ -183,13 +246,33 @@ def main() -> None:
         default=1000,
         help="largest corpus to build with the route before (it splits every article)",
     )
+    parser.add_argument("--files", type=int, nargs="+", default=[10, 1000, 100000])
+    parser.add_argument(
+        "--file-before-max",
+        type=int,
+        default=100000,
+        help="largest corpus file to load the route before (it cleans every row)",
+    )
+    parser.add_argument("--file-child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--only-files", action="store_true", help="run section 2 only")
+    parser.add_argument("--only-queue", action="store_true", help="run section 3 only")
+    parser.add_argument("--queue-corpus", type=int, default=100000)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000, 10000])
     parser.add_argument("--labels", type=int, default=200, help="label() calls to time")
     parser.add_argument(
         "--naive-max", type=int, default=1000, help="largest size to build naively (slow)"
     )
     args = parser.parse_args()
+    if args.file_child:
+        file_child(*args.file_child)
+        return
     folder = Path(tempfile.mkdtemp(prefix="bench-widget-"))
+    if args.only_files:
+        corpus_files(args, folder)
+        return
+    if args.only_queue:
+        corpus_queue(args.queue_corpus, folder)
+        return
 
     before, rev = before_annotator()
     print("Corpus build: Annotator now (split when shown) vs before (", rev, ", splits all)")
@@ -213,6 +296,9 @@ def main() -> None:
         f"Memory kept by the widget over {biggest:,} articles (corpus excluded): "
         + ", ".join(f"{mb:.1f} MB after {n} articles visited" for n, mb in kept)
     )
+
+    corpus_files(args, folder)
+    corpus_queue(args.queue_corpus, folder)
 
     print("\nOne article: Annotator (25 reused rows) vs naive (a row of widgets per sentence)")
     print(
@@ -261,6 +347,70 @@ def main() -> None:
         f"max {latencies[-1] * 1000:.2f} ms over {len(latencies)} labels"
     )
     print(f"(log: {ann.log.path})")
+
+
+def corpus_files(args: argparse.Namespace, folder: Path) -> None:
+    """Section 2: a corpus FILE, lazy vs every row cleaned up front, fresh process each."""
+    print("\nCorpus FILE build: Annotator('corpus.csv') lazy vs Annotator(load_articles(...))")
+    print(
+        f"{'articles':>9} {'file MB':>8} {'lazy s':>8} {'lazy MB':>8} {'eager s':>9} "
+        f"{'eager MB':>9} {'time ratio':>10} {'memory ratio':>12}"
+    )
+    for size in args.files:
+        path = write_corpus_file(folder / f"corpus-{size}.csv", size)
+        file_mb = path.stat().st_size / 1e6
+        lazy = file_figures("lazy", path, folder / f"file-lazy-{size}")
+        if size > args.file_before_max:
+            print(
+                f"{size:>9,} {file_mb:>8.1f} {lazy['seconds']:>8.3f} {lazy['mb']:>8.1f}   "
+                "eager: skipped (--file-before-max)"
+            )
+            continue
+        eager = file_figures("eager", path, folder / f"file-eager-{size}")
+        print(
+            f"{size:>9,} {file_mb:>8.1f} {lazy['seconds']:>8.3f} {lazy['mb']:>8.1f} "
+            f"{eager['seconds']:>9.3f} {eager['mb']:>9.1f} "
+            f"{eager['seconds'] / lazy['seconds']:>9.1f}x "
+            f"{eager['mb'] / max(lazy['mb'], 0.1):>11.1f}x"
+        )
+        path.unlink()
+
+
+def corpus_queue(size: int, folder: Path) -> None:
+    """Section 3: a model queue across ``size`` articles: choice and key-press latency."""
+    from factcheck.queues import POOL_STEP, POOL_WINDOW
+    from factcheck.suggest import SuggestionModel
+
+    articles = make_corpus(size)
+    model = SuggestionModel(min_labels=10)  # trains in a worker process, as by default
+    ann = Annotator(articles, annotator="bench-queue", folder=folder / "queue", suggest=model)
+    for n in range(10):  # train: two labels
+        ann.press("1" if n % 2 else "3")
+    ann.wait_for_suggestions(120)
+    reading = []
+    for n in range(30):
+        _, seconds = timed(lambda n=n: ann.press("1" if n % 2 else "3"))
+        reading.append(seconds)
+    ann.wait_for_suggestions(120)
+    _, choose = timed(lambda: ann.choose_queue("uncertain"))
+    jumps, articles_seen = [], set()
+    for n in range(30):
+        _, seconds = timed(lambda n=n: ann.press("1" if n % 2 else "3"))
+        jumps.append(seconds)
+        articles_seen.add(ann.article.id)
+    ann.close()
+
+    def ms(values: list[float], q: int) -> float:
+        return 1000 * sorted(values)[max(int(len(values) * q / 100) - 1, 0)]
+
+    print(
+        f"\nCorpus queue over {size:,} articles (pool: {POOL_WINDOW} articles, +{POOL_STEP} "
+        f"per next): choose 'least certain first' {choose * 1000:.0f} ms; label by key and "
+        f"jump to the next asked sentence p50 {ms(jumps, 50):.1f} ms, p95 {ms(jumps, 95):.1f} "
+        f"ms ({len(articles_seen)} articles visited in 30 labels); in reading order p50 "
+        f"{ms(reading, 50):.1f} ms, p95 {ms(reading, 95):.1f} ms; articles split "
+        f"{len(ann._catalogue.counts):,} of {size:,}"
+    )
 
 
 if __name__ == "__main__":

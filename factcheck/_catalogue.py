@@ -8,17 +8,34 @@ article's sentences for as long as the caller keeps the article). Corpus facts t
 splitting (title, source, date) are read on demand; the rest are plain functions of ids:
 ``article_id_of`` recovers an article id from a sentence id, ``search`` finds articles by
 title, id or source, and ``select_articles`` orders and filters the corpus for navigation.
+
+``CorpusFile`` is a corpus CSV/JSONL file opened lazily: building it reads each row once
+for its id, title, source and date (an ``ArticleHead``) and where the row starts (bytes);
+a row is cleaned and becomes an ``Article`` only when it is first shown.
 """
 
 from __future__ import annotations
 
+import codecs
+import io
+import itertools
+import os
+import warnings
+from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import overload
 from urllib.parse import urlsplit
 
-from .articles import Article, safe_id
+import numpy as np
+
+from ._decode import stream_encoding
+from .articles import CORPUS_SUFFIXES, Article, article_from_row, safe_id
+from .corpus import CorpusRow, read_csv_corpus, read_jsonl_corpus
+from .errors import InputError
 from .sentences import Sentence, split_sentences
 
 ORDER_CORPUS = "corpus"
@@ -128,6 +145,228 @@ def search(articles: Sequence[Article], query: str, *, limit: int = 20) -> list[
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class ArticleHead:
+    """What navigation reads of an article that is not cleaned yet: the fields of its
+    corpus row (``id`` as ``safe_id`` makes it, ``source`` as the loaders make it)."""
+
+    id: str
+    title: str
+    source: str
+    date: str = ""
+    outlet: str = ""
+
+    @property
+    def metadata(self) -> dict[str, str]:
+        """The metadata keys ``source_key`` and ``date_key`` read (as on an ``Article``)."""
+        return {"outlet": self.outlet, "date": self.date}
+
+
+BLOCK_BYTES = 1 << 22
+
+
+def line_offsets(path: Path, lines: Sequence[int], *, bare_cr: bool) -> array:
+    """Byte offsets where the given 1-based line numbers (ascending) start in ``path``.
+
+    Lines end as the reader that numbered them split them: at LF, and with ``bare_cr`` also
+    at a CR not followed by LF (the csv module's ``newline=""`` reading). One pass over the
+    bytes in blocks, vectorised: memory is one block, not the file.
+    """
+    wanted = np.asarray(lines, dtype=np.int64)
+    out = np.zeros(len(wanted), dtype=np.int64)  # line 1 starts at byte 0
+    k = int(np.searchsorted(wanted, 1, side="right"))
+    seen, base = 1, 0  # lines started so far; bytes before this block
+    with path.open("rb") as raw:
+        while k < len(wanted):
+            block = raw.read(BLOCK_BYTES)
+            if not block:
+                break
+            while bare_cr and block.endswith(b"\r"):  # keep a CRLF inside one block
+                more = raw.read(1)
+                if not more:
+                    break
+                block += more
+            data = np.frombuffer(block, dtype=np.uint8)
+            ends = np.flatnonzero(data == 10)
+            if bare_cr:
+                cr = np.flatnonzero(data == 13)
+                following = np.append(data, np.uint8(0))[cr + 1]
+                ends = np.union1d(ends, cr[following != 10])
+            starts = ends + 1 + base
+            top = int(np.searchsorted(wanted, seen + len(starts), side="right"))
+            out[k:top] = starts[wanted[k:top] - seen - 1]
+            k, seen, base = top, seen + len(starts), base + len(block)
+    return array("q", out.tolist())
+
+
+LAZY_ENCODINGS = frozenset({"utf-8", "utf-8-sig", "cp1252"})
+"""Encodings a ``CorpusFile`` reads rows of by byte offset (bytes 0x0A and 0x0D are only
+ever line ends in them)."""
+
+
+class CorpusFile(Sequence[Article]):
+    """A corpus CSV or JSONL file as a sequence of articles, each cleaned when first read.
+
+    Building reads every row once, through the loaders' own row reader
+    (``corpus.read_csv_corpus``/``read_jsonl_corpus``, so the same errors name file and
+    line), and keeps only an ``ArticleHead`` and a byte offset per row: memory grows with
+    those few fields, not with the text. ``self[i]`` seeks to row ``i``, reads it with the
+    same reader and cleans it with ``articles.article_from_row`` (the one row cleaner),
+    keeping the last ``cache_size`` articles. A row that cleaning leaves empty (all page
+    furniture) is warned about, as the loaders do, and shows as an article with no
+    sentences. Use ``open_corpus`` to get one (it says when a file cannot be read lazily).
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, cache_size: int = 16) -> None:
+        self.path = Path(path)
+        self.cache_size = cache_size
+        self.encoding = stream_encoding(self.path)
+        self._csv = self.path.suffix.lower() == ".csv"
+        self.heads: list[ArticleHead] = []
+        self._offsets = array("q")
+        self._lines = array("q")
+        self._cache: OrderedDict[int, Article] = OrderedDict()
+        self._header = ""
+        seen: dict[str, int] = {}
+        # The loaders' own streaming read (``corpus.read_corpus``'s steps): same errors.
+        with self.path.open(encoding=self.encoding, newline="" if self._csv else "\n") as text:
+            rows = (
+                read_csv_corpus(text, self.path)
+                if self._csv
+                else read_jsonl_corpus(text, self.path)
+            )
+            for row in rows:
+                head = _head(row, self.path)
+                if head.id in seen:
+                    raise InputError(
+                        f"{self.path}, line {row.line}: article id {head.id!r} is already used "
+                        f"by {self.path}, line {seen[head.id]}. Ids must be unique: fix the id."
+                    )
+                seen[head.id] = row.line
+                self.heads.append(head)
+                self._lines.append(row.line)
+        self._offsets = line_offsets(self.path, self._lines, bare_cr=self._csv)
+        if self._csv and self._offsets:
+            with self.path.open("rb") as raw:
+                self._header = raw.read(self._offsets[0]).decode(self.encoding)
+        if not self.heads:
+            raise InputError(
+                f"{self.path}: found no articles with text. Check the file's contents."
+            )
+
+    def __len__(self) -> int:
+        return len(self.heads)
+
+    @overload
+    def __getitem__(self, index: int) -> Article: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Article]: ...
+    def __getitem__(self, index: int | slice) -> Article | list[Article]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        cached = self._cache.get(index)
+        if cached is not None:
+            self._cache.move_to_end(index)
+            return cached
+        article = self._article(index)
+        self._cache[index] = article
+        while len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+        return article
+
+    def row(self, index: int) -> CorpusRow:
+        """Corpus row ``index`` as the loaders read it (its ``line`` is its line in the file)."""
+        with self.path.open("rb") as raw:
+            raw.seek(self._offsets[index])
+            stream = io.TextIOWrapper(
+                raw, encoding=self.encoding, newline="" if self._csv else "\n"
+            )
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # the scan warned already, naming the line
+                rows = (
+                    read_csv_corpus(itertools.chain([self._header], stream), self.path)
+                    if self._csv
+                    else read_jsonl_corpus(stream, self.path)
+                )
+                found = next(rows, None)
+                rows.close()
+        if found is None or safe_id(found.id) != self.heads[index].id:
+            raise InputError(
+                f"{self.path}, line {self._lines[index]}: the file changed since it was opened "
+                f"(article {self.heads[index].id!r} is no longer there). Run the cell again "
+                "to reopen it."
+            )
+        return replace(found, line=self._lines[index])
+
+    def _article(self, index: int) -> Article:
+        row = self.row(index)
+        article = article_from_row(row, self.path)
+        if article is None:  # cleaning left no text (warned, naming the row)
+            head = self.heads[index]
+            article = Article(
+                id=head.id,
+                title=head.title,
+                text="",
+                source=head.source,
+                metadata={"date": head.date, "outlet": head.outlet, "empty": True},
+            )
+        return article
+
+    def select(self, ids: Iterable[str]) -> CorpusFile:
+        """The articles with these ids, in this order, as a lazy corpus of its own (an
+        assignment's queue); KeyError names an id that is not in the file."""
+        where = {head.id: i for i, head in enumerate(self.heads)}
+        picked = [where[article_id] for article_id in ids]
+        view = object.__new__(CorpusFile)
+        view.__dict__.update(self.__dict__)
+        view.heads = [self.heads[i] for i in picked]
+        view._offsets = array("q", (self._offsets[i] for i in picked))
+        view._lines = array("q", (self._lines[i] for i in picked))
+        view._cache = OrderedDict()
+        return view
+
+
+def _head(row: CorpusRow, path: Path) -> ArticleHead:
+    """The ``ArticleHead`` of a row: id, title and source as ``article_from_row`` makes them
+    (a row without a title shows its id until it is cleaned and a headline may be found)."""
+    article_id = safe_id(row.id)
+    fallback = article_id.replace("-", " ").replace("_", " ").strip().capitalize()
+    return ArticleHead(
+        id=article_id,
+        title=row.title.strip() or fallback,
+        source=row.url or f"{path}:{row.line}",
+        date=row.date,
+        outlet=row.source,
+    )
+
+
+def open_corpus(path: str | os.PathLike[str]) -> CorpusFile | None:
+    """A ``CorpusFile`` for one corpus CSV/JSONL file, or None when ``path`` is something
+    else (a folder, a glob, an article file) or its encoding cannot be read by byte
+    offset (UTF-16): load those eagerly."""
+    candidate = Path(path)
+    if candidate.suffix.lower() not in CORPUS_SUFFIXES or not candidate.is_file():
+        return None
+    try:
+        with candidate.open("rb") as raw:
+            head = raw.read(1 << 16)
+    except OSError:
+        return None
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    corpus = CorpusFile(candidate)
+    return corpus if corpus.encoding in LAZY_ENCODINGS else None
+
+
+def heads(articles: Sequence[Article]) -> Sequence[Article | ArticleHead]:
+    """What navigation reads without cleaning: a ``CorpusFile``'s heads, else the articles."""
+    return articles.heads if isinstance(articles, CorpusFile) else articles
+
+
 class Catalogue:
     """The articles of a widget, split on demand.
 
@@ -139,8 +378,9 @@ class Catalogue:
 
     def __init__(self, articles: Sequence[Article], *, cache_size: int | None = 8) -> None:
         self.articles = articles
+        self.heads = heads(articles)
         self.cache_size = cache_size
-        self._index = {article.id: i for i, article in enumerate(articles)}
+        self._index = {article.id: i for i, article in enumerate(self.heads)}
         self._cache: OrderedDict[int, list[Sentence]] = OrderedDict()
         self.counts: dict[int, int] = {}
 
@@ -208,6 +448,6 @@ class Catalogue:
         """
         total = 0
         for index, count in self.counts.items():
-            if count and touched.get(self.articles[index].id, 0) >= count:
+            if count and touched.get(self.heads[index].id, 0) >= count:
                 total += 1
         return total

@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from functools import wraps
@@ -36,7 +36,7 @@ from typing import Any
 import ipywidgets as w
 
 from . import _catalogue, _evidence_form, _widgets, messages, session
-from ._catalogue import Catalogue
+from ._catalogue import Catalogue, CorpusFile
 from ._escape import guidelines_html
 from ._evidence_form import EvidenceForm
 from ._widgets import (
@@ -59,7 +59,7 @@ from .labels import DEFAULT_SCHEME, LabelScheme
 from .language import text_direction
 from .log import AnnotationLog, LogEvent, read_annotations
 from .provenance import Provenance, ProvenanceLog, accepted_labels, provenance_path
-from .queues import QueueChoiceLog, order_queue
+from .queues import CorpusQueue, QueueChoiceLog, order_queue, queue_usable
 from .sentences import Sentence
 from .similar import ClaimMemory
 from .suggest import Suggestion, SuggestionModel, load_suggestions
@@ -121,17 +121,21 @@ class Annotator:
     ``articles`` is an article, a sequence of articles, or a path (file, folder, corpus CSV
     or JSONL). Over a corpus an article is split into sentences when first shown (and the
     next one in advance), so building costs what is on screen; progress then counts
-    articles done. ``assignment=`` an ``<annotator>.csv`` of ``factcheck assign`` (or a
-    ``Queue``) shows only that queue, in its order; for an assignment by sentence only the
-    assigned sentences take labels, the others are shown greyed for context.
+    articles done. One corpus CSV/JSONL file is opened lazily (``_catalogue.CorpusFile``):
+    only each row's id, title, source, date and byte offset are read up front, and a row
+    is cleaned when first shown. ``assignment=`` an ``<annotator>.csv`` of ``factcheck
+    assign`` (or a ``Queue``) shows only that queue, in its order; for an assignment by
+    sentence only the assigned sentences take labels, the others are shown greyed.
 
     ``suggest=True`` trains a model on your labels in the background (``SuggestionModel``;
     it never delays a key press) and shows its suggestion on each row as an outlined chip;
     ``suggestions=`` a CSV of ``factcheck suggest`` (or any system) shows those instead.
     Key a accepts the focused row's suggestion: only that writes it, as a normal label plus
     a provenance line (``ProvenanceLog``). With either, the queue dropdown orders the
-    article's unlabelled sentences (reading, least certain, likely <label>; each switch is
-    recorded by ``QueueChoiceLog``) and claim memory shows the labelled sentences most
+    unlabelled sentences (reading, least certain, likely <label>; each switch is recorded
+    by ``QueueChoiceLog``): under a model queue a label by key goes to the next sentence it
+    asks anywhere in the corpus (``CorpusQueue``'s bounded pool of articles), and claim
+    memory shows the labelled sentences most
     like the focused one (key c copies the first one's label and note). Student mode has
     no suggestions and no claim memory: they would give answers away.
     """
@@ -156,8 +160,15 @@ class Annotator:
         self.ui_language = messages.ui_language(ui_language)
         self._t = messages.translator(self.ui_language)
         if isinstance(articles, (str, os.PathLike)):
-            articles = load_articles(articles)
-        self.articles = [articles] if isinstance(articles, Article) else list(articles)
+            # One corpus file opens lazily: rows are cleaned when first shown.
+            articles = _catalogue.open_corpus(articles) or load_articles(articles)
+        self.articles: Sequence[Article] = (
+            [articles]
+            if isinstance(articles, Article)
+            else articles
+            if isinstance(articles, CorpusFile)
+            else list(articles)
+        )
         self.assignment = _queue(assignment) if assignment is not None else None
         if self.assignment is not None:
             self.articles = _assigned_articles(self.articles, self.assignment)
@@ -190,6 +201,7 @@ class Annotator:
         # Articles are split when first shown (student mode keeps every split: it scores
         # every article of a small class set); nothing here grows with unseen articles.
         self._catalogue = Catalogue(self.articles, cache_size=None if self.key else 8)
+        self._heads = self._catalogue.heads  # id, title, source, date: nothing cleaned
         # Sentence units of an assignment: only these sentences are labellable.
         self._assigned = self.assignment.sentence_ids if self.assignment is not None else set()
         current = self.log.current()
@@ -277,6 +289,7 @@ class Annotator:
         self._similar_shown_for = ""  # the sentence whose similar sentences are shown
         self._queue = session.QUEUE_READING
         self._queue_note = ""
+        self._corpus_queue: CorpusQueue | None = None  # built when a model queue is chosen
         self._since_training = 0
         self._watching = False
         self._painted_version = ""
@@ -588,9 +601,11 @@ class Annotator:
 
     @_locked
     def choose_queue(self, value: str) -> list[str]:
-        """Order the article's unlabelled sentences: 'reading', 'uncertain' or
-        'predicted:<label>' (the queue dropdown does this). The choice and the model version
-        are recorded; returns the sentence ids in their new order."""
+        """Choose the queue: 'reading', 'uncertain' or 'predicted:<label>' (the queue dropdown
+        does this). A model queue orders the article's unlabelled sentences and, across the
+        corpus, focuses the sentence it asks first (``CorpusQueue``: a bounded pool of
+        articles); a label by key then goes to the next one, in whichever article. The
+        choice and the model version are recorded; returns the ids of the article shown."""
         kind, label = session.split_queue(value)
         if (kind, label) not in [session.split_queue(v) for _, v in self._queue_options()]:
             raise InputError(
@@ -599,6 +614,9 @@ class Annotator:
             )
         self._queue = value
         self._queue_note = ""
+        self._corpus_queue = None
+        if kind != session.QUEUE_READING and self._assist:
+            self._corpus_pool()
         version = self.model.version if self.model is not None else ""
         try:
             self.queue_log.record(
@@ -610,10 +628,12 @@ class Annotator:
             )
         self._refresh_order()
         self.show_page(0)
+        if self.next_in_queue() is None:  # a model queue opens its first sentence anywhere
+            ids = self._order_ids()
+            first = session.first_unlabelled(ids, self._settled(ids))
+            if first is not None:
+                self._set_focus(first)
         ids = self._order_ids()
-        first = session.first_unlabelled(ids, self._settled(ids))
-        if first is not None:
-            self._set_focus(first)
         if self._queue_note:
             self._show_status(self._queue_note, "")
         return ids
@@ -621,19 +641,58 @@ class Annotator:
     def _queue_options(self) -> list[tuple[str, str]]:
         return session.queue_options(self.scheme.names)
 
+    def _corpus_pool(self) -> CorpusQueue:
+        """The corpus queue's pool (see ``CorpusQueue``): built from the article shown on,
+        in the navigation order, with the article shown in it."""
+        if self._corpus_queue is None:
+            start = max(self._position(), 0)
+            self._corpus_queue = CorpusQueue(self._sentences, self._article_order, start=start)
+            self._corpus_queue.offer(self._article_index, self._sentences(self._article_index))
+        return self._corpus_queue
+
+    def _queue_target(self) -> tuple[int, str] | None:
+        """(article index, sentence id) the chosen model queue asks next, anywhere in the
+        corpus; None in reading order or until a model is trained."""
+        kind, label = session.split_queue(self._queue)
+        model = self.model.model if self.model is not None else None
+        if not self._assist or not queue_usable(kind, model, label):
+            return None
+
+        def settled(sentence_id: str) -> bool:
+            return sentence_id in self._labels or not self._labellable(sentence_id)
+
+        return self._corpus_pool().next(kind, settled, model, label)
+
+    @_locked
+    def next_in_queue(self) -> str | None:
+        """Focus the sentence the model queue asks next, opening its article if it is another
+        one (what a label by key does under a model queue); its id, or None."""
+        target = self._queue_target()
+        if target is None:
+            return None
+        index, sentence_id = target
+        ids = self._order_ids() if index == self._article_index else []
+        if sentence_id in ids:
+            self._set_focus(ids.index(sentence_id))
+        else:
+            self.show_article(index, focus=sentence_id)
+        return sentence_id
+
     def _queue_order(self, sentences: list[Sentence]) -> None:
         """Apply the chosen queue to ``_order`` (reading order without a trained model)."""
         if self._queue == session.QUEUE_READING or not self._assist:
             return
         kind, label = session.split_queue(self._queue)
         model = self.model.model if self.model is not None else None
-        queue = order_queue(
-            sentences,
-            kind,
-            labelled=self._settled(s.id for s in sentences),
-            model=model,
-            label=label,
-        )
+        settled = self._settled(s.id for s in sentences)
+        if self._corpus_queue is not None and queue_usable(kind, model, label):
+            # The corpus queue has scored this article's sentences: reuse its scores.
+            ids = self._corpus_queue.article_order(
+                self._article_index, kind, settled.__contains__, model, label
+            )
+            self._order = session.queue_positions(self._order, sentences, ids or [])
+            return
+        queue = order_queue(sentences, kind, labelled=settled, model=model, label=label)
         if queue.note:
             self._queue_note = queue.note
         self._order = session.queue_positions(self._order, sentences, queue.sentence_ids)
@@ -690,7 +749,7 @@ class Annotator:
         )
         self.source_dropdown = w.Dropdown(
             options=[(_("Any source"), _catalogue.ANY_SOURCE)]
-            + [(name, name) for name in (_catalogue.sources(self.articles) if corpus else [])],
+            + [(name, name) for name in (_catalogue.sources(self._heads) if corpus else [])],
             value=_catalogue.ANY_SOURCE,
             layout=w.Layout(width="auto", max_width="16em", **hidden),
         )
@@ -1117,7 +1176,10 @@ class Annotator:
             self._advance()
 
     def _advance(self) -> None:
-        """After a label by key: focus the next unlabelled sentence."""
+        """After a label by key: focus the next unlabelled sentence (under a model queue,
+        the one it asks next anywhere in the corpus)."""
+        if self.next_in_queue() is not None:
+            return
         ids = self._order_ids()
         following = session.next_unlabelled(ids, self._settled(ids), self._focus)
         if following is None:
@@ -1185,13 +1247,15 @@ class Annotator:
         following = self._position() + 1
         if 0 < following < len(self._article_order):  # prefetch: the next article opens fast
             self._sentences(self._article_order[following])
+        if self._corpus_queue is not None:
+            self._corpus_queue.offer(index, self._sentences(index))
 
     @_locked
     def find(self, query: str, *, limit: int = 20) -> list[Article]:
         """Articles whose title, id or source holds every word of ``query`` (the search
         box does this); they become the choices of ``search_results``."""
-        found = _catalogue.search(self.articles, query, limit=limit)
-        options = [(f"{i + 1}. {self.articles[i].title or self.articles[i].id}", i) for i in found]
+        found = _catalogue.search(self._heads, query, limit=limit)
+        options = [(f"{i + 1}. {self._heads[i].title or self._heads[i].id}", i) for i in found]
         self.search_results.unobserve(self._on_jump, names=["value"])
         try:
             self.search_results.options = options
@@ -1221,9 +1285,10 @@ class Annotator:
         self._choice = choice
         flagged_articles = {self._catalogue.article_id(sid) for sid in self._flagged}
         order = _catalogue.select_articles(
-            self.articles, choice, set(self._touched), flagged_articles
+            self._heads, choice, set(self._touched), flagged_articles
         )
         self._set_article_order(order)
+        self._corpus_queue = None  # its pool follows the new order when next asked
         first = choice.order == _catalogue.ORDER_UNLABELLED_FIRST and self._position() != 0
         if order and (first or self._position() < 0):
             self.show_article(order[0])
@@ -1886,7 +1951,7 @@ class Annotator:
         count = len(self.articles)
         for step in range(count):
             index = (start + step) % count
-            if self.articles[index].id not in self._touched:
+            if self._heads[index].id not in self._touched:
                 return index
             progress = self._article_progress(index)
             if progress.done < progress.total:
@@ -2206,9 +2271,13 @@ def _queue(assignment: Queue | str | os.PathLike[str]) -> Queue:
     return assignment if isinstance(assignment, Queue) else read_assignment(assignment)
 
 
-def _assigned_articles(articles: list[Article], queue: Queue) -> list[Article]:
+def _assigned_articles(articles: Sequence[Article], queue: Queue) -> Sequence[Article]:
     """The articles of a queue, in queue order; InputError names a queued article that is
-    not among ``articles`` (the file and line, from ``check_queue``)."""
+    not among ``articles`` (the file and line, from ``check_queue``). A lazy corpus file
+    stays lazy (only the queued rows' offsets are kept)."""
+    if isinstance(articles, CorpusFile):
+        check_queue(queue, (head.id for head in articles.heads))
+        return articles.select(queue.article_ids)
     by_id = {article.id: article for article in articles}
     check_queue(queue, by_id)
     return [by_id[article_id] for article_id in queue.article_ids]

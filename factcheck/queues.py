@@ -2,15 +2,17 @@
 
 ``order_queue`` is a pure function of the sentences, what is already labelled and a trained
 model snapshot (``factcheck.suggest.TrainedModel``), so a view can compute a queue off its
-event loop and tests can call it directly. ``QueueChoiceLog`` records each switch of queue
-with the model version at that moment, one JSON line per choice, beside the annotation log
-(``*.queues.jsonl``: never read as a log, which are ``*.csv``).
+event loop and tests can call it directly. ``CorpusQueue`` ranks the sentences of a bounded
+pool of a corpus's articles, so "next" can jump to the least certain sentence in another
+article without splitting 100,000 articles to score them. ``QueueChoiceLog`` records each
+switch of queue with the model version at that moment, one JSON line per choice, beside the
+annotation log (``*.queues.jsonl``: never read as a log, which are ``*.csv``).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -85,13 +87,178 @@ def order_queue(
             "reading order."
         )
         return Queue(kind, label, "reading", version, ids, note)
-    proba = model.predict_proba([s.text for s in todo])
-    if kind == "uncertain":
-        key = -uncertainty(proba)
-    else:
-        key = -proba[:, model.labels.index(label)] if len(todo) else np.zeros(0)
+    key = sort_keys(model.predict_proba([s.text for s in todo]), kind, model.labels, label)
     order = np.argsort(key, kind="stable")
     return Queue(kind, label, kind, version, tuple(ids[i] for i in order))
+
+
+def sort_keys(proba: np.ndarray, kind: str, labels: Sequence[str], label: str = "") -> np.ndarray:
+    """Ascending sort keys of a model queue: smallest first is asked first (ties stable).
+
+    ``uncertain``: minus ``uncertainty``; ``predicted``: minus the probability of ``label``.
+    One function for the article queue (``order_queue``) and the corpus queue.
+    """
+    if not len(proba):
+        return np.zeros(0)
+    if kind == "uncertain":
+        return -uncertainty(proba)
+    return -proba[:, list(labels).index(label)]
+
+
+POOL_WINDOW = 12
+"""Unseen articles split into a corpus queue's pool when the queue is built."""
+POOL_STEP = 1
+"""Unseen articles added to the pool each time the next sentence is asked for."""
+POOL_MAX_ARTICLES = 200
+"""Articles a pool holds at most (their sentences are kept: memory stays bounded)."""
+
+
+def queue_usable(kind: str, model: TrainedModel | None, label: str = "") -> bool:
+    """Whether a model queue can rank now: a trained model that knows ``label`` if asked."""
+    if kind not in QUEUES or kind == "reading" or model is None:
+        return False
+    return kind != "predicted" or label in model.labels
+
+
+class CorpusQueue:
+    """Model order over a corpus: the next sentence to ask, from a bounded pool of articles.
+
+    Scoring every sentence of 100,000 articles would split all of them, so the queue ranks
+    a pool: every article already split that is ``offer``-ed to it (the article shown, the
+    prefetched one), plus unseen articles taken in ``order`` (the corpus, assignment or
+    filtered order) from position ``start`` on: ``window`` when built and ``step`` more at
+    each ``next``, so the pool grows as you label and every article is reached in the end.
+    It holds at most ``max_articles``: fully labelled articles leave first, then the
+    oldest. Probabilities are cached per model version, so a key press scores only the
+    sentences that joined since; a new model re-scores the pool (a few hundred sentences).
+    Ties keep reading order (article position in ``order``, then sentence index).
+    """
+
+    def __init__(
+        self,
+        sentences_of: Callable[[int], Sequence[Sentence]],
+        order: Sequence[int],
+        *,
+        start: int = 0,
+        window: int = POOL_WINDOW,
+        step: int = POOL_STEP,
+        max_articles: int = POOL_MAX_ARTICLES,
+    ) -> None:
+        self._sentences_of = sentences_of
+        self._order = list(order)
+        self._position = {index: p for p, index in enumerate(self._order)}
+        self._start = min(max(start, 0), max(len(self._order) - 1, 0))
+        self._walked = 0  # positions of ``order`` visited from ``start``
+        self.step = step
+        self.max_articles = max_articles
+        self.pool: dict[int, Sequence[Sentence]] = {}
+        self._proba: dict[str, np.ndarray] = {}
+        self._version = ""
+        self.grow(window)
+
+    def offer(self, index: int, sentences: Sequence[Sentence]) -> None:
+        """An article split elsewhere joins the pool (if it is in ``order``)."""
+        if index in self._position and index not in self.pool:
+            self.pool[index] = sentences
+            self._trim()
+
+    def grow(self, count: int) -> int:
+        """Split up to ``count`` unseen articles of ``order`` into the pool; how many joined."""
+        added = 0
+        while added < count and self._walked < len(self._order):
+            index = self._order[(self._start + self._walked) % len(self._order)]
+            self._walked += 1
+            if index not in self.pool:
+                self.pool[index] = self._sentences_of(index)
+                added += 1
+        self._trim()
+        return added
+
+    @property
+    def exhausted(self) -> bool:
+        """Whether every article of ``order`` has been taken into the pool once."""
+        return self._walked >= len(self._order)
+
+    def _trim(self, settled: Callable[[str], bool] | None = None) -> None:
+        if settled is not None:
+            for index in [i for i, ss in self.pool.items() if all(settled(s.id) for s in ss)]:
+                del self.pool[index]
+        while len(self.pool) > self.max_articles:
+            del self.pool[next(iter(self.pool))]  # dicts keep insertion order: oldest first
+
+    def ranked(
+        self,
+        kind: str,
+        settled: Callable[[str], bool],
+        model: TrainedModel | None,
+        label: str = "",
+    ) -> list[tuple[int, str]]:
+        """(article index, sentence id) of the pool's unsettled sentences, best first; [] when
+        the model cannot rank yet (see ``queue_usable``)."""
+        self._trim(settled)
+        if model is None or not queue_usable(kind, model, label):
+            return []
+        todo = sorted(
+            ((index, s) for index, ss in self.pool.items() for s in ss if not settled(s.id)),
+            key=lambda pair: (self._position[pair[0]], pair[1].index),
+        )
+        proba = self._probabilities([s for _, s in todo], model)
+        self._proba = {s.id: self._proba[s.id] for _, s in todo}  # only what can be asked
+        if not todo:
+            return []
+        order = np.argsort(sort_keys(proba, kind, model.labels, label), kind="stable")
+        return [(todo[i][0], todo[i][1].id) for i in order]
+
+    def _probabilities(self, sentences: Sequence[Sentence], model: TrainedModel) -> np.ndarray:
+        """Rows of ``model``'s probabilities for ``sentences``, from the cache where scored."""
+        if model.version != self._version:
+            self._proba, self._version = {}, model.version
+        new = [s for s in sentences if s.id not in self._proba]
+        if new:
+            for s, row in zip(new, model.predict_proba([s.text for s in new]), strict=True):
+                self._proba[s.id] = row
+        if not sentences:
+            return np.zeros((0, len(model.labels)))
+        return np.stack([self._proba[s.id] for s in sentences])
+
+    def article_order(
+        self,
+        index: int,
+        kind: str,
+        settled: Callable[[str], bool],
+        model: TrainedModel | None,
+        label: str = "",
+    ) -> list[str] | None:
+        """The unsettled sentence ids of article ``index`` in this queue's order (what
+        ``order_queue`` gives, from the cached scores); None when the model cannot rank."""
+        if model is None or not queue_usable(kind, model, label):
+            return None
+        sentences = self.pool.get(index)
+        if sentences is None:
+            sentences = self._sentences_of(index)
+            self.offer(index, sentences)
+        todo = [s for s in sentences if not settled(s.id)]
+        keys = sort_keys(self._probabilities(todo, model), kind, model.labels, label)
+        return [todo[i].id for i in np.argsort(keys, kind="stable")]
+
+    def next(
+        self,
+        kind: str,
+        settled: Callable[[str], bool],
+        model: TrainedModel | None,
+        label: str = "",
+    ) -> tuple[int, str] | None:
+        """The next sentence to ask, anywhere in the pool, after growing it by ``step``
+        articles (more while the pool has nothing left to ask); None when nothing is left
+        or the model cannot rank yet."""
+        if model is None or not queue_usable(kind, model, label):
+            return None
+        self.grow(self.step)
+        ranked = self.ranked(kind, settled, model, label)
+        while not ranked and not self.exhausted:
+            self.grow(max(self.step, 1))
+            ranked = self.ranked(kind, settled, model, label)
+        return ranked[0] if ranked else None
 
 
 @dataclass(frozen=True)

@@ -353,3 +353,87 @@ def test_a_queue_without_a_trained_model_keeps_reading_order_and_says_so(tmp_pat
     (choice,) = QueueChoiceLog(tmp_path / "ana.queues.jsonl").read()
     assert (choice.queue, choice.model_version) == ("uncertain", "")
     ann.close()
+
+
+def queue_corpus() -> list[Article]:
+    """A mixed article to learn from, then articles of facts only and one of opinions only."""
+    mixed = corpus_article(12, id="mixed")
+    facts = [
+        Article.from_text(
+            "\n\n".join(FACTS[(i + a) % 3].format(n=10 * a + i + 40) for i in range(4)),
+            id=f"facts-{a}",
+            title=f"Facts {a}",
+        )
+        for a in range(3)
+    ]
+    opinions = Article.from_text(
+        "\n\n".join(OPINIONS[i % 3].format(n=i + 70) for i in range(5)),
+        id="opinions",
+        title="Opinions",
+    )
+    return [mixed, facts[0], facts[1], opinions, facts[2]]
+
+
+def brute_force_top(articles: list[Article], labelled: dict[str, str], model, label: str) -> str:
+    """The unlabelled sentence of the whole corpus the model finds likeliest to be ``label``
+    (every article split: the oracle the pooled queue must agree with on a small corpus)."""
+    todo = [s for a in articles for s in a.sentences if s.id not in labelled]
+    proba = model.predict_proba([s.text for s in todo])[:, model.labels.index(label)]
+    return todo[int(proba.argmax())].id
+
+
+def test_a_model_queue_spans_the_corpus_and_labels_reach_the_right_article(tmp_path: Path):
+    """Test that under 'likely opinion first' each label by key moves to the likeliest
+    opinion anywhere in the corpus (jumping articles), and that every label is logged
+    with the article and sentence it was given to."""
+    articles = queue_corpus()
+    # The first training starts at the 8th label, so the next 4 labels retrain nothing.
+    model = SuggestionModel(min_labels=8, background="thread")
+    ann = Annotator(articles, annotator="ana", folder=tmp_path, page_size=10, suggest=model)
+    label_first(ann, 8)
+    assert ann.wait_for_suggestions(60)
+    version = ann.model.version
+    ann.queue_dropdown.value = "predicted:opinion"
+    keys = {label.name: label.key for label in ann.scheme}
+    seen_articles = []
+    for _ in range(4):  # fewer than RETRAIN_EVERY labels: the same model ranks each step
+        expected = brute_force_top(articles, ann.labels, ann.model.model, "opinion")
+        assert ann.focused.id == expected
+        seen_articles.append(ann.article.id)
+        ann.press(keys["opinion"])
+    assert ann.model.version == version
+    assert "opinions" in seen_articles  # it left the article it started in
+    by_id = {s.id: (a.id, s.text) for a in articles for s in a.sentences}
+    rows = rows_of(tmp_path / "ana.csv")
+    assert len(rows) == 12
+    for row in rows:
+        assert (row["article_id"], row["text"]) == by_id[row["sentence_id"]]
+    assert [r["label"] for r in rows[8:]] == ["opinion"] * 4
+    (choice,) = QueueChoiceLog(tmp_path / "ana.queues.jsonl").read()
+    assert (choice.queue, choice.label, choice.model_version) == ("predicted", "opinion", version)
+    ann.close()
+
+
+def test_the_uncertain_queue_over_a_corpus_does_not_split_every_article(tmp_path: Path):
+    """Test that choosing a model queue over 2,000 articles splits only its pool (the
+    shown and prefetched articles plus a small window), not the corpus."""
+    from factcheck.queues import POOL_STEP, POOL_WINDOW
+
+    articles = [corpus_article(24, id="mixed")] + [
+        Article.from_text(
+            f"{FACTS[i % 3].format(n=i)}\n\n{OPINIONS[i % 3].format(n=i)}", id=f"a{i}"
+        )
+        for i in range(2000)
+    ]
+    model = SuggestionModel(min_labels=4, background="thread")
+    ann = Annotator(articles, annotator="ana", folder=tmp_path, page_size=10, suggest=model)
+    label_first(ann, 8)
+    assert ann.wait_for_suggestions(60)
+    ann.choose_queue("uncertain")
+    keys = {label.name: label.key for label in ann.scheme}
+    for _ in range(3):
+        ann.press(keys["unconfirmed"])
+    split = len(ann._catalogue.counts)
+    assert split <= POOL_WINDOW + 3 * POOL_STEP + 2
+    assert len(rows_of(tmp_path / "ana.csv")) == 11
+    ann.close()

@@ -122,3 +122,122 @@ def test_queue_choice_files_are_not_read_as_annotation_logs(tmp_path):
 
     QueueChoiceLog(queue_log_path("ana", tmp_path)).record("ana", "reading")
     assert log_files(tmp_path) == []
+
+
+# ----- the corpus queue: a bounded pool of articles, ranked across articles -----
+
+
+def corpus(count: int, per_article: int = 3) -> list[list[Sentence]]:
+    """``count`` articles of varied sentences (facts, rumours, opinions by article)."""
+    pools = [VERIFIED, UNCONFIRMED, OPINION]
+    return [
+        sentences(
+            [pools[(a + i) % 3][(a * per_article + i) % 12] for i in range(per_article)],
+            article_id=f"art{a}",
+        )
+        for a in range(count)
+    ]
+
+
+class Splits:
+    """The articles' sentences, counting which articles were asked for (split)."""
+
+    def __init__(self, articles: list[list[Sentence]]) -> None:
+        self.articles = articles
+        self.asked: list[int] = []
+
+    def __call__(self, index: int) -> list[Sentence]:
+        self.asked.append(index)
+        return self.articles[index]
+
+
+def test_corpus_queue_splits_only_its_window_and_grows_by_step(model):
+    """Test that building a queue over 10,000 articles splits only the window from the
+    start position, and that each next() adds ``step`` more unseen articles."""
+    from factcheck.queues import CorpusQueue
+
+    splits = Splits(corpus(10_000))
+    queue = CorpusQueue(splits, range(10_000), start=5000, window=6, step=2)
+    assert splits.asked == [5000, 5001, 5002, 5003, 5004, 5005]
+    assert queue.next("uncertain", lambda sid: False, model) is not None
+    assert splits.asked[6:] == [5006, 5007]
+    assert len(queue.pool) == 8
+
+
+def test_corpus_queue_ranks_the_pool_like_the_article_queue_across_articles(model):
+    """Test that the pool's ranking is order_queue's over all of its sentences (the
+    article queue and the corpus queue agree), crossing article boundaries."""
+    from factcheck.queues import CorpusQueue
+
+    articles = corpus(6)
+    queue = CorpusQueue(Splits(articles), range(6), window=6)
+    labelled = {articles[0][0].id, articles[2][1].id}
+    every = [s for article in articles for s in article]
+    for kind, label in (("uncertain", ""), ("predicted", "opinion"), ("predicted", "verified")):
+        expected = order_queue(every, kind, labelled=labelled, model=model, label=label)
+        ranked = queue.ranked(kind, labelled.__contains__, model, label)
+        assert [sid for _, sid in ranked] == list(expected.sentence_ids)
+        assert {sid.split("-")[0] for _, sid in ranked[:6]} != {"art0"}
+        for index, sid in ranked:
+            assert sid.startswith(f"art{index}-")
+
+
+def test_corpus_queue_next_skips_labelled_and_reaches_every_article(model):
+    """Test that asking next and labelling the answer each time labels every sentence of
+    the corpus exactly once, although the pool starts with two articles."""
+    from factcheck.queues import CorpusQueue
+
+    articles = corpus(7)
+    splits = Splits(articles)
+    queue = CorpusQueue(splits, range(7), start=3, window=2, step=1)
+    labelled: list[str] = []
+    while found := queue.next("predicted", set(labelled).__contains__, model, "opinion"):
+        index, sid = found
+        assert sid in {s.id for s in articles[index]}
+        labelled.append(sid)
+    assert sorted(labelled) == sorted(s.id for a in articles for s in a)
+    assert sorted(set(splits.asked)) == list(range(7))
+    assert queue.pool == {}  # fully labelled articles leave the pool
+
+
+def test_corpus_queue_pool_is_bounded_and_offered_articles_join(model):
+    """Test that the pool never holds more than max_articles (oldest leave first) and that
+    an article split elsewhere (the one shown) joins it."""
+    from factcheck.queues import CorpusQueue
+
+    articles = corpus(50)
+    queue = CorpusQueue(Splits(articles), range(50), window=10, max_articles=4)
+    assert list(queue.pool) == [6, 7, 8, 9]
+    queue.offer(30, articles[30])
+    assert list(queue.pool) == [7, 8, 9, 30]
+    queue.offer(99, [])  # not in the order: ignored
+    assert 99 not in queue.pool
+
+
+def test_corpus_queue_without_a_model_or_label_asks_nothing(model):
+    """Test that without a trained model, in reading order, or for a label the model never
+    saw, the corpus queue gives None (the view falls back to reading order)."""
+    from factcheck.queues import CorpusQueue, queue_usable
+
+    queue = CorpusQueue(Splits(corpus(3)), range(3))
+    assert queue.next("uncertain", lambda sid: False, None) is None
+    assert queue.next("reading", lambda sid: False, model) is None
+    assert queue.next("predicted", lambda sid: False, model, "satire") is None
+    assert not queue_usable("predicted", model, "satire")
+    assert queue_usable("uncertain", model)
+
+
+def test_corpus_queue_orders_one_article_as_the_article_queue_does(model):
+    """Test that article_order (the view's row order under a model queue, from the pool's
+    cached scores) equals order_queue's order for that article, labelled ones left out."""
+    from factcheck.queues import CorpusQueue
+
+    articles = corpus(5, per_article=6)
+    queue = CorpusQueue(Splits(articles), range(5), window=2)
+    labelled = {articles[3][2].id}
+    for kind, label in (("uncertain", ""), ("predicted", "unconfirmed")):
+        expected = order_queue(articles[3], kind, labelled=labelled, model=model, label=label)
+        got = queue.article_order(3, kind, labelled.__contains__, model, label)
+        assert got == list(expected.sentence_ids)
+    assert 3 in queue.pool  # an article ordered here joins the pool
+    assert queue.article_order(3, "uncertain", labelled.__contains__, None) is None

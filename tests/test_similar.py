@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -146,3 +147,113 @@ def test_near_duplicates_of_unlabelled_sentences_have_no_agreement_verdict():
     table = near_duplicates(frame)
     assert table["claim"].tolist() == [BRIDGE]
     assert table["labels_agree"].tolist() == [None]
+
+
+def reworded_corpus(count: int, seed: int = 7) -> list[str]:
+    """Sentences from varied word pools, a third of them reworded copies of earlier ones."""
+    import random
+
+    rng = random.Random(seed)
+    who = ["The council", "A spokesperson", "The ministry", "Police", "The operator", "Ana Ruiz"]
+    did = ["approved", "denied", "confirmed", "questioned", "delayed", "published"]
+    what = ["the bridge budget", "a tram extension", "new bus routes", "the library closure"]
+    when = ["on Tuesday", "in March", "last year", "after the vote", "", "according to records"]
+    texts: list[str] = []
+    for n in range(count):
+        if texts and rng.random() < 0.33:
+            words = rng.choice(texts).split()
+            words[rng.randrange(len(words))] = rng.choice(["reportedly", "again", str(n)])
+            texts.append(" ".join(words))
+        else:
+            parts = [rng.choice(who), rng.choice(did), rng.choice(what), rng.choice(when)]
+            texts.append(" ".join(p for p in parts if p) + f" ({rng.randrange(1000)}).")
+    return texts
+
+
+@pytest.mark.parametrize("threshold", [0.5, 0.8, 0.95])
+def test_similar_pairs_finds_exactly_the_pairs_a_full_comparison_finds(threshold):
+    """Test that the prefix-filtering blocking misses no pair at or above the threshold and
+    scores each exactly: the same pairs and cosines as comparing every sentence with all."""
+    from factcheck.similar import similar_pairs, tfidf_rows
+
+    rows = tfidf_rows(reworded_corpus(700))
+    full = (rows @ rows.T).toarray()
+    want = {(i, j) for i, j in zip(*np.nonzero(full >= threshold), strict=True) if j < i}
+    got: dict[tuple[int, int], float] = {}
+    for i, j, scores in similar_pairs(rows, threshold, block=128):
+        got.update(
+            {(a, b): s for a, b, s in zip(i.tolist(), j.tolist(), scores.tolist(), strict=True)}
+        )
+    assert len(want) >= 5
+    assert set(got) == want
+    assert all(abs(score - full[pair]) < 1e-4 for pair, score in got.items())
+
+
+def test_adding_sentences_one_by_one_answers_as_adding_them_at_once():
+    """Test that sentences added a label at a time (kept in the tail, then folded into the
+    index) are found exactly as when added in one batch."""
+    from factcheck.similar import TAIL
+
+    base = reworded_corpus(300, seed=1)
+    more = reworded_corpus(TAIL + 50, seed=2)
+    single, batch = ClaimIndex(base), ClaimIndex(base)
+    for text in more:
+        single.add([text])
+    batch.add(more)
+    assert single.size == batch.size == len(base) + len(more)
+    queries = [more[0], more[TAIL + 10], base[5], "the council approved the bridge budget"]
+    for got, want in zip(single.query(queries, k=5), batch.query(queries, k=5), strict=True):
+        assert [row for row, _ in got] == [row for row, _ in want]
+        assert np.allclose([s for _, s in got], [s for _, s in want], atol=1e-5)
+
+
+def test_minhash_blocking_finds_nearly_every_close_pair_and_scores_it_exactly():
+    """Test that MinHash LSH candidates, scored exactly, recover at least 95% of the pairs a
+    full comparison finds at cosine 0.8 (and no pair below it), each pair once, j < i."""
+    from factcheck.similar import minhash_pairs, scored_pairs, tfidf_rows
+
+    rows = tfidf_rows(reworded_corpus(700))
+    full = (rows @ rows.T).toarray()
+    want = {(i, j) for i, j in zip(*np.nonzero(full >= 0.8), strict=True) if j < i}
+    i, j = minhash_pairs(rows)
+    assert (j < i).all() and len({*zip(i.tolist(), j.tolist(), strict=True)}) == len(i)
+    got = {}
+    for a, b, scores in scored_pairs(rows, i, j, 0.8, batch=7):
+        got.update(
+            {(x, y): s for x, y, s in zip(a.tolist(), b.tolist(), scores.tolist(), strict=True)}
+        )
+    assert set(got) <= want and len(got) >= 0.95 * len(want)
+    assert all(abs(score - full[pair]) < 1e-4 for pair, score in got.items())
+    assert len(i) < 700 * 699 / 2 / 20  # a small share of all pairs is ever scored
+
+
+def test_minhash_buckets_of_identical_sentences_pair_each_with_a_window_only():
+    """Test that 500 copies of one sentence give at most LSH_WINDOW pairs each (no bucket is
+    quadratic), and near_duplicates still puts them all in one group."""
+    from factcheck.similar import LSH_WINDOW, minhash_pairs, tfidf_rows
+
+    texts = [BRIDGE] * 500 + OTHER
+    i, _ = minhash_pairs(tfidf_rows(texts))
+    assert len(i) <= 500 * LSH_WINDOW
+    frame = pd.DataFrame(
+        {
+            "article_id": [f"a{n}" for n in range(len(texts))],
+            "sentence_id": [f"a{n}-0" for n in range(len(texts))],
+            "text": texts,
+        }
+    )
+    for blocking in ("minhash", "exact"):
+        table = near_duplicates(frame, blocking=blocking)
+        assert table["n_sentences"].tolist() == [500], blocking
+
+
+def test_top_k_breaks_ties_at_the_kth_place_by_the_earliest_row():
+    """Test that the k best scores are kept and equal scores at the boundary go to the
+    lowest rows, whatever the order the entries come in."""
+    from factcheck.similar import _top_k
+
+    values = np.array([0.5, 0.9, 0.5, 0.7, 0.5, 0.2], dtype=np.float32)
+    columns = np.array([40, 3, 7, 9, 1, 0])
+    for perm in (np.arange(6), np.array([5, 4, 3, 2, 1, 0]), np.array([2, 0, 4, 1, 5, 3])):
+        picked = _top_k(values[perm], columns[perm], 4)
+        assert sorted(columns[perm][picked].tolist()) == [1, 3, 7, 9]
