@@ -555,7 +555,7 @@ class Adjudicator:
         articles = len({str(r["article_id"]) for r in self._rows.values()})
         flagged = sum(1 for r in self._rows.values() if int(r["n_flagged"]) > 0)
         return session.Summary(
-            title="adjudication queue",
+            title=self._t("adjudication queue"),
             articles=articles,
             sentences=len(self._ids),
             labelled=done,
@@ -565,7 +565,7 @@ class Adjudicator:
         )
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return mimebundle(self.widget, self.summary(), **kwargs)
+        return mimebundle(self.widget, self.summary(), self._t, **kwargs)
 
     def _ipython_display_(self) -> None:
-        display_with_fallback(self.widget, self.summary())
+        display_with_fallback(self.widget, self.summary(), self._t)

@@ -86,12 +86,14 @@ def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
         except Exception as exc:
             _logger.exception("factcheck annotator callback failed")
             if self.key is not None:  # students never see server paths or file names
-                text = (
-                    f"Something went wrong ({type(exc).__name__}). Your answers already saved "
+                text = self._t(
+                    "Something went wrong ({error}). Your answers already saved "
                     "are safe; tell your teacher."
-                )
+                ).format(error=type(exc).__name__)
             else:
-                text = f"Error: {exc}. Labels already saved are safe in {self._log_name()}."
+                text = self._t("Error: {error}. Labels already saved are safe in {log}.").format(
+                    error=exc, log=self._log_name()
+                )
             self._show_status(text, "fc-error")
             return None
 
@@ -856,11 +858,11 @@ class Annotator:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         """The live widget plus the saved-notebook summary (see ``_widgets.mimebundle``)."""
-        return mimebundle(self.widget, self.summary(), **kwargs)
+        return mimebundle(self.widget, self.summary(), self._t, **kwargs)
 
     def _ipython_display_(self) -> None:
         """The widget, then the summary as its own output (see ``display_with_fallback``)."""
-        display_with_fallback(self.widget, self.summary())
+        display_with_fallback(self.widget, self.summary(), self._t)
 
     def summary(self) -> session.Summary:
         """Counts and place of the work so far (what the saved-notebook fallback says)."""
@@ -1240,10 +1242,14 @@ class Annotator:
             self.search_results.observe(self._on_jump, names=["value"])
         if query.strip():
             self._show_status(
-                f"{len(found)}{'+' if len(found) >= limit else ''} article(s) match "
-                f"{query.strip()!r}: pick one from the list."
+                self._t("{count} article(s) match {query}: pick one from the list.").format(
+                    count=f"{len(found)}{'+' if len(found) >= limit else ''}",
+                    query=repr(query.strip()),
+                )
                 if found
-                else f"No article's title, id or source holds {query.strip()!r}.",
+                else self._t("No article's title, id or source holds {query}.").format(
+                    query=repr(query.strip())
+                ),
                 "",
             )
         return [self.articles[i] for i in found]
@@ -1269,9 +1275,11 @@ class Annotator:
         else:
             self._show_header()
         self._show_status(
-            f"{len(order):,} of {len(self.articles):,} articles match the filters."
+            self._t("{count} of {total} articles match the filters.").format(
+                count=f"{len(order):,}", total=f"{len(self.articles):,}"
+            )
             if order
-            else "No article matches the filters; widen them to see articles again.",
+            else self._t("No article matches the filters; widen them to see articles again."),
             "",
         )
         return order

@@ -467,33 +467,43 @@ class Summary:
     done: int = 0  # articles known complete (what a corpus counts when sentences is None)
 
 
-def fallback_text(summary: Summary) -> str:
+def fallback_text(summary: Summary, translate: Translate = english) -> str:
     """Plain-text stand-in for the widget, shown where its live view cannot be."""
+    _ = translate
     count = summary.articles
-    articles = f" in {count} article{'' if count == 1 else 's'}" if count > 1 else ""
+    articles = _(" in {count} articles").format(count=count) if count > 1 else ""
     if summary.sentences is None:
-        noun = "sentence" if summary.labelled == 1 else "sentences"
-        work = f"{summary.labelled} {noun} labelled, {summary.done} of {count} articles done"
+        work = (
+            _("{labelled} sentence labelled, {done} of {count} articles done")
+            if summary.labelled == 1
+            else _("{labelled} sentences labelled, {done} of {count} articles done")
+        ).format(labelled=summary.labelled, done=summary.done, count=count)
     else:
-        work = f"{summary.labelled} of {summary.sentences} sentences labelled{articles}"
+        work = _("{labelled} of {total} sentences labelled{articles}").format(
+            labelled=summary.labelled, total=summary.sentences, articles=articles
+        )
     lines = [
-        f"factcheck annotator: {summary.title}",
-        f"{summary.annotator}: {work}, {summary.flagged} flagged for discussion.",
+        _("factcheck annotator: {title}").format(title=summary.title),
+        _("{annotator}: {work}, {flagged} flagged for discussion.").format(
+            annotator=summary.annotator, work=work, flagged=summary.flagged
+        ),
     ]
     if summary.saved_to:
-        lines.append(f"Labels are saved in {summary.saved_to}.")
-    lines.append("This is a saved copy: run the cell (with a kernel) to label again.")
+        lines.append(_("Labels are saved in {place}.").format(place=summary.saved_to))
+    lines.append(_("This is a saved copy: run the cell (with a kernel) to label again."))
     return "\n".join(lines)
 
 
-def fallback_line(summary: Summary) -> str:
+def fallback_line(summary: Summary, translate: Translate = english) -> str:
     """One line naming the widget, for a copy that shows the HTML summary beside it."""
-    return f"factcheck annotator: {summary.title} (run the cell with a kernel to label)"
+    return translate("factcheck annotator: {title} (run the cell with a kernel to label)").format(
+        title=summary.title
+    )
 
 
-def fallback_html(summary: Summary) -> str:
+def fallback_html(summary: Summary, translate: Translate = english) -> str:
     """The same stand-in as HTML; every piece of text is escaped (titles are untrusted)."""
-    first, *rest = fallback_text(summary).split("\n")
+    first, *rest = fallback_text(summary, translate).split("\n")
     body = "".join(f"<div>{html.escape(line, quote=True)}</div>" for line in rest)
     return (
         f'<div class="fc-fallback"><div><b>{html.escape(first, quote=True)}</b></div>{body}</div>'

@@ -428,3 +428,27 @@ def test_the_student_name_screen_speaks_the_class_language(tmp_path: Path):
     app.close()
     with pytest.raises(InputError, match="start it with a letter or a digit"):
         check_student_name("=SUM(A1)")
+
+
+def test_search_filters_and_the_saved_copy_speak_spanish(tmp_path: Path):
+    """Test that the search and filter status and a saved notebook's stand-in text are in
+    the widget's language, and stay English by default."""
+    articles = [ARTICLE, Article.from_text("Otra frase.", id="b")]
+    ann = Annotator(articles, annotator="ana", folder=tmp_path, ui_language="es")
+    ann.find("zzz")
+    assert ann.status == "Ningún título, id o fuente de artículo contiene 'zzz'."
+    ann.find("ferry")
+    assert ann.status.endswith("coinciden con 'ferry': elige uno de la lista.")
+    data = ann._repr_mimebundle_()
+    data = data[0] if isinstance(data, tuple) else data
+    assert data["text/plain"].startswith("anotador de factcheck: ")
+    assert "Esta es una copia guardada" in data["text/plain"]
+    assert (
+        "ana: 0 frases etiquetadas, 0 de 2 artículos terminados, 0 marcada(s)"
+        in (data["text/plain"])
+    )
+    english = Annotator(articles, annotator="ana", folder=tmp_path / "en", ui_language="en")
+    english.find("zzz")
+    assert english.status == "No article's title, id or source holds 'zzz'."
+    summary = english.summary()
+    assert session.fallback_text(summary).startswith("factcheck annotator: ")
