@@ -435,6 +435,10 @@ def test_search_filters_and_the_saved_copy_speak_spanish(tmp_path: Path):
     the widget's language, and stay English by default."""
     articles = [ARTICLE, Article.from_text("Otra frase.", id="b")]
     ann = Annotator(articles, annotator="ana", folder=tmp_path, ui_language="es")
+    assert ann.article_position_label.value == "artículo 1 de 2"
+    assert (
+        ann.corpus_progress_label.value == "0 frases etiquetadas · 0 de 2 artículos terminados (0%)"
+    )
     ann.find("zzz")
     assert ann.status == "Ningún título, id o fuente de artículo contiene 'zzz'."
     ann.find("ferry")
