@@ -21,6 +21,7 @@ from ._escape import escape_html
 from ._widgets import set_classes
 from .evidence import SOURCE_TYPES, Evidence, link_html, today_utc
 from .labels import LabelScheme
+from .messages import Translate, english
 
 EVIDENCE_KEYS = ("v",)
 """Open the evidence panel of the focused sentence, cursor in the URL field."""
@@ -62,43 +63,60 @@ def panel_keys(scheme: LabelScheme, *, assist: bool = False) -> dict[str, str]:
     return {key: kind for key, kind in keys.items() if key not in taken}
 
 
-def key_hint(keys: Mapping[str, str]) -> str:
+def key_hint(keys: Mapping[str, str], translate: Translate = english) -> str:
     """The part of the key help line for the panel keys (empty when none is free)."""
-    words = {"evidence": "evidence", "claim": "claim rewrite"}
+    _ = translate
+    words = {"evidence": _("evidence"), "claim": _("claim rewrite")}
     return " · ".join(f"{key} {words[kind]}" for key, kind in keys.items())
 
 
-def source_type_caption(source_type: str) -> str:
+def source_type_caption(source_type: str, translate: Translate = english) -> str:
     """How a source type is shown: ``on-record-statement`` -> ``on-record statement``."""
-    captions = {"on-record-statement": "on-record statement"}
+    _ = translate
+    captions = {
+        "official-record": _("official record"),
+        "document": _("document"),
+        "on-record-statement": _("on-record statement"),
+        "news-report": _("news report"),
+        "dataset": _("dataset"),
+        "other": _("other"),
+    }
     return captions.get(source_type, source_type.replace("-", " "))
 
 
-def sources_text(count: int) -> str:
+def sources_text(count: int, translate: Translate = english) -> str:
     """``"1 source"``, ``"2 sources"``."""
-    return f"{count} source{'' if count == 1 else 's'}"
+    text = translate("{count} source") if count == 1 else translate("{count} sources")
+    return text.format(count=count)
 
 
-def row_line_html(items: Sequence[Evidence], justification: str, claim: str) -> str:
+def row_line_html(
+    items: Sequence[Evidence], justification: str, claim: str, translate: Translate = english
+) -> str:
     """The compact line under a row: a chip counting its sources (and whether it has a
     justification) and the claim rewrite in a muted line; "" when there is neither."""
+    _ = translate
     parts = []
     if items or justification:
-        chip = sources_text(len(items)) + (" · justified" if justification else "")
+        chip = sources_text(len(items), _) + (_(" · justified") if justification else "")
         parts.append(f'<span class="fc-ev-chip">{escape_html(chip)}</span>')
     if claim:
         shown = escape_html(session.shorten(claim, 200))
-        parts.append(f'<span class="fc-muted fc-ev-claim-line">Claim: {shown}</span>')
+        caption = escape_html(_("Claim: {claim}"))
+        parts.append(
+            f'<span class="fc-muted fc-ev-claim-line">{caption.format(claim=shown)}</span>'
+        )
     return " ".join(parts)
 
 
-def item_html(item: Evidence) -> str:
+def item_html(item: Evidence, translate: Translate = english) -> str:
     """One evidence item: its link (``link_html``), type, date accessed, quote, archived copy."""
-    parts = [link_html(item.url), escape_html(source_type_caption(item.source_type))]
+    _ = translate
+    parts = [link_html(item.url), escape_html(source_type_caption(item.source_type, _))]
     if item.accessed:
-        parts.append(f"accessed {escape_html(item.accessed)}")
+        parts.append(escape_html(_("accessed {date}").format(date=item.accessed)))
     if item.archived_url:
-        parts.append(link_html(item.archived_url, "archived copy"))
+        parts.append(link_html(item.archived_url, _("archived copy")))
     line = " · ".join(parts)
     if item.quote:
         quote = escape_html(session.shorten(item.quote, QUOTE_SHOWN_CHARS))
@@ -106,47 +124,56 @@ def item_html(item: Evidence) -> str:
     return line
 
 
-def items_html(items: Sequence[Evidence]) -> str:
+def items_html(items: Sequence[Evidence], translate: Translate = english) -> str:
     """The evidence list shown in the panel, numbered, every URL through ``link_html``."""
     if not items:
-        return '<span class="fc-muted">No evidence yet.</span>'
-    entries = "".join(f"<li>{item_html(item)}</li>" for item in items)
+        empty = escape_html(translate("No evidence yet."))
+        return f'<span class="fc-muted">{empty}</span>'
+    entries = "".join(f"<li>{item_html(item, translate)}</li>" for item in items)
     return f'<ol class="fc-ev-items">{entries}</ol>'
 
 
-def title_text(index: int, label: str) -> str:
+def title_text(index: int, label: str, translate: Translate = english) -> str:
     """The panel's heading for sentence ``index`` (from 0) and its label ("" if none)."""
-    state = f"labelled '{label}'" if label else "not labelled yet"
-    return f"Evidence for sentence {index + 1} ({state}) · Enter adds · Tab next field · Esc closes"
+    _ = translate
+    state = _("labelled '{label}'").format(label=label) if label else _("not labelled yet")
+    return _(
+        "Evidence for sentence {number} ({state}) · Enter adds · Tab next field · Esc closes"
+    ).format(number=index + 1, state=state)
 
 
-def label_first_text(index: int) -> str:
+def label_first_text(index: int, translate: Translate = english) -> str:
     """Why evidence for an unlabelled sentence is refused, and what to do."""
-    return (
-        f"Sentence {index + 1} has no label yet: label the sentence first (its label key), "
+    return translate(
+        "Sentence {number} has no label yet: label the sentence first (its label key), "
         "then add its evidence. Nothing was saved."
-    )
+    ).format(number=index + 1)
 
 
 def undo_evidence_text(
-    before: tuple[Sequence[Evidence], str, str], after: tuple[Sequence[Evidence], str, str]
+    before: tuple[Sequence[Evidence], str, str],
+    after: tuple[Sequence[Evidence], str, str],
+    translate: Translate = english,
 ) -> str:
     """What an undo changed in a sentence's (evidence, justification, claim), e.g.
     ``"evidence 2 → 1 source; the claim rewrite removed"``; "" when nothing changed."""
+    _ = translate
     parts = []
     if tuple(before[0]) != tuple(after[0]):
-        parts.append(f"evidence {len(before[0])} → {sources_text(len(after[0]))}")
-    for (old, new), what in zip(
-        ((before[1], after[1]), (before[2], after[2])),
-        ("justification", "claim rewrite"),
-        strict=True,
+        parts.append(
+            _("evidence {before} → {after}").format(
+                before=len(before[0]), after=sources_text(len(after[0]), _)
+            )
+        )
+    texts = (
+        (_("the justification removed"), _("the justification '{text}' restored")),
+        (_("the claim rewrite removed"), _("the claim rewrite '{text}' restored")),
+    )
+    for (old, new), (removed, restored) in zip(
+        ((before[1], after[1]), (before[2], after[2])), texts, strict=True
     ):
         if old != new:
-            parts.append(
-                f"the {what} removed"
-                if not new
-                else f"the {what} '{session.shorten(new)}' restored"
-            )
+            parts.append(removed if not new else restored.format(text=session.shorten(new)))
     return "; ".join(parts)
 
 
@@ -169,13 +196,14 @@ class EvidenceForm:
     its observers can tell a person's edit from a repaint.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, translate: Translate = english) -> None:
+        _ = self._t = translate
         wide = {"width": "100%"}
         self.title = w.Label(layout=w.Layout(**wide))
         set_classes(self.title, ("fc-wrap", "fc-ev-title"))
         self.url = _field(
             w.Text(
-                placeholder="evidence URL: paste it, Enter adds it (https://...)",
+                placeholder=_("evidence URL: paste it, Enter adds it (https://...)"),
                 continuous_update=False,
                 layout=w.Layout(flex="1 1 24em", min_width="12em"),
             ),
@@ -183,7 +211,7 @@ class EvidenceForm:
         )
         self.quote = _field(
             w.Text(
-                placeholder="quote from the source (optional)",
+                placeholder=_("quote from the source (optional)"),
                 continuous_update=False,
                 layout=w.Layout(flex="1 1 18em", min_width="10em"),
             ),
@@ -191,10 +219,10 @@ class EvidenceForm:
         )
         self.source_type = _field(
             w.Dropdown(
-                options=[(source_type_caption(t), t) for t in SOURCE_TYPES],
+                options=[(source_type_caption(t, _), t) for t in SOURCE_TYPES],
                 value="other",
-                description="type",
-                tooltip="Source type (arrow keys or the first letter choose)",
+                description=_("type"),
+                tooltip=_("Source type (arrow keys or the first letter choose)"),
                 layout=w.Layout(width="auto"),
                 style={"description_width": "initial"},
             ),
@@ -203,8 +231,8 @@ class EvidenceForm:
         self.accessed = _field(
             w.Text(
                 value=today_utc(),
-                placeholder="accessed YYYY-MM-DD",
-                description="accessed",
+                placeholder=_("accessed YYYY-MM-DD"),
+                description=_("accessed"),
                 continuous_update=False,
                 layout=w.Layout(width="14em"),
                 style={"description_width": "initial"},
@@ -213,15 +241,17 @@ class EvidenceForm:
         )
         self.archived = _field(
             w.Text(
-                placeholder="archived copy URL (optional)",
+                placeholder=_("archived copy URL (optional)"),
                 continuous_update=False,
                 layout=w.Layout(flex="1 1 18em", min_width="10em"),
             ),
             FIELD_ARCHIVED,
         )
-        self.add_button = w.Button(description="Add evidence", tooltip="Add (Enter in a field)")
+        self.add_button = w.Button(
+            description=_("Add evidence"), tooltip=_("Add (Enter in a field)")
+        )
         self.remove_button = w.Button(
-            description="Remove last", tooltip="Remove the last evidence item (undo with u)"
+            description=_("Remove last"), tooltip=_("Remove the last evidence item (undo with u)")
         )
         self.error = w.Label(layout=w.Layout(**wide))
         set_classes(self.error, ("fc-wrap", "fc-ev-error", "fc-hidden"))
@@ -229,7 +259,7 @@ class EvidenceForm:
         self.items.add_class("fc-ev-list")
         self.justification = _field(
             w.Textarea(
-                placeholder="justification: why these sources support the label (Enter saves)",
+                placeholder=_("justification: why these sources support the label (Enter saves)"),
                 continuous_update=False,
                 rows=2,
                 layout=w.Layout(width="100%"),
@@ -238,14 +268,17 @@ class EvidenceForm:
         )
         self.claim = _field(
             w.Text(
-                placeholder="claim rewrite: the claim as one self-contained sentence "
-                "(key r, Enter saves)",
+                placeholder=_(
+                    "claim rewrite: the claim as one self-contained sentence (key r, Enter saves)"
+                ),
                 continuous_update=False,
                 layout=w.Layout(width="100%"),
             ),
             FIELD_CLAIM,
         )
-        self.close_button = w.Button(description="Close (Esc)", tooltip="Close the panel (Esc)")
+        self.close_button = w.Button(
+            description=_("Close (Esc)"), tooltip=_("Close the panel (Esc)")
+        )
         fields = w.HBox(
             [self.url, self.quote, self.source_type, self.accessed, self.archived],
             layout=w.Layout(flex_flow="row wrap", width="100%"),
@@ -320,7 +353,7 @@ class EvidenceForm:
         """Show a sentence's saved evidence, justification and claim rewrite."""
         if self.title.value != title:
             self.title.value = title
-        value = items_html(items)
+        value = items_html(items, self._t)
         if self.items.value != value:
             self.items.value = value
         self.remove_button.disabled = not items

@@ -32,7 +32,7 @@ from ipywidgets.widgets.widget_string import HTMLStyle, LabelStyle, TextStyle
 
 from . import session
 from .labels import LabelScheme
-from .messages import english
+from .messages import Translate, english
 
 STATIC = Path(__file__).parent / "static"
 
@@ -89,20 +89,25 @@ def show_direction(widget: w.DOMWidget, direction: str) -> None:
     set_classes(widget, [*classes, "fc-rtl"] if direction == "rtl" else classes)
 
 
-def mimebundle(widget: w.Widget, summary: session.Summary, **kwargs: Any) -> Any:
+def mimebundle(
+    widget: w.Widget, summary: session.Summary, translate: Translate = english, **kwargs: Any
+) -> Any:
     """The live widget, plus a text and HTML summary for where it cannot be shown
-    (a saved notebook opened without its kernel, an untrusted notebook, nbconvert)."""
+    (a saved notebook opened without its kernel, an untrusted notebook, nbconvert), in
+    ``translate``'s language."""
     bundle = widget._repr_mimebundle_(**kwargs)
     data = bundle[0] if isinstance(bundle, tuple) else bundle
     data = {
         **data,
-        "text/plain": session.fallback_text(summary),
-        "text/html": session.fallback_html(summary),
+        "text/plain": session.fallback_text(summary, translate),
+        "text/html": session.fallback_html(summary, translate),
     }
     return (data, bundle[1]) if isinstance(bundle, tuple) else data
 
 
-def display_with_fallback(widget: w.Widget, summary: session.Summary) -> None:
+def display_with_fallback(
+    widget: w.Widget, summary: session.Summary, translate: Translate = english
+) -> None:
     """Show the widget, then the summary as a second output (hidden while the widget is
     live, by the widget's CSS).
 
@@ -115,8 +120,8 @@ def display_with_fallback(widget: w.Widget, summary: session.Summary) -> None:
 
     bundle = widget._repr_mimebundle_()
     data = bundle[0] if isinstance(bundle, tuple) else bundle
-    display({**data, "text/plain": session.fallback_line(summary)}, raw=True)
-    display({"text/html": session.fallback_html(summary)}, raw=True)
+    display({**data, "text/plain": session.fallback_line(summary, translate)}, raw=True)
+    display({"text/html": session.fallback_html(summary, translate)}, raw=True)
 
 
 class StatusLine:

@@ -23,7 +23,7 @@ from typing import Any, Literal
 import ipywidgets as w
 import pandas as pd
 
-from . import session
+from . import messages, session
 from ._escape import escape_html, guidelines_html
 from ._widgets import KeyBridge, StatusLine, display_with_fallback, mimebundle, set_classes
 from .adjudication import (
@@ -42,6 +42,7 @@ from .adjudication import (
 from .articles import Article
 from .errors import FactcheckError, InputError
 from .labels import DEFAULT_SCHEME, LabelScheme
+from .messages import Translate, english
 
 REASON_KEYS: dict[str, str] = {
     "s": ANNOTATOR_SLIP,
@@ -97,14 +98,15 @@ def adjudicator_keys(scheme: LabelScheme) -> dict[str, KeyAction]:
     return actions
 
 
-def key_hints(scheme: LabelScheme) -> str:
-    """The one-line keyboard help shown above the sentence."""
+def key_hints(scheme: LabelScheme, translate: Translate = english) -> str:
+    """The one-line keyboard help shown above the sentence (label and reason names stay as
+    they are in the files)."""
     labels = " ".join(f"{label.key} {label.name}" for label in scheme)
     reasons = " ".join(f"{key} {reason}" for key, reason in REASON_KEYS.items())
-    return (
-        f"Final label: {labels}, x leave unresolved · Reason: {reasons} · c comment "
+    return translate(
+        "Final label: {labels}, x leave unresolved · Reason: {reasons} · c comment "
         "(Enter saves) · j/n next, k/p previous · u undo"
-    )
+    ).format(labels=labels, reasons=reasons)
 
 
 def paragraph_of(text: str, start: int, end: int) -> tuple[str, str, str]:
@@ -116,13 +118,16 @@ def paragraph_of(text: str, start: int, end: int) -> tuple[str, str, str]:
     return text[begin:start], text[start:end], text[end:stop]
 
 
-def decision_text(decision: Decision | None) -> str:
+def decision_text(decision: Decision | None, translate: Translate = english) -> str:
     """One line saying what this adjudicator decided on a sentence (or that nothing is)."""
+    _ = translate
     if decision is None or not decision.decided:
-        return "Your decision: none yet."
-    label = decision.label or "left unresolved"
+        return _("Your decision: none yet.")
+    label = decision.label or _("left unresolved")
     comment = f" — {session.shorten(decision.comment)}" if decision.comment else ""
-    return f"Your decision: {label} ({decision.reason}){comment}"
+    return _("Your decision: {label} ({reason}){comment}").format(
+        label=label, reason=decision.reason, comment=comment
+    )
 
 
 @dataclass(frozen=True)
@@ -142,7 +147,7 @@ def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return method(self, *args, **kwargs)
         except (FactcheckError, OSError, ValueError) as exc:
-            self.status_line.show(f"NOT saved: {exc}", "fc-error")
+            self.status_line.show(self._t("NOT saved: {error}").format(error=exc), "fc-error")
             return None
 
     return run
@@ -155,6 +160,7 @@ class Adjudicator:
     each sentence in its paragraph; decisions go to ``<folder>/<adjudicator>.csv``.
     ``include="disagreements"``: disagreements, flags and conflicts; ``"all"``: everything.
     ``order="agreement"``: lowest agreement first; ``"reading"``: reading order.
+    ``ui_language``: the view's own words (messages.py), else the locale, else English.
     """
 
     def __init__(
@@ -167,8 +173,12 @@ class Adjudicator:
         include: Literal["disagreements", "all"] = "disagreements",
         *,
         scheme: LabelScheme = DEFAULT_SCHEME,
+        ui_language: str | None = None,
     ) -> None:
         from .gold import adjudication_queue, gold
+
+        self.ui_language = messages.ui_language(ui_language)
+        self._t = messages.translator(self.ui_language)
         from .log import log_files, read_annotations
 
         if include not in INCLUDE:
@@ -247,10 +257,11 @@ class Adjudicator:
         )
         self._pending = Pending()
         index = self._ids.index(sentence_id)
-        what = decision.label or "left unresolved"
+        what = decision.label or self._t("left unresolved")
         self.status_line.show(
-            f"Saved: sentence {index + 1} of the queue → {what} ({reason}) in "
-            f"{self.decisions.path.name}."
+            self._t("Saved: sentence {number} of the queue → {label} ({reason}) in {file}.").format(
+                number=index + 1, label=what, reason=reason, file=self.decisions.path.name
+            )
         )
         if index == self._position and self._position < len(self._ids) - 1:
             self._position += 1
@@ -262,13 +273,21 @@ class Adjudicator:
         decision = self.decisions.undo()
         self._pending = Pending()
         if decision is None:
-            self.status_line.show("Nothing to undo.")
+            self.status_line.show(self._t("Nothing to undo."))
             return None
         sid = decision.sentence_id
         if sid in self._rows:
             self._position = self._ids.index(sid)
-        restored = (decision.label or "left unresolved") if decision.decided else "no decision"
-        self.status_line.show(f"Undone: sentence {self._position + 1} of the queue → {restored}.")
+        restored = (
+            (decision.label or self._t("left unresolved"))
+            if decision.decided
+            else self._t("no decision")
+        )
+        self.status_line.show(
+            self._t("Undone: sentence {number} of the queue → {label}.").format(
+                number=self._position + 1, label=restored
+            )
+        )
         self._render()
         return decision
 
@@ -294,7 +313,7 @@ class Adjudicator:
             with self._bridge.hold_sync():
                 self._bridge.edit_row = 0
                 self._bridge.edit_token += 1
-            self.status_line.show("Type the comment; Enter saves it, Escape discards it.")
+            self.status_line.show(self._t("Type the comment; Enter saves it, Escape discards it."))
         elif action.kind in ("label", "reason"):
             self._choose(sid, action)
 
@@ -319,11 +338,16 @@ class Adjudicator:
             return
         self._pending = pending
         if label is None:
-            self.status_line.show(f"Reason {reason}: now pick the final label.", "fc-pending")
+            self.status_line.show(
+                self._t("Reason {reason}: now pick the final label.").format(reason=reason),
+                "fc-pending",
+            )
         else:
             self.status_line.show(
-                f"Final label {label or 'left unresolved'}: now pick the reason "
-                "(s slip, g gap, a ambiguous, o other).",
+                self._t(
+                    "Final label {label}: now pick the reason "
+                    "(s slip, g gap, a ambiguous, o other)."
+                ).format(label=label or self._t("left unresolved")),
                 "fc-pending",
             )
         self._render()
@@ -348,7 +372,9 @@ class Adjudicator:
                 article_id=before.article_id,
                 text=before.text,
             )
-            self.status_line.show(f"Saved: comment on sentence {self._position + 1}.")
+            self.status_line.show(
+                self._t("Saved: comment on sentence {number}.").format(number=self._position + 1)
+            )
             self._render()
         elif before is None:
             self._pending = replace(
@@ -356,7 +382,7 @@ class Adjudicator:
                 comment=text,
             )
             self.status_line.show(
-                "Comment kept: it is saved with the decision you make.", "fc-pending"
+                self._t("Comment kept: it is saved with the decision you make."), "fc-pending"
             )
 
     def _on_browser_message(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
@@ -370,11 +396,12 @@ class Adjudicator:
         self.press(key)
 
     def _build(self) -> None:
-        self.title_label = w.Label(f"Adjudication by {self.adjudicator}")
+        _ = self._t
+        self.title_label = w.Label(_("Adjudication by {name}").format(name=self.adjudicator))
         self.title_label.add_class("fc-title")
         self.position_label = w.Label()
-        self.status_line = StatusLine(f"Adjudicator: {self.adjudicator}")
-        self.keys_label = w.Label(key_hints(self.scheme))
+        self.status_line = StatusLine(_("Adjudicator: {name}").format(name=self.adjudicator))
+        self.keys_label = w.Label(key_hints(self.scheme, _))
         for label in (self.keys_label, self.position_label):
             set_classes(label, ("fc-wrap", "fc-muted"))
         self.context_html = w.HTML()
@@ -384,7 +411,7 @@ class Adjudicator:
         self.conflict_label = w.Label()
         set_classes(self.conflict_label, ("fc-wrap", "fc-conflict"))
         self.comment = w.Text(
-            placeholder="comment (key c; Enter saves)",
+            placeholder=_("comment (key c; Enter saves)"),
             continuous_update=False,
             layout=w.Layout(width="100%"),
         )
@@ -393,14 +420,18 @@ class Adjudicator:
         # In an fc-row box so the bridge's Enter/Escape handling and key c find the field.
         comment_row = w.HBox([self.comment], layout=w.Layout(width="100%"))
         set_classes(comment_row, ("fc-row", "fc-row-0"))
-        self.guidelines = w.Accordion(children=[w.HTML(guidelines_html(self.scheme))])
-        self.guidelines.set_title(0, "Guidelines: what each label means, with examples and rules")
+        self.guidelines = w.Accordion(
+            children=[w.HTML(guidelines_html(self.scheme.localised(self.ui_language), _))]
+        )
+        self.guidelines.set_title(
+            0, _("Guidelines: what each label means, with examples and rules")
+        )
         self.guidelines.selected_index = None
-        self.previous_button = w.Button(description="◀ Previous (k)")
-        self.next_button = w.Button(description="Next (j) ▶")
+        self.previous_button = w.Button(description=_("◀ Previous (k)"))
+        self.next_button = w.Button(description=_("Next (j) ▶"))
         self.previous_button.on_click(lambda _: self.move(-1))
         self.next_button.on_click(lambda _: self.move(1))
-        self._bridge = KeyBridge(handled_keys=list(self.keys))
+        self._bridge = KeyBridge(stale_text=_(session.STALE_TEXT), handled_keys=list(self.keys))
         self._bridge.on_msg(self._on_browser_message)
         self.widget = w.VBox(
             [
@@ -432,15 +463,20 @@ class Adjudicator:
     def _paint(self) -> None:
         sid = self.current
         if sid is None:
-            self.position_label.value = "Nothing to adjudicate: no disagreement or flag."
+            self.position_label.value = self._t("Nothing to adjudicate: no disagreement or flag.")
             self.context_html.value = ""
             self._set_answers([])
             return
         row = self._rows[sid]
-        self.position_label.value = (
-            f"Sentence {self._position + 1} of {len(self._ids)} in the queue "
-            f"(article {row['article_id']}, sentence {int(row['sentence_index']) + 1}, "
-            f"agreement {float(row['agreement']):.2f})"
+        self.position_label.value = self._t(
+            "Sentence {number} of {count} in the queue "
+            "(article {article}, sentence {sentence}, agreement {agreement})"
+        ).format(
+            number=self._position + 1,
+            count=len(self._ids),
+            article=row["article_id"],
+            sentence=int(row["sentence_index"]) + 1,
+            agreement=f"{float(row['agreement']):.2f}",
         )
         article = self._articles.get(str(row["article_id"]))
         start, end = int(row["start"]), int(row["end"])
@@ -457,16 +493,20 @@ class Adjudicator:
         votes = ", ".join(
             f"{label.name} {int(row[vote_column(label.name)])}" for label in self.scheme
         )
-        self.votes_label.value = f"Votes: {votes} ({int(row['n_annotators'])} annotators)"
+        self.votes_label.value = self._t("Votes: {votes} ({count} annotators)").format(
+            votes=votes, count=int(row["n_annotators"])
+        )
         self._set_answers([self._answer_line(*answer) for answer in self._answers.get(sid, [])])
         mine = self.decided.get(sid)
-        text_line = decision_text(mine)
+        text_line = decision_text(mine, self._t)
         if self._pending.sentence_id == sid and (
             self._pending.label is not None or self._pending.reason
         ):
             chosen = self._pending.label
-            chosen = "?" if chosen is None else chosen or "left unresolved"
-            text_line += f" Choosing: {chosen} ({self._pending.reason or '?'})"
+            chosen = "?" if chosen is None else chosen or self._t("left unresolved")
+            text_line += self._t(" Choosing: {label} ({reason})").format(
+                label=chosen, reason=self._pending.reason or "?"
+            )
         self.decision_label.value = text_line
         self.conflict_label.value = self._conflict_text(sid)
         self.comment.value = mine.comment if mine else (self._pending.comment or "")
@@ -488,7 +528,7 @@ class Adjudicator:
         parts = [
             w.Label(name, layout=w.Layout(width="10em")),
             w.Label(label, layout=w.Layout(width="9em")),
-            w.Label("⚑ flagged" if flagged else "", layout=w.Layout(width="6em")),
+            w.Label(self._t("⚑ flagged") if flagged else "", layout=w.Layout(width="6em")),
             w.Label(note),
         ]
         box = w.HBox(parts)
@@ -501,11 +541,13 @@ class Adjudicator:
             table = conflicts(read_decisions(self.folder))
         except (FactcheckError, OSError) as exc:
             # Another adjudicator's broken file must not stop this one's work: say so here.
-            return f"Conflicts not checked: {exc}"
+            return self._t("Conflicts not checked: {error}").format(error=exc)
         found = table[table["sentence_id"] == sid]
         if found.empty:
             return ""
-        return f"Conflict between adjudicators: {found.iloc[0]['conflict']}"
+        return self._t("Conflict between adjudicators: {conflict}").format(
+            conflict=found.iloc[0]["conflict"]
+        )
 
     def summary(self) -> session.Summary:
         """What a saved notebook shows where the live view cannot be."""
@@ -513,7 +555,7 @@ class Adjudicator:
         articles = len({str(r["article_id"]) for r in self._rows.values()})
         flagged = sum(1 for r in self._rows.values() if int(r["n_flagged"]) > 0)
         return session.Summary(
-            title="adjudication queue",
+            title=self._t("adjudication queue"),
             articles=articles,
             sentences=len(self._ids),
             labelled=done,
@@ -523,7 +565,7 @@ class Adjudicator:
         )
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return mimebundle(self.widget, self.summary(), **kwargs)
+        return mimebundle(self.widget, self.summary(), self._t, **kwargs)
 
     def _ipython_display_(self) -> None:
-        display_with_fallback(self.widget, self.summary())
+        display_with_fallback(self.widget, self.summary(), self._t)

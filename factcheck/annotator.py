@@ -86,12 +86,14 @@ def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
         except Exception as exc:
             _logger.exception("factcheck annotator callback failed")
             if self.key is not None:  # students never see server paths or file names
-                text = (
-                    f"Something went wrong ({type(exc).__name__}). Your answers already saved "
+                text = self._t(
+                    "Something went wrong ({error}). Your answers already saved "
                     "are safe; tell your teacher."
-                )
+                ).format(error=type(exc).__name__)
             else:
-                text = f"Error: {exc}. Labels already saved are safe in {self._log_name()}."
+                text = self._t("Error: {error}. Labels already saved are safe in {log}.").format(
+                    error=exc, log=self._log_name()
+                )
             self._show_status(text, "fc-error")
             return None
 
@@ -775,8 +777,10 @@ class Annotator:
         self.guidelines.selected_index = None
         self.filter_buttons = w.ToggleButtons(
             options=[
-                (_(caption), value)
-                for caption, value in session.filter_options(self.scheme, flag=self._flagging)
+                (caption, value)
+                for caption, value in session.filter_options(
+                    self.scheme, flag=self._flagging, translate=_
+                )
             ],
             value=session.FILTER_ALL,
         )
@@ -913,11 +917,11 @@ class Annotator:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         """The live widget plus the saved-notebook summary (see ``_widgets.mimebundle``)."""
-        return mimebundle(self.widget, self.summary(), **kwargs)
+        return mimebundle(self.widget, self.summary(), self._t, **kwargs)
 
     def _ipython_display_(self) -> None:
         """The widget, then the summary as its own output (see ``display_with_fallback``)."""
-        display_with_fallback(self.widget, self.summary())
+        display_with_fallback(self.widget, self.summary(), self._t)
 
     def summary(self) -> session.Summary:
         """Counts and place of the work so far (what the saved-notebook fallback says)."""
@@ -1003,19 +1007,27 @@ class Annotator:
         sentence = self._sentence(sentence_id)
         if not self._labellable(sentence_id):
             self._show_status(
-                f"Sentence {sentence.index + 1} is not in your assignment: it is shown for "
-                "context only.",
+                self._t(
+                    "Sentence {number} is not in your assignment: it is shown for context only."
+                ).format(number=sentence.index + 1),
                 "",
             )
             return None
         if self._revealed(sentence_id):
             self._show_status(
-                f"Your answer to sentence {sentence.index + 1} is final: its feedback is shown.",
+                self._t("Your answer to sentence {number} is final: its feedback is shown.").format(
+                    number=sentence.index + 1
+                ),
                 "",
             )
             return None
         if not name and sentence_id not in self._labels:
-            self._show_status(f"Sentence {sentence.index + 1} has no label to clear.", "")
+            self._show_status(
+                self._t("Sentence {number} has no label to clear.").format(
+                    number=sentence.index + 1
+                ),
+                "",
+            )
             return None
         if note is None:
             note = self._pending_notes.get(sentence_id, self._notes.get(sentence_id, ""))
@@ -1031,15 +1043,25 @@ class Annotator:
                 **kept,
             )
         except OSError as exc:
-            what = f"label '{name}'" if name else "clear"
-            self._not_saved(f"the {what} on sentence {sentence.index + 1}", exc)
+            what = (
+                self._t("the label '{label}' on sentence {number}")
+                if name
+                else self._t("the clear on sentence {number}")
+            )
+            self._not_saved(what.format(label=name, number=sentence.index + 1), exc)
             return None
         self._set_evidence_state(sentence_id, kept)
         self._apply(sentence_id, name, note if name else "")
         self._pending_notes.pop(sentence_id, None)
         self.saved = True
-        done = f"'{name}'" if name else "cleared"
-        self._show_status(f"{self._saved_prefix()}: sentence {sentence.index + 1} {done}.", "")
+        done = (
+            self._t("{saved}: sentence {number} '{label}'.")
+            if name
+            else self._t("{saved}: sentence {number} cleared.")
+        )
+        self._show_status(
+            done.format(saved=self._saved_prefix(), number=sentence.index + 1, label=name), ""
+        )
         return event
 
     @_locked
@@ -1051,22 +1073,29 @@ class Annotator:
         """
         sentence = self._sentence(sentence_id)
         if not self._flagging:
-            self._show_status("Flags for discussion are not part of student mode.", "")
+            self._show_status(self._t("Flags for discussion are not part of student mode."), "")
             return None
         want = sentence_id not in self._flagged if flagged is None else bool(flagged)
         if want == (sentence_id in self._flagged):
-            state = "already flagged" if want else "not flagged"
-            self._show_status(f"Sentence {sentence.index + 1} is {state}.", "")
+            state = (
+                self._t("Sentence {number} is already flagged.")
+                if want
+                else self._t("Sentence {number} is not flagged.")
+            )
+            self._show_status(state.format(number=sentence.index + 1), "")
             return None
         article = self.articles[self._locate(sentence_id)[0]]
         try:
             event = self.log.flag(sentence, want, source=article.source)
         except OSError as exc:
-            self._not_saved(f"the flag on sentence {sentence.index + 1}", exc)
+            self._not_saved(
+                self._t("the flag on sentence {number}").format(number=sentence.index + 1), exc
+            )
             return None
         self._set_flag(sentence_id, want)
         self.saved = True
-        self._show_status(f"{self._saved_prefix()}: {session.flag_text(sentence.index, want)}", "")
+        flagged_text = session.flag_text(sentence.index, want, self._t)
+        self._show_status(f"{self._saved_prefix()}: {flagged_text}", "")
         return event
 
     @_locked
@@ -1081,14 +1110,19 @@ class Annotator:
             return False
         if self._revealed(sentence.id):
             self._show_status(
-                f"Your answer to sentence {sentence.index + 1} is final: its note is closed.", ""
+                self._t("Your answer to sentence {number} is final: its note is closed.").format(
+                    number=sentence.index + 1
+                ),
+                "",
             )
             return False
         ids = self._order_ids()
         if sentence.id not in ids:
             self._show_status(
-                f"Sentence {sentence.index + 1} is not in the list shown; set the filter to "
-                "All to edit its note.",
+                self._t(
+                    "Sentence {number} is not in the list shown; set the filter to "
+                    "All to edit its note."
+                ).format(number=sentence.index + 1),
                 "",
             )
             return False
@@ -1098,7 +1132,7 @@ class Annotator:
         with self._bridge.hold_sync():
             self._bridge.edit_row = position - self._page * self.page_size
             self._bridge.edit_token += 1
-        self._show_status(session.note_prompt(sentence.index), "fc-pending")
+        self._show_status(session.note_prompt(sentence.index, self._t), "fc-pending")
         return True
 
     @_locked
@@ -1110,16 +1144,20 @@ class Annotator:
         """
         if self.key is not None:
             self._show_status(
-                "Undo is off for students: an answer is final once its feedback is shown; "
-                "before that, click another label to change it.",
+                self._t(
+                    "Undo is off for students: an answer is final once its feedback is shown; "
+                    "before that, click another label to change it."
+                ),
                 "",
             )
             return None
         target = self.log.undo_target()
         if target is not None and self._catalogue.locate(target) is None:
             self._show_status(
-                "Nothing to undo here: the last change in your log is to a sentence of an "
-                "article not open in this annotator. Open that article to undo it.",
+                self._t(
+                    "Nothing to undo here: the last change in your log is to a sentence of an "
+                    "article not open in this annotator. Open that article to undo it."
+                ),
                 "",
             )
             return None
@@ -1128,10 +1166,10 @@ class Annotator:
         try:
             event = self.log.undo()
         except OSError as exc:
-            self._not_saved("the undo", exc)
+            self._not_saved(self._t("the undo"), exc)
             return None
         if event is None:
-            self._show_status("Nothing to undo.", "")
+            self._show_status(self._t("Nothing to undo."), "")
             return None
         sid = event.sentence_id
         self._restore_evidence(event)
@@ -1139,7 +1177,7 @@ class Annotator:
         self._set_flag(sid, bool(event.flagged))
         self.saved = True
         self.show_article(self._locate(sid)[0], focus=sid)  # undo_target was checked above
-        report = session.undo_text(event.sentence_index, before, self._state(sid))
+        report = session.undo_text(event.sentence_index, before, self._state(sid), self._t)
         report = self._undo_evidence_report(report, before_evidence, sid)
         self._show_status(f"{self._saved_prefix()}. {report}", "")
         return event
@@ -1203,14 +1241,17 @@ class Annotator:
         progress = self._article_progress(self._article_index)
         if progress.done < progress.total and self.feedback == session.FEEDBACK_END:
             left = progress.total - progress.done
-            self._show_status(f"Label every sentence first: {left} still unlabelled.", "fc-pending")
+            self._show_status(
+                self._t("Label every sentence first: {count} still unlabelled.").format(count=left),
+                "fc-pending",
+            )
             return None
         self._checked.add(self._article_index)
         for row in self.rows:
             if row.sentence_id:
                 self._paint_row(row)
         self._show_progress()
-        self._show_status(f"Checked. {self.score_label.value}", "")
+        self._show_status(self._t("Checked. {score}").format(score=self.score_label.value), "")
         return self.article_score()
 
     def article_score(self, index: int | None = None) -> session.Score:
@@ -1265,10 +1306,14 @@ class Annotator:
             self.search_results.observe(self._on_jump, names=["value"])
         if query.strip():
             self._show_status(
-                f"{len(found)}{'+' if len(found) >= limit else ''} article(s) match "
-                f"{query.strip()!r}: pick one from the list."
+                self._t("{count} article(s) match {query}: pick one from the list.").format(
+                    count=f"{len(found)}{'+' if len(found) >= limit else ''}",
+                    query=repr(query.strip()),
+                )
                 if found
-                else f"No article's title, id or source holds {query.strip()!r}.",
+                else self._t("No article's title, id or source holds {query}.").format(
+                    query=repr(query.strip())
+                ),
                 "",
             )
         return [self.articles[i] for i in found]
@@ -1295,9 +1340,11 @@ class Annotator:
         else:
             self._show_header()
         self._show_status(
-            f"{len(order):,} of {len(self.articles):,} articles match the filters."
+            self._t("{count} of {total} articles match the filters.").format(
+                count=f"{len(order):,}", total=f"{len(self.articles):,}"
+            )
             if order
-            else "No article matches the filters; widen them to see articles again.",
+            else self._t("No article matches the filters; widen them to see articles again."),
             "",
         )
         return order
@@ -1339,8 +1386,9 @@ class Annotator:
         else:
             self._pending_notes[sid] = text
             self._show_status(
-                f"Note kept for sentence {self._sentence(sid).index + 1}: it is saved with the "
-                "label you choose.",
+                self._t(
+                    "Note kept for sentence {number}: it is saved with the label you choose."
+                ).format(number=self._sentence(sid).index + 1),
                 "fc-pending",
             )
 
@@ -1402,8 +1450,10 @@ class Annotator:
         if not 0 <= slot < len(self.rows) or not self.rows[slot].sentence_id:
             return
         index = self._sentence(self.rows[slot].sentence_id).index
-        if self.status == session.note_prompt(index):
-            self._show_status(session.note_closed_text(index, discarded=how == "escape"), "")
+        if self.status == session.note_prompt(index, self._t):
+            self._show_status(
+                session.note_closed_text(index, discarded=how == "escape", translate=self._t), ""
+            )
 
     @_guarded
     def _on_check(self) -> None:
@@ -1461,7 +1511,7 @@ class Annotator:
     def _make_form(self) -> EvidenceForm:
         """The evidence panel, made on first use and reused for every sentence."""
         if self._form is None:
-            self._form = form = EvidenceForm()
+            self._form = form = EvidenceForm(self._t)
             form.add_button.on_click(lambda _: self._add_from_form())
             form.remove_button.on_click(lambda _: self._remove_last())
             form.close_button.on_click(lambda _: self._close_from_button())
@@ -1549,7 +1599,12 @@ class Annotator:
         try:
             items = evidence_from_json(text, where=self._log_name()) if event.label else ()
         except InputError as exc:  # a hand-edited field: show the label, say what is wrong
-            self._show_status(f"Evidence of sentence {event.sentence_index + 1}: {exc}", "fc-error")
+            self._show_status(
+                self._t("Evidence of sentence {number}: {error}").format(
+                    number=event.sentence_index + 1, error=exc
+                ),
+                "fc-error",
+            )
             items = ()
         self._evidence[sid] = items
         self._justifications[sid] = event.justification if event.label else ""
@@ -1572,10 +1627,12 @@ class Annotator:
         self, report: str, before: tuple[tuple[Evidence, ...], str, str], sentence_id: str
     ) -> str:
         """The undo report with what it changed in the evidence, justification and claim."""
-        extra = _evidence_form.undo_evidence_text(before, self._evidence_state(sentence_id))
+        extra = _evidence_form.undo_evidence_text(
+            before, self._evidence_state(sentence_id), self._t
+        )
         if not extra:
             return report
-        unchanged = "nothing on screen changed (the undone save repeated the same label)"
+        unchanged = self._t(session.UNDO_UNCHANGED)
         if unchanged in report:
             return report.replace(unchanged, extra)
         return f"{report.removesuffix('.')}; {extra}."
@@ -1589,6 +1646,7 @@ class Annotator:
             self._evidence.get(sid, ()),
             self._justifications.get(sid, ""),
             self._pending_claims.get(sid, self._claims.get(sid, "")),
+            self._t,
         )
         line = self._evidence_lines.get(id(row))
         if line is None and not value:
@@ -1600,7 +1658,7 @@ class Annotator:
 
     def _evidence_key_hint(self, value: str) -> str:
         """The key help line with the panel keys added (before the closing remark)."""
-        hint = _evidence_form.key_hint(self._panel_keys)
+        hint = _evidence_form.key_hint(self._panel_keys, self._t)
         if not hint:
             return value
         head, sep, tail = value.rpartition(" (")
@@ -1626,14 +1684,13 @@ class Annotator:
     def _evidence_refused(self, sentence: Sentence | None) -> str:
         """Why evidence cannot be entered for ``sentence`` ("" if it can)."""
         if not self._evidence_on:
-            return "Evidence and claim rewrites are not part of student mode."
+            return self._t("Evidence and claim rewrites are not part of student mode.")
         if sentence is None:
-            return "No sentence is focused: pick one first (j/k or a click)."
+            return self._t("No sentence is focused: pick one first (j/k or a click).")
         if not self._labellable(sentence.id):
-            return (
-                f"Sentence {sentence.index + 1} is not in your assignment: it is shown for "
-                "context only."
-            )
+            return self._t(
+                "Sentence {number} is not in your assignment: it is shown for context only."
+            ).format(number=sentence.index + 1)
         return ""
 
     @_locked
@@ -1653,8 +1710,10 @@ class Annotator:
         ids = self._order_ids()
         if sentence.id not in ids:
             self._show_status(
-                f"Sentence {sentence.index + 1} is not in the list shown; set the filter to "
-                "All to add its evidence.",
+                self._t(
+                    "Sentence {number} is not in the list shown; set the filter to "
+                    "All to add its evidence."
+                ).format(number=sentence.index + 1),
                 "",
             )
             return False
@@ -1680,13 +1739,19 @@ class Annotator:
             self._bridge.panel_field = field if field in form.fields() else _evidence_form.FIELD_URL
             self._bridge.panel_token += 1
         if sentence.id not in self._labels and field != _evidence_form.FIELD_CLAIM:
-            form.show_error(_evidence_form.label_first_text(sentence.index))
-        what = "claim rewrite" if field == _evidence_form.FIELD_CLAIM else "evidence"
-        self._show_status(
-            f"Editing the {what} of sentence {sentence.index + 1}: Enter adds or saves, Tab "
-            "moves on, Escape closes.",
-            "fc-pending",
+            form.show_error(_evidence_form.label_first_text(sentence.index, self._t))
+        editing = (
+            self._t(
+                "Editing the claim rewrite of sentence {number}: Enter adds or saves, Tab "
+                "moves on, Escape closes."
+            )
+            if field == _evidence_form.FIELD_CLAIM
+            else self._t(
+                "Editing the evidence of sentence {number}: Enter adds or saves, Tab "
+                "moves on, Escape closes."
+            )
         )
+        self._show_status(editing.format(number=sentence.index + 1), "fc-pending")
         return True
 
     def _show_panel(self) -> None:
@@ -1697,7 +1762,7 @@ class Annotator:
         sid = form.sentence_id
         sentence = self._sentence(sid)
         form.show(
-            _evidence_form.title_text(sentence.index, self._labels.get(sid, "")),
+            _evidence_form.title_text(sentence.index, self._labels.get(sid, ""), self._t),
             self._evidence.get(sid, ()),
             self._justifications.get(sid, ""),
             self._pending_claims.get(sid, self._claims.get(sid, "")),
@@ -1716,7 +1781,9 @@ class Annotator:
         form.clear_draft()
         form.show_error("")
         index = self._sentence(sid).index
-        self._show_status(f"Evidence panel of sentence {index + 1} closed.", "")
+        self._show_status(
+            self._t("Evidence panel of sentence {number} closed.").format(number=index + 1), ""
+        )
         self._bridge.focus_token += 1  # the keys work on the list again
 
     def _evidence_follow(self) -> None:
@@ -1754,17 +1821,19 @@ class Annotator:
             self._refuse_evidence(refused)
             return None
         if sentence.id not in self._labels:
-            self._refuse_evidence(_evidence_form.label_first_text(sentence.index))
+            self._refuse_evidence(_evidence_form.label_first_text(sentence.index, self._t))
             return None
         try:
             item = make_evidence(url, quote, source_type, accessed, archived_url)
         except InputError as exc:
-            self._refuse_evidence(f"Not added: {exc}")
+            self._refuse_evidence(self._t("Not added: {error}").format(error=exc))
             return None
         items = self._evidence.get(sentence.id, ())
         if any(old.url == item.url for old in items):
             self._refuse_evidence(
-                f"Not added: sentence {sentence.index + 1} already lists that URL."
+                self._t("Not added: sentence {number} already lists that URL.").format(
+                    number=sentence.index + 1
+                )
             )
             return None
         event = self.label(sentence.id, self._labels[sentence.id], evidence=(*items, item))
@@ -1774,8 +1843,10 @@ class Annotator:
             if self._form.sentence_id == sentence.id:
                 self._form.clear_draft()
             self._form.show_error("")
-        count = _evidence_form.sources_text(len(items) + 1)
-        self._show_status(f"{self.status} It has {count}.", "")
+        count = _evidence_form.sources_text(len(items) + 1, self._t)
+        self._show_status(
+            self._t("{status} It has {count}.").format(status=self.status, count=count), ""
+        )
         return event
 
     @_locked
@@ -1788,7 +1859,11 @@ class Annotator:
             return None
         items = list(self._evidence.get(sentence.id, ()))
         if not items or sentence.id not in self._labels:
-            self._refuse_evidence(f"Sentence {sentence.index + 1} has no evidence to remove.")
+            self._refuse_evidence(
+                self._t("Sentence {number} has no evidence to remove.").format(
+                    number=sentence.index + 1
+                )
+            )
             return None
         del items[index]
         event = self.label(sentence.id, self._labels[sentence.id], evidence=items)
@@ -1809,7 +1884,7 @@ class Annotator:
         if text == self._justifications.get(sentence.id, ""):
             return None
         if sentence.id not in self._labels:
-            self._refuse_evidence(_evidence_form.label_first_text(sentence.index))
+            self._refuse_evidence(_evidence_form.label_first_text(sentence.index, self._t))
             return None
         event = self.label(sentence.id, self._labels[sentence.id], justification=text)
         if event is not None and self._form is not None:
@@ -1833,8 +1908,10 @@ class Annotator:
                 if row.sentence_id == sid:
                     self._paint_evidence(row)
             self._show_status(
-                f"Claim rewrite kept for sentence {sentence.index + 1}: it is saved with the "
-                "label you choose.",
+                self._t(
+                    "Claim rewrite kept for sentence {number}: it is saved with the "
+                    "label you choose."
+                ).format(number=sentence.index + 1),
                 "fc-pending",
             )
             return None
@@ -2040,12 +2117,18 @@ class Annotator:
         order = self._article_order
         position = self._position()
         if position >= 0:
-            where = f" ({count:,} in all)" if len(order) < count else ""
-            self.article_position_label.value = f"article {position + 1:,} of {len(order):,}{where}"
-        else:
-            self.article_position_label.value = (
-                f"this article is not among the {len(order):,} the filters show"
+            where = (
+                self._t(" ({count} in all)").format(count=f"{count:,}")
+                if len(order) < count
+                else ""
             )
+            self.article_position_label.value = self._t(
+                "article {number} of {count}{where}"
+            ).format(number=f"{position + 1:,}", count=f"{len(order):,}", where=where)
+        else:
+            self.article_position_label.value = self._t(
+                "this article is not among the {count} the filters show"
+            ).format(count=f"{len(order):,}")
         self.previous_article_button.disabled = position <= 0
         self.next_article_button.disabled = position >= len(order) - 1
         self._show_progress()
@@ -2055,20 +2138,35 @@ class Annotator:
         self.article_progress.max = max(article.total, 1)
         self.article_progress.value = article.done
         flagged = sum(1 for s in self._sentences(self._article_index) if s.id in self._flagged)
-        self.article_progress_label.value = article.describe("in this article") + (
-            f" · {flagged} flagged for discussion" if flagged else ""
-        )
+        self.article_progress_label.value = article.describe(
+            self._t("in this article"), self._t
+        ) + (self._t(" · {count} flagged for discussion").format(count=flagged) if flagged else "")
         count = len(self.articles)
         mine = " of your assignment" if self.assignment is not None else ""
         if self._total_known():
             corpus = session.Progress(self._corpus_done, self._progress_total())
-            what = f"in {count} article{'' if count == 1 else 's'}{mine}"
-            text = corpus.describe(what)
+            what = (
+                (
+                    self._t("in {count} article of your assignment")
+                    if count == 1
+                    else self._t("in {count} articles of your assignment")
+                )
+                if mine
+                else (
+                    self._t("in {count} article") if count == 1 else self._t("in {count} articles")
+                )
+            ).format(count=count)
+            text = corpus.describe(what, self._t)
         else:
             done = self._catalogue.done(self._labels, self._touched)
             corpus = session.Progress(done, count)
             text = session.corpus_text(
-                self._corpus_done, done, len(self._touched), count, assignment=bool(mine)
+                self._corpus_done,
+                done,
+                len(self._touched),
+                count,
+                assignment=bool(mine),
+                translate=self._t,
             )
         self.corpus_progress.max = max(corpus.total, 1)
         self.corpus_progress.value = corpus.done
@@ -2083,7 +2181,9 @@ class Annotator:
             self.end_score_label.value = self.score_label.value
             checked = self._article_index in self._checked
             self.check_button.disabled = checked or article.done < article.total
-            self.check_button.description = "Checked" if checked else "Check my answers"
+            self.check_button.description = (
+                self._t("Checked") if checked else self._t("Check my answers")
+            )
         self._show_keys()
 
     def _show_keys(self) -> None:
@@ -2098,6 +2198,7 @@ class Annotator:
                 checked=self._article_index in self._checked,
             ),
             assist=self._assist,
+            translate=self._t,
         )
         value = self._evidence_key_hint(value)
         if self.keys_label.value != value:
@@ -2230,22 +2331,22 @@ class Annotator:
 
     def _saved_prefix(self) -> str:
         where = None if self.key is not None else self._log_name()
-        return session.saved_prefix(datetime.now(), where)
+        return session.saved_prefix(datetime.now(), where, self._t)
 
     def _not_saved(self, what: str, exc: OSError) -> None:
         """Say that ``what`` was NOT written; students get no server path or file name."""
         self.saved = False
         if self.key is not None:
             _logger.error("factcheck: %s could not be saved: %s", what, exc)
-            text = (
-                f"NOT saved: {what} could not be written. Try again; if it fails again, "
+            text = self._t(
+                "NOT saved: {what} could not be written. Try again; if it fails again, "
                 "tell your teacher."
-            )
+            ).format(what=what)
         else:
-            text = (
-                f"NOT saved: {what} could not be written to {self._log_name()} ({exc}). "
+            text = self._t(
+                "NOT saved: {what} could not be written to {log} ({error}). "
                 "Fix the folder or file, then try again."
-            )
+            ).format(what=what, log=self._log_name(), error=exc)
         self._show_status(text, "fc-error")
 
     def _show_status(self, text: str, kind: str) -> None:

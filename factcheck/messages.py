@@ -3,9 +3,16 @@
 The English text is the message id, so English is always complete; other languages live in
 ``factcheck/locale/<code>/LC_MESSAGES/factcheck.po`` (Spanish as the example), compiled to the
 ``.mo`` files beside them that the wheel ships and the stdlib ``gettext`` reads (no network,
-no extra dependency at run time). After editing a ``.po``, rebuild the ``.mo`` files with
-``python -m factcheck.messages`` (it uses babel, which JupyterLab already installs);
-tests/test_messages.py fails while a ``.mo`` is out of date.
+no extra dependency at run time). ``python -m factcheck.messages`` (development only: it uses
+babel, which JupyterLab already installs) extracts every message of ``SOURCES`` into
+``factcheck.pot``, brings each ``.po`` up to date with it (new messages empty, gone ones
+dropped, translations kept) and compiles the ``.mo`` files; tests/test_messages.py fails while
+a message is untranslated or a ``.mo`` is out of date.
+
+In the code a message is ``_("...")`` (or ``self._t("...")``, ``translate("...")``) with named
+``{fields}`` filled by ``.format`` after translation; ``N_("...")`` marks a constant that is
+translated where it is shown. Functions that build texts take ``translate: Translate =
+english``, so they stay pure and English by default.
 
 Choosing the language: ``Annotator(..., ui_language="es")``; without it, the first of the
 ``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES`` and ``LANG`` environment variables that names a
@@ -16,7 +23,7 @@ from __future__ import annotations
 
 import gettext
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,6 +34,18 @@ DOMAIN = "factcheck"
 ENVIRONMENT = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
 Translate = Callable[[str], str]
+
+# The modules whose messages are in the catalogue, and the call names that mark a message.
+SOURCES = (
+    "annotator.py",
+    "_widgets.py",
+    "_escape.py",
+    "session.py",
+    "_evidence_form.py",
+    "adjudicator.py",
+    "student.py",
+)
+KEYWORDS = {"_": None, "_t": None, "translate": None, "N_": None}
 
 
 def catalogue_path(language: str, suffix: str = ".po") -> Path:
@@ -73,6 +92,65 @@ def english(message: str) -> str:
     return message
 
 
+def N_(message: str) -> str:
+    """Mark a constant message for the catalogue; it is translated where it is shown."""
+    return message
+
+
+def extracted_messages() -> list[str]:
+    """Every message the ``SOURCES`` ask for, in the order they appear (development only)."""
+    from babel.messages.extract import extract_from_file
+
+    found: dict[str, None] = {}
+    for name in SOURCES:
+        path = Path(__file__).parent / name
+        for _line, message, _comments, _context in extract_from_file(
+            "python", path, keywords=KEYWORDS
+        ):
+            first = message if isinstance(message, str) else (list(message) or [None])[0]
+            if first:  # _(variable) has no literal: such constants are marked with N_
+                found.setdefault(first, None)
+    return list(found)
+
+
+def _quoted(text: str) -> str:
+    """``text`` as a .po string literal."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+def _header(path: Path) -> str:
+    """The header block of a catalogue file (comments and the ``msgid ""`` entry)."""
+    text = path.read_text(encoding="utf-8")
+    return text.split("\n\n", 1)[0]
+
+
+def catalogue_text(header: str, entries: Iterable[tuple[str, str]]) -> str:
+    """A .po/.pot file: the header, then one ``msgid``/``msgstr`` pair per message."""
+    body = "".join(f"\nmsgid {_quoted(i)}\nmsgstr {_quoted(s)}\n" for i, s in entries)
+    return header + "\n" + body
+
+
+def update_catalogues() -> list[Path]:
+    """Write ``factcheck.pot`` from the sources and bring every ``.po`` up to date with it:
+    translations kept, new messages empty, messages no longer asked for dropped."""
+    from babel.messages.pofile import read_po
+
+    wanted = extracted_messages()
+    template = LOCALE / f"{DOMAIN}.pot"
+    template.write_text(
+        catalogue_text(_header(template), ((m, "") for m in wanted)), encoding="utf-8"
+    )
+    written = [template]
+    for po in sorted(LOCALE.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        with po.open("rb") as source:
+            known = {m.id: m.string for m in read_po(source) if m.id}
+        entries = ((m, str(known.get(m, "") or "")) for m in wanted)
+        po.write_text(catalogue_text(_header(po), entries), encoding="utf-8")
+        written.append(po)
+    return written
+
+
 def compile_catalogues() -> list[Path]:
     """Compile every ``.po`` under ``factcheck/locale`` to its ``.mo`` (development only)."""
     from babel.messages.mofile import write_mo
@@ -90,5 +168,5 @@ def compile_catalogues() -> list[Path]:
 
 
 if __name__ == "__main__":
-    for path in compile_catalogues():
+    for path in [*update_catalogues(), *compile_catalogues()]:
         print(f"wrote {path}")

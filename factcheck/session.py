@@ -27,6 +27,7 @@ from .answers import (  # noqa: F401
     score_text,
 )
 from .labels import LabelScheme
+from .messages import N_, Translate, english
 from .sentences import Sentence
 
 FILTER_ALL = "all"
@@ -108,13 +109,15 @@ def key_hints(
     note: bool = True,
     flag: bool = True,
     assist: bool = False,
+    translate: Translate = english,
 ) -> str:
-    """The one-line keyboard help shown above the sentences.
+    """The one-line keyboard help shown above the sentences (in ``translate``'s language).
 
     Built from ``key_actions``, so a key a custom label takes over is listed only for it.
     Student mode turns off what it does not offer: undo and flags always, and clear and
     note once the answers are locked.
     """
+    _ = translate
     actions = key_actions(scheme, flag=flag, assist=assist)
 
     def keys(candidates: tuple[str, ...], kind: str) -> list[str]:
@@ -124,18 +127,18 @@ def key_hints(
         return {"ArrowUp": "↑", "ArrowDown": "↓", "Backspace": "Backspace"}.get(key, key)
 
     parts = [f"{label.key} {label.name}" for label in scheme]
-    groups = [(CLEAR_KEYS, "clear", "clear")] if clear else []
+    groups = [(CLEAR_KEYS, "clear", _("clear"))] if clear else []
     if undo:
-        groups.append((UNDO_KEYS, "undo", "undo"))
+        groups.append((UNDO_KEYS, "undo", _("undo")))
     if note:
-        groups.append((NOTE_KEYS, "note", "note (Enter saves, Esc discards)"))
+        groups.append((NOTE_KEYS, "note", _("note (Enter saves, Esc discards)")))
     if flag:
-        groups.append((FLAG_KEYS, "flag", "flag for discussion"))
+        groups.append((FLAG_KEYS, "flag", _("flag for discussion")))
     if assist:
-        groups.append((ACCEPT_KEYS, "accept", "accept suggestion"))
-        groups.append((COPY_KEYS, "copy", "copy similar label+note"))
+        groups.append((ACCEPT_KEYS, "accept", _("accept suggestion")))
+        groups.append((COPY_KEYS, "copy", _("copy similar label+note")))
     groups.append(
-        ((PREVIOUS_KEYS[0], NEXT_KEYS[0], *NEXT_KEYS[1:], *PREVIOUS_KEYS[1:]), "move", "move")
+        ((PREVIOUS_KEYS[0], NEXT_KEYS[0], *NEXT_KEYS[1:], *PREVIOUS_KEYS[1:]), "move", _("move"))
     )
     for candidates, kind, words in groups:
         free = keys(candidates, kind)
@@ -148,10 +151,15 @@ def key_hints(
         words = {1: "next", -1: "previous"}
         named = [(k, words[v]) for k, v in step.items()]
         if named:
-            parts.append(
-                "/".join(k for k, _ in named) + " " + "/".join(w for _, w in named) + " article"
-            )
-    return "Keys: " + " · ".join(parts) + " (click the sentence list first)"
+            moves = "/".join(w for _k, w in named)
+            which = {
+                "next/previous": _("next/previous article"),
+                "previous/next": _("previous/next article"),
+                "next": _("next article"),
+                "previous": _("previous article"),
+            }[moves]
+            parts.append("/".join(k for k, _w in named) + " " + which)
+    return _("Keys: {keys} (click the sentence list first)").format(keys=" · ".join(parts))
 
 
 def offered_keys(*, student: bool, feedback: str, checked: bool) -> dict[str, bool]:
@@ -164,12 +172,15 @@ def offered_keys(*, student: bool, feedback: str, checked: bool) -> dict[str, bo
     return {"undo": False, "clear": not locked, "note": not checked, "flag": False}
 
 
-def filter_options(scheme: LabelScheme, *, flag: bool = True) -> list[tuple[str, str]]:
+def filter_options(
+    scheme: LabelScheme, *, flag: bool = True, translate: Translate = english
+) -> list[tuple[str, str]]:
     """(caption, value) pairs for the filter control: all, unlabelled, flagged (unless
     ``flag=False``), then each label."""
-    fixed = [("All", FILTER_ALL), ("Unlabelled", FILTER_UNLABELLED)]
+    _ = translate
+    fixed = [(_("All"), FILTER_ALL), (_("Unlabelled"), FILTER_UNLABELLED)]
     if flag:
-        fixed.append(("⚑ Flagged", FILTER_FLAGGED))
+        fixed.append((_("⚑ Flagged"), FILTER_FLAGGED))
     return fixed + [(name.capitalize(), name) for name in scheme.names]
 
 
@@ -243,9 +254,12 @@ class Progress:
         """Share labelled, 0.0 for an empty set."""
         return self.done / self.total if self.total else 0.0
 
-    def describe(self, what: str) -> str:
-        """E.g. ``"12 of 40 sentences labelled in this article (30%)"``."""
-        return f"{self.done} of {self.total} sentences labelled {what} ({self.fraction:.0%})"
+    def describe(self, what: str, translate: Translate = english) -> str:
+        """E.g. ``"12 of 40 sentences labelled in this article (30%)"`` (``what`` is given
+        already translated)."""
+        return translate("{done} of {total} sentences labelled {what} ({share})").format(
+            done=self.done, total=self.total, what=what, share=f"{self.fraction:.0%}"
+        )
 
 
 def progress(ids: Sequence[str], labels: Mapping[str, str]) -> Progress:
@@ -254,22 +268,30 @@ def progress(ids: Sequence[str], labels: Mapping[str, str]) -> Progress:
 
 
 def corpus_text(
-    labelled: int, done: int, started: int, articles: int, *, assignment: bool = False
+    labelled: int,
+    done: int,
+    started: int,
+    articles: int,
+    *,
+    assignment: bool = False,
+    translate: Translate = english,
 ) -> str:
     """The corpus progress line, from counts that need no splitting: labelled sentences
     (from the log), articles known complete, and articles with at least one label.
 
     E.g. ``"412 sentences labelled · 14 of 100,000 articles done, 3 more started (0%)"``.
     """
-    noun = "sentence" if labelled == 1 else "sentences"
+    _ = translate
     started_more = started - done
-    more = f", {started_more:,} more started" if started_more > 0 else ""
-    scope = " of your assignment" if assignment else ""
-    share = done / articles if articles else 0.0
-    return (
-        f"{labelled:,} {noun} labelled · {done:,} of {articles:,} articles{scope} done"
-        f"{more} ({share:.0%})"
-    )
+    more = _(", {count} more started").format(count=f"{started_more:,}") if started_more > 0 else ""
+    share = f"{done / articles if articles else 0.0:.0%}"
+    if assignment:
+        text = _("{done} of {articles} articles of your assignment done")
+    else:
+        text = _("{done} of {articles} articles done")
+    head = _("{count} sentence labelled") if labelled == 1 else _("{count} sentences labelled")
+    body = text.format(done=f"{done:,}", articles=f"{articles:,}")
+    return f"{head.format(count=f'{labelled:,}')} · {body}{more} ({share})"
 
 
 def text_colour(background: str) -> str:
@@ -328,7 +350,9 @@ def source_label(source: str) -> str:
 # Status texts: what the save indicator says after each action, and the undo report
 
 NOTE_SHOWN_CHARS = 60
-STALE_TEXT = (
+# What an undo report says when nothing visible changed (also the evidence report's test).
+UNDO_UNCHANGED = N_("nothing on screen changed (the undone save repeated the same label)")
+STALE_TEXT = N_(
     "Kernel restarted or stopped — run the cell again to keep labelling. "
     "Everything saved so far is safe on disk."
 )
@@ -349,63 +373,80 @@ def shorten(text: str, limit: int = NOTE_SHOWN_CHARS) -> str:
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
-def saved_prefix(when: datetime, where: str | None) -> str:
+def saved_prefix(when: datetime, where: str | None, translate: Translate = english) -> str:
     """``"Saved 10:15:02 to annotations/ana.csv"``; without the place for ``where=None``
     (students never see server paths or file names)."""
-    return f"Saved {when:%H:%M:%S}" + (f" to {where}" if where else "")
+    time = f"{when:%H:%M:%S}"
+    if where:
+        return translate("Saved {time} to {where}").format(time=time, where=where)
+    return translate("Saved {time}").format(time=time)
 
 
-def undo_text(index: int, before: SentenceState, after: SentenceState) -> str:
+def undo_text(
+    index: int, before: SentenceState, after: SentenceState, translate: Translate = english
+) -> str:
     """What an undo changed on sentence ``index`` (from 0), note and flag included.
 
     E.g. ``"Undid sentence 4: 'verified' → restored 'unconfirmed' and its note 'p. 3'."``
     Nothing an undo takes away goes unmentioned: a removed note is named.
     """
+    _ = translate
     parts: list[str] = []
     label_changed = before.label != after.label
     if label_changed:
         if before.label and after.label:
-            parts.append(f"'{before.label}' → restored '{after.label}'")
+            parts.append(
+                _("'{before}' → restored '{after}'").format(before=before.label, after=after.label)
+            )
         elif before.label:
-            parts.append(f"'{before.label}' removed, the sentence is unlabelled again")
+            parts.append(
+                _("'{label}' removed, the sentence is unlabelled again").format(label=before.label)
+            )
         else:
-            parts.append(f"restored '{after.label}'")
+            parts.append(_("restored '{label}'").format(label=after.label))
     elif after.label and before.note != after.note:
-        parts.append(f"'{after.label}' kept")
+        parts.append(_("'{label}' kept").format(label=after.label))
     if after.note and (after.note != before.note or label_changed):
+        note = shorten(after.note)
         if parts:
-            parts[-1] += f" and its note '{shorten(after.note)}'"
+            parts[-1] += _(" and its note '{note}'").format(note=note)
         else:
-            parts.append(f"restored the note '{shorten(after.note)}'")
+            parts.append(_("restored the note '{note}'").format(note=note))
     if before.note and before.note != after.note:
-        parts.append(f"the note '{shorten(before.note)}' removed")
+        parts.append(_("the note '{note}' removed").format(note=shorten(before.note)))
     if before.flagged != after.flagged:
-        parts.append("flag restored" if after.flagged else "flag removed")
+        parts.append(_("flag restored") if after.flagged else _("flag removed"))
     if not parts:
-        parts.append("nothing on screen changed (the undone save repeated the same label)")
-    return f"Undid sentence {index + 1}: " + "; ".join(parts) + "."
-
-
-def flag_text(index: int, flagged: bool) -> str:
-    """The status after flagging or unflagging sentence ``index`` (from 0)."""
-    if flagged:
-        return f"sentence {index + 1} flagged for discussion (f again removes the flag)."
-    return f"sentence {index + 1} no longer flagged."
-
-
-def note_prompt(index: int) -> str:
-    """The status while the note of sentence ``index`` (from 0) is being edited."""
-    return (
-        f"Note for sentence {index + 1}: type it, Enter saves it (with the label), "
-        "Escape discards the edit."
+        parts.append(_(UNDO_UNCHANGED))
+    return _("Undid sentence {number}: {changes}.").format(
+        number=index + 1, changes="; ".join(parts)
     )
 
 
-def note_closed_text(index: int, *, discarded: bool) -> str:
+def flag_text(index: int, flagged: bool, translate: Translate = english) -> str:
+    """The status after flagging or unflagging sentence ``index`` (from 0)."""
+    if flagged:
+        text = translate("sentence {number} flagged for discussion (f again removes the flag).")
+    else:
+        text = translate("sentence {number} no longer flagged.")
+    return text.format(number=index + 1)
+
+
+def note_prompt(index: int, translate: Translate = english) -> str:
+    """The status while the note of sentence ``index`` (from 0) is being edited."""
+    return translate(
+        "Note for sentence {number}: type it, Enter saves it (with the label), "
+        "Escape discards the edit."
+    ).format(number=index + 1)
+
+
+def note_closed_text(index: int, *, discarded: bool, translate: Translate = english) -> str:
     """The status once a note edit of sentence ``index`` (from 0) ends without a new note."""
     if discarded:
-        return f"Note edit discarded: sentence {index + 1} keeps the note it had."
-    return f"Note of sentence {index + 1} unchanged."
+        text = translate("Note edit discarded: sentence {number} keeps the note it had.")
+    else:
+        text = translate("Note of sentence {number} unchanged.")
+    return text.format(number=index + 1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -426,33 +467,43 @@ class Summary:
     done: int = 0  # articles known complete (what a corpus counts when sentences is None)
 
 
-def fallback_text(summary: Summary) -> str:
+def fallback_text(summary: Summary, translate: Translate = english) -> str:
     """Plain-text stand-in for the widget, shown where its live view cannot be."""
+    _ = translate
     count = summary.articles
-    articles = f" in {count} article{'' if count == 1 else 's'}" if count > 1 else ""
+    articles = _(" in {count} articles").format(count=count) if count > 1 else ""
     if summary.sentences is None:
-        noun = "sentence" if summary.labelled == 1 else "sentences"
-        work = f"{summary.labelled} {noun} labelled, {summary.done} of {count} articles done"
+        work = (
+            _("{labelled} sentence labelled, {done} of {count} articles done")
+            if summary.labelled == 1
+            else _("{labelled} sentences labelled, {done} of {count} articles done")
+        ).format(labelled=summary.labelled, done=summary.done, count=count)
     else:
-        work = f"{summary.labelled} of {summary.sentences} sentences labelled{articles}"
+        work = _("{labelled} of {total} sentences labelled{articles}").format(
+            labelled=summary.labelled, total=summary.sentences, articles=articles
+        )
     lines = [
-        f"factcheck annotator: {summary.title}",
-        f"{summary.annotator}: {work}, {summary.flagged} flagged for discussion.",
+        _("factcheck annotator: {title}").format(title=summary.title),
+        _("{annotator}: {work}, {flagged} flagged for discussion.").format(
+            annotator=summary.annotator, work=work, flagged=summary.flagged
+        ),
     ]
     if summary.saved_to:
-        lines.append(f"Labels are saved in {summary.saved_to}.")
-    lines.append("This is a saved copy: run the cell (with a kernel) to label again.")
+        lines.append(_("Labels are saved in {place}.").format(place=summary.saved_to))
+    lines.append(_("This is a saved copy: run the cell (with a kernel) to label again."))
     return "\n".join(lines)
 
 
-def fallback_line(summary: Summary) -> str:
+def fallback_line(summary: Summary, translate: Translate = english) -> str:
     """One line naming the widget, for a copy that shows the HTML summary beside it."""
-    return f"factcheck annotator: {summary.title} (run the cell with a kernel to label)"
+    return translate("factcheck annotator: {title} (run the cell with a kernel to label)").format(
+        title=summary.title
+    )
 
 
-def fallback_html(summary: Summary) -> str:
+def fallback_html(summary: Summary, translate: Translate = english) -> str:
     """The same stand-in as HTML; every piece of text is escaped (titles are untrusted)."""
-    first, *rest = fallback_text(summary).split("\n")
+    first, *rest = fallback_text(summary, translate).split("\n")
     body = "".join(f"<div>{html.escape(line, quote=True)}</div>" for line in rest)
     return (
         f'<div class="fc-fallback"><div><b>{html.escape(first, quote=True)}</b></div>{body}</div>'

@@ -27,7 +27,7 @@ from typing import Any
 import ipywidgets as w
 from filelock import FileLock, Timeout
 
-from . import session
+from . import messages, session
 from ._escape import escape_html
 from .annotator import Annotator
 from .articles import Article, load_articles
@@ -42,6 +42,7 @@ from .log import (
     log_path,
     read_annotations,
 )
+from .messages import N_, Translate, english
 from .paths import sample_path
 from .roster import Roster, join_code_matches, read_roster
 
@@ -195,15 +196,17 @@ class WrongJoinCode(StudentFacingError):
     """The join code typed is not the session's."""
 
 
-def check_roster_name(roster: Roster | None, name: str) -> str:
+def check_roster_name(roster: Roster | None, name: str, translate: Translate = english) -> str:
     """The roster's spelling of ``name``, or NameNotAllowed if the roster does not list it."""
     if roster is None:
         return name
     entry = roster.find(name)
     if entry is None:
         raise NameNotAllowed(
-            f"The name {name!r} is not on this class's list. Choose your name from the list; "
-            "if it is missing, ask your teacher to add it."
+            translate(
+                "The name {name} is not on this class's list. Choose your name from the list; "
+                "if it is missing, ask your teacher to add it."
+            ).format(name=repr(name))
         )
     return entry.name
 
@@ -211,27 +214,30 @@ def check_roster_name(roster: Roster | None, name: str) -> str:
 _FORMULA_START = ("=", "+", "-", "@")
 
 
-def check_student_name(name: str) -> str:
+def check_student_name(name: str, translate: Translate = english) -> str:
     """The name stripped, or NameNotAllowed with a message for the student.
 
     Besides what every annotator name needs (a letter or digit; no control characters), a
     student's name may not start with = + - or @: it is written into the answers file that
     the teacher may open in a spreadsheet, where such a cell would run as a formula.
     """
+    _ = translate
     if not isinstance(name, str) or not name.strip():
-        raise NameNotAllowed("Type your name first, or press Stay anonymous.")
+        raise NameNotAllowed(_("Type your name first, or press Stay anonymous."))
     name = name.strip()
     problem = ""
     try:
         check_annotator(name)
         annotator_slug(name)
     except InputError:
-        problem = "use letters, digits, spaces, '.', '-' or '_'"
+        problem = _("use letters, digits, spaces, '.', '-' or '_'")
     if not problem and name.startswith(_FORMULA_START):
-        problem = "start it with a letter or a digit"
+        problem = _("start it with a letter or a digit")
     if problem:
         raise NameNotAllowed(
-            f"That name cannot be used: {problem}, e.g. 'Ana K'. Then press Start again."
+            _("That name cannot be used: {problem}, e.g. 'Ana K'. Then press Start again.").format(
+                problem=problem
+            )
         )
     return name
 
@@ -263,6 +269,7 @@ def claim_name(
     *,
     key: AnswerKey | None = None,
     teachers: Teachers | None = None,
+    translate: Translate = english,
 ) -> NameClaim:
     """Claim ``name`` in the folder ``out``; raises NameInUse if a live session holds it.
 
@@ -272,11 +279,14 @@ def claim_name(
     of the teacher (``teachers``, or notes that are the ``key``'s explanations) raises
     NameNotAllowed, so nobody continues another person's answers or sees the teacher's.
     """
+    _ = translate
     name = check_annotator(name)
     teachers = teachers or Teachers()
     reserved = NameNotAllowed(
-        f"The name {name!r} cannot be used in this session. Choose another name, e.g. with "
-        "your surname's initial."
+        _(
+            "The name {name} cannot be used in this session. Choose another name, e.g. with "
+            "your surname's initial."
+        ).format(name=repr(name))
     )
     if teachers.has_name(name):
         raise reserved
@@ -290,16 +300,20 @@ def claim_name(
         lock.acquire()
     except Timeout:
         raise NameInUse(
-            f"Someone is already using the name {name!r} in this session. Add your surname "
-            f"or its initial, e.g. '{name} K'. If it was you before reloading the page, wait "
-            "two minutes and start again: your answers are kept."
+            _(
+                "Someone is already using the name {name} in this session. Add your surname "
+                "or its initial, e.g. '{example}'. If it was you before reloading the page, "
+                "wait two minutes and start again: your answers are kept."
+            ).format(name=repr(name), example=f"{name} K")
         ) from None
     try:
         existing, recorded, last = _existing_answers(path, key, teachers)
         if recorded and annotator_key(recorded) != annotator_key(name):
             raise NameNotAllowed(
-                f"Someone else's answers are saved under a name very like {name!r}. Choose "
-                "another name, e.g. with your surname's initial."
+                _(
+                    "Someone else's answers are saved under a name very like {name}. Choose "
+                    "another name, e.g. with your surname's initial."
+                ).format(name=repr(name))
             )
     except _TeachersLog:
         lock.release(force=True)
@@ -310,7 +324,9 @@ def claim_name(
     return NameClaim(recorded or name, path, existing, last, lock)
 
 
-def claim_anonymous(out: PathLike, *, tries: int = 100) -> NameClaim:
+def claim_anonymous(
+    out: PathLike, *, tries: int = 100, translate: Translate = english
+) -> NameClaim:
     """Claim a fresh random id such as ``student-7f3a`` that has no log in ``out`` yet."""
     for _ in range(tries):
         name = f"{ANONYMOUS_PREFIX}{secrets.token_hex(2)}"
@@ -323,7 +339,11 @@ def claim_anonymous(out: PathLike, *, tries: int = 100) -> NameClaim:
         if claim.existing == 0:
             return claim
         claim.release()
-    raise NameNotAllowed(f"No free anonymous id was found in {tries} tries. Enter a name instead.")
+    raise NameNotAllowed(
+        translate("No free anonymous id was found in {tries} tries. Enter a name instead.").format(
+            tries=tries
+        )
+    )
 
 
 class _TeachersLog(Exception):
@@ -359,7 +379,7 @@ def _existing_answers(
 
 
 _WRAP = "margin:0.3em 0;white-space:normal;overflow-wrap:anywhere;max-width:100%"
-_GENERAL = (
+_GENERAL = N_(
     "Your answers cannot be opened right now. Tell your teacher; the details are in the "
     "server's log. Answers already saved are kept."
 )
@@ -405,6 +425,8 @@ class StudentApp:
 
     def __init__(self, config: StudentConfig) -> None:
         self.config = config
+        # The name screen's words: the class language (FACTCHECK_UI_LANGUAGE), else the locale.
+        self._t = _ = messages.translator(config.ui_language or None)
         self.key: AnswerKey | None = None
         self.teachers = Teachers()
         self.articles: list[Article] = []
@@ -417,25 +439,25 @@ class StudentApp:
         self._lock = threading.RLock()
         self.roster: Roster | None = None
         self.name_text = w.Text(
-            placeholder="your name",
-            description="Name",
+            placeholder=_("your name"),
+            description=_("Name"),
             layout=w.Layout(width="20em", max_width="100%"),
         )
         self.name_menu = w.Dropdown(
-            options=[], description="Name", layout=w.Layout(width="20em", display="none")
+            options=[], description=_("Name"), layout=w.Layout(width="20em", display="none")
         )
         self.code_text = w.Text(
-            placeholder="join code",
-            description="Join code",
+            placeholder=_("join code"),
+            description=_("Join code"),
             layout=w.Layout(width="14em", display="none" if not config.join_code else None),
         )
-        self.start_button = w.Button(description="Start", button_style="primary")
+        self.start_button = w.Button(description=_("Start"), button_style="primary")
         self.anonymous_button = w.Button(
-            description="Stay anonymous", tooltip="Label under a random id like student-7f3a"
+            description=_("Stay anonymous"), tooltip=_("Label under a random id like student-7f3a")
         )
         self.message_html = w.HTML(layout=w.Layout(width="100%"))
-        self.continue_button = w.Button(description="Continue", button_style="warning")
-        self.back_button = w.Button(description="Choose another name")
+        self.continue_button = w.Button(description=_("Continue"), button_style="warning")
+        self.back_button = w.Button(description=_("Choose another name"))
         self.confirm_box = w.HBox(
             [self.continue_button, self.back_button],
             layout=w.Layout(display="none", flex_flow="row wrap"),
@@ -444,8 +466,10 @@ class StudentApp:
             [
                 w.HTML(
                     _paragraph(
-                        "Enter your name (your teacher sees it with your answers), or stay "
-                        "anonymous.",
+                        _(
+                            "Enter your name (your teacher sees it with your answers), or stay "
+                            "anonymous."
+                        ),
                         "fc-student-intro",
                     ),
                     layout=w.Layout(width="100%"),
@@ -484,13 +508,15 @@ class StudentApp:
             self.problem = str(exc)
             tell_teacher(f"the session cannot start: {exc}")
             self._disable(
-                "The session cannot start yet: something is wrong with the teacher's files. "
-                "Tell your teacher, then reload the page when they say so."
+                _(
+                    "The session cannot start yet: something is wrong with the teacher's files. "
+                    "Tell your teacher, then reload the page when they say so."
+                )
             )
             return
         if self.roster is not None:
             self.name_menu.options = [
-                ("choose your name", ""),
+                (_("choose your name"), ""),
                 *((n, n) for n in self.roster.names),
             ]
             self.name_menu.layout.display = None
@@ -500,9 +526,11 @@ class StudentApp:
             self.form.children = self.form.children[2:]  # no name entry: the hub's name is used
             if self.teachers.has_name(config.student):
                 self._say(
-                    f"You are signed in as {config.student}, a teacher of this class, so no "
-                    "answers are saved here. To follow the class, open JupyterLab (/lab) and "
-                    "run the class review notebook or `factcheck classroom watch`."
+                    _(
+                        "You are signed in as {name}, a teacher of this class, so no answers "
+                        "are saved here. To follow the class, open JupyterLab (/lab) and run "
+                        "the class review notebook or `factcheck classroom watch`."
+                    ).format(name=config.student)
                 )
                 return
             self.start(config.student, trusted=True)
@@ -529,13 +557,14 @@ class StudentApp:
                 if not trusted:
                     self._check_code(code)
                 if not (name or "").strip() and self.roster is not None:
-                    raise NameNotAllowed("Choose your name from the list first.")
+                    raise NameNotAllowed(self._t("Choose your name from the list first."))
                 with warnings_to_teacher():
                     claim = claim_name(
                         self.config.out,
-                        check_roster_name(self.roster, check_student_name(name)),
+                        check_roster_name(self.roster, check_student_name(name, self._t), self._t),
                         key=self.key,
                         teachers=self.teachers,
+                        translate=self._t,
                     )
             except StudentFacingError as exc:
                 self._say(str(exc))
@@ -545,12 +574,16 @@ class StudentApp:
                 return None
             if claim.existing and not trusted:  # a hub login is the student's own
                 self._pending = claim
-                self.continue_button.description = f"Continue as {claim.name}"
+                self.continue_button.description = self._t("Continue as {name}").format(
+                    name=claim.name
+                )
                 self.confirm_box.layout.display = None
                 self._say(
-                    f"{claim.existing} answer(s) are already saved under the name {claim.name!r} "
-                    f"(the last at {claim.last}). If they are yours (you reloaded the page), "
-                    "continue. If not, choose another name."
+                    self._t(
+                        "{count} answer(s) are already saved under the name {name} "
+                        "(the last at {time}). If they are yours (you reloaded the page), "
+                        "continue. If not, choose another name."
+                    ).format(count=claim.existing, name=repr(claim.name), time=claim.last)
                 )
                 return None
             return self._open(claim)
@@ -564,8 +597,8 @@ class StudentApp:
             try:
                 self._check_code(code)
                 if self.roster is not None:
-                    raise NameNotAllowed("This class uses a list of names: choose yours.")
-                claim = claim_anonymous(self.config.out)
+                    raise NameNotAllowed(self._t("This class uses a list of names: choose yours."))
+                claim = claim_anonymous(self.config.out, translate=self._t)
             except StudentFacingError as exc:
                 self._say(str(exc))
                 return None
@@ -577,8 +610,10 @@ class StudentApp:
     def _check_code(self, code: str) -> None:
         if self.config.join_code and not join_code_matches(self.config.join_code, code):
             raise WrongJoinCode(
-                "That join code is not right. Check the code your teacher gave (on the board) "
-                "and type it again."
+                self._t(
+                    "That join code is not right. Check the code your teacher gave (on the "
+                    "board) and type it again."
+                )
             )
 
     def confirm(self) -> Annotator | None:
@@ -593,7 +628,7 @@ class StudentApp:
         """Give the name back and return to the name field."""
         with self._lock:
             self._drop_pending()
-            self._say("Enter another name, e.g. with your surname's initial.")
+            self._say(self._t("Enter another name, e.g. with your surname's initial."))
 
     def close(self) -> None:
         """Release the name (the kernel's end does the same)."""
@@ -655,7 +690,7 @@ class StudentApp:
     def _fail(self, doing: str, exc: BaseException) -> None:
         """A problem the student cannot fix: a general message here, the details logged."""
         tell_teacher(f"{doing} failed: {exc}")
-        self._say(_GENERAL)
+        self._say(self._t(_GENERAL))
 
     def _disable(self, text: str) -> None:
         for widget in (
@@ -688,7 +723,7 @@ def _run(app: StudentApp, action: Any) -> None:
         action()
     except Exception as exc:  # shown to the student (without details), not swallowed
         tell_teacher(f"unexpected error: {exc!r}")
-        app._say("Something went wrong. Reload the page; saved answers are kept.")
+        app._say(app._t("Something went wrong. Reload the page; saved answers are kept."))
 
 
 def student_app(
