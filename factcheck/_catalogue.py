@@ -187,11 +187,12 @@ def line_offsets(path: Path, lines: Sequence[int], *, bare_cr: bool) -> array:
                     break
                 block += more
             data = np.frombuffer(block, dtype=np.uint8)
-            ends = np.flatnonzero(data == 10)
-            if bare_cr:
-                cr = np.flatnonzero(data == 13)
-                following = np.append(data, np.uint8(0))[cr + 1]
-                ends = np.union1d(ends, cr[following != 10])
+            is_end = data == 10
+            if bare_cr:  # a CR ends a line unless an LF follows (a block never ends in CR
+                # but at the end of the file)
+                is_end[:-1] |= (data[:-1] == 13) & (data[1:] != 10)
+                is_end[-1:] |= data[-1:] == 13
+            ends = np.flatnonzero(is_end)
             starts = ends + 1 + base
             top = int(np.searchsorted(wanted, seen + len(starts), side="right"))
             out[k:top] = starts[wanted[k:top] - seen - 1]
@@ -334,10 +335,12 @@ def _head(row: CorpusRow, path: Path) -> ArticleHead:
     """The ``ArticleHead`` of a row: id, title and source as ``article_from_row`` makes them
     (a row without a title shows its id until it is cleaned and a headline may be found)."""
     article_id = safe_id(row.id)
-    fallback = article_id.replace("-", " ").replace("_", " ").strip().capitalize()
+    title = row.title.strip()
+    if not title:
+        title = article_id.replace("-", " ").replace("_", " ").strip().capitalize()
     return ArticleHead(
         id=article_id,
-        title=row.title.strip() or fallback,
+        title=title,
         source=row.url or f"{path}:{row.line}",
         date=row.date,
         outlet=row.source,

@@ -111,6 +111,9 @@ class Article:
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _DASHES = re.compile(r"-{2,}")
 MAX_ID_CHARS = 80
+# An id safe_id would give back unchanged (lowercase ASCII, no run of dashes, no separator
+# at either end): the common case of a corpus's own ids, checked without folding.
+_PLAIN_ID = re.compile(r"[a-z0-9](?:[a-z0-9._]|-(?!-))*")
 
 
 def _digest(name: str) -> str:
@@ -145,6 +148,8 @@ def safe_id(name: str) -> str:
     names that differ only at the end get different ids.
     """
     name = str(name)
+    if len(name) <= MAX_ID_CHARS and name[-1:] not in "-._" and _PLAIN_ID.fullmatch(name):
+        return name
     pieces = _fold(name).lower().split("\x00")
     # The first character of every piece after the first is a kept non-ASCII character.
     slug = _UNSAFE.sub("-", pieces[0]) + "".join(

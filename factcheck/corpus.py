@@ -48,22 +48,26 @@ def _check_columns(columns: list[str], source: str | Path, where: str) -> None:
 
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+_CHECKED_COLUMNS = frozenset((*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, *IMPORTED_COLUMNS))
 
 
 def _row(line: int, record: dict, source: str | Path, unit: str) -> CorpusRow | None:
     """A CorpusRow, or None (with a warning naming the row) when the row has no text."""
-    for key in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, *IMPORTED_COLUMNS):
-        value = record.get(key)
-        if value is not None and not isinstance(value, (str, int, float)):
+    for key, value in record.items():
+        if (
+            value is not None
+            and not isinstance(value, (str, int, float))
+            and key in _CHECKED_COLUMNS
+        ):
             raise InputError(
                 f"{source}, {unit} {line}: '{key}' must be text, not {type(value).__name__}. "
                 "Give each article's fields as plain strings."
             )
-    values = {k: "" if record.get(k) is None else str(record.get(k)) for k in record}
+    values = {k: "" if v is None else str(v) for k, v in record.items()}
     for key, value in values.items():
         # A lone surrogate (JSON "\ud83d": half of an emoji) cannot be written as UTF-8. In
         # the text, cleaning replaces it and records an Edit; elsewhere, say so here.
-        if key != "text" and _SURROGATE.search(value):
+        if key != "text" and not value.isascii() and _SURROGATE.search(value):
             values[key] = _SURROGATE.sub("\ufffd", value)
             warnings.warn(
                 f"{source}, {unit} {line}: '{key}' holds a lone surrogate (half of an emoji) "

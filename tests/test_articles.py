@@ -328,6 +328,28 @@ def test_safe_id_is_idempotent_and_safe(name):
     assert result not in (".", "..") and 0 < len(result) <= 80
 
 
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("a000123", "a000123"),  # a corpus's own plain ids are kept as they are
+        ("story-2026.v2_final", "story-2026.v2_final"),
+        ("a--b", "a-b"),  # what the quick check must not wave through
+        ("a-", "a"),
+        (".a", "a"),
+        ("Ab", "ab"),
+        ("a b", "a-b"),
+        ("x" * 81, None),
+    ],
+)
+def test_plain_ids_are_kept_and_anything_else_is_made_safe(name, expected):
+    """Test that safe_id's quick path for plain ids gives what the full rules give."""
+    result = safe_id(name)
+    if expected is None:
+        assert len(result) == 80 and result != name[:80]  # cut, with a hash of the name
+    else:
+        assert result == expected
+
+
 LINES = st.sampled_from(
     [
         "![x](https://img.test/x.jpg)",
