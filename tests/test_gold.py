@@ -85,7 +85,7 @@ def test_votes_give_unanimous_majority_and_unresolved(logs):
     first = table.iloc[0]
     assert (first["schema"], first["log_schema"], first["scheme"]) == (
         GOLD_SCHEMA_ID,
-        "factcheck-log/1",
+        "factcheck-log/2",
         "default@1",
     )
     s = SENTENCES[0]
