@@ -1735,12 +1735,13 @@ def _batch_events(
     else:
         flagged = np.zeros(table.num_rows, dtype=bool)  # no flag row: nothing to replay
     if not history:  # the latest event per (annotator, sentence): a later batch may win
-        keep = np.zeros(table.num_rows, dtype=bool)
-        keep[_latest_rows(table, micros)] = True
-        if not keep.all():
-            table = table.filter(pa.array(keep))  # per file chunk: no concatenation, unlike take
+        keep = np.sort(_latest_rows(table, micros))  # in file order
+        if len(keep) < table.num_rows:
+            table = table.take(pa.array(keep))  # one copy of the rows kept, one chunk
             micros, flagged = micros[keep], flagged[keep]
-    return _Part(table if history else table.combine_chunks(), micros, flagged)
+        else:
+            table = table.combine_chunks()
+    return _Part(table, micros, flagged)
 
 
 def _latest_rows(table: pa.Table, micros: np.ndarray) -> np.ndarray:
