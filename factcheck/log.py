@@ -1579,6 +1579,7 @@ def read_annotations(
             position += part.rows
     if not parts:
         return empty_frame()
+    several_parts = len(parts) > 1
     table = pa.concat_tables([part.table for part in parts])
     timestamps = np.concatenate([part.timestamps for part in parts])
     flagged = np.concatenate([part.flagged for part in parts])
@@ -1586,14 +1587,17 @@ def read_annotations(
     # Time order, ties in file order (parts and rows within them are in file order).
     order = np.argsort(timestamps, kind="stable")
     if not history:
-        keys = table.select(["annotator", "sentence_id"]).to_pandas().take(order)
-        order = order[~keys.duplicated(keep="last").to_numpy()]
-        order = order[(table.column("label").to_pandas().take(order) != "").to_numpy()]
+        if several_parts:  # one part is already one row per (annotator, sentence)
+            keys = table.select(["annotator", "sentence_id"]).to_pandas().take(order)
+            order = order[~keys.duplicated(keep="last").to_numpy()]
+            del keys
+        labelled = pc.not_equal(table.column("label"), "").to_numpy(zero_copy_only=False)
+        order = order[labelled[order]]
         chosen = table.select(["annotator", "article_id", "sentence_index", "sentence_id"])
         chosen = chosen.to_pandas().take(order).reset_index(drop=True)
         chosen["sentence_index"] = _whole_numbers(chosen["sentence_index"])
         order = order[chosen.sort_values(list(chosen.columns), kind="stable").index]
-        del keys, chosen
+        del chosen
     moved = len(order) != table.num_rows or not (order[1:] > order[:-1]).all()
     if moved:
         timestamps, flagged = timestamps[order], flagged[order]
