@@ -64,6 +64,10 @@ def write_log(path: Path, rows: int, annotator: str, sentences: int = 10_000) ->
                         "label",
                         "default@1",
                         f"articles/{article}.md",
+                        "[]",  # evidence, justification, claim, language (factcheck-log/2)
+                        "",
+                        "",
+                        "en",
                         TEXT,
                     )
                 )

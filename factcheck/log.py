@@ -27,7 +27,9 @@ import stat as stat_
 import threading
 import unicodedata
 import warnings
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 from pathlib import Path
@@ -322,13 +324,16 @@ def file_schema(path: str | os.PathLike[str]) -> str | None:
 
 
 def _header_schema(first_line: bytes) -> str | None:
-    """The schema of a header line (BOM and CRLF allowed), or None if it is neither header."""
+    """The schema of a header line (BOM and CRLF allowed), or None if it is neither header;
+    parsed as the readers parse it (csv), so writer and readers agree on a file's schema."""
     line = first_line.removeprefix(b"\xef\xbb\xbf").rstrip(b"\n").removesuffix(b"\r")
-    if line == _HEADER_BYTES[SCHEMA_ID]:
-        return SCHEMA_ID
-    if line == _HEADER_BYTES[SCHEMA_V1]:
-        return SCHEMA_V1
-    return None
+    if line in (_HEADER_BYTES[SCHEMA_ID], _HEADER_BYTES[SCHEMA_V1]):  # the usual case
+        return SCHEMA_ID if line == _HEADER_BYTES[SCHEMA_ID] else SCHEMA_V1
+    try:
+        header = tuple(next(csv.reader([line.decode("utf-8")]), []))
+    except (UnicodeDecodeError, csv.Error):
+        return None
+    return next((schema for schema, cols in SCHEMA_COLUMNS.items() if cols == header), None)
 
 
 _HEADER_BYTES = {SCHEMA_ID: HEADER.encode()[:-1], SCHEMA_V1: HEADER_V1.encode()[:-1]}
@@ -685,6 +690,7 @@ def append_record(
                 stat = os.fstat(fd)
                 _check_regular(path, stat.st_mode)
                 size, newline = _repair_tail(fd, stat, path, boundary, is_whole_row)
+                size = _set_aside_short_last_line(fd, path, size, header)
                 record, line = build()
                 head = header if size == 0 else newline
                 data = (head + line).encode()
@@ -733,6 +739,27 @@ def _repair_tail(
     if size - end <= _WHOLE_ROW_LIMIT and is_whole_row(os.pread(fd, size - end, end), end):
         return size, "\n"  # a complete row an editor saved without its newline
     return _set_aside_torn_tail(fd, path, end, size), ""
+
+
+def _set_aside_short_last_line(fd: int, path: Path, size: int, header: str) -> int:
+    """Move a last line without quotes whose field count is not the header's (a fragment
+    of a row a newline cut off; readers skip it as torn) to ``<path>.torn``, so the next
+    row does not leave it in the middle of the file. Returns the new size."""
+    if size < 2:
+        return size
+    tail_at = max(0, size - _HEAD_BYTES)
+    tail = os.pread(fd, size - tail_at, tail_at)
+    if not tail.endswith(b"\n"):
+        return size
+    line_at = tail.rfind(b"\n", 0, len(tail) - 1) + 1
+    if line_at == 0 and tail_at > 0:
+        return size  # a last line over 64 KiB: left to the reader
+    line = tail[line_at:-1].removesuffix(b"\r")
+    if b'"' in line or line.count(b",") == header.count(","):
+        return size
+    if tail_at + line_at == 0:
+        return size  # the header line: checked by the reader
+    return _set_aside_torn_tail(fd, path, tail_at + line_at, size)
 
 
 # A sentence's state for one annotator after an event; a plain tuple: opening a log of
@@ -1552,6 +1579,7 @@ def read_annotations(
             position += part.rows
     if not parts:
         return empty_frame()
+    several_parts = len(parts) > 1
     table = pa.concat_tables([part.table for part in parts])
     timestamps = np.concatenate([part.timestamps for part in parts])
     flagged = np.concatenate([part.flagged for part in parts])
@@ -1559,14 +1587,17 @@ def read_annotations(
     # Time order, ties in file order (parts and rows within them are in file order).
     order = np.argsort(timestamps, kind="stable")
     if not history:
-        keys = table.select(["annotator", "sentence_id"]).to_pandas().take(order)
-        order = order[~keys.duplicated(keep="last").to_numpy()]
-        order = order[(table.column("label").to_pandas().take(order) != "").to_numpy()]
+        if several_parts:  # one part is already one row per (annotator, sentence)
+            keys = table.select(["annotator", "sentence_id"]).to_pandas().take(order)
+            order = order[~keys.duplicated(keep="last").to_numpy()]
+            del keys
+        labelled = pc.not_equal(table.column("label"), "").to_numpy(zero_copy_only=False)
+        order = order[labelled[order]]
         chosen = table.select(["annotator", "article_id", "sentence_index", "sentence_id"])
         chosen = chosen.to_pandas().take(order).reset_index(drop=True)
         chosen["sentence_index"] = _whole_numbers(chosen["sentence_index"])
         order = order[chosen.sort_values(list(chosen.columns), kind="stable").index]
-        del keys, chosen
+        del chosen
     moved = len(order) != table.num_rows or not (order[1:] > order[:-1]).all()
     if moved:
         timestamps, flagged = timestamps[order], flagged[order]
@@ -1608,20 +1639,42 @@ def _fast_tables(
     paths: Iterable[Path], schemes: Sequence[LabelScheme], on_error: str
 ) -> Iterable[tuple[Path, pa.Table]]:
     """(path, all-string table) of each readable, non-empty log, in order; a file that
-    pyarrow cannot parse goes through the exact parser, which raises or (skip) warns."""
-    for path in paths:
-        try:
-            data = read_log_bytes(path)
-            table = _read_fast_table(data) if _fast_candidate(data) else None
-            if table is None:
-                frame, _ = _load_file(path, schemes, raise_errors=True, data=data)
-                table = pa.Table.from_pandas(frame, schema=_ARROW_SCHEMA, preserve_index=False)
-        except (LogFormatError, OSError) as exc:
-            _skip_or_raise(exc, on_error)
-            continue
-        del data
-        if table.num_rows:
-            yield path, table
+    pyarrow cannot parse goes through the exact parser, which raises or (skip) warns.
+    Files are read and parsed ``PARSE_THREADS`` at a time (pyarrow releases the GIL), at
+    most that many ahead of the one yielded, so memory holds a few files' bytes."""
+    paths = list(paths)
+    workers = max(1, min(PARSE_THREADS, len(paths)))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending: deque[Future[tuple[bytes | None, pa.Table | None]]] = deque()
+        position = 0
+        for index, path in enumerate(paths):
+            while position < len(paths) and position <= index + workers:
+                pending.append(pool.submit(_parse_file, paths[position]))
+                position += 1
+            try:
+                data, table = pending.popleft().result()
+                if table is None:
+                    frame, _ = _load_file(path, schemes, raise_errors=True, data=data)
+                    table = pa.Table.from_pandas(frame, schema=_ARROW_SCHEMA, preserve_index=False)
+            except (LogFormatError, OSError) as exc:
+                _skip_or_raise(exc, on_error)
+                continue
+            del data
+            if table.num_rows:
+                yield path, table
+
+
+# Files parsed at once: one per core (measured: threads across files, each parse on one
+# thread, beat pyarrow's own threads inside one file).
+PARSE_THREADS = min(4, os.cpu_count() or 1)
+
+
+def _parse_file(path: Path) -> tuple[bytes | None, pa.Table | None]:
+    """(bytes, None) of a log pyarrow cannot parse (the exact parser then reports it), or
+    (None, table); raises as ``read_log_bytes`` does. Runs in a worker thread."""
+    data = read_log_bytes(path)
+    table = _read_fast_table(data) if _fast_candidate(data) else None
+    return (data, None) if table is None else (None, table)
 
 
 def _batches(
@@ -1654,10 +1707,15 @@ def _batch_events(
     (annotator, sentence)'s latest event is kept. None if no row is left."""
     while batch:
         table = pa.concat_tables([item[1] for item in batch])  # zero-copy
-        events = table.to_pandas()
+        micros = _arrow_valid_micros(table, schemes)  # whole-column Arrow kernels
+        if micros is not None:
+            break
+        events = table.to_pandas()  # a problem (or a value only pandas decides): exact checks
         timestamps = _coerce_timestamps(events["timestamp"])
         problems = _row_problems(events, schemes, timestamps)
+        del events
         if not problems:
+            micros = timestamps.to_numpy(dtype="datetime64[us]").view("int64")
             break
         ends = np.cumsum([item[1].num_rows for item in batch])
         bad = {int(np.searchsorted(ends, row, side="right")) for row, _ in problems}
@@ -1669,26 +1727,104 @@ def _batch_events(
         batch = [item for index, item in enumerate(batch) if index not in bad]
     else:
         return None
-    del events
     table = _one_name_per_person(table, first_seen)
-    file_ids = np.repeat(np.arange(len(batch)), [item[1].num_rows for item in batch])
-    names = table.column("annotator").to_pandas()
-    flagged = flag_states(
-        file_ids,
-        names,
-        table.column("sentence_id").to_pandas(),
-        table.column("action").to_pandas(),
-    )
-    micros = timestamps.to_numpy(dtype="datetime64[us]").view("int64")
+    if pc.any(pc.is_in(table.column("action"), pa.array(FLAG_ACTIONS))).as_py():
+        file_ids = np.repeat(np.arange(len(batch)), [item[1].num_rows for item in batch])
+        flagged = flag_states(
+            file_ids,
+            table.column("annotator").to_pandas(),
+            table.column("sentence_id").to_pandas(),
+            table.column("action").to_pandas(),
+        )
+    else:
+        flagged = np.zeros(table.num_rows, dtype=bool)  # no flag row: nothing to replay
     if not history:  # the latest event per (annotator, sentence): a later batch may win
-        keys = pd.DataFrame({"a": names, "s": table.column("sentence_id").to_pandas()})
-        order = np.argsort(micros, kind="stable")
-        keep = np.zeros(table.num_rows, dtype=bool)
-        keep[order[~keys.take(order).duplicated(keep="last").to_numpy()]] = True
-        if not keep.all():
-            table = table.filter(pa.array(keep))  # per file chunk: no concatenation, unlike take
+        keep = np.sort(_latest_rows(table, micros))  # in file order
+        if len(keep) < table.num_rows:
+            table = table.take(pa.array(keep))  # one copy of the rows kept, one chunk
             micros, flagged = micros[keep], flagged[keep]
-    return _Part(table if history else table.combine_chunks(), micros, flagged)
+        else:
+            table = table.combine_chunks()
+    return _Part(table, micros, flagged)
+
+
+def _latest_rows(table: pa.Table, micros: np.ndarray) -> np.ndarray:
+    """Positions of each (annotator, sentence_id)'s latest row by time, ties the later in
+    table order (measured: pandas' duplicated() beats Arrow's group_by here)."""
+    order = np.argsort(micros, kind="stable")
+    keys = pd.DataFrame(
+        {"a": table.column("annotator").to_pandas(), "s": table.column("sentence_id").to_pandas()}
+    )
+    return order[~keys.take(order).duplicated(keep="last").to_numpy()]
+
+
+_TIMESTAMP_RE = f"^{_TIMESTAMP}$"
+
+
+def _arrow_valid_micros(table: pa.Table, schemes: Sequence[LabelScheme]) -> np.ndarray | None:
+    """The timestamps (microseconds, UTC) of a batch if every row passes every check of
+    ``_row_problems``, run as Arrow kernels on whole columns; None if any row may fail
+    (then ``_row_problems`` decides and names it). Never accepts what it would refuse."""
+
+    def every(mask: pa.ChunkedArray) -> bool:
+        return bool(pc.all(mask).as_py()) if len(mask) else True
+
+    def distinct(name: str) -> list[str]:
+        return pc.unique(table.column(name)).to_pylist()
+
+    column = table.column
+    if not every(pc.is_in(column("schema"), pa.array(list(SCHEMA_COLUMNS)))):
+        return None
+    if not all(str.strip(name) for name in distinct("annotator")):
+        return None
+    if not every(pc.not_equal(pc.utf8_trim_whitespace(column("sentence_id")), "")):
+        return None
+    numbers = {}
+    for name in INT_COLUMNS:
+        digits = column(name)  # \d{1,18} in ASCII (stricter than Python's \d: pandas decides)
+        if not every(
+            pc.and_(pc.ascii_is_decimal(digits), pc.less_equal(pc.binary_length(digits), 18))
+        ):
+            return None
+        numbers[name] = pc.cast(column(name), pa.int64())
+    if not every(pc.less_equal(numbers["start"], numbers["end"])):
+        return None
+    action, label = column("action"), column("label")
+    if not every(pc.is_in(action, pa.array(ACTIONS))):
+        return None
+    empty = pc.equal(label, "")
+    if pc.any(pc.and_(pc.equal(action, "label"), empty)).as_py():
+        return None
+    if pc.any(pc.and_(pc.equal(action, "clear"), pc.invert(empty))).as_py():
+        return None
+    scheme_ids = distinct("scheme")
+    if not all(_is_scheme_id(value) for value in scheme_ids):
+        return None
+    known = {scheme.id: scheme for scheme in schemes}
+    scheme = column("scheme")
+    for scheme_id in scheme_ids:
+        of_scheme = pc.and_(pc.equal(scheme, scheme_id), pc.invert(empty))
+        if scheme_id in known:
+            names = pa.array(list(known[scheme_id].names), pa.large_string())
+            if pc.any(pc.and_(of_scheme, pc.invert(pc.is_in(label, names)))).as_py():
+                return None
+        elif not all(_is_label_name(v) for v in pc.unique(label.filter(of_scheme)).to_pylist()):
+            return None
+    if any(evidence_problem(value) for value in distinct("evidence")):
+        return None
+    if not all(_is_language(value) for value in distinct("language")):
+        return None
+    stamps = column("timestamp")
+    if not every(pc.match_substring_regex(stamps, _TIMESTAMP_RE)):
+        return None
+    try:
+        parsed = pc.cast(stamps, pa.timestamp("ns", "UTC"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None  # 24:00, a leap second...: pandas decides (see _arrow_timestamps)
+    nanos = parsed.to_numpy().view("int64")
+    if len(nanos) and nanos.min() < 0:
+        return None
+    return nanos // 1000
 
 
 def _skip_or_raise(exc: Exception, on_error: str) -> None:

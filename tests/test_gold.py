@@ -32,7 +32,6 @@ from factcheck.gold import (
     write_gold,
 )
 from factcheck.labels import DEFAULT_SCHEME, Label
-from factcheck.log import SCHEMA_ID as LOG_SCHEMA_ID
 from factcheck.log import AnnotationLog, read_annotations
 from tests._log_helpers import article
 
@@ -86,7 +85,7 @@ def test_votes_give_unanimous_majority_and_unresolved(logs):
     first = table.iloc[0]
     assert (first["schema"], first["log_schema"], first["scheme"]) == (
         GOLD_SCHEMA_ID,
-        LOG_SCHEMA_ID,
+        "factcheck-log/2",
         "default@1",
     )
     s = SENTENCES[0]

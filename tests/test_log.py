@@ -135,13 +135,16 @@ def test_custom_scheme_labels_are_accepted_and_its_id_written(tmp_path, sentence
 
 
 def test_record_does_not_reread_the_file(tmp_path, sentences):
-    """Test that appending never parses the file again (damage after opening goes unnoticed)."""
+    """Test that appending never parses the file again: damage in the middle after opening
+    goes unnoticed; only a short last line (which readers skip as torn) is set aside."""
     log = AnnotationLog(annotator="ana", folder=tmp_path)
     log.record(sentences[0], "verified")
     path = tmp_path / "ana.csv"
     with open(path, "a", encoding="utf-8") as handle:
-        handle.write("garbage row that is not CSV of the log\n")
-    log.record(sentences[1], "opinion")
+        handle.write("garbage row that is not CSV of the log\nnor this one\n")
+    with pytest.warns(InputWarning, match=r"ana\.csv, line 4: the last row was incomplete"):
+        log.record(sentences[1], "opinion")
+    assert Path(f"{path}.torn").read_text(encoding="utf-8") == "nor this one\n\n"
     with pytest.raises(LogFormatError, match=r"ana\.csv, line 3: has 1 fields, expected 18"):
         read_annotations(path)
 
