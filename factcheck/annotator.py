@@ -300,7 +300,7 @@ class Annotator:
         self._assist = wanted and self.key is None
         self._assist_message = ""
         if wanted and self.key is not None:
-            self._assist_message = (
+            self._assist_message = self._t(
                 "Suggestions and claim memory are off in student mode (they would give "
                 "answers away)."
             )
@@ -320,7 +320,12 @@ class Annotator:
             )
             found, message = load_suggestions(suggestions, sentences=pairs, scheme=self.scheme)
             self._file_suggestions = {s.sentence_id: s for s in found.values()}
-            messages.append(message or f"{len(found):,} suggestion(s) from {suggestions}.")
+            messages.append(
+                message
+                or self._t("{count} suggestion(s) from {file}.").format(
+                    count=f"{len(found):,}", file=suggestions
+                )
+            )
         frame = None
         try:
             if any(log_file.parent.glob("*.csv")):
@@ -328,7 +333,7 @@ class Annotator:
                     str(log_file.parent / "*.csv"), schemes=(self.scheme,), on_error="skip"
                 )
         except (InputError, OSError, ValueError) as exc:
-            messages.append(f"Claim memory is empty: {exc}")
+            messages.append(self._t("Claim memory is empty: {error}").format(error=exc))
             frame = None
         if frame is not None and not frame.empty:
             self._memory = ClaimMemory(frame)
@@ -426,7 +431,7 @@ class Annotator:
             return
         found = self._shown.get(row.sentence_id)
         value = (
-            session.suggestion_chip_html(found.label, found.score)
+            session.suggestion_chip_html(found.label, found.score, translate=self._t)
             if found is not None and row.sentence_id not in self._labels
             else ""
         )
@@ -435,9 +440,11 @@ class Annotator:
 
     def _show_readiness(self) -> None:
         if self.model is not None:
-            text = self.model.status
+            text = self.model.status_text(self._t)
         elif self._file_suggestions:
-            text = f"{len(self._file_suggestions):,} suggestion(s) from a file."
+            text = self._t("{count} suggestion(s) from a file.").format(
+                count=f"{len(self._file_suggestions):,}"
+            )
         else:
             text = self._assist_message
         if self.suggest_label.value != text:
@@ -467,7 +474,7 @@ class Annotator:
             if sentence_id != self._similar_for:
                 return  # the focus moved on: a newer query is on its way
             self._similar_rows, self._similar_shown_for = rows, sentence_id
-            value = session.similar_html(rows)
+            value = session.similar_html(rows, translate=self._t)
             if self.similar_box.value != value:
                 self.similar_box.value = value
 
@@ -515,13 +522,16 @@ class Annotator:
             return None
         if not self._assist:
             self._show_status(
-                self._assist_message or "No suggestions here: use Annotator(suggest=True).", ""
+                self._assist_message
+                or self._t("No suggestions here: use Annotator(suggest=True)."),
+                "",
             )
             return None
         if sentence.id in self._labels:
             self._show_status(
-                f"Sentence {sentence.index + 1} is already labelled; press a label key to "
-                "change it.",
+                self._t(
+                    "Sentence {number} is already labelled; press a label key to change it."
+                ).format(number=sentence.index + 1),
                 "",
             )
             return None
@@ -530,7 +540,9 @@ class Annotator:
             found = next(iter(self._suggestions_for([sentence])), None)
         if found is None:
             self._show_status(
-                f"No suggestion for sentence {sentence.index + 1} yet. {self.suggest_label.value}",
+                self._t("No suggestion for sentence {number} yet. {readiness}").format(
+                    number=sentence.index + 1, readiness=self.suggest_label.value
+                ),
                 "",
             )
             return None
@@ -550,7 +562,8 @@ class Annotator:
         if sentence is None or self._memory is None:
             if self._memory is None:
                 self._show_status(
-                    self._assist_message or "No claim memory here: use Annotator(suggest=True).",
+                    self._assist_message
+                    or self._t("No claim memory here: use Annotator(suggest=True)."),
                     "",
                 )
             return None
@@ -562,7 +575,10 @@ class Annotator:
             rows = self._similar_rows
         if not rows or str(rows[0]["label"]) not in self.scheme.names:
             self._show_status(
-                f"No similar labelled sentence to copy for sentence {sentence.index + 1}.", ""
+                self._t("No similar labelled sentence to copy for sentence {number}.").format(
+                    number=sentence.index + 1
+                ),
+                "",
             )
             return None
         top = rows[0]
@@ -593,13 +609,19 @@ class Annotator:
             self.provenance.record(entry)
         except OSError as exc:
             self._show_status(
-                f"{self.status} Its provenance was NOT saved to {self.provenance.path} ({exc}); "
-                "the label itself is saved.",
+                self._t(
+                    "{status} Its provenance was NOT saved to {path} ({error}); "
+                    "the label itself is saved."
+                ).format(status=self.status, path=self.provenance.path, error=exc),
                 "fc-error",
             )
             return
-        what = "accepted suggestion" if kind == "suggestion" else "copied from a similar sentence"
-        self._show_status(f"{self.status} ({what}, score {provenance['suggestion_score']}).", "")
+        what = (
+            self._t("{status} (accepted suggestion, score {score}).")
+            if kind == "suggestion"
+            else self._t("{status} (copied from a similar sentence, score {score}).")
+        )
+        self._show_status(what.format(status=self.status, score=provenance["suggestion_score"]), "")
 
     @_locked
     def choose_queue(self, value: str) -> list[str]:
@@ -626,7 +648,10 @@ class Annotator:
             )
         except OSError as exc:
             self._show_status(
-                f"The queue choice was NOT recorded in {self.queue_log.path} ({exc}).", "fc-error"
+                self._t("The queue choice was NOT recorded in {path} ({error}).").format(
+                    path=self.queue_log.path, error=exc
+                ),
+                "fc-error",
             )
         self._refresh_order()
         self.show_page(0)
@@ -641,7 +666,7 @@ class Annotator:
         return ids
 
     def _queue_options(self) -> list[tuple[str, str]]:
-        return session.queue_options(self.scheme.names)
+        return session.queue_options(self.scheme.names, self._t)
 
     def _corpus_pool(self) -> CorpusQueue:
         """The corpus queue's pool (see ``CorpusQueue``): built from the article shown on,
@@ -694,7 +719,9 @@ class Annotator:
             )
             self._order = session.queue_positions(self._order, sentences, ids or [])
             return
-        queue = order_queue(sentences, kind, labelled=settled, model=model, label=label)
+        queue = order_queue(
+            sentences, kind, labelled=settled, model=model, label=label, translate=self._t
+        )
         if queue.note:
             self._queue_note = queue.note
         self._order = session.queue_positions(self._order, sentences, queue.sentence_ids)
@@ -1222,7 +1249,10 @@ class Annotator:
         following = session.next_unlabelled(ids, self._settled(ids), self._focus)
         if following is None:
             self._set_focus(session.step_focus(self._focus, 1, len(self._order)))
-            self._show_status(self.status + " Every sentence here is labelled.", "")
+            self._show_status(
+                self._t("{status} Every sentence here is labelled.").format(status=self.status),
+                "",
+            )
         else:
             self._set_focus(following)
 

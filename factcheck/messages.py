@@ -44,6 +44,8 @@ SOURCES = (
     "_evidence_form.py",
     "adjudicator.py",
     "student.py",
+    "suggest.py",
+    "queues.py",
 )
 KEYWORDS = {"_": None, "_t": None, "translate": None, "N_": None}
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ._jsonl import append_line, read_lines
+from .messages import Translate, english
 
 if TYPE_CHECKING:
     from .sentences import Sentence
@@ -62,11 +63,13 @@ def order_queue(
     labelled: Collection[str] = (),
     model: TrainedModel | None = None,
     label: str = "",
+    translate: Translate = english,
 ) -> Queue:
     """Order the sentences not in ``labelled`` (ids) by ``kind`` (one of ``QUEUES``).
 
     ``sentences`` are given in reading order; ties keep it. Without a model the queue falls
-    back to reading order and says so in ``note``, so labelling never stops.
+    back to reading order and says so in ``note`` (in ``translate``'s language), so
+    labelling never stops.
     """
     if kind not in QUEUES:
         raise ValueError(f"Unknown queue {kind!r}; choose one of {', '.join(QUEUES)}.")
@@ -79,13 +82,12 @@ def order_queue(
     if kind == "reading":
         return Queue(kind, label, "reading", version, ids)
     if model is None:
-        note = "No suggestion model yet, so the queue is in reading order."
+        note = translate("No suggestion model yet, so the queue is in reading order.")
         return Queue(kind, label, "reading", version, ids, note)
     if kind == "predicted" and label not in model.labels:
-        note = (
-            f"The model has no '{label}' labels to learn from yet, so the queue is in "
-            "reading order."
-        )
+        note = translate(
+            "The model has no '{label}' labels to learn from yet, so the queue is in reading order."
+        ).format(label=label)
         return Queue(kind, label, "reading", version, ids, note)
     key = sort_keys(model.predict_proba([s.text for s in todo]), kind, model.labels, label)
     order = np.argsort(key, kind="stable")

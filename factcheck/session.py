@@ -515,46 +515,62 @@ def fallback_html(summary: Summary, translate: Translate = english) -> str:
 QUEUE_READING = "reading"
 
 
-def suggestion_chip_html(label: str, confidence: float, *, accept_key: str = ACCEPT_KEYS[0]) -> str:
+def suggestion_chip_html(
+    label: str,
+    confidence: float,
+    *,
+    accept_key: str = ACCEPT_KEYS[0],
+    translate: Translate = english,
+) -> str:
     """An outlined chip for a suggested label (escaped): never styled as a human label."""
-    return (
-        f'<span class="fc-suggestion" title="Model suggestion: key {html.escape(accept_key)} '
-        f'accepts it as your label">suggested: {html.escape(label)} {confidence:.2f}</span>'
-    )
+    title = translate("Model suggestion: key {key} accepts it as your label").format(key=accept_key)
+    text = translate("suggested: {label} {score}").format(label=label, score=f"{confidence:.2f}")
+    return f'<span class="fc-suggestion" title="{html.escape(title)}">{html.escape(text)}</span>'
 
 
-def similar_html(rows: Sequence[Mapping[str, Any]], *, copy_key: str = COPY_KEYS[0]) -> str:
+def similar_html(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    copy_key: str = COPY_KEYS[0],
+    translate: Translate = english,
+) -> str:
     """The focused sentence's most similar labelled sentences (label, note, article), escaped.
 
-    Every field is untrusted text from logs: escaped, and a note is never made a link.
+    Every field is untrusted text from logs: escaped (after translation, so a translation
+    cannot unescape it), and a note is never made a link.
     """
     if not rows:
         return ""
+    _ = translate
+    copies = html.escape(_("(key {key} copies this)").format(key=copy_key))
     items = []
     for rank, row in enumerate(rows):
         note = str(row.get("note", "") or "")
+        article = _("article {id}").format(id=row["article_id"])
         items.append(
             f'<li><span class="fc-similar-label">{html.escape(str(row["label"]))}</span> '
             f'<span class="fc-similar-score">{float(row["score"]):.2f}</span> '
             f"{html.escape(str(row['text']))}"
-            f' <span class="fc-muted">article {html.escape(str(row["article_id"]))}'
-            + (f" · note: {html.escape(note)}" if note else "")
+            f' <span class="fc-muted">{html.escape(article)}'
+            + (html.escape(_(" · note: {note}").format(note=note)) if note else "")
             + "</span>"
-            + (f" <em>(key {html.escape(copy_key)} copies this)</em>" if rank == 0 else "")
+            + (f" <em>{copies}</em>" if rank == 0 else "")
             + "</li>"
         )
+    heading = html.escape(_("Similar labelled sentences:"))
     return (
-        '<div class="fc-similar"><div class="fc-muted">Similar labelled sentences:</div>'
+        f'<div class="fc-similar"><div class="fc-muted">{heading}</div>'
         f"<ol>{''.join(items)}</ol></div>"
     )
 
 
-def queue_options(labels: Sequence[str]) -> list[tuple[str, str]]:
+def queue_options(labels: Sequence[str], translate: Translate = english) -> list[tuple[str, str]]:
     """(caption, value) pairs for the queue dropdown: reading, uncertain, likely <label>."""
+    _ = translate
     return [
-        ("Reading order", QUEUE_READING),
-        ("Least certain first", "uncertain"),
-        *[(f"Likely {name} first", f"predicted:{name}") for name in labels],
+        (_("Reading order"), QUEUE_READING),
+        (_("Least certain first"), "uncertain"),
+        *[(_("Likely {label} first").format(label=name), f"predicted:{name}") for name in labels],
     ]
 
 

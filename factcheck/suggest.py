@@ -28,6 +28,7 @@ import pandas as pd
 
 from .errors import InputError, InputWarning
 from .labels import DEFAULT_SCHEME, LabelScheme
+from .messages import Translate, english
 
 MIN_LABELS = 20
 """Labelled sentences needed before suggestions appear (with at least ``MIN_CLASSES`` labels)."""
@@ -84,21 +85,26 @@ class TrainedModel:
         return [(self.labels[i], float(proba[row, i])) for row, i in enumerate(best)]
 
 
-def readiness(labels: Iterable[str], *, min_labels: int = MIN_LABELS) -> str | None:
-    """Why suggestions cannot appear yet (a sentence to show the annotator), or None if they can."""
+def readiness(
+    labels: Iterable[str], *, min_labels: int = MIN_LABELS, translate: Translate = english
+) -> str | None:
+    """Why suggestions cannot appear yet (a sentence to show the annotator, in ``translate``'s
+    language), or None if they can."""
     counts = Counter(label for label in labels if label)
     total = sum(counts.values())
     if total < min_labels:
-        return (
-            f"Suggestions appear after {min_labels} labels using at least {MIN_CLASSES} "
-            f"different labels; {total} so far ({min_labels - total} to go)."
+        return translate(
+            "Suggestions appear after {min_labels} labels using at least {classes} "
+            "different labels; {total} so far ({missing} to go)."
+        ).format(
+            min_labels=min_labels, classes=MIN_CLASSES, total=total, missing=min_labels - total
         )
     if len(counts) < MIN_CLASSES:
         only = next(iter(counts))
-        return (
-            f"Suggestions need at least {MIN_CLASSES} different labels; all {total} labels so "
-            f"far are {only!r}. Label a few sentences that are not {only!r}."
-        )
+        return translate(
+            "Suggestions need at least {classes} different labels; all {total} labels so "
+            "far are {only}. Label a few sentences that are not {only}."
+        ).format(classes=MIN_CLASSES, total=total, only=repr(only))
     return None
 
 
@@ -197,6 +203,7 @@ class SuggestionModel:
         self._thread: threading.Thread | None = None
         self._generation = 0
         self._reason: str | None = readiness([], min_labels=min_labels)
+        self._reason_labels: list[str] = []  # the labels ``_reason`` was found from
         self._error: str | None = None
         self._idle = threading.Event()
         self._idle.set()
@@ -215,22 +222,37 @@ class SuggestionModel:
     @property
     def status(self) -> str:
         """One sentence for the view: why there are no suggestions yet, or which model answers."""
+        return self.status_text()
+
+    def status_text(self, translate: Translate = english) -> str:
+        """``status`` in ``translate``'s language (the widget passes its own)."""
         with self._lock:
             training = self._thread is not None
             reason, error, model = self._reason, self._error, self._model
+            seen = self._reason_labels
+        if reason is not None:
+            reason = readiness(seen, min_labels=self.min_labels, translate=translate)
         if error:
-            return f"Suggestions paused: training failed ({error}). Labelling is unaffected."
+            return translate(
+                "Suggestions paused: training failed ({error}). Labelling is unaffected."
+            ).format(error=error)
         if model is None:
-            return "Training the suggestion model..." if training and not reason else reason or ""
-        suffix = " (retraining...)" if training else ""
-        return f"Suggestions by {model.version}, trained on {model.n_labels} labels{suffix}."
+            if training and not reason:
+                return translate("Training the suggestion model...")
+            return reason or ""
+        text = (
+            translate("Suggestions by {version}, trained on {count} labels (retraining...).")
+            if training
+            else translate("Suggestions by {version}, trained on {count} labels.")
+        )
+        return text.format(version=model.version, count=model.n_labels)
 
     def update(self, texts: Sequence[str], labels: Sequence[str]) -> None:
         """Retrain on these labelled sentences in the background; returns immediately."""
         data = (list(texts), list(labels))
         reason = readiness(data[1], min_labels=self.min_labels)
         with self._lock:
-            self._reason = reason
+            self._reason, self._reason_labels = reason, data[1]
             if reason is not None:
                 return
             self._pending = data

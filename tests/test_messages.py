@@ -456,3 +456,109 @@ def test_search_filters_and_the_saved_copy_speak_spanish(tmp_path: Path):
     assert english.status == "No article's title, id or source holds 'zzz'."
     summary = english.summary()
     assert session.fallback_text(summary).startswith("factcheck annotator: ")
+
+
+def assisted_steps(tmp_path: Path, language: str) -> dict[str, str]:
+    """A real assisted Annotator (a thread-trained model, claim memory) in ``language``:
+    what its readiness line, queue captions and notes, chips, similar sentences and the
+    accept (a) and copy (c) statuses say, step by step."""
+    from factcheck.suggest import SuggestionModel
+    from tests.test_annotator_suggest import corpus_article, gold
+
+    model = SuggestionModel(min_labels=4, background="thread")
+    ann = Annotator(
+        corpus_article(),
+        annotator="ana",
+        folder=tmp_path,
+        page_size=10,
+        suggest=model,
+        ui_language=language,
+    )
+    keys = {label.name: label.key for label in ann.scheme}
+    seen = {"queue captions": " | ".join(ann.queue_dropdown._options_labels)}
+    ann.choose_queue("uncertain")  # no model yet: reading order, and a note says so
+    seen["queue note"] = ann.status
+    ann.choose_queue("reading")
+    ann.press(keys[gold(ann.focused.index)])
+    assert ann.wait_for_suggestions(60)
+    seen["readiness"] = ann.suggest_label.value
+    for _ in range(5):
+        ann.press(keys[gold(ann.focused.index)])
+    assert ann.wait_for_suggestions(60)
+    seen["trained"] = ann.suggest_label.value
+    chip = next(ann._chips[id(r)].value for r in ann.rows if ann._chips[id(r)].value)
+    seen["chip"] = chip
+    seen["similar"] = ann.similar_box.value
+    seen["already"] = (ann.accept_suggestion(ann.rows[0].sentence_id), ann.status)[1]
+    ann.press("a")
+    seen["accepted"] = ann.status
+    assert ann.wait_for_suggestions(60)
+    ann.press("c")
+    seen["copied"] = ann.status
+    seen["texts"] = "\n".join(texts_of(ann))
+    ann.close()
+    assert [r["label"] for r in rows_of(tmp_path / "ana.csv")][:6] == [gold(i) for i in range(6)]
+    return seen
+
+
+def test_spanish_suggestions_queues_and_claim_memory(tmp_path: Path):
+    """Test that a real Spanish assisted Annotator shows its readiness, queue captions and
+    notes, suggestion chips, similar sentences and the a/c statuses in Spanish (no English
+    catalogue message left in its widget tree), and still saves the same labels."""
+    seen = assisted_steps(tmp_path, "es")
+    assert seen["queue captions"] == (
+        "Orden de lectura | Menos seguras primero | Probablemente verified primero | "
+        "Probablemente unconfirmed primero | Probablemente opinion primero"
+    )
+    assert seen["queue note"].endswith(
+        "Aún no hay modelo de sugerencias, así que la cola está en orden de lectura."
+    )
+    assert seen["readiness"] == (
+        "Las sugerencias aparecen tras 4 etiquetas con al menos 2 etiquetas distintas; "
+        "1 hasta ahora (faltan 3)."
+    )
+    assert re.fullmatch(
+        r"Sugerencias de factcheck-tfidf-lr/\d+, entrenado con \d etiquetas\.", seen["trained"]
+    )
+    assert re.fullmatch(
+        r'<span class="fc-suggestion" title="Sugerencia del modelo: la tecla a la acepta como '
+        r'tu etiqueta">sugerida: (verified|opinion) 0\.\d\d</span>',
+        seen["chip"],
+    )
+    assert "Frases etiquetadas similares:" in seen["similar"]
+    assert "artículo harbour" in seen["similar"]
+    assert "<em>(la tecla c copia esta)</em>" in seen["similar"]
+    assert seen["already"] == (
+        "La frase 1 ya está etiquetada; pulsa una tecla de etiqueta para cambiarla."
+    )
+    assert re.search(r" \(sugerencia aceptada, puntuación 0\.\d{4}\)\.$", seen["accepted"])
+    assert re.search(r" \(copiada de una frase similar, puntuación 0\.\d{4}\)\.$", seen["copied"])
+    shown = set(seen["texts"].split("\n")) | set(seen.values())
+    assert not catalogue_ids() & shown
+
+
+def test_english_suggestions_queues_and_claim_memory(tmp_path: Path):
+    """Test that the same assisted steps in English give exactly the English texts."""
+    seen = assisted_steps(tmp_path, "en")
+    assert seen["queue captions"] == (
+        "Reading order | Least certain first | Likely verified first | "
+        "Likely unconfirmed first | Likely opinion first"
+    )
+    assert seen["queue note"].endswith("No suggestion model yet, so the queue is in reading order.")
+    assert seen["readiness"] == (
+        "Suggestions appear after 4 labels using at least 2 different labels; 1 so far (3 to go)."
+    )
+    assert re.fullmatch(
+        r"Suggestions by factcheck-tfidf-lr/\d+, trained on \d labels\.", seen["trained"]
+    )
+    assert re.fullmatch(
+        r'<span class="fc-suggestion" title="Model suggestion: key a accepts it as your '
+        r'label">suggested: (verified|opinion) 0\.\d\d</span>',
+        seen["chip"],
+    )
+    assert '<div class="fc-muted">Similar labelled sentences:</div>' in seen["similar"]
+    assert "article harbour" in seen["similar"]
+    assert "<em>(key c copies this)</em>" in seen["similar"]
+    assert seen["already"] == "Sentence 1 is already labelled; press a label key to change it."
+    assert re.search(r" \(accepted suggestion, score 0\.\d{4}\)\.$", seen["accepted"])
+    assert re.search(r" \(copied from a similar sentence, score 0\.\d{4}\)\.$", seen["copied"])
