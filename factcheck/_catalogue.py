@@ -11,12 +11,16 @@ title, id or source, and ``select_articles`` orders and filters the corpus for n
 
 ``CorpusFile`` is a corpus CSV/JSONL file opened lazily: building it reads each row once
 for its id, title, source and date (an ``ArticleHead``) and where the row starts (bytes);
-a row is cleaned and becomes an ``Article`` only when it is first shown.
+a row is cleaned and becomes an ``Article`` only when it is first shown. A plain UTF-8 CSV
+is read by pyarrow and a numpy byte scan (100,000 rows in well under 2 s), anything in
+doubt by the loaders' own row reader.
 """
 
 from __future__ import annotations
 
 import codecs
+import csv
+import functools
 import io
 import itertools
 import os
@@ -34,8 +38,9 @@ import numpy as np
 
 from ._decode import stream_encoding
 from .articles import CORPUS_SUFFIXES, Article, article_from_row, safe_id
-from .corpus import CorpusRow, read_csv_corpus, read_jsonl_corpus
+from .corpus import REQUIRED_COLUMNS, CorpusRow, read_csv_corpus, read_jsonl_corpus
 from .errors import InputError
+from .language import normalise_language
 from .sentences import Sentence, split_sentences
 
 ORDER_CORPUS = "corpus"
@@ -200,6 +205,132 @@ def line_offsets(path: Path, lines: Sequence[int], *, bare_cr: bool) -> array:
     return array("q", out.tolist())
 
 
+FAST_ENCODINGS = frozenset({"utf-8", "utf-8-sig"})
+"""Encodings the fast CSV route reads (pyarrow reads UTF-8); others take the exact route."""
+
+_PY_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+"""What ``str.strip()`` removes, so an Arrow trim finds the same empty fields."""
+
+_NOT_BLANK = "[^" + "".join(f"\\x{{{ord(c):x}}}" for c in _PY_WHITESPACE) + "]"
+"""An RE2 pattern matching a field that ``str.strip()`` leaves non-empty."""
+
+_HEAD_COLUMNS = ("id", "title", "text", "url", "date", "source", "language")
+
+
+def csv_record_starts(path: Path) -> tuple[np.ndarray, np.ndarray] | None:
+    """Byte offsets and 1-based line numbers where the CSV records of ``path`` start (the
+    header first, blank lines left out), or None when the quoting is not plain RFC 4180.
+
+    A newline outside quotes ends a record (quote parity: doubled quotes keep it). Plain:
+    every opening quote starts a field, every closing one ends a field, no bare CR, no NUL;
+    then Python's csv module and pyarrow split the file the same way. One pass in blocks.
+    """
+    starts, lines = [np.zeros(1, dtype=np.int64)], [np.ones(1, dtype=np.int64)]
+    quotes_before, lfs_before, base = 0, 0, 0
+    previous = b"\n"  # the byte before the block: the file "starts after a newline"
+    with path.open("rb") as raw:
+        block = raw.read(BLOCK_BYTES)
+        if block.startswith(codecs.BOM_UTF8):
+            block, base = block[3:], 3  # the header still starts at byte 0 (BOM and all)
+        if block[:1] in (b"\n", b"\r"):
+            return None  # a blank first line: the exact route says what is wrong
+        while block:
+            following = raw.read(BLOCK_BYTES)
+            data = np.frombuffer(previous + block + (following[:1] or b"\n"), dtype=np.uint8)
+            inner = data[1:-1]  # this block; data[i] is the byte before inner[i]
+            if b"\x00" in block:
+                return None  # a NUL: the exact route says what is wrong
+            if b"\r" in block and (data[np.flatnonzero(inner == 13) + 2] != 10).any():
+                return None  # a CR without its LF ends a line for the csv module only
+            quote = np.flatnonzero(inner == 34)
+            opening = (np.arange(len(quote)) + quotes_before) % 2 == 0
+            if not np.isin(data[quote[opening]], (44, 10, 34)).all():
+                return None  # a quote inside an unquoted field
+            if not np.isin(data[quote[~opening] + 2], (44, 10, 13, 34)).all():
+                return None  # text after a closing quote
+            lf = np.flatnonzero(inner == 10)
+            outside = (np.searchsorted(quote, lf) + quotes_before) % 2 == 0
+            blank = np.isin(data[lf + 2], (10, 13))  # the next record is an empty line
+            if not following:
+                blank[-1:] |= lf[-1:] == len(block) - 1  # nothing after the last newline
+            keep = outside & ~blank
+            starts.append(lf[keep].astype(np.int64) + 1 + base)
+            lines.append(np.arange(len(lf), dtype=np.int64)[keep] + lfs_before + 2)
+            quotes_before += len(quote)
+            lfs_before += len(lf)
+            base += len(block)
+            previous, block = block[-1:], following
+    if quotes_before % 2:
+        return None  # an unclosed quote: the exact route names its line
+    return np.concatenate(starts), np.concatenate(lines)
+
+
+def _fast_csv(path: Path, encoding: str) -> tuple[list[ArticleHead], array, array] | None:
+    """Heads, lines and offsets of a plain UTF-8 CSV corpus, read by pyarrow (only the
+    columns a head needs, multi-threaded), or None on any doubt: then the exact route reads
+    the file and its errors and warnings name the line."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from pyarrow import csv as pacsv
+
+    if encoding not in FAST_ENCODINGS:
+        return None
+    found = csv_record_starts(path)
+    if found is None or len(found[0]) < 2:
+        return None
+    starts, lines = found
+    with path.open("rb") as raw:
+        header = raw.read(int(starts[1])).decode(encoding)
+    names = next(csv.reader(io.StringIO(header, newline="")), [])
+    if len(set(names)) != len(names) or not all(c in names for c in REQUIRED_COLUMNS):
+        return None
+    wanted = [c for c in _HEAD_COLUMNS if c in names]
+    columns: dict[str, list[str]] = {c: [] for c in wanted if c != "text"}
+    try:  # in 1 MB batches: memory is a few batches, never the whole text column
+        for batch in pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(block_size=1 << 20),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=wanted, column_types=dict.fromkeys(wanted, pa.string())
+            ),
+        ):
+            for name in ("id", "text"):  # an empty id is an error, an empty text skipped
+                if not pc.all(pc.match_substring_regex(batch[name], _NOT_BLANK)).as_py():
+                    return None
+            for name, values in columns.items():
+                values += batch[name].to_pylist()
+    except (pa.ArrowInvalid, OSError):
+        return None  # a row with too many or too few fields, bad UTF-8, ...
+    if len(columns["id"]) != len(starts) - 1:
+        return None
+    for tag in set(columns.get("language", ())):
+        if tag.strip():
+            try:
+                normalise_language(tag)
+            except InputError:
+                return None
+    row_lines = lines[1:].tolist()
+    empty = [""] * len(row_lines)
+    heads = list(
+        map(
+            functools.partial(_head_of, path=path),
+            columns["id"],
+            columns["title"],
+            columns.get("url", empty),
+            row_lines,
+            columns.get("date", empty),
+            columns.get("source", empty),
+        )
+    )
+    if len({head.id for head in heads}) != len(heads):
+        return None  # a duplicate id: the exact route names both lines
+    return heads, array("q", row_lines), array("q", starts[1:].tolist())
+
+
 LAZY_ENCODINGS = frozenset({"utf-8", "utf-8-sig", "cp1252"})
 """Encodings a ``CorpusFile`` reads rows of by byte offset (bytes 0x0A and 0x0D are only
 ever line ends in them)."""
@@ -216,9 +347,15 @@ class CorpusFile(Sequence[Article]):
     keeping the last ``cache_size`` articles. A row that cleaning leaves empty (all page
     furniture) is warned about, as the loaders do, and shows as an article with no
     sentences. Use ``open_corpus`` to get one (it says when a file cannot be read lazily).
+
+    A plain UTF-8 CSV is first read by a fast route (``_fast_csv``: pyarrow for the head
+    columns, one vectorised byte scan for the row starts); on any doubt it gives way to the
+    row reader above, so errors and warnings stay the loaders'. ``fast=False`` skips it.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, cache_size: int = 16) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, cache_size: int = 16, fast: bool = True
+    ) -> None:
         self.path = Path(path)
         self.cache_size = cache_size
         self.encoding = stream_encoding(self.path)
@@ -228,6 +365,22 @@ class CorpusFile(Sequence[Article]):
         self._lines = array("q")
         self._cache: OrderedDict[int, Article] = OrderedDict()
         self._header = ""
+        found = _fast_csv(self.path, self.encoding) if self._csv and fast else None
+        if found is not None:
+            self.heads, self._lines, self._offsets = found
+        else:
+            self._exact_scan()
+        if self._csv and self._offsets:
+            with self.path.open("rb") as raw:
+                self._header = raw.read(self._offsets[0]).decode(self.encoding)
+        if not self.heads:
+            raise InputError(
+                f"{self.path}: found no articles with text. Check the file's contents."
+            )
+
+    def _exact_scan(self) -> None:
+        """Heads, lines and offsets read through the loaders' own row reader, so every
+        error and warning is theirs (the route for any file the fast one doubts)."""
         seen: dict[str, int] = {}
         # The loaders' own streaming read (``corpus.read_corpus``'s steps): same errors.
         with self.path.open(encoding=self.encoding, newline="" if self._csv else "\n") as text:
@@ -247,13 +400,6 @@ class CorpusFile(Sequence[Article]):
                 self.heads.append(head)
                 self._lines.append(row.line)
         self._offsets = line_offsets(self.path, self._lines, bare_cr=self._csv)
-        if self._csv and self._offsets:
-            with self.path.open("rb") as raw:
-                self._header = raw.read(self._offsets[0]).decode(self.encoding)
-        if not self.heads:
-            raise InputError(
-                f"{self.path}: found no articles with text. Check the file's contents."
-            )
 
     def __len__(self) -> int:
         return len(self.heads)
@@ -334,16 +480,19 @@ class CorpusFile(Sequence[Article]):
 def _head(row: CorpusRow, path: Path) -> ArticleHead:
     """The ``ArticleHead`` of a row: id, title and source as ``article_from_row`` makes them
     (a row without a title shows its id until it is cleaned and a headline may be found)."""
-    article_id = safe_id(row.id)
-    title = row.title.strip()
+    return _head_of(row.id, row.title, row.url, row.line, row.date, row.source, path=path)
+
+
+def _head_of(
+    raw_id: str, title: str, url: str, line: int, date: str, outlet: str, *, path: Path
+) -> ArticleHead:
+    """``_head`` from the row's fields (the fast route has columns, not ``CorpusRow``s)."""
+    article_id = safe_id(raw_id)
+    title = title.strip()
     if not title:
         title = article_id.replace("-", " ").replace("_", " ").strip().capitalize()
     return ArticleHead(
-        id=article_id,
-        title=title,
-        source=row.url or f"{path}:{row.line}",
-        date=row.date,
-        outlet=row.source,
+        id=article_id, title=title, source=url or f"{path}:{line}", date=date, outlet=outlet
     )
 
 
