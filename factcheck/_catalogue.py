@@ -222,19 +222,22 @@ _HEAD_COLUMNS = ("id", "title", "text", "url", "date", "source", "language")
 
 def csv_record_starts(path: Path) -> tuple[np.ndarray, np.ndarray] | None:
     """Byte offsets and 1-based line numbers where the CSV records of ``path`` start (the
-    header first, blank lines left out), or None when the quoting is not plain RFC 4180.
+    header first; a row after blank lines starts at the first of them, as the csv route
+    numbers it), or None when the quoting is not plain RFC 4180.
 
     A newline outside quotes ends a record (quote parity: doubled quotes keep it). Plain:
     every opening quote starts a field, every closing one ends a field, no bare CR, no NUL;
     then Python's csv module and pyarrow split the file the same way. One pass in blocks.
     """
     starts, lines = [np.zeros(1, dtype=np.int64)], [np.ones(1, dtype=np.int64)]
+    blanks = [np.zeros(1, dtype=bool)]  # whether a line starting there is empty
     quotes_before, lfs_before, base = 0, 0, 0
     previous = b"\n"  # the byte before the block: the file "starts after a newline"
     with path.open("rb") as raw:
-        block = raw.read(BLOCK_BYTES)
+        block = raw.read(max(BLOCK_BYTES, 3))  # a BOM is never cut
         if block.startswith(codecs.BOM_UTF8):
             block, base = block[3:], 3  # the header still starts at byte 0 (BOM and all)
+            block = block or raw.read(BLOCK_BYTES)
         if block[:1] in (b"\n", b"\r"):
             return None  # a blank first line: the exact route says what is wrong
         while block:
@@ -253,19 +256,26 @@ def csv_record_starts(path: Path) -> tuple[np.ndarray, np.ndarray] | None:
                 return None  # text after a closing quote
             lf = np.flatnonzero(inner == 10)
             outside = (np.searchsorted(quote, lf) + quotes_before) % 2 == 0
-            blank = np.isin(data[lf + 2], (10, 13))  # the next record is an empty line
-            if not following:
-                blank[-1:] |= lf[-1:] == len(block) - 1  # nothing after the last newline
-            keep = outside & ~blank
-            starts.append(lf[keep].astype(np.int64) + 1 + base)
-            lines.append(np.arange(len(lf), dtype=np.int64)[keep] + lfs_before + 2)
+            ends = lf[outside]
+            starts.append(ends.astype(np.int64) + 1 + base)
+            lines.append(np.flatnonzero(outside).astype(np.int64) + lfs_before + 2)
+            # After the last newline of the file the sentinel LF makes an empty "line".
+            blanks.append(np.isin(data[ends + 2], (10, 13)))  # the next line is empty
             quotes_before += len(quote)
             lfs_before += len(lf)
             base += len(block)
             previous, block = block[-1:], following
     if quotes_before % 2:
         return None  # an unclosed quote: the exact route names its line
-    return np.concatenate(starts), np.concatenate(lines)
+    start, line, blank = np.concatenate(starts), np.concatenate(lines), np.concatenate(blanks)
+    # The csv route skips blank lines but numbers the row after them from the first one
+    # (its line and offset are where the previous row ended): keep the first start of
+    # each run of blank lines, drop the rest, and a run that ends the file.
+    keep = np.concatenate(([True], ~blank[:-1]))
+    start, line = start[keep], line[keep]
+    if blank[-1]:  # the file ends with a run of blank lines (or just its last newline)
+        start, line = start[:-1], line[:-1]
+    return start, line
 
 
 def _fast_csv(path: Path, encoding: str) -> tuple[list[ArticleHead], array, array] | None:
