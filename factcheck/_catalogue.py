@@ -205,6 +205,10 @@ def line_offsets(path: Path, lines: Sequence[int], *, bare_cr: bool) -> array:
     return array("q", out.tolist())
 
 
+FAST_MIN_BYTES = 16 << 20
+"""Smaller CSV files take the exact route: it reads them faster than pyarrow imports
+(about 0.3 s; ``benchmarks/bench_widget.py --only-files``)."""
+
 FAST_ENCODINGS = frozenset({"utf-8", "utf-8-sig"})
 """Encodings the fast CSV route reads (pyarrow reads UTF-8); others take the exact route."""
 
@@ -360,7 +364,8 @@ class CorpusFile(Sequence[Article]):
 
     A plain UTF-8 CSV is first read by a fast route (``_fast_csv``: pyarrow for the head
     columns, one vectorised byte scan for the row starts); on any doubt it gives way to the
-    row reader above, so errors and warnings stay the loaders'. ``fast=False`` skips it.
+    row reader above, so errors and warnings stay the loaders'. ``fast=False`` skips it, as
+    do files under ``FAST_MIN_BYTES``.
     """
 
     def __init__(
@@ -375,7 +380,8 @@ class CorpusFile(Sequence[Article]):
         self._lines = array("q")
         self._cache: OrderedDict[int, Article] = OrderedDict()
         self._header = ""
-        found = _fast_csv(self.path, self.encoding) if self._csv and fast else None
+        fast = fast and self._csv and self.path.stat().st_size >= FAST_MIN_BYTES
+        found = _fast_csv(self.path, self.encoding) if fast else None
         if found is not None:
             self.heads, self._lines, self._offsets = found
         else:

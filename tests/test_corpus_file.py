@@ -67,9 +67,13 @@ def write_jsonl(path: Path, records: list[dict[str, str]]) -> Path:
 
 
 @pytest.mark.parametrize("kind", ["csv", "jsonl", "csv-bom", "csv-cp1252"])
-def test_a_lazy_corpus_gives_the_articles_the_loader_gives(tmp_path: Path, kind: str):
+def test_a_lazy_corpus_gives_the_articles_the_loader_gives(
+    tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch
+):
     """Test that every article of a lazy corpus file equals what load_articles makes of the
-    same row (id, title, text, edits, source, metadata), whatever the format or encoding."""
+    same row (id, title, text, edits, source, metadata), whatever the format or encoding
+    (a UTF-8 CSV through the fast route: the threshold is lowered for this small file)."""
+    monkeypatch.setattr(_catalogue, "FAST_MIN_BYTES", 0)
     records = rows(12)
     if kind == "jsonl":
         path = write_jsonl(tmp_path / "corpus.jsonl", records)
@@ -295,6 +299,7 @@ def test_the_fast_route_finds_the_heads_and_offsets_the_exact_route_finds(corpus
     data, bare_cr = corpus
     with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
         patch.setattr(_catalogue, "BLOCK_BYTES", block)
+        patch.setattr(_catalogue, "FAST_MIN_BYTES", 0)  # small files take the fast route
         path = Path(folder) / "corpus.csv"
         path.write_bytes(data)
         exact = CorpusFile(path, fast=False)
@@ -335,9 +340,12 @@ def outcome(path: Path, *, fast: bool) -> list[ArticleHead] | str:
 
 
 @pytest.mark.parametrize("case", sorted(DOUBTFUL))
-def test_the_fast_route_gives_way_on_every_doubtful_file(tmp_path: Path, case: str):
+def test_the_fast_route_gives_way_on_every_doubtful_file(
+    tmp_path: Path, case: str, monkeypatch: pytest.MonkeyPatch
+):
     """Test that each bad or unusual input makes the fast route give way, so the exact
     route's error or warning, naming the file and line, is what the caller sees."""
+    monkeypatch.setattr(_catalogue, "FAST_MIN_BYTES", 0)  # small files try the fast route
     text, message = DOUBTFUL[case]
     path = tmp_path / "corpus.csv"
     path.write_bytes(text.encode("cp1252" if case == "cp1252" else "utf-8"))
