@@ -321,28 +321,112 @@ def _fast_csv(path: Path, encoding: str) -> tuple[list[ArticleHead], array, arra
         return None  # a row with too many or too few fields, bad UTF-8, ...
     if len(columns["id"]) != len(starts) - 1:
         return None
-    for tag in set(columns.get("language", ())):
+    if not _known_languages(columns.get("language", ())):
+        return None
+    return _heads_of(path, columns, lines[1:].tolist(), starts[1:].tolist())
+
+
+def jsonl_record_starts(path: Path) -> tuple[np.ndarray, np.ndarray] | None:
+    """Byte offsets and 1-based numbers of the lines of a JSONL file that start with "{",
+    or None when a line starts with anything but "{" or its end (a BOM, indentation, a
+    lone CR): such files take the exact route. One vectorised pass in blocks."""
+    starts, lines, crs = [], [], []
+    lfs_before, base = 0, 0
+    with path.open("rb") as raw:
+        block = raw.read(BLOCK_BYTES)
+        previous = b"\n"  # the file "starts after a newline"
+        while block:
+            following = raw.read(BLOCK_BYTES)
+            data = np.frombuffer(previous + block + (following[:1] or b"\n"), dtype=np.uint8)
+            lf = np.flatnonzero(data[:-1] == 10)  # the LF before each line starting here
+            first = data[lf + 1]
+            record = first == 123
+            crs.append(lf[first == 13].astype(np.int64) + base)  # blank if an LF follows
+            if not (record | (first == 10) | (first == 13)).all():
+                return None
+            starts.append(lf[record].astype(np.int64) + base)
+            lines.append(np.flatnonzero(record).astype(np.int64) + lfs_before + 1)
+            lfs_before += len(lf)
+            base += len(block)
+            previous, block = b" ", following  # the last LF's line was looked at already
+        if crs:  # a line starting with CR is blank only as CRLF (checked in the file)
+            for offset in np.concatenate(crs).tolist():
+                raw.seek(offset + 1)
+                if raw.read(1) != b"\n":
+                    return None
+    if not starts:
+        return None
+    return np.concatenate(starts), np.concatenate(lines)
+
+
+def _fast_jsonl(path: Path, encoding: str) -> tuple[list[ArticleHead], array, array] | None:
+    """Heads, lines and offsets of a plain UTF-8 JSONL corpus read by pyarrow (string
+    fields only), or None on any doubt (a number, a null id/title/text, a repeated key, a
+    lone surrogate, a blank id or text, a duplicate id): then the exact route reads it."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from pyarrow import json as pajson
+
+    if encoding != "utf-8":
+        return None
+    found = jsonl_record_starts(path)
+    if found is None or not len(found[0]):
+        return None
+    starts, lines = found
+    wanted = [*_HEAD_COLUMNS, "sentence_id"]
+    try:
+        table = pajson.read_json(
+            path,
+            read_options=pajson.ReadOptions(block_size=1 << 20),
+            parse_options=pajson.ParseOptions(
+                explicit_schema=pa.schema([(c, pa.string()) for c in wanted]),
+                unexpected_field_behavior="ignore",
+            ),
+        )
+    except (pa.ArrowInvalid, OSError):
+        return None
+    if table.num_rows != len(starts) or any(table[c].null_count for c in REQUIRED_COLUMNS):
+        return None
+    for name in ("id", "text"):
+        if not pc.all(pc.match_substring_regex(table[name], _NOT_BLANK)).as_py():
+            return None
+    if not _known_languages(table["language"].drop_null().to_pylist()):
+        return None
+    columns = {c: pc.fill_null(table[c], "").to_pylist() for c in _HEAD_COLUMNS}
+    return _heads_of(path, columns, lines.tolist(), starts.tolist())
+
+
+def _known_languages(tags: Iterable[str]) -> bool:
+    """Whether every non-blank language tag is one the exact route accepts."""
+    for tag in set(tags):
         if tag.strip():
             try:
                 normalise_language(tag)
             except InputError:
-                return None
-    row_lines = lines[1:].tolist()
-    empty = [""] * len(row_lines)
+                return False
+    return True
+
+
+def _heads_of(
+    path: Path, columns: Mapping[str, list[str] | None], lines: list[int], offsets: list[int]
+) -> tuple[list[ArticleHead], array, array] | None:
+    """The fast routes' result from their columns, or None on a duplicate id (the exact
+    route names both lines)."""
+    empty = [""] * len(lines)
     heads = list(
         map(
             functools.partial(_head_of, path=path),
             columns["id"],
             columns["title"],
-            columns.get("url", empty),
-            row_lines,
-            columns.get("date", empty),
-            columns.get("source", empty),
+            columns.get("url") or empty,
+            lines,
+            columns.get("date") or empty,
+            columns.get("source") or empty,
         )
     )
     if len({head.id for head in heads}) != len(heads):
-        return None  # a duplicate id: the exact route names both lines
-    return heads, array("q", row_lines), array("q", starts[1:].tolist())
+        return None
+    return heads, array("q", lines), array("q", offsets)
 
 
 LAZY_ENCODINGS = frozenset({"utf-8", "utf-8-sig", "cp1252"})
@@ -380,8 +464,10 @@ class CorpusFile(Sequence[Article]):
         self._lines = array("q")
         self._cache: OrderedDict[int, Article] = OrderedDict()
         self._header = ""
-        fast = fast and self._csv and self.path.stat().st_size >= FAST_MIN_BYTES
-        found = _fast_csv(self.path, self.encoding) if fast else None
+        found = None
+        if fast and self.path.stat().st_size >= FAST_MIN_BYTES:
+            read = _fast_csv if self._csv else _fast_jsonl
+            found = read(self.path, self.encoding)
         if found is not None:
             self.heads, self._lines, self._offsets = found
         else:

@@ -360,3 +360,85 @@ def test_the_fast_route_gives_way_on_every_doubtful_file(
                 CorpusFile(path)
     if message and "skipped" in message:
         assert any(re.search(message, str(w.message)) for w in caught)
+
+
+@st.composite
+def jsonl_corpora(draw: st.DrawFn) -> bytes:
+    """A JSONL corpus as bytes: escaped and raw non-ASCII, emoji as surrogate pairs, keys in
+    any order, missing optional fields, nulls, extra fields, blank lines, CRLF ends."""
+    count = draw(st.integers(1, 8))
+    ids = draw(st.lists(WORD, min_size=count, max_size=count, unique_by=lambda w: w.lower()))
+    end = draw(st.sampled_from(["\n", "\r\n"]))
+    lines = []
+    for article_id in ids:
+        record = {
+            "id": article_id + draw(st.sampled_from(["", " x/y", "?"])),
+            "title": draw(FIELD_TEXT),
+            "text": draw(FIELD_TEXT) + draw(WORD),
+            "extra": draw(st.sampled_from([1, [2], None, "x"])),
+        }
+        for key in ("url", "date", "source"):
+            value = draw(st.sampled_from([None, "", "https://news.example.test/a", FIELD_TEXT]))
+            if value is not None:
+                record[key] = value if isinstance(value, str) else draw(value)
+            elif draw(st.booleans()):
+                record[key] = None
+        keys = draw(st.permutations(list(record)))
+        ascii_only = draw(st.booleans())
+        lines.append(json.dumps({k: record[k] for k in keys}, ensure_ascii=ascii_only))
+        if draw(st.booleans()):
+            lines.append("")  # a blank line
+    return (end.join(lines) + draw(st.sampled_from(["", end]))).encode("utf-8")
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=jsonl_corpora(), block=st.sampled_from([1, 3, 64, 1 << 22]))
+def test_the_fast_jsonl_route_finds_the_heads_and_offsets_the_exact_route_finds(data, block):
+    """Test that on varied JSONL files the fast route is taken and gives the same heads,
+    lines and byte offsets as the json module's route, whatever the read block size."""
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_catalogue, "BLOCK_BYTES", block)
+        patch.setattr(_catalogue, "FAST_MIN_BYTES", 0)
+        path = Path(folder) / "corpus.jsonl"
+        path.write_bytes(data)
+        exact = CorpusFile(path, fast=False)
+        assert _catalogue._fast_jsonl(path, exact.encoding) is not None
+        fast = CorpusFile(path)
+        assert fast.heads == exact.heads
+        assert list(fast._lines) == list(exact._lines)
+        assert list(fast._offsets) == list(exact._offsets)
+        for index in range(len(fast)):
+            assert fast.row(index) == exact.row(index)
+
+
+GOOD_JSONL = (
+    '{"id": "a", "title": "First", "text": "One."}\n{"id": "b", "title": "", "text": "Two."}\n'
+)
+DOUBTFUL_JSONL = {
+    "duplicate id": '{"id": "a", "title": "Again", "text": "Three."}',
+    "number id": '{"id": 7, "title": "Seven", "text": "Three."}',
+    "null title": '{"id": "c", "title": null, "text": "Three."}',
+    "missing text": '{"id": "c", "title": "No text"}',
+    "blank text": '{"id": "c", "title": "Blank", "text": " \\u3000 "}',
+    "repeated key": '{"id": "c", "id": "d", "title": "Twice", "text": "Three."}',
+    "lone surrogate": '{"id": "c", "title": "Half \\ud83d", "text": "Three."}',
+    "indented line": '  {"id": "c", "title": "Indented", "text": "Three."}',
+    "not an object": '["c", "List", "Three."]',
+    "broken JSON": '{"id": "c", "title": "Cut", "text": ',
+    "bad language": '{"id": "c", "title": "L", "text": "Three.", "language": "klingon"}',
+}
+
+
+@pytest.mark.parametrize("case", sorted(DOUBTFUL_JSONL))
+def test_the_fast_jsonl_route_gives_way_on_every_doubtful_file(
+    tmp_path: Path, case: str, monkeypatch: pytest.MonkeyPatch
+):
+    """Test that each bad or unusual JSONL line makes the fast route give way, so the
+    caller sees exactly what the exact route makes of the file (heads, or the error)."""
+    monkeypatch.setattr(_catalogue, "FAST_MIN_BYTES", 0)
+    path = tmp_path / "corpus.jsonl"
+    path.write_text(GOOD_JSONL + DOUBTFUL_JSONL[case] + "\n", encoding="utf-8")
+    assert _catalogue._fast_jsonl(path, "utf-8") is None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InputWarning)
+        assert outcome(path, fast=True) == outcome(path, fast=False)
