@@ -11,7 +11,7 @@
    cleaned up front), in the same run; and the lazy corpus read by the csv module alone
    (``CorpusFile(path, fast=False)``, the route before its fast CSV reader). Each build runs
    in a fresh process; memory is the peak RSS growth of the build over the process after
-   imports.
+   imports. Then the largest size as JSONL, lazy (fast route) vs exact.
 3. Corpus queue: over 100,000 loaded articles with a trained model, choosing "least
    certain first" (the pool is split and scored) and each label by key that jumps to the
    next asked sentence anywhere, beside labels by key in reading order, same run.
@@ -390,6 +390,29 @@ def corpus_files(args: argparse.Namespace, folder: Path) -> None:
             f"{eager['mb'] / max(lazy['mb'], 0.1):>11.1f}x"
         )
         path.unlink()
+    size = max(args.files)
+    path = write_corpus_jsonl(folder / f"corpus-{size}.csv", folder / f"corpus-{size}.jsonl")
+    lazy = file_figures("lazy", path, folder / "jsonl-lazy")
+    exact = file_figures("exact", path, folder / "jsonl-exact")
+    print(
+        f"JSONL {size:,} rows ({path.stat().st_size / 1e6:.1f} MB): lazy {lazy['seconds']:.3f} s "
+        f"/ {lazy['mb']:.1f} MB, exact {exact['seconds']:.3f} s / {exact['mb']:.1f} MB "
+        f"({exact['seconds'] / lazy['seconds']:.1f}x)"
+    )
+
+
+def write_corpus_jsonl(csv_path: Path, path: Path) -> Path:
+    """The corpus CSV of ``write_corpus_file`` as JSONL (one object per row)."""
+    write_corpus_file(csv_path, int(csv_path.stem.rsplit("-", 1)[-1]))
+    csv.field_size_limit(2**31 - 1)
+    with (
+        csv_path.open(newline="", encoding="utf-8") as rows,
+        path.open("w", encoding="utf-8") as out,
+    ):
+        for row in csv.DictReader(rows):
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    csv_path.unlink()
+    return path
 
 
 def corpus_queue(size: int, folder: Path) -> None:
