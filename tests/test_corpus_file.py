@@ -243,7 +243,7 @@ def test_a_corpus_file_changed_after_opening_is_named_not_misread(tmp_path: Path
 
 # The fast route (pyarrow + a numpy byte scan) against the exact one (the csv module).
 
-PIECES = [*'ab ,"\n\tzé“”—\u00a0\u3000ß😀', '""', "\r\n"]
+PIECES = [*'ab ,"\n\tzé“”—\u00a0\u3000ß😀', '""', "\r\n", "NA", "null", "#"]
 FIELD_TEXT = st.lists(st.sampled_from(PIECES), max_size=12).map("".join)
 WORD = st.text(alphabet=st.sampled_from(list("abcXYZ09é")), min_size=1, max_size=6)
 
