@@ -374,25 +374,27 @@ def _fast_jsonl(path: Path, encoding: str) -> tuple[list[ArticleHead], array, ar
         return None
     starts, lines = found
     wanted = [*_HEAD_COLUMNS, "sentence_id"]
-    try:
-        table = pajson.read_json(
+    columns: dict[str, list[str]] = {c: [] for c in _HEAD_COLUMNS if c != "text"}
+    try:  # in 1 MB batches: memory is a few batches, never the whole text column
+        for batch in pajson.open_json(
             path,
             read_options=pajson.ReadOptions(block_size=1 << 20),
             parse_options=pajson.ParseOptions(
                 explicit_schema=pa.schema([(c, pa.string()) for c in wanted]),
                 unexpected_field_behavior="ignore",
             ),
-        )
+        ):
+            if any(batch[c].null_count for c in REQUIRED_COLUMNS):
+                return None  # a missing or null id, title or text
+            for name in ("id", "text"):
+                if not pc.all(pc.match_substring_regex(batch[name], _NOT_BLANK)).as_py():
+                    return None
+            for name, values in columns.items():
+                values += pc.fill_null(batch[name], "").to_pylist()
     except (pa.ArrowInvalid, OSError):
         return None
-    if table.num_rows != len(starts) or any(table[c].null_count for c in REQUIRED_COLUMNS):
+    if len(columns["id"]) != len(starts) or not _known_languages(columns["language"]):
         return None
-    for name in ("id", "text"):
-        if not pc.all(pc.match_substring_regex(table[name], _NOT_BLANK)).as_py():
-            return None
-    if not _known_languages(table["language"].drop_null().to_pylist()):
-        return None
-    columns = {c: pc.fill_null(table[c], "").to_pylist() for c in _HEAD_COLUMNS}
     return _heads_of(path, columns, lines.tolist(), starts.tolist())
 
 
