@@ -8,8 +8,10 @@
 2. Corpus FILE: ``Annotator("corpus.csv")`` at 10 / 1,000 / 100,000 rows of 30 sentences,
    lazy (heads and byte offsets read up front, a row cleaned when shown: ``CorpusFile``)
    beside today's route before it (``Annotator(load_articles("corpus.csv"))``: every row
-   cleaned up front), in the same run. Each build runs in a fresh process; memory is the
-   peak RSS growth of the build over the process after imports.
+   cleaned up front), in the same run; and the lazy corpus read by the csv module alone
+   (``CorpusFile(path, fast=False)``, the route before its fast CSV reader). Each build runs
+   in a fresh process; memory is the peak RSS growth of the build over the process after
+   imports. Then the largest size as JSONL, lazy (fast route) vs exact.
 3. Corpus queue: over 100,000 loaded articles with a trained model, choosing "least
    certain first" (the pool is split and scored) and each label by key that jumps to the
    next asked sentence anywhere, beside labels by key in reading order, same run.
@@ -117,7 +119,14 @@ def file_child(route: str, path: str, folder: str) -> None:
 
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
-    source = path if route == "lazy" else load_articles(path)
+    if route == "lazy":
+        source = path
+    elif route == "exact":  # the lazy route before its fast CSV reader (issue 10)
+        from factcheck._catalogue import CorpusFile
+
+        source = CorpusFile(path, fast=False)
+    else:
+        source = load_articles(path)
     ann = Annotator(source, annotator="bench", folder=folder)
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -353,27 +362,57 @@ def corpus_files(args: argparse.Namespace, folder: Path) -> None:
     """Section 2: a corpus FILE, lazy vs every row cleaned up front, fresh process each."""
     print("\nCorpus FILE build: Annotator('corpus.csv') lazy vs Annotator(load_articles(...))")
     print(
-        f"{'articles':>9} {'file MB':>8} {'lazy s':>8} {'lazy MB':>8} {'eager s':>9} "
+        "(lazy: fast CSV route, pyarrow + numpy byte scan; exact: the same lazy corpus read "
+        "by the csv module only, CorpusFile(path, fast=False), as before the fast route)"
+    )
+    print(
+        f"{'articles':>9} {'file MB':>8} {'lazy s':>8} {'lazy MB':>8} {'exact s':>8} "
+        f"{'exact MB':>8} {'fast gain':>9} {'eager s':>9} "
         f"{'eager MB':>9} {'time ratio':>10} {'memory ratio':>12}"
     )
     for size in args.files:
         path = write_corpus_file(folder / f"corpus-{size}.csv", size)
         file_mb = path.stat().st_size / 1e6
         lazy = file_figures("lazy", path, folder / f"file-lazy-{size}")
+        exact = file_figures("exact", path, folder / f"file-exact-{size}")
+        lazy_row = (
+            f"{size:>9,} {file_mb:>8.1f} {lazy['seconds']:>8.3f} {lazy['mb']:>8.1f} "
+            f"{exact['seconds']:>8.3f} {exact['mb']:>8.1f} "
+            f"{exact['seconds'] / lazy['seconds']:>8.1f}x"
+        )
         if size > args.file_before_max:
-            print(
-                f"{size:>9,} {file_mb:>8.1f} {lazy['seconds']:>8.3f} {lazy['mb']:>8.1f}   "
-                "eager: skipped (--file-before-max)"
-            )
+            print(f"{lazy_row}   eager: skipped (--file-before-max)")
             continue
         eager = file_figures("eager", path, folder / f"file-eager-{size}")
         print(
-            f"{size:>9,} {file_mb:>8.1f} {lazy['seconds']:>8.3f} {lazy['mb']:>8.1f} "
-            f"{eager['seconds']:>9.3f} {eager['mb']:>9.1f} "
+            f"{lazy_row} {eager['seconds']:>9.3f} {eager['mb']:>9.1f} "
             f"{eager['seconds'] / lazy['seconds']:>9.1f}x "
             f"{eager['mb'] / max(lazy['mb'], 0.1):>11.1f}x"
         )
         path.unlink()
+    size = max(args.files)
+    path = write_corpus_jsonl(folder / f"corpus-{size}.csv", folder / f"corpus-{size}.jsonl")
+    lazy = file_figures("lazy", path, folder / "jsonl-lazy")
+    exact = file_figures("exact", path, folder / "jsonl-exact")
+    print(
+        f"JSONL {size:,} rows ({path.stat().st_size / 1e6:.1f} MB): lazy {lazy['seconds']:.3f} s "
+        f"/ {lazy['mb']:.1f} MB, exact {exact['seconds']:.3f} s / {exact['mb']:.1f} MB "
+        f"({exact['seconds'] / lazy['seconds']:.1f}x)"
+    )
+
+
+def write_corpus_jsonl(csv_path: Path, path: Path) -> Path:
+    """The corpus CSV of ``write_corpus_file`` as JSONL (one object per row)."""
+    write_corpus_file(csv_path, int(csv_path.stem.rsplit("-", 1)[-1]))
+    csv.field_size_limit(2**31 - 1)
+    with (
+        csv_path.open(newline="", encoding="utf-8") as rows,
+        path.open("w", encoding="utf-8") as out,
+    ):
+        for row in csv.DictReader(rows):
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    csv_path.unlink()
+    return path
 
 
 def corpus_queue(size: int, folder: Path) -> None:

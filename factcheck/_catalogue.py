@@ -11,12 +11,16 @@ title, id or source, and ``select_articles`` orders and filters the corpus for n
 
 ``CorpusFile`` is a corpus CSV/JSONL file opened lazily: building it reads each row once
 for its id, title, source and date (an ``ArticleHead``) and where the row starts (bytes);
-a row is cleaned and becomes an ``Article`` only when it is first shown.
+a row is cleaned and becomes an ``Article`` only when it is first shown. A plain UTF-8 CSV
+or JSONL file is read by pyarrow and a numpy byte scan (about 1 s at 100,000 rows, against
+3 s), anything in doubt by the loaders' own row reader.
 """
 
 from __future__ import annotations
 
 import codecs
+import csv
+import functools
 import io
 import itertools
 import os
@@ -34,8 +38,9 @@ import numpy as np
 
 from ._decode import stream_encoding
 from .articles import CORPUS_SUFFIXES, Article, article_from_row, safe_id
-from .corpus import CorpusRow, read_csv_corpus, read_jsonl_corpus
+from .corpus import REQUIRED_COLUMNS, CorpusRow, read_csv_corpus, read_jsonl_corpus
 from .errors import InputError
+from .language import normalise_language
 from .sentences import Sentence, split_sentences
 
 ORDER_CORPUS = "corpus"
@@ -200,6 +205,232 @@ def line_offsets(path: Path, lines: Sequence[int], *, bare_cr: bool) -> array:
     return array("q", out.tolist())
 
 
+FAST_MIN_BYTES = 16 << 20
+"""Smaller corpus files take the exact route: it reads them faster than pyarrow imports
+(about 0.3 s; ``benchmarks/bench_widget.py --only-files``)."""
+
+FAST_ENCODINGS = frozenset({"utf-8", "utf-8-sig"})
+"""Encodings the fast CSV route reads (pyarrow reads UTF-8; JSONL: plain UTF-8 only)."""
+
+_PY_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+"""What ``str.strip()`` removes, so an Arrow trim finds the same empty fields."""
+
+_NOT_BLANK = "[^" + "".join(f"\\x{{{ord(c):x}}}" for c in _PY_WHITESPACE) + "]"
+"""An RE2 pattern matching a field that ``str.strip()`` leaves non-empty."""
+
+_HEAD_COLUMNS = ("id", "title", "text", "url", "date", "source", "language")
+
+
+def csv_record_starts(path: Path) -> tuple[np.ndarray, np.ndarray] | None:
+    """Byte offsets and 1-based line numbers where the CSV records of ``path`` start (the
+    header first; a row after blank lines starts at the first of them, as the csv route
+    numbers it), or None when the quoting is not plain RFC 4180.
+
+    A newline outside quotes ends a record (quote parity: doubled quotes keep it). Plain:
+    every opening quote starts a field, every closing one ends a field, no bare CR, no NUL;
+    then Python's csv module and pyarrow split the file the same way. One pass in blocks.
+    """
+    starts, lines = [np.zeros(1, dtype=np.int64)], [np.ones(1, dtype=np.int64)]
+    blanks = [np.zeros(1, dtype=bool)]  # whether a line starting there is empty
+    quotes_before, lfs_before, base = 0, 0, 0
+    previous = b"\n"  # the byte before the block: the file "starts after a newline"
+    with path.open("rb") as raw:
+        block = raw.read(max(BLOCK_BYTES, 3))  # a BOM is never cut
+        if block.startswith(codecs.BOM_UTF8):
+            block, base = block[3:], 3  # the header still starts at byte 0 (BOM and all)
+            block = block or raw.read(BLOCK_BYTES)
+        if block[:1] in (b"\n", b"\r"):
+            return None  # a blank first line: the exact route says what is wrong
+        while block:
+            following = raw.read(BLOCK_BYTES)
+            data = np.frombuffer(previous + block + (following[:1] or b"\n"), dtype=np.uint8)
+            inner = data[1:-1]  # this block; data[i] is the byte before inner[i]
+            if b"\x00" in block:
+                return None  # a NUL: the exact route says what is wrong
+            if b"\r" in block and (data[np.flatnonzero(inner == 13) + 2] != 10).any():
+                return None  # a CR without its LF ends a line for the csv module only
+            quote = np.flatnonzero(inner == 34)
+            opening = (np.arange(len(quote)) + quotes_before) % 2 == 0
+            if not np.isin(data[quote[opening]], (44, 10, 34)).all():
+                return None  # a quote inside an unquoted field
+            if not np.isin(data[quote[~opening] + 2], (44, 10, 13, 34)).all():
+                return None  # text after a closing quote
+            lf = np.flatnonzero(inner == 10)
+            outside = (np.searchsorted(quote, lf) + quotes_before) % 2 == 0
+            ends = lf[outside]
+            starts.append(ends.astype(np.int64) + 1 + base)
+            lines.append(np.flatnonzero(outside).astype(np.int64) + lfs_before + 2)
+            # After the last newline of the file the sentinel LF makes an empty "line".
+            blanks.append(np.isin(data[ends + 2], (10, 13)))  # the next line is empty
+            quotes_before += len(quote)
+            lfs_before += len(lf)
+            base += len(block)
+            previous, block = block[-1:], following
+    if quotes_before % 2:
+        return None  # an unclosed quote: the exact route names its line
+    start, line, blank = np.concatenate(starts), np.concatenate(lines), np.concatenate(blanks)
+    # The csv route skips blank lines but numbers the row after them from the first one
+    # (its line and offset are where the previous row ended): keep the first start of
+    # each run of blank lines, drop the rest, and a run that ends the file.
+    keep = np.concatenate(([True], ~blank[:-1]))
+    start, line = start[keep], line[keep]
+    if blank[-1]:  # the file ends with a run of blank lines (or just its last newline)
+        start, line = start[:-1], line[:-1]
+    return start, line
+
+
+def _fast_csv(path: Path, encoding: str) -> tuple[list[ArticleHead], array, array] | None:
+    """Heads, lines and offsets of a plain UTF-8 CSV corpus, read by pyarrow (only the
+    columns a head needs, multi-threaded), or None on any doubt: then the exact route reads
+    the file and its errors and warnings name the line."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from pyarrow import csv as pacsv
+
+    if encoding not in FAST_ENCODINGS:
+        return None
+    found = csv_record_starts(path)
+    if found is None or len(found[0]) < 2:
+        return None
+    starts, lines = found
+    with path.open("rb") as raw:
+        header = raw.read(int(starts[1])).decode(encoding)
+    names = next(csv.reader(io.StringIO(header, newline="")), [])
+    if len(set(names)) != len(names) or not all(c in names for c in REQUIRED_COLUMNS):
+        return None
+    wanted = [c for c in _HEAD_COLUMNS if c in names]
+    columns: dict[str, list[str]] = {c: [] for c in wanted if c != "text"}
+    try:  # in 1 MB batches: memory is a few batches, never the whole text column
+        for batch in pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(block_size=1 << 20),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=wanted, column_types=dict.fromkeys(wanted, pa.string())
+            ),
+        ):
+            for name in ("id", "text"):  # an empty id is an error, an empty text skipped
+                if not pc.all(pc.match_substring_regex(batch[name], _NOT_BLANK)).as_py():
+                    return None
+            for name, values in columns.items():
+                values += batch[name].to_pylist()
+    except (pa.ArrowInvalid, OSError):
+        return None  # a row with too many or too few fields, bad UTF-8, ...
+    if len(columns["id"]) != len(starts) - 1:
+        return None
+    if not _known_languages(columns.get("language", ())):
+        return None
+    return _heads_of(path, columns, lines[1:].tolist(), starts[1:].tolist())
+
+
+def jsonl_record_starts(path: Path) -> tuple[np.ndarray, np.ndarray] | None:
+    """Byte offsets and 1-based numbers of the lines of a JSONL file that start with "{",
+    or None when a line starts with anything but "{" or its end (a BOM, indentation, a
+    lone CR): such files take the exact route. One vectorised pass in blocks."""
+    starts, lines, crs = [], [], []
+    lfs_before, base = 0, 0
+    with path.open("rb") as raw:
+        block = raw.read(BLOCK_BYTES)
+        previous = b"\n"  # the file "starts after a newline"
+        while block:
+            following = raw.read(BLOCK_BYTES)
+            data = np.frombuffer(previous + block + (following[:1] or b"\n"), dtype=np.uint8)
+            lf = np.flatnonzero(data[:-1] == 10)  # the LF before each line starting here
+            first = data[lf + 1]
+            record = first == 123
+            crs.append(lf[first == 13].astype(np.int64) + base)  # blank if an LF follows
+            if not (record | (first == 10) | (first == 13)).all():
+                return None
+            starts.append(lf[record].astype(np.int64) + base)
+            lines.append(np.flatnonzero(record).astype(np.int64) + lfs_before + 1)
+            lfs_before += len(lf)
+            base += len(block)
+            previous, block = b" ", following  # the last LF's line was looked at already
+        if crs:  # a line starting with CR is blank only as CRLF (checked in the file)
+            for offset in np.concatenate(crs).tolist():
+                raw.seek(offset + 1)
+                if raw.read(1) != b"\n":
+                    return None
+    if not starts:
+        return None
+    return np.concatenate(starts), np.concatenate(lines)
+
+
+def _fast_jsonl(path: Path, encoding: str) -> tuple[list[ArticleHead], array, array] | None:
+    """Heads, lines and offsets of a plain UTF-8 JSONL corpus read by pyarrow (string
+    fields only), or None on any doubt (a number, a null id/title/text, a repeated key, a
+    lone surrogate, a blank id or text, a duplicate id): then the exact route reads it."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from pyarrow import json as pajson
+
+    if encoding != "utf-8":
+        return None
+    found = jsonl_record_starts(path)
+    if found is None or not len(found[0]):
+        return None
+    starts, lines = found
+    wanted = [*_HEAD_COLUMNS, "sentence_id"]
+    columns: dict[str, list[str]] = {c: [] for c in _HEAD_COLUMNS if c != "text"}
+    try:  # in 1 MB batches: memory is a few batches, never the whole text column
+        for batch in pajson.open_json(
+            path,
+            read_options=pajson.ReadOptions(block_size=1 << 20),
+            parse_options=pajson.ParseOptions(
+                explicit_schema=pa.schema([(c, pa.string()) for c in wanted]),
+                unexpected_field_behavior="ignore",
+            ),
+        ):
+            if any(batch[c].null_count for c in REQUIRED_COLUMNS):
+                return None  # a missing or null id, title or text
+            for name in ("id", "text"):
+                if not pc.all(pc.match_substring_regex(batch[name], _NOT_BLANK)).as_py():
+                    return None
+            for name, values in columns.items():
+                values += pc.fill_null(batch[name], "").to_pylist()
+    except (pa.ArrowInvalid, OSError):
+        return None
+    if len(columns["id"]) != len(starts) or not _known_languages(columns["language"]):
+        return None
+    return _heads_of(path, columns, lines.tolist(), starts.tolist())
+
+
+def _known_languages(tags: Iterable[str]) -> bool:
+    """Whether every non-blank language tag is one the exact route accepts."""
+    for tag in set(tags):
+        if tag.strip():
+            try:
+                normalise_language(tag)
+            except InputError:
+                return False
+    return True
+
+
+def _heads_of(
+    path: Path, columns: Mapping[str, list[str] | None], lines: list[int], offsets: list[int]
+) -> tuple[list[ArticleHead], array, array] | None:
+    """The fast routes' result from their columns, or None on a duplicate id (the exact
+    route names both lines)."""
+    empty = [""] * len(lines)
+    heads = list(
+        map(
+            functools.partial(_head_of, path=path),
+            columns["id"],
+            columns["title"],
+            columns.get("url") or empty,
+            lines,
+            columns.get("date") or empty,
+            columns.get("source") or empty,
+        )
+    )
+    if len({head.id for head in heads}) != len(heads):
+        return None
+    return heads, array("q", lines), array("q", offsets)
+
+
 LAZY_ENCODINGS = frozenset({"utf-8", "utf-8-sig", "cp1252"})
 """Encodings a ``CorpusFile`` reads rows of by byte offset (bytes 0x0A and 0x0D are only
 ever line ends in them)."""
@@ -216,9 +447,16 @@ class CorpusFile(Sequence[Article]):
     keeping the last ``cache_size`` articles. A row that cleaning leaves empty (all page
     furniture) is warned about, as the loaders do, and shows as an article with no
     sentences. Use ``open_corpus`` to get one (it says when a file cannot be read lazily).
+
+    A plain UTF-8 file is first read by a fast route (``_fast_csv``/``_fast_jsonl``: pyarrow
+    for the head columns, a vectorised byte scan for the row starts); on any doubt it gives
+    way to the row reader above, so errors and warnings stay the loaders'. ``fast=False``
+    skips it, as do files under ``FAST_MIN_BYTES``.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, cache_size: int = 16) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, cache_size: int = 16, fast: bool = True
+    ) -> None:
         self.path = Path(path)
         self.cache_size = cache_size
         self.encoding = stream_encoding(self.path)
@@ -228,6 +466,25 @@ class CorpusFile(Sequence[Article]):
         self._lines = array("q")
         self._cache: OrderedDict[int, Article] = OrderedDict()
         self._header = ""
+        found = None
+        if fast and self.path.stat().st_size >= FAST_MIN_BYTES:
+            read = _fast_csv if self._csv else _fast_jsonl
+            found = read(self.path, self.encoding)
+        if found is not None:
+            self.heads, self._lines, self._offsets = found
+        else:
+            self._exact_scan()
+        if self._csv and self._offsets:
+            with self.path.open("rb") as raw:
+                self._header = raw.read(self._offsets[0]).decode(self.encoding)
+        if not self.heads:
+            raise InputError(
+                f"{self.path}: found no articles with text. Check the file's contents."
+            )
+
+    def _exact_scan(self) -> None:
+        """Heads, lines and offsets read through the loaders' own row reader, so every
+        error and warning is theirs (the route for any file the fast one doubts)."""
         seen: dict[str, int] = {}
         # The loaders' own streaming read (``corpus.read_corpus``'s steps): same errors.
         with self.path.open(encoding=self.encoding, newline="" if self._csv else "\n") as text:
@@ -247,13 +504,6 @@ class CorpusFile(Sequence[Article]):
                 self.heads.append(head)
                 self._lines.append(row.line)
         self._offsets = line_offsets(self.path, self._lines, bare_cr=self._csv)
-        if self._csv and self._offsets:
-            with self.path.open("rb") as raw:
-                self._header = raw.read(self._offsets[0]).decode(self.encoding)
-        if not self.heads:
-            raise InputError(
-                f"{self.path}: found no articles with text. Check the file's contents."
-            )
 
     def __len__(self) -> int:
         return len(self.heads)
@@ -334,16 +584,19 @@ class CorpusFile(Sequence[Article]):
 def _head(row: CorpusRow, path: Path) -> ArticleHead:
     """The ``ArticleHead`` of a row: id, title and source as ``article_from_row`` makes them
     (a row without a title shows its id until it is cleaned and a headline may be found)."""
-    article_id = safe_id(row.id)
-    title = row.title.strip()
+    return _head_of(row.id, row.title, row.url, row.line, row.date, row.source, path=path)
+
+
+def _head_of(
+    raw_id: str, title: str, url: str, line: int, date: str, outlet: str, *, path: Path
+) -> ArticleHead:
+    """``_head`` from the row's fields (the fast route has columns, not ``CorpusRow``s)."""
+    article_id = safe_id(raw_id)
+    title = title.strip()
     if not title:
         title = article_id.replace("-", " ").replace("_", " ").strip().capitalize()
     return ArticleHead(
-        id=article_id,
-        title=title,
-        source=row.url or f"{path}:{row.line}",
-        date=row.date,
-        outlet=row.source,
+        id=article_id, title=title, source=url or f"{path}:{line}", date=date, outlet=outlet
     )
 
 

@@ -3,14 +3,21 @@ when it is first shown. Real files in temporary folders, real widgets."""
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import json
+import re
+import tempfile
 import warnings
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from factcheck._catalogue import Choice, CorpusFile, open_corpus
+from factcheck import _catalogue
+from factcheck._catalogue import ArticleHead, Choice, CorpusFile, open_corpus
 from factcheck.annotator import Annotator
 from factcheck.articles import load_articles
 from factcheck.assignment import assign
@@ -60,9 +67,13 @@ def write_jsonl(path: Path, records: list[dict[str, str]]) -> Path:
 
 
 @pytest.mark.parametrize("kind", ["csv", "jsonl", "csv-bom", "csv-cp1252"])
-def test_a_lazy_corpus_gives_the_articles_the_loader_gives(tmp_path: Path, kind: str):
+def test_a_lazy_corpus_gives_the_articles_the_loader_gives(
+    tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch
+):
     """Test that every article of a lazy corpus file equals what load_articles makes of the
-    same row (id, title, text, edits, source, metadata), whatever the format or encoding."""
+    same row (id, title, text, edits, source, metadata), whatever the format or encoding
+    (a UTF-8 CSV through the fast route: the threshold is lowered for this small file)."""
+    monkeypatch.setattr(_catalogue, "FAST_MIN_BYTES", 0)
     records = rows(12)
     if kind == "jsonl":
         path = write_jsonl(tmp_path / "corpus.jsonl", records)
@@ -228,3 +239,206 @@ def test_a_corpus_file_changed_after_opening_is_named_not_misread(tmp_path: Path
     write_csv(path, rows(6)[::-1])
     with pytest.raises(InputError, match=r"corpus.csv, line \d+: the file changed"):
         lazy[4]
+
+
+# The fast route (pyarrow + a numpy byte scan) against the exact one (the csv module).
+
+PIECES = [*'ab ,"\n\tzé“”—\u00a0\u3000ß😀', '""', "\r\n", "NA", "null", "#"]
+FIELD_TEXT = st.lists(st.sampled_from(PIECES), max_size=12).map("".join)
+WORD = st.text(alphabet=st.sampled_from(list("abcXYZ09é")), min_size=1, max_size=6)
+
+
+@st.composite
+def csv_corpora(draw: st.DrawFn) -> tuple[bytes, bool]:
+    """A CSV corpus as bytes (quotes, doubled quotes, newlines in fields, CRLF, BOM, blank
+    lines, non-ASCII, empty titles), and whether it holds a CR without its LF."""
+    count = draw(st.integers(1, 8))
+    ids = draw(st.lists(WORD, min_size=count, max_size=count, unique_by=lambda w: w.lower()))
+    records = [
+        {
+            "id": article_id + draw(st.sampled_from(["", " x/y", "?", " "])),
+            "title": draw(FIELD_TEXT),
+            "text": draw(FIELD_TEXT) + draw(WORD) + draw(FIELD_TEXT),
+            "url": draw(st.sampled_from(["", "https://news.example.test/a?b=1,2"])),
+            "date": draw(st.sampled_from(["", "2026-03-04"])),
+            "source": draw(FIELD_TEXT),
+        }
+        for article_id in ids
+    ]
+    if draw(st.integers(0, 9)) == 0:
+        records[0]["text"] += '"\r'  # a CR without its LF (old Mac; the quote gets it
+        # quoted, as a spreadsheet would): the exact route's
+
+    fields = draw(st.permutations(FIELDS))
+    handle = io.StringIO(newline="")
+    writer = csv.DictWriter(
+        handle,
+        fieldnames=fields,
+        lineterminator=draw(st.sampled_from(["\r\n", "\n"])),
+        quoting=draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL])),
+    )
+    writer.writeheader()
+    for record in records:
+        writer.writerow(record)
+        if draw(st.booleans()):
+            handle.write(draw(st.sampled_from(["\n", "\r\n"])))  # a blank line
+    text = handle.getvalue()
+    if draw(st.booleans()):
+        text = text.rstrip("\r\n")  # no newline at the end
+    data = text.encode("utf-8")
+    bom = draw(st.booleans())
+    return (codecs.BOM_UTF8 + data if bom else data), "\r" in text.replace("\r\n", "")
+
+
+@settings(max_examples=150, deadline=None)
+@given(corpus=csv_corpora(), block=st.sampled_from([1, 2, 5, 64, 1 << 22]))
+def test_the_fast_route_finds_the_heads_and_offsets_the_exact_route_finds(corpus, block):
+    """Test that, on varied CSV files and read blocks of any size, the fast route gives the
+    same heads (safe ids, title fallback, source, date, outlet), lines, byte offsets and
+    header as the csv module's route, and is taken unless a bare CR calls for the exact one."""
+    data, bare_cr = corpus
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_catalogue, "BLOCK_BYTES", block)
+        patch.setattr(_catalogue, "FAST_MIN_BYTES", 0)  # small files take the fast route
+        path = Path(folder) / "corpus.csv"
+        path.write_bytes(data)
+        exact = CorpusFile(path, fast=False)
+        fast = CorpusFile(path)
+        assert (_catalogue._fast_csv(path, fast.encoding) is None) == bare_cr
+        assert fast.heads == exact.heads
+        assert list(fast._lines) == list(exact._lines)
+        assert list(fast._offsets) == list(exact._offsets)
+        assert fast._header == exact._header
+        for index in range(len(fast)):
+            assert fast.row(index) == exact.row(index)
+
+
+GOOD = 'id,title,text,language\na,First,"One, two.",en\nb,,Three.,\n'
+DOUBTFUL = {
+    "duplicate id": (
+        GOOD + "a,Again,Four.,\n",
+        r"line 4: article id 'a' is already used by .*line 2",
+    ),
+    "empty id": (GOOD + " ,Blank,Four.,\n", r"line 4: the 'id' is empty"),
+    "empty text": (GOOD + "c,Empty, \u3000 ,\n", r"line 4: article 'c' has no text; skipped"),
+    "bare CR": (GOOD + 'c,Old Mac,"Four.\rFive.",\n', None),
+    "unclosed quote": (GOOD + 'c,Open,"Four.,\n', r"line 4: malformed CSV"),
+    "too many fields": (GOOD + "c,Extra,Four.,en,x\n", r"line 4: the row has more fields"),
+    "quote inside a field": (GOOD + 'c,Say "hi",Four.,\n', None),
+    "bad language": (GOOD + "c,Lang,Four.,klingon\n", r"line 4: 'language': 'klingon'"),
+    "cp1252": (GOOD.replace("First", "Caf\xe9"), None),
+    "NUL byte": (GOOD + f"c,Long,{'x' * 9000},\nd,Nul,Fo\x00ur.,\n", None),  # past 8 KB
+}
+
+
+def outcome(path: Path, *, fast: bool) -> list[ArticleHead] | str:
+    """The heads a ``CorpusFile`` finds in ``path``, or the message it refuses it with."""
+    try:
+        return CorpusFile(path, fast=fast).heads
+    except InputError as exc:
+        return str(exc)
+
+
+@pytest.mark.parametrize("case", sorted(DOUBTFUL))
+def test_the_fast_route_gives_way_on_every_doubtful_file(
+    tmp_path: Path, case: str, monkeypatch: pytest.MonkeyPatch
+):
+    """Test that each bad or unusual input makes the fast route give way, so the exact
+    route's error or warning, naming the file and line, is what the caller sees."""
+    monkeypatch.setattr(_catalogue, "FAST_MIN_BYTES", 0)  # small files try the fast route
+    text, message = DOUBTFUL[case]
+    path = tmp_path / "corpus.csv"
+    path.write_bytes(text.encode("cp1252" if case == "cp1252" else "utf-8"))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        encoding = _catalogue.stream_encoding(path)
+        assert _catalogue._fast_csv(path, encoding) is None
+        if message is None or "skipped" in message:
+            assert outcome(path, fast=True) == outcome(path, fast=False)
+        else:
+            with pytest.raises(InputError, match=rf"corpus.csv, {message}"):
+                CorpusFile(path)
+    if message and "skipped" in message:
+        assert any(re.search(message, str(w.message)) for w in caught)
+
+
+@st.composite
+def jsonl_corpora(draw: st.DrawFn) -> bytes:
+    """A JSONL corpus as bytes: escaped and raw non-ASCII, emoji as surrogate pairs, keys in
+    any order, missing optional fields, nulls, extra fields, blank lines, CRLF ends."""
+    count = draw(st.integers(1, 8))
+    ids = draw(st.lists(WORD, min_size=count, max_size=count, unique_by=lambda w: w.lower()))
+    end = draw(st.sampled_from(["\n", "\r\n"]))
+    lines = []
+    for article_id in ids:
+        record = {
+            "id": article_id + draw(st.sampled_from(["", " x/y", "?"])),
+            "title": draw(FIELD_TEXT),
+            "text": draw(FIELD_TEXT) + draw(WORD),
+            "extra": draw(st.sampled_from([1, [2], None, "x"])),
+        }
+        for key in ("url", "date", "source"):
+            value = draw(st.sampled_from([None, "", "https://news.example.test/a", FIELD_TEXT]))
+            if value is not None:
+                record[key] = value if isinstance(value, str) else draw(value)
+            elif draw(st.booleans()):
+                record[key] = None
+        keys = draw(st.permutations(list(record)))
+        ascii_only = draw(st.booleans())
+        lines.append(json.dumps({k: record[k] for k in keys}, ensure_ascii=ascii_only))
+        if draw(st.booleans()):
+            lines.append("")  # a blank line
+    return (end.join(lines) + draw(st.sampled_from(["", end]))).encode("utf-8")
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=jsonl_corpora(), block=st.sampled_from([1, 3, 64, 1 << 22]))
+def test_the_fast_jsonl_route_finds_the_heads_and_offsets_the_exact_route_finds(data, block):
+    """Test that on varied JSONL files the fast route is taken and gives the same heads,
+    lines and byte offsets as the json module's route, whatever the read block size."""
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_catalogue, "BLOCK_BYTES", block)
+        patch.setattr(_catalogue, "FAST_MIN_BYTES", 0)
+        path = Path(folder) / "corpus.jsonl"
+        path.write_bytes(data)
+        exact = CorpusFile(path, fast=False)
+        assert _catalogue._fast_jsonl(path, exact.encoding) is not None
+        fast = CorpusFile(path)
+        assert fast.heads == exact.heads
+        assert list(fast._lines) == list(exact._lines)
+        assert list(fast._offsets) == list(exact._offsets)
+        for index in range(len(fast)):
+            assert fast.row(index) == exact.row(index)
+
+
+GOOD_JSONL = (
+    '{"id": "a", "title": "First", "text": "One."}\n{"id": "b", "title": "", "text": "Two."}\n'
+)
+DOUBTFUL_JSONL = {
+    "duplicate id": '{"id": "a", "title": "Again", "text": "Three."}',
+    "number id": '{"id": 7, "title": "Seven", "text": "Three."}',
+    "null title": '{"id": "c", "title": null, "text": "Three."}',
+    "missing text": '{"id": "c", "title": "No text"}',
+    "blank text": '{"id": "c", "title": "Blank", "text": " \\u3000 "}',
+    "repeated key": '{"id": "c", "id": "d", "title": "Twice", "text": "Three."}',
+    "lone surrogate": '{"id": "c", "title": "Half \\ud83d", "text": "Three."}',
+    "indented line": '  {"id": "c", "title": "Indented", "text": "Three."}',
+    "not an object": '["c", "List", "Three."]',
+    "broken JSON": '{"id": "c", "title": "Cut", "text": ',
+    "bad language": '{"id": "c", "title": "L", "text": "Three.", "language": "klingon"}',
+}
+
+
+@pytest.mark.parametrize("case", sorted(DOUBTFUL_JSONL))
+def test_the_fast_jsonl_route_gives_way_on_every_doubtful_file(
+    tmp_path: Path, case: str, monkeypatch: pytest.MonkeyPatch
+):
+    """Test that each bad or unusual JSONL line makes the fast route give way, so the
+    caller sees exactly what the exact route makes of the file (heads, or the error)."""
+    monkeypatch.setattr(_catalogue, "FAST_MIN_BYTES", 0)
+    path = tmp_path / "corpus.jsonl"
+    path.write_text(GOOD_JSONL + DOUBTFUL_JSONL[case] + "\n", encoding="utf-8")
+    assert _catalogue._fast_jsonl(path, "utf-8") is None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InputWarning)
+        assert outcome(path, fast=True) == outcome(path, fast=False)
