@@ -1572,32 +1572,40 @@ def read_annotations(
     first_seen: dict[str, str] = {}
     parts: list[_Part] = []
     position = 0
-    for batch in _batches(_fast_tables(paths, schemes, on_error), BATCH_ROWS):
-        part = _batch_events(batch, schemes, on_error, first_seen, position, history=history)
+    for batch, only in _batches(_fast_tables(paths, schemes, on_error), BATCH_ROWS):
+        only = only and not parts  # the only batch: its rows are taken once, at the end
+        part = _batch_events(
+            batch, schemes, on_error, first_seen, position, history=history, reduce=not only
+        )
         if part is not None:
             parts.append(part)
             position += part.rows
     if not parts:
         return empty_frame()
-    several_parts = len(parts) > 1
+    # Parts whose people are in no other part hold each (annotator, sentence)'s latest event
+    # already: no time order is needed to find it across parts.
+    people_apart = len(parts) == 1 or sum(len(part.people) for part in parts) == len(
+        set().union(*(part.people for part in parts))
+    )
     table = pa.concat_tables([part.table for part in parts])
     timestamps = np.concatenate([part.timestamps for part in parts])
     flagged = np.concatenate([part.flagged for part in parts])
+    kept = parts[0].keep if len(parts) == 1 else None
     del parts
-    # Time order, ties in file order (parts and rows within them are in file order).
-    order = np.argsort(timestamps, kind="stable")
-    if not history:
-        if several_parts:  # one part is already one row per (annotator, sentence)
-            keys = table.select(["annotator", "sentence_id"]).to_pandas().take(order)
+    if not history and people_apart:
+        # One row per (annotator, sentence), so the sort below has no ties: the order the
+        # rows come in does not change the result, and time order is not needed.
+        order = np.arange(table.num_rows) if kept is None else kept
+    else:  # time order, ties in file order (parts and rows within them are in file order)
+        order = _time_order(timestamps)
+        if not history:
+            keys = pd.Series(_key_codes(table)[order])
             order = order[~keys.duplicated(keep="last").to_numpy()]
             del keys
+    if not history:
         labelled = pc.not_equal(table.column("label"), "").to_numpy(zero_copy_only=False)
         order = order[labelled[order]]
-        chosen = table.select(["annotator", "article_id", "sentence_index", "sentence_id"])
-        chosen = chosen.to_pandas().take(order).reset_index(drop=True)
-        chosen["sentence_index"] = _whole_numbers(chosen["sentence_index"])
-        order = order[chosen.sort_values(list(chosen.columns), kind="stable").index]
-        del chosen
+        order = order[_label_order(table, order)]
     moved = len(order) != table.num_rows or not (order[1:] > order[:-1]).all()
     if moved:
         timestamps, flagged = timestamps[order], flagged[order]
@@ -1621,6 +1629,36 @@ def read_annotations(
 BATCH_ROWS = 1 << 20  # rows validated (and, for current labels, reduced) at once
 
 
+def _time_order(timestamps: np.ndarray) -> np.ndarray:
+    """Positions in time order, ties in table order (a stable argsort; skipped, with the
+    same answer, when the timestamps are already in order)."""
+    if (timestamps[1:] >= timestamps[:-1]).all():
+        return np.arange(len(timestamps))
+    return np.argsort(timestamps, kind="stable")
+
+
+_LABEL_ORDER = ("annotator", "article_id", "sentence_index", "sentence_id")
+
+
+def _label_order(table: pa.Table, rows: np.ndarray) -> np.ndarray:
+    """Positions into ``rows`` that sort them by annotator, article, sentence index (as a
+    number) and sentence id, stably; Arrow compares strings by UTF-8 bytes, which is code
+    point order, as pandas does (measured: 2-3x faster than pandas' sort_values)."""
+    indices = pa.array(rows)
+    keys = pa.table(
+        [
+            pc.cast(table.column(name).take(indices), pa.int64())
+            if name == "sentence_index"
+            else table.column(name).take(indices)
+            for name in _LABEL_ORDER
+        ],
+        names=list(_LABEL_ORDER),
+    )
+    return pc.sort_indices(
+        keys, sort_keys=[(name, "ascending") for name in _LABEL_ORDER]
+    ).to_numpy()
+
+
 @dataclass
 class _Part:
     """Validated events of a batch of files: rows in file order, with parsed timestamps
@@ -1629,6 +1667,8 @@ class _Part:
     table: pa.Table
     timestamps: np.ndarray
     flagged: np.ndarray
+    people: frozenset[str] = frozenset()  # the annotator names in the part
+    keep: np.ndarray | None = None  # current labels not yet taken: the rows to keep
 
     @property
     def rows(self) -> int:
@@ -1679,18 +1719,19 @@ def _parse_file(path: Path) -> tuple[bytes | None, pa.Table | None]:
 
 def _batches(
     items: Iterable[tuple[Path, pa.Table]], rows: int
-) -> Iterable[list[tuple[Path, pa.Table]]]:
-    """Whole files grouped in order into batches of at least ``rows`` rows (the last: fewer)."""
+) -> Iterable[tuple[list[tuple[Path, pa.Table]], bool]]:
+    """Whole files grouped in order into batches of at least ``rows`` rows (the last: fewer),
+    each with whether it is the last (a full batch waits for the next file to know)."""
     batch: list[tuple[Path, pa.Table]] = []
     count = 0
     for item in items:
+        if count >= rows:
+            yield batch, False
+            batch, count = [], 0
         batch.append(item)
         count += item[1].num_rows
-        if count >= rows:
-            yield batch
-            batch, count = [], 0
     if batch:
-        yield batch
+        yield batch, True
 
 
 def _batch_events(
@@ -1701,10 +1742,12 @@ def _batch_events(
     position: int,
     *,
     history: bool,
+    reduce: bool = True,
 ) -> _Part | None:
     """Validate a batch of files; a file with a problem is reported (exact line) and left
     out. Names are unified through ``first_seen``; without ``history`` only each
-    (annotator, sentence)'s latest event is kept. None if no row is left."""
+    (annotator, sentence)'s latest event is kept (taken now if ``reduce``, else the rows
+    to keep are given in ``keep``). None if no row is left."""
     while batch:
         table = pa.concat_tables([item[1] for item in batch])  # zero-copy
         micros = _arrow_valid_micros(table, schemes)  # whole-column Arrow kernels
@@ -1738,24 +1781,67 @@ def _batch_events(
         )
     else:
         flagged = np.zeros(table.num_rows, dtype=bool)  # no flag row: nothing to replay
-    if not history:  # the latest event per (annotator, sentence): a later batch may win
+    sizes = [item[1].num_rows for item in batch]
+    files_people = _people_by_file(table.column("annotator"), sizes)
+    people = frozenset().union(*files_people)
+    if history:
+        return _Part(table, micros, flagged, people)
+    # The latest event per (annotator, sentence): a later batch may win.
+    if sum(map(len, files_people)) == len(people) and _in_time_order(micros, sizes):
+        keep = _last_rows(table)  # each person in one file, each file in time order
+    else:
         keep = np.sort(_latest_rows(table, micros))  # in file order
-        if len(keep) < table.num_rows:
-            table = table.take(pa.array(keep))  # one copy of the rows kept, one chunk
-            micros, flagged = micros[keep], flagged[keep]
-        else:
-            table = table.combine_chunks()
-    return _Part(table, micros, flagged)
+    if not reduce:
+        return _Part(table, micros, flagged, people, keep)
+    if len(keep) < table.num_rows:
+        table = table.take(pa.array(keep))  # one copy of the rows kept, one chunk
+        micros, flagged = micros[keep], flagged[keep]
+    else:
+        table = table.combine_chunks()
+    return _Part(table, micros, flagged, people)
+
+
+def _people_by_file(annotators: pa.ChunkedArray, sizes: Sequence[int]) -> list[frozenset[str]]:
+    """The annotator names of each file of a batch (``sizes``: its files' row counts)."""
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    return [
+        frozenset(pc.unique(annotators.slice(start, size)).to_pylist())
+        for start, size in zip(starts.tolist(), sizes, strict=True)
+    ]
+
+
+def _in_time_order(micros: np.ndarray, sizes: Sequence[int]) -> bool:
+    """Whether the timestamps never go back within a file (file boundaries aside); one
+    vectorised comparison."""
+    back = micros[1:] < micros[:-1]
+    boundaries = np.cumsum(sizes)[:-1] - 1  # the step from a file's last row to the next's first
+    back[boundaries[boundaries < len(back)]] = False
+    return not back.any()
 
 
 def _latest_rows(table: pa.Table, micros: np.ndarray) -> np.ndarray:
     """Positions of each (annotator, sentence_id)'s latest row by time, ties the later in
     table order (measured: pandas' duplicated() beats Arrow's group_by here)."""
     order = np.argsort(micros, kind="stable")
-    keys = pd.DataFrame(
-        {"a": table.column("annotator").to_pandas(), "s": table.column("sentence_id").to_pandas()}
-    )
-    return order[~keys.take(order).duplicated(keep="last").to_numpy()]
+    return order[~pd.Series(_key_codes(table)[order]).duplicated(keep="last").to_numpy()]
+
+
+def _last_rows(table: pa.Table) -> np.ndarray:
+    """Positions of each (annotator, sentence_id)'s last row in table order, in table order:
+    its latest when each person's rows are in one file and each file is in time order
+    (ties the later in file order), found without sorting."""
+    return np.flatnonzero(~pd.Series(_key_codes(table)).duplicated(keep="last").to_numpy())
+
+
+def _key_codes(table: pa.Table) -> np.ndarray:
+    """One int64 per row, equal for rows of the same (annotator, sentence_id): each column
+    dictionary-encoded once (measured: hashing ints beats hashing string pairs)."""
+    codes = []
+    for name in ("annotator", "sentence_id"):
+        encoded = pc.dictionary_encode(table.column(name)).combine_chunks()
+        codes.append((encoded.indices.to_numpy().astype(np.int64), len(encoded.dictionary)))
+    (people, _), (sentences, count) = codes
+    return people * count + sentences
 
 
 _TIMESTAMP_RE = f"^{_TIMESTAMP}$"
