@@ -1613,16 +1613,20 @@ def read_annotations(
     # plus its largest column, not twice the table.
     names, columns = table.column_names, table.columns
     del table
+    # The timestamps are the parsed ones (their strings are not moved) and the offsets are
+    # made numbers in Arrow, so to_pandas() converts each column once.
     indices = pa.array(order) if moved else None
-    for i, column in enumerate(columns):
-        columns[i] = (column.take(indices) if moved else column).combine_chunks()
+    for i, (name, column) in enumerate(zip(names, columns, strict=True)):
+        if name == "timestamp":
+            columns[i] = pa.array(timestamps, pa.timestamp("us", "UTC"))
+        else:
+            columns[i] = (column.take(indices) if moved else column).combine_chunks()
+            if name in INT_COLUMNS:
+                columns[i] = pc.cast(columns[i], pa.int64())
         del column
-    events = pa.table(columns, names=names).to_pandas()
+    columns.append(pa.array(flagged, pa.bool_()))
+    events = pa.table(columns, names=[*names, "flagged"]).to_pandas()
     del columns
-    events["timestamp"] = pd.Series(timestamps.astype("datetime64[us]")).dt.tz_localize("UTC")
-    for name in INT_COLUMNS:
-        events[name] = _whole_numbers(events[name])
-    events["flagged"] = flagged
     return events
 
 
