@@ -968,7 +968,7 @@ def _read_fast_table(data: bytes, columns: Sequence[str] = COLUMNS) -> pa.Table 
     wanted = [name for name in columns if name in file_columns]
     try:
         table = pa_csv.read_csv(
-            io.BytesIO(data),
+            pa.BufferReader(data),  # zero-copy: BytesIO is read through Python, under the GIL
             # One thread: measured 3x less CPU and less wall time than threads on 2 cores.
             read_options=pa_csv.ReadOptions(use_threads=False),
             parse_options=pa_csv.ParseOptions(newlines_in_values=True),
