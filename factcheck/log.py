@@ -1586,7 +1586,10 @@ def read_annotations(
     # rows (all rows of a batch at once: per-file checks cost ~5x more over 50 small files);
     # only files with a problem go through the exact parser. For current labels each batch
     # is cut down to its latest event per (annotator, sentence) before the next is read, so
-    # memory is bounded by the batch and the labels kept, not by the number of events.
+    # memory is bounded by the batch and the labels kept, not by the number of events (the
+    # only batch is not cut: its rows kept are taken once, in their final order). When each
+    # person's rows are in one file and each file is in time order (checked), the latest
+    # event is the last in file order, so no sort by time is needed.
     first_seen: dict[str, str] = {}
     parts: list[_Part] = []
     position = 0
