@@ -659,6 +659,7 @@ def _check_language(language: object) -> None:
 
 
 _Record = TypeVar("_Record")
+_Data = TypeVar("_Data", bytes, pa.Buffer)
 
 
 def append_record(
@@ -855,30 +856,35 @@ def _last_record_end(fd: int, start: int, size: int, chunk: int = 1 << 20) -> in
     return boundary
 
 
-def _ends_at_record_boundary(data: bytes) -> bool:
+def _ends_at_record_boundary(data: bytes | pa.Buffer) -> bool:
     """Whether a whole log's bytes end just after a complete record, checked cheaply: from
     the start of the last row (a line beginning with the schema id), not the whole file."""
-    if not data.endswith(b"\n") or _quote_count(data) % 2:
+    view = memoryview(data).cast("B")
+    if view[-1:] != b"\n" or _quote_count(data) % 2:
         return False
-    start = _last_row_start(data) + 1  # 0: no row
-    return _RECORDS.match(data, start).end() == len(data)
+    start = _last_row_start(view) + 1  # 0: no row
+    return _RECORDS.match(view, start).end() == len(view)
 
 
-def _quote_count(data: bytes) -> int:
+def _quote_count(data: bytes | pa.Buffer) -> int:
     """How many double quotes ``data`` holds (numpy: 2x faster than bytes.count, and it
     lets the other parsing threads run)."""
     return int(np.count_nonzero(np.frombuffer(data, np.uint8) == ord('"')))
 
 
-def _last_row_start(data: bytes, tail: int = 1 << 16) -> int:
+def _last_row_start(data: bytes | memoryview, tail: int = 1 << 16) -> int:
     """Where the last line beginning with a schema id starts (-1: none), as the largest
     ``rfind`` of each: looked for in the last ``tail`` bytes first, so a schema absent from
     the file is not searched for through all of it (a row start in the tail is later than
     any before it)."""
     window = max(0, len(data) - tail)
-    found = max(data.rfind(row_start, window) for row_start in _ROW_STARTS)
-    if found < 0 and window:
-        found = max(data.rfind(row_start) for row_start in _ROW_STARTS)
+    last = bytes(data[window:])
+    found = max(last.rfind(row_start) for row_start in _ROW_STARTS)
+    if found >= 0:
+        return window + found
+    if window:
+        whole = bytes(data)
+        found = max(whole.rfind(row_start) for row_start in _ROW_STARTS)
     return found
 
 
@@ -944,7 +950,7 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _fast_candidate(data: bytes) -> bool:
+def _fast_candidate(data: bytes | pa.Buffer) -> bool:
     """Whether pyarrow may parse the file: it ends just after a complete record. (pyarrow
     takes a quoted field left open at the end of the file as a value, so a torn last row
     must never reach it.)"""
@@ -957,11 +963,12 @@ def _read_fast(data: bytes) -> pd.DataFrame | None:
     return None if table is None else table.to_pandas()
 
 
-def _read_fast_table(data: bytes, columns: Sequence[str] = COLUMNS) -> pa.Table | None:
+def _read_fast_table(data: bytes | pa.Buffer, columns: Sequence[str] = COLUMNS) -> pa.Table | None:
     """Parse with pyarrow (``columns`` only, as strings; a /1 file gets the /2 columns with
     their /1 values); None if it cannot, if the header is neither schema's, or if a row's
     schema is not its file's (the exact parser then names the line)."""
-    schema = _header_schema(data[: data.find(b"\n", 0, _HEADER_BYTES_MAX) + 1])
+    head = bytes(memoryview(data)[:_HEADER_BYTES_MAX])
+    schema = _header_schema(head[: head.find(b"\n") + 1])
     if schema is None:
         return None
     file_columns = SCHEMA_COLUMNS[schema]
@@ -1416,8 +1423,25 @@ def read_log_bytes(
     checks the first line before reading the rest, so NUL-filled or sparse garbage and files
     whose header is not UTF-8 are rejected after reading at most 64 KiB. ``header_problem``
     (header fields -> what is wrong, or "") checks the header; by default it must be the
-    annotation log's. Every log of the package is read through here.
+    annotation log's. Every log of the package is read through here (or ``_read_log_buffer``).
     """
+    return _read_checked(path, header_problem, _read_whole_bytes)
+
+
+def _read_log_buffer(path: str | os.PathLike[str]) -> pa.Buffer:
+    """A log's bytes as ``read_log_bytes`` reads them, into an Arrow buffer: pyarrow parses
+    it in place, and its pages come from Arrow's pool, not fresh ones for each file
+    (measured: the 1M-event read parses in 0.33-0.42 s this way, 0.69-0.73 s from bytes)."""
+    return _read_checked(path, None, _read_whole_buffer)
+
+
+def _read_checked(
+    path: str | os.PathLike[str],
+    header_problem: Callable[[list[str]], str] | None,
+    read_whole: Callable[[int, int, bytes], _Data],
+) -> _Data:
+    """Open, check and read a log (see ``read_log_bytes``); ``read_whole(fd, size, head)``
+    reads the whole file once it is known to be one that may be a log."""
     path = Path(path)
     _check_regular(path, os.stat(path).st_mode)
     fd = os.open(path, os.O_RDONLY | _O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
@@ -1450,14 +1474,33 @@ def read_log_bytes(
                 )
         if problem:
             raise UnreadableLogError(Problem(str(path), *problem))
-        if len(head) >= info.st_size:
-            return head
-        data = os.pread(fd, info.st_size, 0)  # one buffer: no copy of a large file
-        if len(data) < info.st_size:  # a short read: finish it
-            data += _read_from(fd, len(data))
-        return data
+        return read_whole(fd, info.st_size, head)
     finally:
         os.close(fd)
+
+
+def _read_whole_bytes(fd: int, size: int, head: bytes) -> bytes:
+    """The whole file as bytes: ``size`` bytes in one buffer, then what was added since a
+    short read."""
+    if len(head) >= size:
+        return head
+    data = os.pread(fd, size, 0)  # one buffer: no copy of a large file
+    if len(data) < size:  # a short read: finish it
+        data += _read_from(fd, len(data))
+    return data
+
+
+def _read_whole_buffer(fd: int, size: int, head: bytes) -> pa.Buffer:
+    """The whole file's first ``size`` bytes (fewer if it shrank meanwhile) in an Arrow
+    buffer, read straight into it."""
+    buffer = pa.allocate_buffer(size, resizable=False)
+    view, filled = memoryview(buffer).cast("B"), 0
+    while filled < size:
+        got = os.preadv(fd, [view[filled:]], filled)
+        if not got:
+            return buffer.slice(0, filled)
+        filled += got
+    return buffer
 
 
 def _read_from(fd: int, position: int) -> bytes:
@@ -1612,8 +1655,11 @@ def read_annotations(
     timestamps = np.concatenate([part.timestamps for part in parts])
     flagged = np.concatenate([part.flagged for part in parts])
     kept = parts[0].keep if len(parts) == 1 else None
+    ordered = parts[0].ordered if len(parts) == 1 else None
     del parts
-    if not history and people_apart:
+    if ordered is not None:  # the only part, its files' current labels already in order
+        order = ordered
+    elif not history and people_apart:
         # One row per (annotator, sentence), so the sort below has no ties: the order the
         # rows come in does not change the result, and time order is not needed.
         order = np.arange(table.num_rows) if kept is None else kept
@@ -1623,28 +1669,22 @@ def read_annotations(
             keys = pd.Series(_key_codes(table)[order])
             order = order[~keys.duplicated(keep="last").to_numpy()]
             del keys
-    if not history:
+    if not history and ordered is None:
         labelled = pc.not_equal(table.column("label"), "").to_numpy(zero_copy_only=False)
         order = order[labelled[order]]
         order = order[_label_order(table, order)]
     moved = len(order) != table.num_rows or not (order[1:] > order[:-1]).all()
     if moved:
         timestamps, flagged = timestamps[order], flagged[order]
-    # One column at a time, each old column freed once moved: memory peaks at the table
-    # plus its largest column, not twice the table.
+    # A few columns at a time, each old column freed once moved: memory peaks at the table
+    # plus its largest columns, not twice the table.
     names, columns = table.column_names, table.columns
     del table
     # The timestamps are the parsed ones (their strings are not moved) and the offsets are
     # made numbers in Arrow, so to_pandas() converts each column once.
     indices = pa.array(order) if moved else None
-    for i, (name, column) in enumerate(zip(names, columns, strict=True)):
-        if name == "timestamp":
-            columns[i] = pa.array(timestamps, pa.timestamp("us", "UTC"))
-        else:
-            columns[i] = (column.take(indices) if moved else column).combine_chunks()
-            if name in INT_COLUMNS:
-                columns[i] = pc.cast(columns[i], pa.int64())
-        del column
+    _move_columns(names, columns, indices)
+    columns[names.index("timestamp")] = pa.array(timestamps, pa.timestamp("us", "UTC"))
     columns.append(pa.array(flagged, pa.bool_()))
     events = pa.table(columns, names=[*names, "flagged"]).to_pandas()
     del columns
@@ -1652,6 +1692,29 @@ def read_annotations(
 
 
 BATCH_ROWS = 1 << 20  # rows validated (and, for current labels, reduced) at once
+
+
+def _move_columns(
+    names: list[str], columns: list[pa.ChunkedArray], indices: pa.Array | None
+) -> None:
+    """Replace each column (the timestamp aside) by its rows at ``indices`` (all of them if
+    None) in one chunk, offsets as int64; ``PARSE_THREADS`` columns at a time (Arrow's take
+    runs on one core and releases the GIL), in glibc's pool: string takes grow their data
+    buffer by realloc, which glibc does by remapping pages and mimalloc by copying them
+    (measured on the 1M-event read: 0.33 s against 0.64-1.14 s in a fresh process)."""
+
+    def move(i: int) -> None:
+        column = columns[i]
+        moved = column if indices is None else pc.take(column, indices, memory_pool=_TAKE_POOL)
+        moved = moved.combine_chunks(memory_pool=_TAKE_POOL)
+        columns[i] = pc.cast(moved, pa.int64()) if names[i] in INT_COLUMNS else moved
+
+    wanted = [i for i, name in enumerate(names) if name != "timestamp"]
+    with ThreadPoolExecutor(max_workers=PARSE_THREADS) as pool:
+        list(pool.map(move, wanted))
+
+
+_TAKE_POOL = pa.system_memory_pool()
 
 
 def _time_order(timestamps: np.ndarray) -> np.ndarray:
@@ -1694,39 +1757,52 @@ class _Part:
     flagged: np.ndarray
     people: frozenset[str] = frozenset()  # the annotator names in the part
     keep: np.ndarray | None = None  # current labels not yet taken: the rows to keep
+    ordered: np.ndarray | None = None  # or: the current labels' rows, in label order
 
     @property
     def rows(self) -> int:
         return self.table.num_rows
 
 
+@dataclass
+class _Parsed:
+    """One log file parsed: its all-string table, and the timestamps (microseconds) if its
+    rows were checked already and passed (False: they may fail; None: not checked yet)."""
+
+    path: Path
+    table: pa.Table
+    micros: np.ndarray | bool | None = None
+    current: np.ndarray | None = None  # see _current_rows; None: not known
+
+
 def _fast_tables(
     paths: Iterable[Path], schemes: Sequence[LabelScheme], on_error: str
-) -> Iterable[tuple[Path, pa.Table]]:
-    """(path, all-string table) of each readable, non-empty log, in order; a file that
-    pyarrow cannot parse goes through the exact parser, which raises or (skip) warns.
-    Files are read and parsed ``PARSE_THREADS`` at a time (pyarrow releases the GIL), at
-    most that many ahead of the one yielded, so memory holds a few files' bytes."""
+) -> Iterable[_Parsed]:
+    """Each readable, non-empty log, in order; a file that pyarrow cannot parse goes
+    through the exact parser, which raises or (skip) warns. Files are read, parsed and (if
+    big) checked ``PARSE_THREADS`` at a time (pyarrow releases the GIL), at most that many
+    ahead of the one yielded, so memory holds a few files' bytes."""
     paths = list(paths)
     workers = max(1, min(PARSE_THREADS, len(paths)))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        pending: deque[Future[tuple[bytes | None, pa.Table | None]]] = deque()
+        pending: deque[Future[tuple[bytes | None, _Parsed | None]]] = deque()
         position = 0
         for index, path in enumerate(paths):
             while position < len(paths) and position <= index + workers:
-                pending.append(pool.submit(_parse_file, paths[position]))
+                pending.append(pool.submit(_parse_file, paths[position], schemes))
                 position += 1
             try:
-                data, table = pending.popleft().result()
-                if table is None:
+                data, parsed = pending.popleft().result()
+                if parsed is None:
                     frame, _ = _load_file(path, schemes, raise_errors=True, data=data)
                     table = pa.Table.from_pandas(frame, schema=_ARROW_SCHEMA, preserve_index=False)
+                    parsed = _Parsed(path, table)
             except (LogFormatError, OSError) as exc:
                 _skip_or_raise(exc, on_error)
                 continue
             del data
-            if table.num_rows:
-                yield path, table
+            if parsed.table.num_rows:
+                yield parsed
 
 
 # Files parsed at once: one per core (measured: threads across files, each parse on one
@@ -1734,33 +1810,77 @@ def _fast_tables(
 PARSE_THREADS = min(4, os.cpu_count() or 1)
 
 
-def _parse_file(path: Path) -> tuple[bytes | None, pa.Table | None]:
+def _parse_file(path: Path, schemes: Sequence[LabelScheme]) -> tuple[bytes | None, _Parsed | None]:
     """(bytes, None) of a log pyarrow cannot parse (the exact parser then reports it), or
-    (None, table); raises as ``read_log_bytes`` does. Runs in a worker thread."""
-    data = read_log_bytes(path)
+    (None, parsed); raises as ``read_log_bytes`` does. Runs in a worker thread, where a
+    file of ``CHECK_IN_THREAD_ROWS`` rows or more is also checked (smaller ones are checked
+    together in their batch: each check costs a few kernel calls whatever the rows)."""
+    data = _read_log_buffer(path)
     table = _read_fast_table(data) if _fast_candidate(data) else None
-    return (data, None) if table is None else (None, table)
+    if table is None:
+        return data.to_pybytes(), None
+    parsed = _Parsed(path, table)
+    if table.num_rows >= CHECK_IN_THREAD_ROWS:
+        checked = _arrow_valid_micros(table, schemes)
+        parsed.micros = False if checked is None else checked
+        if checked is not None:
+            parsed.current = _current_rows(table, checked)
+    return None, parsed
 
 
-def _batches(
-    items: Iterable[tuple[Path, pa.Table]], rows: int
-) -> Iterable[tuple[list[tuple[Path, pa.Table]], bool]]:
+def _current_rows(table: pa.Table, micros: np.ndarray) -> np.ndarray | None:
+    """For a checked file of one annotator name, in time order and without flag rows: the
+    positions of its current labels (each sentence's last row, if not cleared), in label
+    order (article, sentence index, sentence id). Computed in the file's thread, so a whole
+    folder's current labels need no sort across files when no person is in two of them;
+    None otherwise (the batch then finds them)."""
+    if len(pc.unique(table.column("annotator"))) != 1 or (micros[1:] < micros[:-1]).any():
+        return None
+    if pc.any(pc.is_in(table.column("action"), pa.array(FLAG_ACTIONS))).as_py():
+        return None
+    codes = pc.dictionary_encode(table.column("sentence_id")).combine_chunks().indices
+    last = np.flatnonzero(~pd.Series(codes.to_numpy()).duplicated(keep="last").to_numpy())
+    labelled = pc.not_equal(table.column("label"), "").to_numpy(zero_copy_only=False)
+    last = last[labelled[last]]
+    return last[_label_order(table, last)]
+
+
+CHECK_IN_THREAD_ROWS = 1 << 12
+
+
+def _batch_micros(batch: list[_Parsed], schemes: Sequence[LabelScheme]) -> np.ndarray | None:
+    """The timestamps of a batch if every row passes the Arrow checks (files checked in
+    their thread already count as they are; the others are checked here, at once)."""
+    if any(item.micros is False for item in batch):
+        return None
+    unchecked = [item for item in batch if item.micros is None]
+    if unchecked:
+        micros = _arrow_valid_micros(pa.concat_tables([item.table for item in unchecked]), schemes)
+        if micros is None:
+            return None
+        ends = np.cumsum([item.table.num_rows for item in unchecked])[:-1]
+        for item, piece in zip(unchecked, np.split(micros, ends), strict=True):
+            item.micros = piece
+    return np.concatenate([item.micros for item in batch])
+
+
+def _batches(items: Iterable[_Parsed], rows: int) -> Iterable[tuple[list[_Parsed], bool]]:
     """Whole files grouped in order into batches of at least ``rows`` rows (the last: fewer),
     each with whether it is the last (a full batch waits for the next file to know)."""
-    batch: list[tuple[Path, pa.Table]] = []
+    batch: list[_Parsed] = []
     count = 0
     for item in items:
         if count >= rows:
             yield batch, False
             batch, count = [], 0
         batch.append(item)
-        count += item[1].num_rows
+        count += item.table.num_rows
     if batch:
         yield batch, True
 
 
 def _batch_events(
-    batch: list[tuple[Path, pa.Table]],
+    batch: list[_Parsed],
     schemes: Sequence[LabelScheme],
     on_error: str,
     first_seen: dict[str, str],
@@ -1774,8 +1894,8 @@ def _batch_events(
     (annotator, sentence)'s latest event is kept (taken now if ``reduce``, else the rows
     to keep are given in ``keep``). None if no row is left."""
     while batch:
-        table = pa.concat_tables([item[1] for item in batch])  # zero-copy
-        micros = _arrow_valid_micros(table, schemes)  # whole-column Arrow kernels
+        table = pa.concat_tables([item.table for item in batch])  # zero-copy
+        micros = _batch_micros(batch, schemes)  # whole-column Arrow kernels
         if micros is not None:
             break
         events = table.to_pandas()  # a problem (or a value only pandas decides): exact checks
@@ -1785,11 +1905,11 @@ def _batch_events(
         if not problems:
             micros = timestamps.to_numpy(dtype="datetime64[us]").view("int64")
             break
-        ends = np.cumsum([item[1].num_rows for item in batch])
+        ends = np.cumsum([item.table.num_rows for item in batch])
         bad = {int(np.searchsorted(ends, row, side="right")) for row, _ in problems}
         for index in sorted(bad):
             try:
-                _load_file(batch[index][0], schemes, raise_errors=True)  # exact line
+                _load_file(batch[index].path, schemes, raise_errors=True)  # exact line
             except LogFormatError as exc:
                 _skip_or_raise(exc, on_error)
         batch = [item for index, item in enumerate(batch) if index not in bad]
@@ -1797,7 +1917,7 @@ def _batch_events(
         return None
     table = _one_name_per_person(table, first_seen)
     if pc.any(pc.is_in(table.column("action"), pa.array(FLAG_ACTIONS))).as_py():
-        file_ids = np.repeat(np.arange(len(batch)), [item[1].num_rows for item in batch])
+        file_ids = np.repeat(np.arange(len(batch)), [item.table.num_rows for item in batch])
         flagged = flag_states(
             file_ids,
             table.column("annotator").to_pandas(),
@@ -1806,13 +1926,21 @@ def _batch_events(
         )
     else:
         flagged = np.zeros(table.num_rows, dtype=bool)  # no flag row: nothing to replay
-    sizes = [item[1].num_rows for item in batch]
+    sizes = [item.table.num_rows for item in batch]
     files_people = _people_by_file(table.column("annotator"), sizes)
     people = frozenset().union(*files_people)
     if history:
         return _Part(table, micros, flagged, people)
+    apart = sum(map(len, files_people)) == len(people)  # no person in two files
+    if not reduce and apart and all(item.current is not None for item in batch):
+        # Each file's current labels are known and in label order: order the files by
+        # their annotator's name (one per file, each in one file) and put them end to end.
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        by_name = sorted(range(len(batch)), key=lambda i: next(iter(files_people[i])))
+        ordered = np.concatenate([batch[i].current + starts[i] for i in by_name])
+        return _Part(table, micros, flagged, people, ordered=ordered)
     # The latest event per (annotator, sentence): a later batch may win.
-    if sum(map(len, files_people)) == len(people) and _in_time_order(micros, sizes):
+    if apart and _in_time_order(micros, sizes):
         keep = _last_rows(table)  # each person in one file, each file in time order
     else:
         keep = np.sort(_latest_rows(table, micros))  # in file order
@@ -1870,6 +1998,41 @@ def _key_codes(table: pa.Table) -> np.ndarray:
 
 
 _TIMESTAMP_RE = f"^{_TIMESTAMP}$"
+# The one shape of _TIMESTAMP that is 32 bytes long (what ``utc_timestamp`` writes):
+# YYYY-MM-DDTHH:MM:SS.ffffff+HH:MM, as a mask of digit positions and the other bytes.
+_WRITTEN = b"0000-00-00T00:00:00.000000+00:00"
+_DIGIT_AT = np.frombuffer(_WRITTEN, np.uint8) == ord("0")
+_SEPARATORS = np.frombuffer(_WRITTEN, np.uint8)[~_DIGIT_AT]
+
+
+def _well_formed_timestamps(stamps: pa.ChunkedArray) -> bool:
+    """Whether every timestamp matches ``_TIMESTAMP_RE``. When all are 32 bytes long, the
+    only length-32 shape of the pattern is checked on the bytes as a numpy matrix (about 10x
+    faster than the regex); otherwise the regex decides."""
+    if not len(stamps):
+        return True
+    lengths = pc.min_max(pc.binary_length(stamps)).as_py()
+    if lengths["min"] != len(_WRITTEN) or lengths["max"] != len(_WRITTEN):
+        return bool(pc.all(pc.match_substring_regex(stamps, _TIMESTAMP_RE)).as_py())
+    for chunk in stamps.chunks:
+        if not len(chunk):
+            continue
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(chunk.buffers()[1], width)[chunk.offset : chunk.offset + 1]
+        data = np.frombuffer(chunk.buffers()[2], np.uint8)
+        cells = data[offsets[0] : offsets[0] + len(chunk) * len(_WRITTEN)]
+        cells = cells.reshape(len(chunk), len(_WRITTEN))
+        digits = cells[:, _DIGIT_AT]
+        if not ((digits >= ord("0")) & (digits <= ord("9"))).all():
+            return False
+        others = cells[:, ~_DIGIT_AT]
+        signs = others[:, -2]  # the offset's sign: + or -
+        others = np.delete(others, -2, axis=1)
+        if not (others == np.delete(_SEPARATORS, -2)).all():
+            return False
+        if not ((signs == ord("+")) | (signs == ord("-"))).all():
+            return False
+    return True
 
 
 def _arrow_valid_micros(table: pa.Table, schemes: Sequence[LabelScheme]) -> np.ndarray | None:
@@ -1926,7 +2089,7 @@ def _arrow_valid_micros(table: pa.Table, schemes: Sequence[LabelScheme]) -> np.n
     if not all(_is_language(value) for value in distinct("language")):
         return None
     stamps = column("timestamp")
-    if not every(pc.match_substring_regex(stamps, _TIMESTAMP_RE)):
+    if not _well_formed_timestamps(stamps):
         return None
     try:
         parsed = pc.cast(stamps, pa.timestamp("ns", "UTC"))

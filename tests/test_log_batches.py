@@ -13,6 +13,8 @@ import warnings
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -133,3 +135,83 @@ def test_timestamps_parse_as_pandas_parses_them(stamps):
         column.where(good, ""), format="ISO8601", utc=True, errors="coerce"
     ).astype("datetime64[us, UTC]")
     pd.testing.assert_series_equal(factcheck.log._coerce_timestamps(column), expected)
+
+
+def read_checked_in_threads(paths: list[Path], **options) -> pd.DataFrame:
+    """read_annotations with every file checked in its parse thread (each file's current
+    labels then found there when it has one annotator, no flags and is in time order)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(factcheck.log, "CHECK_IN_THREAD_ROWS", 1)
+        return read_annotations(paths, **options)
+
+
+one_person_files = st.lists(
+    st.tuples(
+        st.integers(0, 2),  # file, and its one annotator (two of them may share a person)
+        st.integers(0, 5),  # sentence
+        st.sampled_from(["label", "label", "clear", "undo", "flag"]),
+        st.integers(0, 1),  # which label
+        st.integers(0, 1),  # seconds forward: ties are common, backward never
+    ),
+    min_size=1,
+    max_size=40,
+)
+
+
+@settings(derandomize=True, deadline=None, max_examples=80, database=None)
+@given(
+    steps=one_person_files, names=st.sampled_from([("chloe", "ana", "ben"), ("ben", "ana", "Ana")])
+)
+def test_files_checked_in_their_threads_read_the_same_table(steps, names):
+    """Test that checking each file in its parse thread, and taking each one-person file's
+    current labels there, gives exactly the table of checking the files together, for
+    files of one annotator each (two spellings of one person in two files included)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rows: dict[int, list[tuple[object, ...]]] = {0: [], 1: [], 2: []}
+        seconds = {0: 0, 1: 0, 2: 0}
+        for file, index, action, which, forward in steps:
+            labels = ACTION_LABELS[action]
+            seconds[file] += forward
+            rows[file].append(
+                row(
+                    annotator=names[file],
+                    sentence_id=f"a{index % 2}-{index:04d}",
+                    label=labels[which % len(labels)],
+                    action=action,
+                    timestamp=f"2026-11-24T10:15:{seconds[file]:02d}.000000+00:00",
+                    index=index,
+                )
+            )
+        paths = []
+        for file, file_rows in rows.items():
+            path = Path(tmp) / f"log-{file}.csv"
+            write_log(path, file_rows)
+            paths.append(path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", InputWarning)  # a file with no rows
+            for history in (False, True):
+                together = read_annotations(paths, history=history)
+                threaded = read_checked_in_threads(paths, history=history)
+                pd.testing.assert_frame_equal(together, threaded, check_exact=True)
+
+
+WRITTEN = "2026-11-24T10:15:02.123456+00:00"
+
+
+@settings(derandomize=True, deadline=None, max_examples=400, database=None)
+@given(
+    stamps=st.lists(
+        st.text(alphabet="0123456789-T:.+Z x٢", min_size=30, max_size=33) | st.just(WRITTEN),
+        min_size=1,
+        max_size=5,
+    ),
+    skip=st.integers(0, 2),
+)
+def test_the_timestamp_shape_check_agrees_with_the_pattern(stamps, skip):
+    """Test that the fast check of 32-byte timestamps (a numpy matrix of their bytes) accepts
+    exactly what the timestamp pattern accepts, in sliced and several-chunk columns."""
+    sliced = pa.chunked_array([pa.array(["pad"] * skip + stamps, pa.large_string())]).slice(skip)
+    chunks = pa.chunked_array([pa.array(stamps[:1]), pa.array(stamps[1:], pa.string())])
+    for column in (sliced, chunks):
+        expected = pc.all(pc.match_substring_regex(column, factcheck.log._TIMESTAMP_RE)).as_py()
+        assert factcheck.log._well_formed_timestamps(column) is bool(expected)
