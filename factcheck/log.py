@@ -1636,7 +1636,8 @@ def read_annotations(
     first_seen: dict[str, str] = {}
     parts: list[_Part] = []
     position = 0
-    for batch, only in _batches(_fast_tables(paths, schemes, on_error), BATCH_ROWS):
+    parsed = _fast_tables(paths, schemes, on_error, take=not history)
+    for batch, only in _batches(parsed, BATCH_ROWS):
         only = only and not parts  # the only batch: its rows are taken once, at the end
         part = _batch_events(
             batch, schemes, on_error, first_seen, position, history=history, reduce=not only
@@ -1656,6 +1657,8 @@ def read_annotations(
     flagged = np.concatenate([part.flagged for part in parts])
     kept = parts[0].keep if len(parts) == 1 else None
     ordered = parts[0].ordered if len(parts) == 1 else None
+    if len(parts) == 1 and parts[0].final:
+        ordered = np.arange(parts[0].rows)
     del parts
     if ordered is not None:  # the only part, its files' current labels already in order
         order = ordered
@@ -1698,7 +1701,7 @@ def _move_columns(
     names: list[str], columns: list[pa.ChunkedArray], indices: pa.Array | None
 ) -> None:
     """Replace each column (the timestamp aside) by its rows at ``indices`` (all of them if
-    None) in one chunk, offsets as int64; ``PARSE_THREADS`` columns at a time (Arrow's take
+    None), offsets as int64; ``PARSE_THREADS`` columns at a time (Arrow's take
     runs on one core and releases the GIL), in glibc's pool: string takes grow their data
     buffer by realloc, which glibc does by remapping pages and mimalloc by copying them
     (measured on the 1M-event read: 0.33 s against 0.64-1.14 s in a fresh process)."""
@@ -1706,7 +1709,6 @@ def _move_columns(
     def move(i: int) -> None:
         column = columns[i]
         moved = column if indices is None else pc.take(column, indices, memory_pool=_TAKE_POOL)
-        moved = moved.combine_chunks(memory_pool=_TAKE_POOL)
         columns[i] = pc.cast(moved, pa.int64()) if names[i] in INT_COLUMNS else moved
 
     wanted = [i for i, name in enumerate(names) if name != "timestamp"]
@@ -1758,6 +1760,7 @@ class _Part:
     people: frozenset[str] = frozenset()  # the annotator names in the part
     keep: np.ndarray | None = None  # current labels not yet taken: the rows to keep
     ordered: np.ndarray | None = None  # or: the current labels' rows, in label order
+    final: bool = False  # or: the rows are the current labels, in label order
 
     @property
     def rows(self) -> int:
@@ -1773,23 +1776,28 @@ class _Parsed:
     table: pa.Table
     micros: np.ndarray | bool | None = None
     current: np.ndarray | None = None  # see _current_rows; None: not known
+    taken: pa.Table | None = None  # the current rows, taken in the thread (cache-warm)
 
 
 def _fast_tables(
-    paths: Iterable[Path], schemes: Sequence[LabelScheme], on_error: str
+    paths: Iterable[Path], schemes: Sequence[LabelScheme], on_error: str, *, take: bool = False
 ) -> Iterable[_Parsed]:
     """Each readable, non-empty log, in order; a file that pyarrow cannot parse goes
     through the exact parser, which raises or (skip) warns. Files are read, parsed and (if
     big) checked ``PARSE_THREADS`` at a time (pyarrow releases the GIL), at most that many
-    ahead of the one yielded, so memory holds a few files' bytes."""
+    ahead of the one yielded, so memory holds a few files' bytes. With ``take``, the threads
+    also take each one-person file's current labels while the first ``BATCH_ROWS`` rows are
+    read (past that, batches are reduced instead: see read_annotations)."""
     paths = list(paths)
+    rows = 0
     workers = max(1, min(PARSE_THREADS, len(paths)))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         pending: deque[Future[tuple[bytes | None, _Parsed | None]]] = deque()
         position = 0
         for index, path in enumerate(paths):
             while position < len(paths) and position <= index + workers:
-                pending.append(pool.submit(_parse_file, paths[position], schemes))
+                wanted = take and rows < BATCH_ROWS
+                pending.append(pool.submit(_parse_file, paths[position], schemes, wanted))
                 position += 1
             try:
                 data, parsed = pending.popleft().result()
@@ -1801,6 +1809,7 @@ def _fast_tables(
                 _skip_or_raise(exc, on_error)
                 continue
             del data
+            rows += parsed.table.num_rows
             if parsed.table.num_rows:
                 yield parsed
 
@@ -1810,7 +1819,9 @@ def _fast_tables(
 PARSE_THREADS = min(4, os.cpu_count() or 1)
 
 
-def _parse_file(path: Path, schemes: Sequence[LabelScheme]) -> tuple[bytes | None, _Parsed | None]:
+def _parse_file(
+    path: Path, schemes: Sequence[LabelScheme], take: bool = False
+) -> tuple[bytes | None, _Parsed | None]:
     """(bytes, None) of a log pyarrow cannot parse (the exact parser then reports it), or
     (None, parsed); raises as ``read_log_bytes`` does. Runs in a worker thread, where a
     file of ``CHECK_IN_THREAD_ROWS`` rows or more is also checked (smaller ones are checked
@@ -1825,6 +1836,8 @@ def _parse_file(path: Path, schemes: Sequence[LabelScheme]) -> tuple[bytes | Non
         parsed.micros = False if checked is None else checked
         if checked is not None:
             parsed.current = _current_rows(table, checked)
+        if take and parsed.current is not None:
+            parsed.taken = table.take(pa.array(parsed.current))
     return None, parsed
 
 
@@ -1938,6 +1951,11 @@ def _batch_events(
         starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
         by_name = sorted(range(len(batch)), key=lambda i: next(iter(files_people[i])))
         ordered = np.concatenate([batch[i].current + starts[i] for i in by_name])
+        if all(item.taken is not None for item in batch):  # and taken: put them together
+            renamed = _one_name_per_person(
+                pa.concat_tables([batch[i].taken for i in by_name]), first_seen
+            )
+            return _Part(renamed, micros[ordered], flagged[ordered], people, final=True)
         return _Part(table, micros, flagged, people, ordered=ordered)
     # The latest event per (annotator, sentence): a later batch may win.
     if apart and _in_time_order(micros, sizes):
