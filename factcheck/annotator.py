@@ -4,7 +4,8 @@ A thin view, composed of parts that live elsewhere:
 
 - ``_widgets``: the shared parts of the widget family (sentence rows in a reused pool, the
   key bridge, the status line, the kernel-restart banner, the saved-notebook fallback). A
-  new mode (the Adjudicator) composes these; it does not subclass ``Annotator``.
+  mode with a view of its own (the Adjudicator) composes these; a mode that labels these
+  rows with other rules subclasses ``Annotator`` and overrides only its mode hooks.
 - ``session``: the rules as pure functions (keys, focus, filters, pages, progress, texts).
 - ``_catalogue``: the corpus behind the view, split an article at a time when shown, with
   search and article filters, so the view costs what is on screen.
