@@ -75,8 +75,15 @@ def _signature() -> inspect.Signature:
     """The labelling widget's arguments plus ``key`` and ``feedback`` (for help and Tab)."""
     base = inspect.signature(LabellingAnnotator.__init__)
     extra = [
-        inspect.Parameter("key", inspect.Parameter.KEYWORD_ONLY, default=None),
-        inspect.Parameter("feedback", inspect.Parameter.KEYWORD_ONLY, default=FEEDBACK_IMMEDIATE),
+        inspect.Parameter(
+            "key",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation="AnswerKeyLike | str | os.PathLike[str] | None",
+        ),
+        inspect.Parameter(
+            "feedback", inspect.Parameter.KEYWORD_ONLY, default=FEEDBACK_IMMEDIATE, annotation="str"
+        ),
     ]
     return base.replace(parameters=[*list(base.parameters.values())[1:], *extra])
 

@@ -39,7 +39,9 @@ from .answers import (
     score,
     score_text,
 )
+from .articles import Article
 from .errors import InputError
+from .log import AnnotationLog
 from .sentences import Sentence
 
 _logger = logging.getLogger(__name__)
@@ -85,9 +87,9 @@ class StudentAnnotator(Annotator):
 
     def __init__(
         self,
-        articles: Any,
+        articles: Article | Iterable[Article] | str | os.PathLike[str],
         annotator: str,
-        log: Any = None,
+        log: AnnotationLog | None = None,
         *,
         key: AnswerKeyLike | str | os.PathLike[str],
         feedback: str = FEEDBACK_IMMEDIATE,
