@@ -32,7 +32,6 @@ from .suggest import Suggestion, SuggestionModel, read_suggestions, suggest
 if TYPE_CHECKING:
     from . import charts
     from .adjudication import DecisionLog, conflicts, read_decisions
-    from .annotator import Annotator
     from .assignment import assign, read_assignment
     from .card import write_card
     from .classroom import AnswerKey, Feedback, make_answer_key, read_answer_key
@@ -41,17 +40,20 @@ if TYPE_CHECKING:
     from .gold import annotator_quality, read_gold, write_gold
     from .imports import import_file
     from .log import AnnotationLog, LogEvent, annotator_key, read_annotations, validate_logs
+    from .modes import Annotator
     from .queues import QueueChoiceLog, order_queue
     from .report import write_class_report
     from .similar import ClaimMemory, near_duplicates, similar_sentences
     from .student import student_app
+    from .student_mode import StudentAnnotator
     from .workspace import examples_path
 
 # Names whose modules pull in pandas, Altair or ipywidgets are imported on first use, so
 # `factcheck sentences` and `import factcheck` stay fast (Altair alone takes ~2 s here).
 _LAZY = {
     "charts": ("charts", None),
-    "Annotator": ("annotator", "Annotator"),
+    "Annotator": ("modes", "Annotator"),
+    "StudentAnnotator": ("student_mode", "StudentAnnotator"),
     "AnswerKey": ("classroom", "AnswerKey"),
     "Feedback": ("classroom", "Feedback"),
     "make_answer_key": ("classroom", "make_answer_key"),
@@ -124,6 +126,7 @@ __all__ = [
     "RemovedLine",
     "SchemeError",
     "Sentence",
+    "StudentAnnotator",
     "Suggestion",
     "SuggestionModel",
     "__version__",

@@ -1,7 +1,8 @@
 """The shared parts of the widget family: one home that every mode composes.
 
-``Annotator`` (labelling, and student mode with an answer key) is built from these parts, and
-so is any new mode (the Adjudicator next): compose them, do not subclass ``Annotator``.
+``Annotator`` (labelling) is built from these parts, and so is a mode with a view of its own
+(the Adjudicator): compose them. A mode that labels the same rows under other rules (student
+mode, ``student_mode.StudentAnnotator``) subclasses ``Annotator`` through its mode hooks.
 
 - ``KeyBridge``: the anywidget bridge (``static/annotator.js``/``.css``) that sends key
   presses, row clicks and note edits from the browser, and shows the kernel-restart banner
@@ -158,8 +159,8 @@ def make_row(
     translate: Callable[[str], str] = english,
 ) -> Row:
     """One reusable row (no callbacks: the mode wires its own); ``flag`` adds the discussion
-    flag button, ``feedback`` the student feedback line; ``translate`` gives the row's own
-    words in the widget's language (``messages.translator``)."""
+    flag button, ``feedback`` a feedback line under the row (student mode's); ``translate``
+    gives the row's own words in the widget's language (``messages.translator``)."""
     _ = translate
     number = w.Label(layout=styles["number"], style=styles["label"])
     number.add_class("fc-num")

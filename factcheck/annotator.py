@@ -4,15 +4,18 @@ A thin view, composed of parts that live elsewhere:
 
 - ``_widgets``: the shared parts of the widget family (sentence rows in a reused pool, the
   key bridge, the status line, the kernel-restart banner, the saved-notebook fallback). A
-  new mode (the Adjudicator) composes these; it does not subclass ``Annotator``.
+  mode with a view of its own (the Adjudicator) composes these; a mode that labels these
+  rows with other rules subclasses ``Annotator`` and overrides only its mode hooks.
 - ``session``: the rules as pure functions (keys, focus, filters, pages, progress, texts).
 - ``_catalogue``: the corpus behind the view, split an article at a time when shown, with
   search and article filters, so the view costs what is on screen.
-- ``answers``: student mode's answer-key interface, feedback and scores (the key is any
-  object with that small interface; this module never imports the teaching code).
+- mode hooks: a mode built on this widget changes what it offers through a few neutral
+  methods (``_refusal``, ``_final``, ``_row_extra``, ``_offered_keys``, ``_saved_to``...)
+  and class attributes (``_offers_flags``, ``_offers_evidence``, ``_offers_assist``);
+  this module imports no mode.
 - ``_evidence_form``: the evidence panel (key v: source URLs, quotes, source types, dates,
   archived copies and a justification; key r: a normalised claim rewrite), saved with the
-  label through ``label`` as ``factcheck-log/2`` fields. Off in student mode.
+  label through ``label`` as ``factcheck-log/2`` fields (``_offers_evidence``).
 - ``AnnotationLog``: the durable record. ``Annotator.label`` is the one path every click,
   key press and script takes.
 - ``suggest``, ``queues``, ``similar``: model assistance (``suggest=True``, ``suggestions=``).
@@ -50,7 +53,6 @@ from ._widgets import (
     row_styles,
     set_classes,
 )
-from .answers import AnswerKeyLike, check_key_matches, load_key
 from .articles import Article, load_articles
 from .assignment import Queue, check_queue, read_assignment
 from .errors import InputError
@@ -85,16 +87,7 @@ def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
                 return method(self, *args, **kwargs)
         except Exception as exc:
             _logger.exception("factcheck annotator callback failed")
-            if self.key is not None:  # students never see server paths or file names
-                text = self._t(
-                    "Something went wrong ({error}). Your answers already saved "
-                    "are safe; tell your teacher."
-                ).format(error=type(exc).__name__)
-            else:
-                text = self._t("Error: {error}. Labels already saved are safe in {log}.").format(
-                    error=exc, log=self._log_name()
-                )
-            self._show_status(text, "fc-error")
+            self._show_status(self._failure_text(exc), "fc-error")
             return None
 
     return run
@@ -116,9 +109,6 @@ class Annotator:
 
     Display it as the last expression of a cell. ``label(sentence_id, label)`` does what a
     click does. Labels already in the log are shown again, so re-running resumes the work.
-    Student mode (``key=`` an answer key) shows right/wrong with the teacher's explanation,
-    after each label (``feedback="immediate"``) or after ``check()`` (``feedback="end"``);
-    a revealed answer is final, so the score shown is the one the class report gives.
 
     ``articles`` is an article, a sequence of articles, or a path (file, folder, corpus CSV
     or JSONL). Over a corpus an article is split into sentences when first shown (and the
@@ -138,9 +128,24 @@ class Annotator:
     by ``QueueChoiceLog``): under a model queue a label by key goes to the next sentence it
     asks anywhere in the corpus (``CorpusQueue``'s bounded pool of articles), and claim
     memory shows the labelled sentences most
-    like the focused one (key c copies the first one's label and note). Student mode has
-    no suggestions and no claim memory: they would give answers away.
+    like the focused one (key c copies the first one's label and note).
+
+    A mode changes what the widget offers through the hooks of "mode hooks" below; it adds
+    its own parts and rules without branches in this class.
     """
+
+    _offers_flags = True
+    """Whether discussion flags (key f, the flag button, the Flagged filter) are offered."""
+    _offers_evidence = True
+    """Whether the evidence panel and claim rewrites (keys v, r) are offered."""
+    _offers_assist = True
+    """Whether suggestions and claim memory may be turned on."""
+    _feedback_line = False
+    """Whether each row has a feedback line under it (``_widgets.make_row``)."""
+    _counts_every_sentence = False
+    """Whether progress counts every sentence of a corpus (splitting each article up front)."""
+    _cache_size: int | None = 8
+    """Split articles kept in memory (None: all of them)."""
 
     def __init__(
         self,
@@ -151,8 +156,6 @@ class Annotator:
         scheme: LabelScheme = DEFAULT_SCHEME,
         page_size: int = 25,
         folder: str | os.PathLike[str] | None = None,
-        key: AnswerKeyLike | str | os.PathLike[str] | None = None,
-        feedback: str = session.FEEDBACK_IMMEDIATE,
         assignment: Queue | str | os.PathLike[str] | None = None,
         suggest: bool | SuggestionModel = False,
         suggestions: str | os.PathLike[str] | None = None,
@@ -185,14 +188,8 @@ class Annotator:
             )
         if page_size < 1:
             raise ValueError(f"Annotator: page_size must be at least 1, not {page_size}.")
-        if feedback not in session.FEEDBACK_MODES:
-            raise InputError(
-                f"Annotator: feedback={feedback!r} is not a feedback mode. Use "
-                f"{' or '.join(repr(m) for m in session.FEEDBACK_MODES)}."
-            )
-        self.key = load_key(key, scheme) if key is not None else None
-        self.feedback = feedback
         self.scheme = scheme
+        self._check_mode()
         self.page_size = page_size
         self.annotator = str(annotator).strip()
         self.log = (
@@ -200,17 +197,16 @@ class Annotator:
             if log is not None
             else AnnotationLog(annotator=self.annotator, folder=folder, scheme=scheme)
         )
-        # Articles are split when first shown (student mode keeps every split: it scores
-        # every article of a small class set); nothing here grows with unseen articles.
-        self._catalogue = Catalogue(self.articles, cache_size=None if self.key else 8)
+        # Articles are split when first shown (a mode may keep every split, see
+        # ``_cache_size``); nothing here grows with unseen articles.
+        self._catalogue = Catalogue(self.articles, cache_size=self._cache_size)
         self._heads = self._catalogue.heads  # id, title, source, date: nothing cleaned
         # Sentence units of an assignment: only these sentences are labellable.
         self._assigned = self.assignment.sentence_ids if self.assignment is not None else set()
         current = self.log.current()
         self._labels = {sid: e.label for sid, e in current.items() if e.label and self._counts(sid)}
         self._notes = {sid: e.note for sid, e in current.items() if sid in self._labels and e.note}
-        # Discussion flags: annotators only (student mode has none).
-        self._flagging = self.key is None
+        self._flagging = self._offers_flags
         self._flagged: set[str] = (
             {sid for sid in self.log.flagged() if self._catalogue.holds(sid)}
             if self._flagging
@@ -222,17 +218,7 @@ class Annotator:
         for sid in self._labels:
             article_id = self._catalogue.article_id(sid)
             self._touched[article_id] = self._touched.get(article_id, 0) + 1
-        if self.key is not None:
-            check_key_matches(self.key, self.articles, self._where_all())
-        # feedback="end": which articles were checked. On resume, a fully labelled article
-        # counts as checked (checking needs every sentence labelled, so nothing is lost).
-        self._checked = {
-            a
-            for a in range(len(self.articles))
-            if self.key is not None
-            and self._sentences(a)
-            and self._article_progress(a).done == len(self._sentences(a))
-        }
+        self._after_load()
         self._choice = _catalogue.Choice()
         self._set_article_order(list(range(len(self.articles))))
         self._article_index = 0
@@ -245,22 +231,7 @@ class Annotator:
         self.saved: bool | None = None
         self._setup_assist(suggest, suggestions, current)
         self._build()
-        resumed = self._corpus_done
-        _ = self._t
-        if self.key is not None:
-            opening = (
-                _("Welcome back: {count} answer(s) restored.").format(count=resumed)
-                if resumed
-                else _("Your answers are saved as you click.")
-            )
-        else:
-            opening = (
-                _("Resumed {count} saved label(s) from {log}.").format(
-                    count=resumed, log=self._log_name()
-                )
-                if resumed
-                else _("Labels are saved to {log} as you click.").format(log=self._log_name())
-            )
+        opening = self._opening_text(self._corpus_done)
         self._show_status(f"{opening} {self._assist_message}".strip(), "")
         self.show_article(self._resume_index(current))
 
@@ -297,13 +268,10 @@ class Annotator:
         self._painted_version = ""
         self._texts = {sid: e.text for sid, e in current.items() if sid in self._labels}
         wanted = suggest is not False or suggestions is not None
-        self._assist = wanted and self.key is None
+        self._assist = wanted and self._offers_assist
         self._assist_message = ""
-        if wanted and self.key is not None:
-            self._assist_message = self._t(
-                "Suggestions and claim memory are off in student mode (they would give "
-                "answers away)."
-            )
+        if wanted and not self._offers_assist:
+            self._assist_message = self._refusal("assist")
             return
         if not wanted:
             return
@@ -735,6 +703,72 @@ class Annotator:
             self._memory_pool.shutdown(wait=False, cancel_futures=True)
             self._memory_pool = None
 
+    # ----- mode hooks: what a mode built on this widget may change -----
+    # The labelling widget's own answers; a mode overrides a few of them (and the class
+    # attributes above) to add its parts and rules, without branches in this class.
+
+    def _check_mode(self) -> None:
+        """Check and load the mode's own inputs (before anything is read or written)."""
+
+    def _after_load(self) -> None:
+        """The saved labels are loaded: set up the mode's state that depends on them."""
+
+    def _mode_parts(self) -> tuple[list[w.Widget], list[w.Widget]]:
+        """Extra widgets of the mode: (above the guidelines, below the pages)."""
+        return [], []
+
+    def _role(self) -> str:
+        """Who is working, as the status line names them."""
+        return self._t("Annotator")
+
+    def _opening_text(self, resumed: int) -> str:
+        """The first status: labels resumed from the log, or where they will be saved."""
+        if resumed:
+            return self._t("Resumed {count} saved label(s) from {log}.").format(
+                count=resumed, log=self._log_name()
+            )
+        return self._t("Labels are saved to {log} as you click.").format(log=self._log_name())
+
+    def _failure_text(self, exc: Exception) -> str:
+        """The status after a callback failed (the exception itself is logged)."""
+        return self._t("Error: {error}. Labels already saved are safe in {log}.").format(
+            error=exc, log=self._log_name()
+        )
+
+    def _not_saved_text(self, what: str, exc: OSError) -> str:
+        """The status when ``what`` could not be written."""
+        return self._t(
+            "NOT saved: {what} could not be written to {log} ({error}). "
+            "Fix the folder or file, then try again."
+        ).format(what=what, log=self._log_name(), error=exc)
+
+    def _saved_to(self) -> str:
+        """Where labels are saved, as the status and the summary name it ("": not shown)."""
+        return self._log_name()
+
+    def _header_source(self, source: str) -> str:
+        """The article's source as the header shows it ("": not shown)."""
+        return source
+
+    def _refusal(self, action: str, sentence: Sentence | None = None) -> str:
+        """Why ``action`` (label, note, flag, undo, evidence, assist) is refused on
+        ``sentence`` here, or "" when it is allowed."""
+        return ""
+
+    def _final(self, sentence_id: str) -> bool:
+        """Whether a sentence's label is final here (nothing to clear)."""
+        return False
+
+    def _row_extra(self, row: Row, current: str) -> None:
+        """Paint what the mode adds to a row (``current``: the row's label)."""
+
+    def _progress_extra(self, progress: session.Progress) -> None:
+        """Show what the mode adds to the progress (``progress``: the article shown)."""
+
+    def _offered_keys(self) -> dict[str, bool]:
+        """The key groups the key help offers now (``session.key_hints``' switches)."""
+        return {"undo": True, "clear": True, "note": True, "flag": self._flagging}
+
     # ----- building the view (once) -----
 
     def _build(self) -> None:
@@ -743,9 +777,8 @@ class Annotator:
         hidden = {"display": "none"} if not corpus else {}
         self.title_label = w.Label(layout=w.Layout(width="100%"))
         self.meta_label = w.Label(layout=w.Layout(width="100%"))
-        who = _("Student") if self.key is not None else _("Annotator")
         # The save state stays in view while a long article scrolls (CSS position: sticky).
-        self._status_line = StatusLine(f"{who}: {self.annotator}")
+        self._status_line = StatusLine(f"{self._role()}: {self.annotator}")
         self.annotator_label = self._status_line.name_label
         self.status_label = self._status_line.label
         self.status_bar = self._status_line.bar
@@ -813,16 +846,7 @@ class Annotator:
         )
         self.filter_buttons.style.button_width = "auto"
         self.keys_label = w.Label()
-        self.score_label = w.Label(layout=w.Layout(width="100%"))
-        # Students finish at the bottom: the score (and the check button) are there too.
-        self.end_score_label = w.Label(layout=w.Layout(width="100%"))
-        self.check_button = w.Button(
-            description=_("Check my answers"),
-            tooltip=_(
-                "Show right and wrong for every sentence of this article (answers are final)"
-            ),
-            icon="check-square-o",
-        )
+        above, below = self._mode_parts()
         self._styles = row_styles(self.scheme)
         self._chips: dict[int, w.HTML] = {}
         self.rows = [self._make_row(i) for i in range(self.page_size)]
@@ -854,12 +878,6 @@ class Annotator:
         self.title_label.add_class("fc-title")
         self.meta_label.add_class("fc-muted")
         self.keys_label.add_class("fc-muted")
-        for label in (self.score_label, self.end_score_label):
-            label.add_class("fc-wrap")
-            label.add_class("fc-score")
-        self.end_score_label.add_class("fc-score-end")
-        self.check_button.add_class("fc-check")
-        self.check_button.on_click(lambda _: self._on_check())
         self.previous_article_button.on_click(lambda _: self._go_article(-1))
         self.next_article_button.on_click(lambda _: self._go_article(1))
         self.previous_page_button.on_click(lambda _: self._go_page(-1))
@@ -877,12 +895,6 @@ class Annotator:
         rows_box = w.VBox([r.box for r in self.rows])
         rows_box.add_class("fc-rows")
         corpus_box = w.HBox([self.corpus_progress, self.corpus_progress_label], **layout(hidden))
-        student: list[w.Widget] = []
-        student_end: list[w.Widget] = []
-        if self.key is not None:
-            checking = [self.check_button] if self.feedback == session.FEEDBACK_END else []
-            student = [self.score_label]
-            student_end = [w.HBox([*checking, self.end_score_label])]
         self.widget = w.VBox(
             [
                 self.title_label,
@@ -903,7 +915,7 @@ class Annotator:
                 ),
                 w.HBox([self.article_progress, self.article_progress_label]),
                 corpus_box,
-                *student,
+                *above,
                 self.guidelines,
                 self.filter_buttons,
                 self.suggest_label,
@@ -912,7 +924,7 @@ class Annotator:
                 self.similar_box,
                 rows_box,
                 w.HBox([self.previous_page_button, self.page_label, self.next_page_button]),
-                *student_end,
+                *below,
                 self._bridge,
             ]
         )
@@ -926,7 +938,7 @@ class Annotator:
             self.scheme,
             self._styles,
             flag=self._flagging,
-            feedback=self.key is not None,
+            feedback=self._feedback_line,
             translate=self._t,
         )
         for name, button in row.buttons.items():
@@ -960,7 +972,7 @@ class Annotator:
             labelled=self._corpus_done,
             flagged=len(self._flagged),
             annotator=self.annotator,
-            saved_to="" if self.key is not None else self._log_name(),
+            saved_to=self._saved_to(),
             done=self._catalogue.done(self._labels, self._touched),
         )
 
@@ -1040,13 +1052,9 @@ class Annotator:
                 "",
             )
             return None
-        if self._revealed(sentence_id):
-            self._show_status(
-                self._t("Your answer to sentence {number} is final: its feedback is shown.").format(
-                    number=sentence.index + 1
-                ),
-                "",
-            )
+        refused = self._refusal("label", sentence)
+        if refused:
+            self._show_status(refused, "")
             return None
         if not name and sentence_id not in self._labels:
             self._show_status(
@@ -1100,7 +1108,7 @@ class Annotator:
         """
         sentence = self._sentence(sentence_id)
         if not self._flagging:
-            self._show_status(self._t("Flags for discussion are not part of student mode."), "")
+            self._show_status(self._refusal("flag", sentence), "")
             return None
         want = sentence_id not in self._flagged if flagged is None else bool(flagged)
         if want == (sentence_id in self._flagged):
@@ -1135,13 +1143,9 @@ class Annotator:
         sentence = self._sentence(sentence_id) if sentence_id is not None else self.focused
         if sentence is None:
             return False
-        if self._revealed(sentence.id):
-            self._show_status(
-                self._t("Your answer to sentence {number} is final: its note is closed.").format(
-                    number=sentence.index + 1
-                ),
-                "",
-            )
+        refused = self._refusal("note", sentence)
+        if refused:
+            self._show_status(refused, "")
             return False
         ids = self._order_ids()
         if sentence.id not in ids:
@@ -1166,17 +1170,11 @@ class Annotator:
     def undo(self) -> LogEvent | None:
         """Undo the last label or clear in the log; the view shows the label now in force.
 
-        Off in student mode: there a revealed answer is final (change an unrevealed one by
-        clicking another label).
+        A mode may refuse it (``_refusal("undo")``), saying why in the status line.
         """
-        if self.key is not None:
-            self._show_status(
-                self._t(
-                    "Undo is off for students: an answer is final once its feedback is shown; "
-                    "before that, click another label to change it."
-                ),
-                "",
-            )
+        refused = self._refusal("undo")
+        if refused:
+            self._show_status(refused, "")
             return None
         target = self.log.undo_target()
         if target is not None and self._catalogue.locate(target) is None:
@@ -1255,45 +1253,6 @@ class Annotator:
             )
         else:
             self._set_focus(following)
-
-    @_locked
-    def check(self) -> session.Score | None:
-        """Reveal right/wrong for every sentence of the article shown and return its score.
-
-        With ``feedback="end"`` every sentence must be labelled first (else None and a status
-        message); the answers are final afterwards. Student mode only.
-        """
-        if self.key is None:
-            raise InputError(
-                "Annotator.check: there is no answer key. Pass key='key.csv' to Annotator "
-                "for student mode."
-            )
-        progress = self._article_progress(self._article_index)
-        if progress.done < progress.total and self.feedback == session.FEEDBACK_END:
-            left = progress.total - progress.done
-            self._show_status(
-                self._t("Label every sentence first: {count} still unlabelled.").format(count=left),
-                "fc-pending",
-            )
-            return None
-        self._checked.add(self._article_index)
-        for row in self.rows:
-            if row.sentence_id:
-                self._paint_row(row)
-        self._show_progress()
-        self._show_status(self._t("Checked. {score}").format(score=self.score_label.value), "")
-        return self.article_score()
-
-    def article_score(self, index: int | None = None) -> session.Score:
-        """Score of article ``index`` (default: the one shown) over its revealed answers."""
-        if self.key is None:
-            return session.Score()
-        ids = [s.id for s in self._sentences(self._article_index if index is None else index)]
-        return session.score(self.key, ids, self._revealed_labels(ids))
-
-    def overall_score(self) -> session.Score:
-        """Score over every article, revealed answers only."""
-        return sum((self.article_score(i) for i in range(len(self.articles))), session.Score())
 
     @_locked
     def show_article(self, index: int, *, focus: str | None = None) -> None:
@@ -1486,10 +1445,6 @@ class Annotator:
             )
 
     @_guarded
-    def _on_check(self) -> None:
-        self.check()
-
-    @_guarded
     def _go_article(self, step: int) -> None:
         order = self._article_order
         if not order:
@@ -1515,7 +1470,7 @@ class Annotator:
     # ----- evidence and claim rewriting (issue 14) -----
     # The panel (``_evidence_form.EvidenceForm``) opens under the focused sentence (key v,
     # or key r for the claim); what it holds is saved through ``label``, so evidence is a
-    # normal log row: undo works and the latest row wins. Off in student mode.
+    # normal log row: undo works and the latest row wins. Off when not ``_offers_evidence``.
 
     def _build_evidence(self) -> None:
         """The panel keys and the evidence state from the log. The panel and a row's
@@ -1529,7 +1484,7 @@ class Annotator:
         self._line_layout: w.Layout | None = None
         self._form: EvidenceForm | None = None
         self._panel_keys: dict[str, str] = {}
-        self._evidence_on = self.key is None  # student mode: the key scores labels only
+        self._evidence_on = self._offers_evidence
         if not self._evidence_on:
             return
         for sid, event in self.log.current().items():
@@ -1582,7 +1537,7 @@ class Annotator:
 
     @property
     def evidence_form(self) -> EvidenceForm | None:
-        """The evidence panel's widgets (None in student mode and until first opened)."""
+        """The evidence panel's widgets (None when not offered and until first opened)."""
         return self._form
 
     def _kept_evidence(
@@ -1622,7 +1577,7 @@ class Annotator:
 
     def _restore_evidence(self, event: LogEvent) -> None:
         """Take a sentence's evidence, justification and claim from a log event (reopen, undo)."""
-        if self.key is not None:
+        if not self._offers_evidence:
             return
         sid = event.sentence_id
         text = event.evidence or "[]"
@@ -1714,7 +1669,7 @@ class Annotator:
     def _evidence_refused(self, sentence: Sentence | None) -> str:
         """Why evidence cannot be entered for ``sentence`` ("" if it can)."""
         if not self._evidence_on:
-            return self._t("Evidence and claim rewrites are not part of student mode.")
+            return self._refusal("evidence", sentence)
         if sentence is None:
             return self._t("No sentence is focused: pick one first (j/k or a click).")
         if not self._labellable(sentence.id):
@@ -1730,7 +1685,7 @@ class Annotator:
         """Open the evidence panel under a sentence on screen (default: the focused one), as
         key v does (key r: ``field="claim"``), and put the cursor in ``field``.
 
-        Returns False when it cannot open (student mode, nothing focused, not on screen).
+        Returns False when it cannot open (not offered, nothing focused, not on screen).
         """
         sentence = self._sentence(sentence_id) if sentence_id is not None else self.focused
         refused = self._evidence_refused(sentence)
@@ -2006,14 +1961,6 @@ class Annotator:
         sentences = self._sentences(self._article_index)
         return [sentences[i].id for i in self._order]
 
-    def _where_all(self) -> dict[str, tuple[int, int]]:
-        """Every sentence's place (splits every article: student mode's small sets only)."""
-        return {
-            s.id: (a, i)
-            for a in range(len(self.articles))
-            for i, s in enumerate(self._sentences(a))
-        }
-
     def _counts(self, sentence_id: str) -> bool:
         """Whether a label on this sentence counts here: its article is in the corpus and,
         for an assignment by sentence, the sentence is assigned."""
@@ -2034,9 +1981,9 @@ class Annotator:
 
     def _total_known(self) -> bool:
         """Whether progress counts sentences: for one article, an assignment by sentence,
-        or student mode (its small set is split up front to check the key). A corpus counts
-        articles done instead, so that no unseen article is split to count its sentences."""
-        return bool(self._assigned) or len(self.articles) == 1 or self.key is not None
+        or a mode that splits its small set up front (``_counts_every_sentence``). A corpus
+        counts articles done instead, so that no unseen article is split to count them."""
+        return bool(self._assigned) or len(self.articles) == 1 or self._counts_every_sentence
 
     def _progress_total(self) -> int:
         """Sentences to label when known (see ``_total_known``), else the articles."""
@@ -2117,17 +2064,6 @@ class Annotator:
             sentence_id in self._flagged,
         )
 
-    def _revealed(self, sentence_id: str) -> bool:
-        """Whether a sentence's feedback shows (student mode): it is then final."""
-        if self.key is None:
-            return False
-        if self.feedback == session.FEEDBACK_IMMEDIATE:
-            return sentence_id in self._labels
-        return self._locate(sentence_id)[0] in self._checked
-
-    def _revealed_labels(self, ids: Iterable[str]) -> dict[str, str]:
-        return {i: self._labels[i] for i in ids if i in self._labels and self._revealed(i)}
-
     def _article_progress(self, index: int) -> session.Progress:
         ids = [s.id for s in self._sentences(index) if self._labellable(s.id)]
         return session.progress(ids, self._labels)
@@ -2138,11 +2074,7 @@ class Annotator:
         _widgets.show_direction(
             self.title_label, text_direction(self.title_label.value, article.language)
         )
-        # Students see a web address but never a file name from the server.
-        source = session.source_label(article.source)
-        if self.key is not None and "://" not in source:
-            source = ""
-        meta = [source, article.date]
+        meta = [self._header_source(session.source_label(article.source)), article.date]
         self.meta_label.value = " · ".join(part for part in meta if part)
         order = self._article_order
         position = self._position()
@@ -2201,32 +2133,15 @@ class Annotator:
         self.corpus_progress.max = max(corpus.total, 1)
         self.corpus_progress.value = corpus.done
         self.corpus_progress_label.value = text
-        if self.key is not None:
-            self.score_label.value = session.score_text(
-                self.article_score(),
-                self.overall_score(),
-                articles=len(self.articles),
-                mode=self.feedback,
-            )
-            self.end_score_label.value = self.score_label.value
-            checked = self._article_index in self._checked
-            self.check_button.disabled = checked or article.done < article.total
-            self.check_button.description = (
-                self._t("Checked") if checked else self._t("Check my answers")
-            )
+        self._progress_extra(article)
         self._show_keys()
 
     def _show_keys(self) -> None:
-        """Key help for what works now: students get no undo or flag, and no clear or note
-        once their answers are locked (immediate feedback locks each answer as it is given)."""
+        """Key help for what works now (a mode may offer fewer keys: ``_offered_keys``)."""
         value = session.key_hints(
             self.scheme,
             corpus=len(self.articles) > 1,
-            **session.offered_keys(
-                student=self.key is not None,
-                feedback=self.feedback,
-                checked=self._article_index in self._checked,
-            ),
+            **self._offered_keys(),
             assist=self._assist,
             translate=self._t,
         )
@@ -2283,7 +2198,7 @@ class Annotator:
                 button.icon = "check" if chosen else ""
                 state = "fc-chosen" if chosen else ("fc-dim" if current else "")
                 set_classes(button, ["fc-btn", state] if state else ["fc-btn"])
-        final = self._revealed(row.sentence_id)
+        final = self._final(row.sentence_id)
         context = not self._labellable(row.sentence_id)  # not assigned: shown for context
         row.clear.disabled = not current or final or context
         if self._assigned:
@@ -2292,18 +2207,13 @@ class Annotator:
                     button.disabled = context
             if row.note.disabled != context:
                 row.note.disabled = context
-        if self.key is not None:
-            # A final answer offers nothing to clear or annotate: hide both, not just grey.
-            for control, base in ((row.clear, "fc-clear"), (row.note, "fc-note")):
-                set_classes(control, (base, "fc-hidden") if final else (base,))
+        self._row_extra(row, current)
         if row.flag is not None:
             on = row.sentence_id in self._flagged
             set_classes(row.flag, ("fc-flag", "fc-flag-on") if on else ("fc-flag",))
             tip = "Remove the discussion flag (key f)" if on else "Flag for discussion (key f)"
             if row.flag.tooltip != tip:
                 row.flag.tooltip = tip
-        if row.feedback is not None:
-            self._paint_feedback(row, current)
         note = self._pending_notes.get(row.sentence_id, self._notes.get(row.sentence_id, ""))
         if row.note.value != note:
             self._painting = True
@@ -2326,21 +2236,6 @@ class Annotator:
             self._paint_chip(row)
         self._paint_evidence(row)
 
-    def _paint_feedback(self, row: Row, current: str) -> None:
-        """Student mode: lock a revealed row and show its feedback (escaped HTML)."""
-        final = self._revealed(row.sentence_id)
-        view = session.feedback_view(self.key, row.sentence_id, current, revealed=final)
-        for button in row.buttons.values():
-            if button.disabled != final:
-                button.disabled = final
-        if row.note.disabled != final:
-            row.note.disabled = final
-        value = session.feedback_html(view)
-        if row.feedback.value != value:
-            row.feedback.value = value
-        kind = f"fc-{view.kind}" if view.kind else "fc-hidden"
-        set_classes(row.feedback, ("fc-feedback", kind))
-
     def _set_focus(self, position: int) -> None:
         if position < 0:
             return
@@ -2360,24 +2255,12 @@ class Annotator:
         self._bridge.focus_token += 1
 
     def _saved_prefix(self) -> str:
-        where = None if self.key is not None else self._log_name()
-        return session.saved_prefix(datetime.now(), where, self._t)
+        return session.saved_prefix(datetime.now(), self._saved_to() or None, self._t)
 
     def _not_saved(self, what: str, exc: OSError) -> None:
-        """Say that ``what`` was NOT written; students get no server path or file name."""
+        """Say that ``what`` was NOT written (in the words of ``_not_saved_text``)."""
         self.saved = False
-        if self.key is not None:
-            _logger.error("factcheck: %s could not be saved: %s", what, exc)
-            text = self._t(
-                "NOT saved: {what} could not be written. Try again; if it fails again, "
-                "tell your teacher."
-            ).format(what=what)
-        else:
-            text = self._t(
-                "NOT saved: {what} could not be written to {log} ({error}). "
-                "Fix the folder or file, then try again."
-            ).format(what=what, log=self._log_name(), error=exc)
-        self._show_status(text, "fc-error")
+        self._show_status(self._not_saved_text(what, exc), "fc-error")
 
     def _show_status(self, text: str, kind: str) -> None:
         self._status_line.show(text, kind)

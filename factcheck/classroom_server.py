@@ -30,7 +30,7 @@ from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelMana
 from tornado import web
 from traitlets import Float, Integer
 
-from . import session
+from .answers import FEEDBACK_IMMEDIATE
 from .classroom import warn_unexplained
 from .errors import InputError
 from .roster import read_roster
@@ -290,7 +290,7 @@ def serve_classroom(
     out: PathLike,
     *,
     port: int = 8866,
-    feedback: str = session.FEEDBACK_IMMEDIATE,
+    feedback: str = FEEDBACK_IMMEDIATE,
     ip: str = LOCAL_IP,
     open_browser: bool = False,
     scheme: PathLike | None = None,

@@ -44,6 +44,7 @@ SOURCES = (
     "_evidence_form.py",
     "adjudicator.py",
     "student.py",
+    "student_mode.py",
     "suggest.py",
     "queues.py",
 )

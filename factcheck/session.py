@@ -14,18 +14,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-# Student mode's feedback and scores live in answers.py; re-exported here, where they were.
-from .answers import (  # noqa: F401
-    FEEDBACK_END,
-    FEEDBACK_IMMEDIATE,
-    FEEDBACK_MODES,
-    FeedbackView,
-    Score,
-    feedback_html,
-    feedback_view,
-    score,
-    score_text,
-)
 from .labels import LabelScheme
 from .messages import N_, Translate, english
 from .sentences import Sentence
@@ -160,16 +148,6 @@ def key_hints(
             }[moves]
             parts.append("/".join(k for k, _w in named) + " " + which)
     return _("Keys: {keys} (click the sentence list first)").format(keys=" · ".join(parts))
-
-
-def offered_keys(*, student: bool, feedback: str, checked: bool) -> dict[str, bool]:
-    """Which key groups ``key_hints`` offers: annotators get all; students never undo or
-    flag, cannot clear a locked answer (immediate feedback locks each answer as it is
-    given, end feedback locks the article at the check) and write no note once checked."""
-    if not student:
-        return {"undo": True, "clear": True, "note": True, "flag": True}
-    locked = feedback == FEEDBACK_IMMEDIATE or checked
-    return {"undo": False, "clear": not locked, "note": not checked, "flag": False}
 
 
 def filter_options(

@@ -27,9 +27,9 @@ from typing import Any
 import ipywidgets as w
 from filelock import FileLock, Timeout
 
-from . import messages, session
+from . import messages
 from ._escape import escape_html
-from .annotator import Annotator
+from .answers import FEEDBACK_IMMEDIATE, FEEDBACK_MODES
 from .articles import Article, load_articles
 from .classroom import AnswerKey, Teachers, is_teachers_log, read_answer_key, read_teachers
 from .errors import FactcheckError, InputError
@@ -45,6 +45,7 @@ from .log import (
 from .messages import N_, Translate, english
 from .paths import sample_path
 from .roster import Roster, join_code_matches, read_roster
+from .student_mode import StudentAnnotator
 
 PathLike = str | os.PathLike[str]
 
@@ -105,7 +106,7 @@ class StudentConfig:
     key: Path
     articles: Path
     out: Path
-    feedback: str = session.FEEDBACK_IMMEDIATE
+    feedback: str = FEEDBACK_IMMEDIATE
     student: str = ""
     scheme: Path | None = None  # a JSON label scheme, when the key uses custom labels
     roster: Path | None = None
@@ -121,7 +122,7 @@ class StudentConfig:
 def config_from_env(environ: Mapping[str, str] | None = None) -> StudentConfig:
     """The configuration from FACTCHECK_* (and JUPYTERHUB_USER as the name), else the samples."""
     env = os.environ if environ is None else environ
-    feedback = env.get(ENV_FEEDBACK, "").strip().lower() or session.FEEDBACK_IMMEDIATE
+    feedback = env.get(ENV_FEEDBACK, "").strip().lower() or FEEDBACK_IMMEDIATE
     return StudentConfig(
         key=Path(env.get(ENV_KEY) or sample_key_path()),
         articles=Path(env.get(ENV_ARTICLES) or sample_path()),
@@ -141,10 +142,10 @@ def load_session(config: StudentConfig) -> tuple[AnswerKey, list[Article]]:
 
     Articles the key does not mention are left out, so a teacher may point at a whole folder.
     """
-    if config.feedback not in session.FEEDBACK_MODES:
+    if config.feedback not in FEEDBACK_MODES:
         raise InputError(
             f"{ENV_FEEDBACK}={config.feedback!r} is not a feedback mode. Use "
-            f"{' or '.join(session.FEEDBACK_MODES)}."
+            f"{' or '.join(FEEDBACK_MODES)}."
         )
     if not config.key.is_file():
         raise InputError(
@@ -431,7 +432,7 @@ class StudentApp:
         self.teachers = Teachers()
         self.articles: list[Article] = []
         self.claim: NameClaim | None = None
-        self.annotator: Annotator | None = None
+        self.annotator: StudentAnnotator | None = None
         self.problem = ""
         self._message = ""
         self._pending: NameClaim | None = None
@@ -543,7 +544,7 @@ class StudentApp:
         """The message under the name field (errors, the confirmation question), as text."""
         return self._message
 
-    def start(self, name: str, code: str = "", *, trusted: bool = False) -> Annotator | None:
+    def start(self, name: str, code: str = "", *, trusted: bool = False) -> StudentAnnotator | None:
         """Claim ``name`` and start labelling; None (and a message) if it cannot be used yet.
 
         ``code`` is the join code typed, when the session has one; ``trusted`` (the name
@@ -588,7 +589,7 @@ class StudentApp:
                 return None
             return self._open(claim)
 
-    def start_anonymous(self, code: str = "") -> Annotator | None:
+    def start_anonymous(self, code: str = "") -> StudentAnnotator | None:
         """Start under a fresh random id (``student-xxxx``); not offered with a roster."""
         with self._lock:
             if self.annotator is not None or self.key is None:
@@ -616,7 +617,7 @@ class StudentApp:
                 )
             )
 
-    def confirm(self) -> Annotator | None:
+    def confirm(self) -> StudentAnnotator | None:
         """Continue the existing answers of the name just entered."""
         with self._lock:
             if self._pending is None:
@@ -640,12 +641,12 @@ class StudentApp:
                 self._marker.unlink(missing_ok=True)
                 self._marker = None
 
-    def _open(self, claim: NameClaim) -> Annotator | None:
+    def _open(self, claim: NameClaim) -> StudentAnnotator | None:
         try:
             with warnings_to_teacher():
                 scheme = self.config.label_scheme()
                 log = AnnotationLog(claim.path, annotator=claim.name, scheme=scheme)
-                annotator = Annotator(
+                annotator = StudentAnnotator(
                     self.articles,
                     annotator=claim.name,
                     log=log,

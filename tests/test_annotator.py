@@ -14,6 +14,7 @@ from factcheck.annotator import Annotator
 from factcheck.articles import Article
 from factcheck.errors import InputError, SchemeError
 from factcheck.log import AnnotationLog
+from factcheck.student_mode import StudentAnnotator
 from tests._widget_helpers import all_widgets, rows_of
 
 COUNCIL = (
@@ -616,7 +617,7 @@ def test_the_stale_banner_text_says_to_run_the_cell_again(ann: Annotator):
 # ----- student mode: what students see -----
 
 
-def _student(tmp_path: Path, feedback: str = "immediate") -> Annotator:
+def _student(tmp_path: Path, feedback: str = "immediate") -> StudentAnnotator:
     from factcheck.classroom import AnswerKey, KeyEntry
 
     article = council()
@@ -635,7 +636,7 @@ def _student(tmp_path: Path, feedback: str = "immediate") -> Annotator:
         )
         for s in article.sentences
     )
-    return Annotator(
+    return StudentAnnotator(
         article, annotator="zoe", folder=tmp_path, key=AnswerKey(entries), feedback=feedback
     )
 
@@ -928,13 +929,14 @@ def test_an_assignment_naming_an_article_not_loaded_is_a_clear_error(tmp_path: P
 
 
 def test_the_labelling_widget_does_not_import_the_teaching_code(tmp_path: Path):
-    """Test that importing factcheck.annotator leaves factcheck.classroom unimported."""
+    """Test that importing factcheck.annotator leaves the teaching modules unimported."""
     import subprocess
     import sys
 
     code = (
         "import sys, factcheck.annotator\n"
-        "print(sorted(m for m in sys.modules if m in ('factcheck.classroom', 'factcheck.student')))"
+        "teaching = ('classroom', 'student', 'student_mode', 'answers', 'modes')\n"
+        "print(sorted(m for m in sys.modules if m.removeprefix('factcheck.') in teaching))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True
@@ -970,7 +972,7 @@ def test_student_mode_takes_any_key_object_with_the_small_interface(tmp_path: Pa
         def __contains__(self, sentence_id: object) -> bool:
             return self.get(str(sentence_id)) is not None
 
-    ann = Annotator(article, annotator="zoe", folder=tmp_path, key=TinyKey())
+    ann = StudentAnnotator(article, annotator="zoe", folder=tmp_path, key=TinyKey())
     ann.label(first.id, "opinion")
     assert "the answer is verified" in ann.rows[0].feedback.value
     assert "The minutes say so." in ann.rows[0].feedback.value

@@ -19,6 +19,7 @@ from factcheck.errors import InputError
 from factcheck.labels import DEFAULT_SCHEME
 from factcheck.provenance import ProvenanceLog, accepted_labels, provenance_path
 from factcheck.queues import QueueChoiceLog
+from factcheck.student_mode import StudentAnnotator
 from factcheck.suggest import MIN_LABELS, SuggestionModel
 from tests._widget_helpers import rows_of
 
@@ -174,7 +175,7 @@ def test_student_mode_has_no_suggestions_or_claim_memory(tmp_path: Path):
         def __contains__(self, sentence_id: object) -> bool:
             return self.get(str(sentence_id)) is not None
 
-    ann = Annotator(article, annotator="zoe", folder=tmp_path, key=TinyKey(), suggest=True)
+    ann = StudentAnnotator(article, annotator="zoe", folder=tmp_path, key=TinyKey(), suggest=True)
     assert ann.model is None
     assert ann._chips == {}
     assert "off in student mode" in ann.status

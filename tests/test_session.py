@@ -337,21 +337,6 @@ def test_fallback_summary_counts_and_escapes():
     assert "saved in" not in student
 
 
-@pytest.mark.parametrize(
-    ("student", "feedback", "checked", "offered"),
-    [
-        (False, "immediate", False, {"undo", "clear", "note", "flag"}),
-        (True, "immediate", False, {"note"}),
-        (True, "end", False, {"clear", "note"}),
-        (True, "end", True, set()),
-    ],
-)
-def test_students_are_offered_only_the_keys_that_work(student, feedback, checked, offered):
-    """Test that students never get undo or flag, nor clear or note once answers are locked."""
-    keys = session.offered_keys(student=student, feedback=feedback, checked=checked)
-    assert {name for name, on in keys.items() if on} == offered
-
-
 def test_corpus_text_counts_articles_done_and_started():
     """Test that the corpus line names labelled sentences, articles done and started."""
     assert session.corpus_text(412, 14, 17, 100_000) == (

@@ -19,8 +19,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from factcheck import session
-from factcheck.annotator import Annotator
+from factcheck import Annotator
+from factcheck import answers as key_rules
 from factcheck.articles import Article, load_articles
 from factcheck.classroom import (
     AnswerKey,
@@ -48,6 +48,7 @@ from factcheck.student import (
     student_app,
     student_notebook_path,
 )
+from factcheck.student_mode import StudentAnnotator, offered_keys
 from tests._widget_helpers import all_widgets, rows_of
 
 REPO = Path(__file__).resolve().parents[1]
@@ -127,7 +128,7 @@ def student(tmp_path: Path) -> Annotator:
 def test_feedback_view_is_empty_until_revealed():
     """Test that nothing is shown for a sentence whose answer is not revealed yet."""
     sid = ferry().sentences[0].id
-    assert session.feedback_view(ferry_key(), sid, "opinion", revealed=False).kind == ""
+    assert key_rules.feedback_view(ferry_key(), sid, "opinion", revealed=False).kind == ""
 
 
 @pytest.mark.parametrize(
@@ -142,7 +143,7 @@ def test_feedback_view_is_empty_until_revealed():
 def test_feedback_view_says_right_wrong_unanswered_or_open(index, label, kind, headline):
     """Test that the revealed feedback names the student's label and the key's answer."""
     sid = ferry().sentences[index].id
-    view = session.feedback_view(ferry_key(), sid, label, revealed=True)
+    view = key_rules.feedback_view(ferry_key(), sid, label, revealed=True)
     assert (view.kind, view.headline) == (kind, headline)
     assert view.explanation == (FERRY_ANSWERS[index][1] if index < 3 else "")
 
@@ -151,20 +152,20 @@ def test_open_key_sentence_shows_its_explanation_without_a_verdict():
     """Test that a key row with no label gives 'no single right answer' plus its explanation."""
     sid = ferry().sentences[3].id
     key = ferry_key(open_last="Depends on whose records you trust.")
-    view = session.feedback_view(key, sid, "verified", revealed=True)
-    assert view == session.FeedbackView(
+    view = key_rules.feedback_view(key, sid, "verified", revealed=True)
+    assert view == key_rules.FeedbackView(
         "open", "No single right answer here.", "Depends on whose records you trust."
     )
 
 
 def test_feedback_html_escapes_the_explanation():
     """Test that an <img onerror> in an explanation becomes text, not an element."""
-    view = session.FeedbackView("wrong", "✗ Not <quite>.", f"Because {ATTACK}")
-    markup = session.feedback_html(view)
+    view = key_rules.FeedbackView("wrong", "✗ Not <quite>.", f"Because {ATTACK}")
+    markup = key_rules.feedback_html(view)
     assert "<img" not in markup
     assert "&lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt;" in markup
     assert markup.startswith("<b>✗ Not &lt;quite&gt;.</b>")
-    assert session.feedback_html(session.FeedbackView("")) == ""
+    assert key_rules.feedback_html(key_rules.FeedbackView("")) == ""
 
 
 def test_score_counts_key_sentences_only_and_agrees_with_the_class_report(tmp_path: Path):
@@ -172,8 +173,8 @@ def test_score_counts_key_sentences_only_and_agrees_with_the_class_report(tmp_pa
     key = ferry_key()
     ids = [s.id for s in ferry().sentences]
     answers = {ids[0]: "verified", ids[1]: "opinion", ids[3]: "opinion"}
-    mine = session.score(key, ids, answers)
-    assert mine == session.Score(in_key=3, answered=2, correct=1)
+    mine = key_rules.score(key, ids, answers)
+    assert mine == key_rules.Score(in_key=3, answered=2, correct=1)
     log = AnnotationLog(annotator="zoe", folder=tmp_path)
     for sentence in ferry().sentences:
         if sentence.id in answers:
@@ -187,23 +188,35 @@ def test_score_counts_key_sentences_only_and_agrees_with_the_class_report(tmp_pa
 @pytest.mark.parametrize(
     ("article", "overall", "articles", "mode", "text"),
     [
-        (session.Score(3, 0, 0), session.Score(5, 0, 0), 2, "end", "Label every sentence, then"),
-        (session.Score(3, 0, 0), session.Score(3, 0, 0), 1, "immediate", "Label a sentence to"),
-        (session.Score(3, 2, 1), session.Score(5, 2, 1), 2, "immediate", "Right so far: 1 of 2."),
         (
-            session.Score(3, 3, 2),
-            session.Score(5, 5, 4),
+            key_rules.Score(3, 0, 0),
+            key_rules.Score(5, 0, 0),
+            2,
+            "end",
+            "Label every sentence, then",
+        ),
+        (key_rules.Score(3, 0, 0), key_rules.Score(3, 0, 0), 1, "immediate", "Label a sentence to"),
+        (
+            key_rules.Score(3, 2, 1),
+            key_rules.Score(5, 2, 1),
+            2,
+            "immediate",
+            "Right so far: 1 of 2.",
+        ),
+        (
+            key_rules.Score(3, 3, 2),
+            key_rules.Score(5, 5, 4),
             2,
             "immediate",
             "Score for this article: 2 of 3 right (67%). Overall score: 4 of 5 right (80%) "
             "in 2 articles.",
         ),
-        (session.Score(0, 0, 0), session.Score(3, 1, 1), 1, "end", "No sentence of this"),
+        (key_rules.Score(0, 0, 0), key_rules.Score(3, 1, 1), 1, "end", "No sentence of this"),
     ],
 )
 def test_score_text_shows_article_then_overall_score(article, overall, articles, mode, text):
     """Test that the score line gives per-article and overall scores as answers are revealed."""
-    assert session.score_text(article, overall, articles=articles, mode=mode).startswith(text)
+    assert key_rules.score_text(article, overall, articles=articles, mode=mode).startswith(text)
 
 
 # ----- the widget in student mode, feedback="immediate" -----
@@ -263,7 +276,7 @@ def test_score_line_appears_once_every_key_sentence_is_answered(student: Annotat
         if slot == 0:
             assert student.score_label.value == "Right so far: 1 of 1."
     assert student.score_label.value == "Score for this article: 2 of 3 right (67%)."
-    assert student.article_score() == session.Score(3, 3, 2)
+    assert student.article_score() == key_rules.Score(3, 3, 2)
 
 
 def test_keys_label_and_move_on_in_student_mode(student: Annotator, tmp_path: Path):
@@ -298,7 +311,7 @@ def test_overall_score_covers_every_article(tmp_path: Path):
         "Score for this article: 2 of 2 right (100%). Overall score: 4 of 5 right (80%) "
         "in 2 articles."
     )
-    assert ann.overall_score() == session.Score(5, 5, 4)
+    assert ann.overall_score() == key_rules.Score(5, 5, 4)
 
 
 # ----- feedback="end" -----
@@ -346,7 +359,10 @@ def test_normal_mode_has_no_feedback_widgets(tmp_path: Path):
     ann = Annotator(ferry(), annotator="ana", folder=tmp_path)
     everything = all_widgets(ann.widget)
     assert all(r.feedback is None for r in ann.rows)
-    assert ann.score_label not in everything and ann.check_button not in everything
+    assert not hasattr(ann, "score_label") and not hasattr(ann, "check_button")
+    assert not any(
+        {"fc-score", "fc-check"} & set(getattr(x, "_dom_classes", ())) for x in everything
+    )
     assert "u undo" in ann.keys_label.value
     assert ann.annotator_label.value == "Annotator: ana"
     ann.rows[0].buttons["verified"].click()
@@ -389,6 +405,48 @@ def test_check_without_a_key_says_how_to_get_student_mode(tmp_path: Path):
     """Test that check() on a normal annotator explains student mode."""
     with pytest.raises(InputError, match=r"Pass key='key\.csv'"):
         Annotator(ferry(), annotator="ana", folder=tmp_path).check()
+
+
+@pytest.mark.parametrize(
+    ("student", "feedback", "checked", "offered"),
+    [
+        (False, "immediate", False, {"undo", "clear", "note", "flag"}),
+        (True, "immediate", False, {"note"}),
+        (True, "end", False, {"clear", "note"}),
+        (True, "end", True, set()),
+    ],
+)
+def test_students_are_offered_only_the_keys_that_work(student, feedback, checked, offered):
+    """Test that students never get undo or flag, nor clear or note once answers are locked."""
+    keys = offered_keys(student=student, feedback=feedback, checked=checked)
+    assert {name for name, on in keys.items() if on} == offered
+
+
+def test_the_public_annotator_with_a_key_is_student_mode(tmp_path: Path):
+    """Test that factcheck.Annotator(..., key=) builds a StudentAnnotator, still an instance
+    of factcheck.Annotator, and without a key the labelling widget, which has no key."""
+    import inspect
+
+    import factcheck
+    from factcheck import annotator
+
+    student = factcheck.Annotator(ferry(), annotator="zoe", folder=tmp_path, key=ferry_key())
+    assert type(student) is StudentAnnotator
+    assert isinstance(student, factcheck.Annotator) and issubclass(StudentAnnotator, Annotator)
+    assert student.annotator_label.value == "Student: zoe"
+    plain = factcheck.Annotator(ferry(), annotator="ana", folder=tmp_path)
+    assert isinstance(plain, annotator.Annotator) and not isinstance(plain, StudentAnnotator)
+    assert not hasattr(plain, "key") and plain.rows[0].feedback is None
+    assert {"key", "feedback", "scheme", "page_size"} <= set(
+        inspect.signature(factcheck.Annotator).parameters
+    )
+    assert "key" not in inspect.signature(annotator.Annotator).parameters
+
+
+def test_a_bad_feedback_mode_is_refused_without_a_key_too(tmp_path: Path):
+    """Test that the public Annotator checks feedback= even when no key is given."""
+    with pytest.raises(InputError, match=r"'later' is not a feedback mode"):
+        Annotator(ferry(), annotator="ana", folder=tmp_path, feedback="later")
 
 
 # ----- names -----
