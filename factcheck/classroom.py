@@ -35,6 +35,7 @@ from .log import (
     csv_records,
     format_row,
     log_files,
+    log_owner,
     read_annotations,
 )
 from .spreadsheet import protect_cell, unprotect_cell
@@ -305,8 +306,10 @@ class Teachers:
         return annotator_key(name) in self.names
 
     def has_log(self, path: PathLike) -> bool:
-        """Whether ``path`` is one of the teacher's logs."""
-        return Path(path).resolve() in self.logs
+        """Whether ``path`` is one of the teacher's logs, or the continuation of one (a list
+        written before the teacher's /1 log was continued names the log only)."""
+        path = Path(path)
+        return path.resolve() in self.logs or log_owner(path).resolve() in self.logs
 
 
 def teachers_path(key_path: PathLike) -> Path:
@@ -603,7 +606,10 @@ def read_submissions(
         else:
             frames.append(events)
             read.extend(str(p) for p in paths)
-    names = {Path(p).stem for p in read if not _has_rows(Path(p))}
+    # A student with no rows is named after their log (``log_owner``: ``ana+2.csv`` is
+    # ana's), unless another file of that log has rows, which name them.
+    with_rows = {log_owner(p) for p in read if _has_rows(Path(p))}
+    names = {log_owner(p).stem for p in read if log_owner(p) not in with_rows}
     frames = [frame for frame in frames if len(frame)]
     frames = [
         frame.loc[~frame["annotator"].astype(str).map(teachers.has_name).astype(bool)]

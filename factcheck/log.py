@@ -304,7 +304,32 @@ def continuation_path(path: str | os.PathLike[str]) -> Path:
     """Where a ``factcheck-log/1`` file's annotator continues in ``/2``: ``<stem>+2.csv``
     beside it. ``+`` is in no annotator's file name (``annotator_slug``), so it is nobody's."""
     path = Path(path)
-    return path.with_name(f"{path.stem}+2{path.suffix}")
+    return path.with_name(f"{path.stem}{CONTINUATION_MARK}{path.suffix}")
+
+
+CONTINUATION_MARK = "+2"
+
+
+def log_owner(path: str | os.PathLike[str]) -> Path:
+    """The log a file belongs to: ``ana+2.csv`` -> ``ana.csv``; any other file is its own.
+
+    The one mapping from a file to its person's log, so ``ana+2.csv`` is never a person.
+    """
+    path = Path(path)
+    stem = path.stem
+    if stem.endswith(CONTINUATION_MARK) and len(stem) > len(CONTINUATION_MARK):
+        return path.with_name(stem[: -len(CONTINUATION_MARK)] + path.suffix)
+    return path
+
+
+def files_of(path: str | os.PathLike[str]) -> list[Path]:
+    """One person's log files that exist: the log, then ``continuation_path`` of it.
+
+    The pair is read together whatever their schemas (a stray ``ana+2.csv`` beside a /2
+    ``ana.csv`` is one more file of the same log), by every reader of one person's log.
+    """
+    owner = log_owner(path)
+    return [p for p in (owner, continuation_path(owner)) if os.path.lexists(p)]
 
 
 def file_schema(path: str | os.PathLike[str]) -> str | None:
@@ -386,10 +411,9 @@ class AnnotationLog:
         return f"AnnotationLog({str(self.path)!r}, annotator={self.annotator!r})"
 
     def paths(self) -> list[Path]:
-        """The files this log reads: ``path``, then its /2 continuation if it exists."""
-        if self.continuation.exists() and file_schema(self.path) == SCHEMA_V1:
-            return [self.path, self.continuation]
-        return [self.path] if self.path.exists() else []
+        """The files this log reads: ``path``, then its continuation if it exists (both are
+        read whatever the schemas, as ``files_of``; events go where ``_target`` says)."""
+        return [p for p in (self.path, self.continuation) if p.exists()]  # as files_of
 
     def _restore(self, schemes: tuple[LabelScheme, ...], files: list[Path]) -> None:
         """Rebuild labels, flags and undo history from this annotator's rows, in file order
@@ -1536,7 +1560,11 @@ def _looks_like_log(path: Path) -> bool:
 def log_files(
     paths_or_glob: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
 ) -> list[Path]:
-    """The log files meant by a path, a folder (its ``*.csv``), a glob, or a list of these."""
+    """The log files meant by a path, a folder (its ``*.csv``), a glob, or a list of these.
+
+    A log named comes with its continuation (``files_of``): ``ana.csv`` or ``ana+2.csv``
+    means both, listed log first, so one person's answers are never read in part.
+    """
     items = [paths_or_glob] if isinstance(paths_or_glob, (str, os.PathLike)) else paths_or_glob
     found: dict[Path, None] = {}
     for item in items:
@@ -1554,7 +1582,10 @@ def log_files(
                 errno.ENOENT, "no such annotation log or folder; check the path", str(item)
             )
         for match in matches:
-            found.setdefault(match, None)
+            # A person's files go together, log then continuation, wherever either is named.
+            group = files_of(match)
+            for path_ in group if match in group else [match]:
+                found.setdefault(path_, None)
     return list(found)
 
 
