@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from factcheck import cli
+from factcheck import Annotator, cli, load_articles
 from factcheck.card import card_data
 from factcheck.classroom import (
     Teachers,
@@ -38,6 +38,7 @@ from factcheck.log import (
     read_annotations,
     validate_logs,
 )
+from factcheck.paths import sample_path
 from factcheck.provenance import provenance_path
 from factcheck.queues import queue_log_path
 from factcheck.sentences import Sentence
@@ -252,6 +253,8 @@ def test_a_teachers_continuation_is_the_teachers_like_the_log(tmp_path: Path):
     assert str(folder / "ben.csv") not in subs.files
     assert subs.students == ("ana", "Chloe Martin")
     assert not is_answer_key(folder / "ben+2.csv")  # a continuation is a log, not a key
+    live = LiveClass(key_path, folder).refresh()
+    assert [s.student for s in live.students] == ["ana", "Chloe Martin"]
 
 
 # --- student mode ----------------------------------------------------------------------------
@@ -287,6 +290,34 @@ def test_a_student_whose_answers_are_only_in_a_continuation_gets_them_back(tmp_p
     claim = claim_name(folder, "ana")
     claim.release()
     assert claim.existing == 2
+
+
+# --- the labelling widget: progress on an assignment -----------------------------------------
+
+
+def test_assignment_progress_counts_the_labels_of_both_files(tmp_path: Path):
+    """Test that an annotator reopening a /1 log sees the progress the continuation's events
+    make (a relabel and a clear written there), and the labels from both files."""
+    folder = _v1_copy(tmp_path)
+    queue = tmp_path / "assignments" / "ana.csv"
+    queue.parent.mkdir()
+    queue.write_text(
+        "article_id,sentence_id,round,overlap,position\n"
+        "harbour-wind-farm,,1,0,0\nschool-meals,,1,0,1\n",
+        encoding="utf-8",
+    )
+    articles = load_articles(sample_path())
+    ann = Annotator(articles, annotator="ana", folder=folder, assignment=queue)
+    assert ann.corpus_progress_label.value.startswith("21 sentences labelled")
+    meals = next(a for a in ann.articles if a.id == "school-meals").sentences
+    ann.label(meals[0].id, "opinion")
+    ann.label(meals[1].id, None)
+    assert (folder / "ana+2.csv").read_bytes().count(b"\nfactcheck-log/2,") == 2
+    again = Annotator(articles, annotator="ana", folder=folder, assignment=queue)
+    assert again.corpus_progress_label.value.startswith("20 sentences labelled")
+    assert again.labels[meals[0].id] == "opinion"
+    assert meals[1].id not in again.labels
+    assert again.labels[_sid(0)] == "unconfirmed"  # from the /1 file
 
 
 # --- the live classroom ----------------------------------------------------------------------
@@ -343,6 +374,7 @@ def test_cli_validate_and_export_see_the_continuation_of_a_named_log(tmp_path: P
     folder = _v1_copy(tmp_path)
     _continue(folder, "ana", {0: "verified"})
     assert cli.main(["validate", str(folder / "ana.csv")]) == 0
+    clean = (folder / "ana+2.csv").read_bytes()
     with open(folder / "ana+2.csv", "a", encoding="utf-8") as handle:
         handle.write("factcheck-log/2,not a time,ana\n")
     assert cli.main(["validate", str(folder / "ana.csv")]) == 1
@@ -351,3 +383,10 @@ def test_cli_validate_and_export_see_the_continuation_of_a_named_log(tmp_path: P
     out = folder / "ana+2.csv"
     assert cli.main(["export", str(folder / "ana.csv"), "--to", "csv", "-o", str(out)]) == 2
     assert "writing there would destroy" in capsys.readouterr().err
+    (folder / "ana+2.csv").write_bytes(clean)  # the bad row removed again
+    assert (
+        cli.main(["export", str(folder / "ana.csv"), "--to", "csv", "-o", str(tmp_path / "x.csv")])
+        == 0
+    )
+    exported = pd.read_csv(tmp_path / "x.csv").set_index("sentence_id")
+    assert exported.loc[_sid(0), "majority_label"] == "verified"  # the continuation's label
