@@ -35,6 +35,7 @@ from .log import (
     csv_records,
     format_row,
     log_files,
+    log_groups,
     log_owner,
     read_annotations,
 )
@@ -524,7 +525,10 @@ def _read_logs(
         try:
             events = read_annotations(paths, history=True, schemes=schemes)
         except (FactcheckError, OSError) as exc:
-            return None, [], f"{exc} This file was not scored."
+            if len(paths) == 1:
+                return None, [], f"{exc} This file was not scored."
+            names = ", ".join(Path(p).name for p in paths)
+            return None, [], f"{exc} These files of one log were not scored: {names}."
     return events, [str(w.message) for w in caught], ""
 
 
@@ -595,10 +599,11 @@ def read_submissions(
     problems: list[str] = []
     frames: list[pd.DataFrame] = []
     read: list[str] = []
-    # One read of every file is fast; only if a file is broken, read them one by one.
+    # One read of every file is fast; only if a file is broken, read them log by log (a
+    # log and its continuation together: one student's answers, all scored or none).
     reads = [(files, *_read_logs(files, schemes))] if files else []
-    if reads and reads[0][3] and len(files) > 1:
-        reads = [([path], *_read_logs([path], schemes)) for path in files]
+    if reads and reads[0][3] and len(log_groups(files)) > 1:
+        reads = [(group, *_read_logs(group, schemes)) for group in log_groups(files)]
     for paths, events, notes, error in reads:
         problems.extend(notes)
         if error:

@@ -65,7 +65,7 @@ def gold(
     from .adjudication import read_decisions
     from .exports import adjudicate, settled_support, vote_column, with_support
     from .log import SCHEMA_ID as LOG_SCHEMA_ID
-    from .log import annotator_key, log_files, read_annotations
+    from .log import annotator_key, log_files, log_groups, read_annotations
 
     if policy not in POLICIES:
         raise InputError(f"Unknown policy {policy!r}. Use one of: {', '.join(POLICIES)}.")
@@ -79,7 +79,7 @@ def gold(
     history = pd.concat(
         [
             read_annotations(group, history=True, schemes=schemes).assign(log_file=str(group[0]))
-            for group in _logs_by_owner(files)
+            for group in log_groups(files)  # a log and its continuation: read once, together
         ],
         ignore_index=True,
     )
@@ -251,17 +251,6 @@ def _check_scheme(history: pd.DataFrame, scheme: LabelScheme) -> None:
         f"{scheme.id} here. Make the gold standard of each scheme's logs separately, or pass "
         "the logs' scheme (scheme=load_scheme('scheme.json'), --scheme scheme.json)."
     )
-
-
-def _logs_by_owner(files: list[Path]) -> list[list[Path]]:
-    """The files grouped by log (``log_owner``): a /1 log and its continuation are read as
-    one, so neither is read twice and one person's events are replayed together."""
-    from .log import log_owner
-
-    groups: dict[Path, list[Path]] = {}
-    for path in files:
-        groups.setdefault(log_owner(path), []).append(path)
-    return list(groups.values())
 
 
 def _where(path: str, sentence_id: str) -> str:

@@ -332,6 +332,15 @@ def files_of(path: str | os.PathLike[str]) -> list[Path]:
     return [p for p in (owner, continuation_path(owner)) if os.path.lexists(p)]
 
 
+def log_groups(paths: Iterable[str | os.PathLike[str]]) -> list[list[Path]]:
+    """``paths`` grouped by the log they belong to (``log_owner``), in order: for readers
+    that take one log at a time, so a log and its continuation are read once, together."""
+    groups: dict[Path, list[Path]] = {}
+    for path in paths:
+        groups.setdefault(log_owner(path), []).append(Path(path))
+    return list(groups.values())
+
+
 def file_schema(path: str | os.PathLike[str]) -> str | None:
     """The schema id a log file's header declares (``SCHEMA_V1`` or ``SCHEMA_ID``), or None
     if the file is missing, empty or has another first line. Reads at most 4 KiB."""

@@ -218,6 +218,21 @@ def test_a_header_only_v1_log_continued_names_its_student_once(tmp_path: Path, w
     assert students == ("ana", "ben", "Chloe Martin", "Dana")
 
 
+def test_a_broken_continuation_leaves_its_student_unscored_once(tmp_path: Path, wind_key):
+    """Test that a damaged row in ``ana+2.csv`` is one problem naming the file and line, and
+    ana's older /1 answers are not scored in place of her latest ones; the others are."""
+    folder = _v1_copy(tmp_path, "class")
+    _continue(folder, "ana", {0: "verified", 1: "opinion"})
+    data = (folder / "ana+2.csv").read_bytes()
+    (folder / "ana+2.csv").write_bytes(data.replace(b",verified,", b",verifed,"))  # line 2
+    subs = read_submissions(folder, key=wind_key)
+    assert subs.students == ("ben", "Chloe Martin")
+    assert len(subs.problems) == 1
+    assert "ana+2.csv, line 2: unknown label 'verifed'" in subs.problems[0]
+    assert subs.problems[0].endswith("not scored: ana.csv, ana+2.csv.")
+    assert str(folder / "ana.csv") not in subs.files
+
+
 def test_a_teachers_v1_log_gives_the_key_its_continued_labels(tmp_path: Path):
     """Test that an answer key made from a teacher's /1 log holds the labels the teacher
     gave since in its continuation, and the key's teacher list names both files."""
