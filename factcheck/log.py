@@ -636,6 +636,13 @@ class AnnotationLog:
         plain = all(values.get(name, empty) == empty for name, empty in V2_FIELDS.items())
         if plain and not self.continuation.exists():
             return self.path, SCHEMA_V1
+        other = os.path.lexists(self.continuation) and file_schema(self.continuation) != SCHEMA_ID
+        if other and (not self.continuation.is_file() or self.continuation.stat().st_size):
+            raise LogFormatError(  # never a /2 row in a /1 file (an empty file gets a header)
+                f"{self.continuation}: {self.path.name} (a {SCHEMA_V1} file) continues here, "
+                f"but this is not a {SCHEMA_ID} file (a copy of another log?); nothing was "
+                "written. Move it out of the folder, then label again."
+            )
         return self.continuation, SCHEMA_ID
 
     def _append(

@@ -22,7 +22,7 @@ from factcheck.classroom import (
     read_submissions,
     read_teachers,
 )
-from factcheck.errors import InputError, InputWarning
+from factcheck.errors import InputError, InputWarning, LogFormatError
 from factcheck.gold import gold
 from factcheck.live import LiveClass
 from factcheck.log import (
@@ -159,6 +159,22 @@ def test_a_stray_continuation_beside_a_v2_log_is_read_as_the_same_persons(tmp_pa
     log.record(sentences[2], "unconfirmed")
     assert (folder / "ana.csv").read_bytes().count(b"\n") == 3
     assert read_submissions(folder).students == ("ana",)
+
+
+def test_a_stray_v1_file_in_the_continuations_place_is_never_written(tmp_path: Path):
+    """Test that a /1 file named ``ana+2.csv`` (a copied log) beside ana's /1 log is read as
+    hers but never appended to: the event is refused, naming it, and no byte changes."""
+    folder = _v1_copy(tmp_path)
+    shutil.copy(V1_FILES / "ben.csv", folder / "ana+2.csv")
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    log = AnnotationLog(annotator="ana", folder=folder)
+    with pytest.raises(LogFormatError, match=r"ana\+2\.csv: ana\.csv .* nothing was written"):
+        log.record(_sentences()[0], "verified", language="en")
+    with pytest.raises(LogFormatError, match="nothing was written"):
+        log.record(_sentences()[0], "verified")  # plain, but the continuation exists
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.suffix == ".csv"} == before
+    assert not list(folder.glob("*.torn"))
+    assert validate_logs([folder]) == []
 
 
 def test_the_sidecar_files_keep_the_v1_logs_name(tmp_path: Path):
