@@ -35,6 +35,8 @@ from .log import (
     csv_records,
     format_row,
     log_files,
+    log_groups,
+    log_owner,
     read_annotations,
 )
 from .spreadsheet import protect_cell, unprotect_cell
@@ -305,8 +307,10 @@ class Teachers:
         return annotator_key(name) in self.names
 
     def has_log(self, path: PathLike) -> bool:
-        """Whether ``path`` is one of the teacher's logs."""
-        return Path(path).resolve() in self.logs
+        """Whether ``path`` is one of the teacher's logs, or the continuation of one (a list
+        written before the teacher's /1 log was continued names the log only)."""
+        path = Path(path)
+        return path.resolve() in self.logs or log_owner(path).resolve() in self.logs
 
 
 def teachers_path(key_path: PathLike) -> Path:
@@ -521,7 +525,10 @@ def _read_logs(
         try:
             events = read_annotations(paths, history=True, schemes=schemes)
         except (FactcheckError, OSError) as exc:
-            return None, [], f"{exc} This file was not scored."
+            if len(paths) == 1:
+                return None, [], f"{exc} This file was not scored."
+            names = ", ".join(Path(p).name for p in paths)
+            return None, [], f"{exc} These files of one log were not scored: {names}."
     return events, [str(w.message) for w in caught], ""
 
 
@@ -592,10 +599,11 @@ def read_submissions(
     problems: list[str] = []
     frames: list[pd.DataFrame] = []
     read: list[str] = []
-    # One read of every file is fast; only if a file is broken, read them one by one.
+    # One read of every file is fast; only if a file is broken, read them log by log (a
+    # log and its continuation together: one student's answers, all scored or none).
     reads = [(files, *_read_logs(files, schemes))] if files else []
-    if reads and reads[0][3] and len(files) > 1:
-        reads = [([path], *_read_logs([path], schemes)) for path in files]
+    if reads and reads[0][3] and len(log_groups(files)) > 1:
+        reads = [(group, *_read_logs(group, schemes)) for group in log_groups(files)]
     for paths, events, notes, error in reads:
         problems.extend(notes)
         if error:
@@ -603,7 +611,10 @@ def read_submissions(
         else:
             frames.append(events)
             read.extend(str(p) for p in paths)
-    names = {Path(p).stem for p in read if not _has_rows(Path(p))}
+    # A student with no rows is named after their log (``log_owner``: ``ana+2.csv`` is
+    # ana's), unless another file of that log has rows, which name them.
+    with_rows = {log_owner(p) for p in read if _has_rows(Path(p))}
+    names = {log_owner(p).stem for p in read if log_owner(p) not in with_rows}
     frames = [frame for frame in frames if len(frame)]
     frames = [
         frame.loc[~frame["annotator"].astype(str).map(teachers.has_name).astype(bool)]

@@ -63,6 +63,10 @@ def files_read(specs: Iterable[str | os.PathLike[str] | None]) -> list[Path]:
         for path in matches:
             found.extend(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else None
             found.append(path)
+            if path.suffix.lower() == ".csv":
+                from .log import files_of
+
+                found.extend(files_of(path))  # a log is read with its continuation
     return found
 
 

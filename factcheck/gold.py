@@ -65,7 +65,7 @@ def gold(
     from .adjudication import read_decisions
     from .exports import adjudicate, settled_support, vote_column, with_support
     from .log import SCHEMA_ID as LOG_SCHEMA_ID
-    from .log import annotator_key, log_files, read_annotations
+    from .log import annotator_key, log_files, log_groups, read_annotations
 
     if policy not in POLICIES:
         raise InputError(f"Unknown policy {policy!r}. Use one of: {', '.join(POLICIES)}.")
@@ -78,8 +78,8 @@ def gold(
     schemes = (scheme,) if scheme.id == DEFAULT_SCHEME.id else (scheme, DEFAULT_SCHEME)
     history = pd.concat(
         [
-            read_annotations([path], history=True, schemes=schemes).assign(log_file=str(path))
-            for path in files
+            read_annotations(group, history=True, schemes=schemes).assign(log_file=str(group[0]))
+            for group in log_groups(files)  # a log and its continuation: read once, together
         ],
         ignore_index=True,
     )
@@ -253,18 +253,20 @@ def _check_scheme(history: pd.DataFrame, scheme: LabelScheme) -> None:
     )
 
 
-def _line_of(path: str, sentence_id: str) -> int:
-    """The line of the last row about ``sentence_id`` in a log (for an error message)."""
+def _where(path: str, sentence_id: str) -> str:
+    """``file, line N`` of the last row about ``sentence_id`` in a log or, after it, its
+    continuation (for an error message)."""
     from .log import COLUMNS as LOG_COLUMNS
-    from .log import csv_records
+    from .log import csv_records, files_of
 
-    text = Path(path).read_text(encoding="utf-8", errors="replace")
-    column = LOG_COLUMNS.index("sentence_id")
-    line = 0
-    for number, fields_ in csv_records(text):
-        if len(fields_) > column and fields_[column] == sentence_id:
-            line = number
-    return line
+    column = LOG_COLUMNS.index("sentence_id")  # the same in /1 and /2 rows
+    where = f"{path}, line 0"
+    for file in files_of(path) or [Path(path)]:
+        text = file.read_text(encoding="utf-8", errors="replace")
+        for number, fields_ in csv_records(text):
+            if len(fields_) > column and fields_[column] == sentence_id:
+                where = f"{file}, line {number}"
+    return where
 
 
 def _check_same_text(current: pd.DataFrame) -> None:
@@ -283,8 +285,8 @@ def _check_same_text(current: pd.DataFrame) -> None:
     b = rows[(rows["text"] != a["text"]) | (rows["start"] != a["start"])].iloc[0]
     sid = str(first["sentence_id"])
     raise InputError(
-        f"{a['log_file']}, line {_line_of(a['log_file'], sid)} and {b['log_file']}, line "
-        f"{_line_of(b['log_file'], sid)}: sentence {sid!r} differs between the logs "
+        f"{_where(a['log_file'], sid)} and {_where(b['log_file'], sid)}: sentence {sid!r} "
+        "differs between the logs "
         f"({a['text']!r} at {a['start']}-{a['end']} vs {b['text']!r} at {b['start']}-{b['end']}). "
         "The article changed between annotation rounds; the gold standard never merges such "
         "labels. Relabel the sentence on the current article, or make a gold standard per round."

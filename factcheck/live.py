@@ -42,7 +42,7 @@ from .classroom import (
 )
 from .errors import InputError
 from .labels import DEFAULT_SCHEME, LabelScheme
-from .log import COLUMNS, SCHEMA_COLUMNS, annotator_key
+from .log import COLUMNS, SCHEMA_COLUMNS, annotator_key, log_owner
 from .roster import Roster
 
 PathLike = str | os.PathLike[str]
@@ -96,6 +96,8 @@ class _Tail:
     offset: int = 0
     annotator: str = ""
     labels: dict[str, str] = field(default_factory=dict)
+    times: dict[str, str] = field(default_factory=dict)
+    """Sentence -> the time of the event its label is from (to merge a person's files)."""
     articles: dict[str, str] = field(default_factory=dict)
     last: str = ""
     events: int = 0
@@ -284,6 +286,7 @@ class LiveClass:
             return
         sentence = row[_INDEX["sentence_id"]]
         tail.labels[sentence] = row[_INDEX["label"]]
+        tail.times[sentence] = row[_INDEX["timestamp"]]
         tail.articles[sentence] = row[_INDEX["article_id"]]
         tail.last = max(tail.last, row[_INDEX["timestamp"]])
         tail.events += 1
@@ -292,11 +295,9 @@ class LiveClass:
         students: list[StudentProgress] = []
         votes: dict[str, Counter[str]] = {}
         in_key = sum(1 for entry in self.key.entries if entry.label)
-        for tail in self._tails.values():
-            if not tail.annotator:
-                continue
+        for tails in _people(self._tails).values():
             answered = correct = 0
-            for sentence, label in tail.labels.items():
+            for sentence, label in _latest_labels(tails).items():
                 if not label:
                     continue
                 votes.setdefault(sentence, Counter())[label] += 1
@@ -304,7 +305,8 @@ class LiveClass:
                 if entry is not None and entry.label:
                     answered += 1
                     correct += label == entry.label
-            students.append(StudentProgress(tail.annotator, answered, correct, in_key, tail.last))
+            last = max(tail.last for tail in tails)
+            students.append(StudentProgress(tails[0].annotator, answered, correct, in_key, last))
         sentences = []
         for entry in self.key.entries:
             counts = votes.pop(entry.sentence_id, Counter())
@@ -352,6 +354,34 @@ class LiveClass:
             out[name] = given.get(entry.name, "") if entry is not None else ""
             out[name] = out[name] or keyed[name]
         return out
+
+
+def _people(tails: dict[Path, _Tail]) -> dict[str, list[_Tail]]:
+    """Each person's logs read so far (by ``annotator_key``, as the class report counts
+    them), a log before its continuation (``log_owner``): ana.csv and ana+2.csv are one."""
+    people: dict[str, list[tuple[bool, Path, _Tail]]] = {}
+    for path, tail in tails.items():
+        if tail.annotator:
+            entry = (log_owner(path) != path, path, tail)
+            people.setdefault(annotator_key(tail.annotator), []).append(entry)
+    return {
+        person: [tail for *_, tail in sorted(files, key=lambda f: (log_owner(f[1]), f[0]))]
+        for person, files in people.items()
+    }
+
+
+def _latest_labels(tails: list[_Tail]) -> dict[str, str]:
+    """Sentence -> one person's latest label across their files (a tie: the later file in
+    ``tails``, so a continuation's event wins, as ``AnnotationLog`` replays them)."""
+    if len(tails) == 1:
+        return tails[0].labels
+    latest: dict[str, tuple[str, str]] = {}
+    for tail in tails:
+        for sentence, label in tail.labels.items():
+            time = tail.times.get(sentence, "")
+            if sentence not in latest or time >= latest[sentence][0]:
+                latest[sentence] = (time, label)
+    return {sentence: label for sentence, (_, label) in latest.items()}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -304,7 +304,41 @@ def continuation_path(path: str | os.PathLike[str]) -> Path:
     """Where a ``factcheck-log/1`` file's annotator continues in ``/2``: ``<stem>+2.csv``
     beside it. ``+`` is in no annotator's file name (``annotator_slug``), so it is nobody's."""
     path = Path(path)
-    return path.with_name(f"{path.stem}+2{path.suffix}")
+    return path.with_name(f"{path.stem}{CONTINUATION_MARK}{path.suffix}")
+
+
+CONTINUATION_MARK = "+2"
+
+
+def log_owner(path: str | os.PathLike[str]) -> Path:
+    """The log a file belongs to: ``ana+2.csv`` -> ``ana.csv``; any other file is its own.
+
+    The one mapping from a file to its person's log, so ``ana+2.csv`` is never a person.
+    """
+    path = Path(path)
+    stem = path.stem
+    if stem.endswith(CONTINUATION_MARK) and len(stem) > len(CONTINUATION_MARK):
+        return path.with_name(stem[: -len(CONTINUATION_MARK)] + path.suffix)
+    return path
+
+
+def files_of(path: str | os.PathLike[str]) -> list[Path]:
+    """One person's log files that exist: the log, then ``continuation_path`` of it.
+
+    The pair is read together whatever their schemas (a stray ``ana+2.csv`` beside a /2
+    ``ana.csv`` is one more file of the same log), by every reader of one person's log.
+    """
+    owner = log_owner(path)
+    return [p for p in (owner, continuation_path(owner)) if os.path.lexists(p)]
+
+
+def log_groups(paths: Iterable[str | os.PathLike[str]]) -> list[list[Path]]:
+    """``paths`` grouped by the log they belong to (``log_owner``), in order: for readers
+    that take one log at a time, so a log and its continuation are read once, together."""
+    groups: dict[Path, list[Path]] = {}
+    for path in paths:
+        groups.setdefault(log_owner(path), []).append(Path(path))
+    return list(groups.values())
 
 
 def file_schema(path: str | os.PathLike[str]) -> str | None:
@@ -386,10 +420,9 @@ class AnnotationLog:
         return f"AnnotationLog({str(self.path)!r}, annotator={self.annotator!r})"
 
     def paths(self) -> list[Path]:
-        """The files this log reads: ``path``, then its /2 continuation if it exists."""
-        if self.continuation.exists() and file_schema(self.path) == SCHEMA_V1:
-            return [self.path, self.continuation]
-        return [self.path] if self.path.exists() else []
+        """The files this log reads: ``path``, then its continuation if it exists (both are
+        read whatever the schemas, as ``files_of``; events go where ``_target`` says)."""
+        return [p for p in (self.path, self.continuation) if p.exists()]  # as files_of
 
     def _restore(self, schemes: tuple[LabelScheme, ...], files: list[Path]) -> None:
         """Rebuild labels, flags and undo history from this annotator's rows, in file order
@@ -603,6 +636,13 @@ class AnnotationLog:
         plain = all(values.get(name, empty) == empty for name, empty in V2_FIELDS.items())
         if plain and not self.continuation.exists():
             return self.path, SCHEMA_V1
+        other = os.path.lexists(self.continuation) and file_schema(self.continuation) != SCHEMA_ID
+        if other and (not self.continuation.is_file() or self.continuation.stat().st_size):
+            raise LogFormatError(  # never a /2 row in a /1 file (an empty file gets a header)
+                f"{self.continuation}: {self.path.name} (a {SCHEMA_V1} file) continues here, "
+                f"but this is not a {SCHEMA_ID} file (a copy of another log?); nothing was "
+                "written. Move it out of the folder, then label again."
+            )
         return self.continuation, SCHEMA_ID
 
     def _append(
@@ -1579,7 +1619,11 @@ def _looks_like_log(path: Path) -> bool:
 def log_files(
     paths_or_glob: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
 ) -> list[Path]:
-    """The log files meant by a path, a folder (its ``*.csv``), a glob, or a list of these."""
+    """The log files meant by a path, a folder (its ``*.csv``), a glob, or a list of these.
+
+    A log named comes with its continuation (``files_of``): ``ana.csv`` or ``ana+2.csv``
+    means both, listed log first, so one person's answers are never read in part.
+    """
     items = [paths_or_glob] if isinstance(paths_or_glob, (str, os.PathLike)) else paths_or_glob
     found: dict[Path, None] = {}
     for item in items:
@@ -1597,7 +1641,10 @@ def log_files(
                 errno.ENOENT, "no such annotation log or folder; check the path", str(item)
             )
         for match in matches:
-            found.setdefault(match, None)
+            # A person's files go together, log then continuation, wherever either is named.
+            group = files_of(match)
+            for path_ in group if match in group else [match]:
+                found.setdefault(path_, None)
     return list(found)
 
 

@@ -39,6 +39,7 @@ from .log import (
     annotator_key,
     annotator_slug,
     check_annotator,
+    files_of,
     log_path,
     read_annotations,
 )
@@ -358,9 +359,10 @@ def _existing_answers(
 
     A teacher's log raises _TeachersLog.
     """
-    if not path.is_file() or path.stat().st_size == 0:
+    files = [p for p in files_of(path) if p.is_file() and p.stat().st_size]  # and its +2
+    if not files:
         return 0, "", ""
-    events = read_annotations([path], history=True)
+    events = read_annotations(files, history=True)
     if events.empty:
         return 0, "", ""
     if key is not None and is_teachers_log(events, key, teachers or Teachers()):
