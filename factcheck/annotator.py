@@ -218,6 +218,11 @@ class Annotator:
         for sid in self._labels:
             article_id = self._catalogue.article_id(sid)
             self._touched[article_id] = self._touched.get(article_id, 0) + 1
+        # Articles already started are split once (only their counts kept), so the ones
+        # finished count as done on reopening, not as "started".
+        self._catalogue.learn_counts(
+            index for index in map(self._catalogue.index_of, self._touched) if index is not None
+        )
         self._after_load()
         self._choice = _catalogue.Choice()
         self._set_article_order(list(range(len(self.articles))))

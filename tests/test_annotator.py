@@ -1004,3 +1004,20 @@ def test_a_new_mode_composes_the_shared_parts_without_subclassing(tmp_path: Path
     data = bundle[0] if isinstance(bundle, tuple) else bundle
     assert "application/vnd.jupyter.widget-view+json" in data
     assert data["text/plain"].startswith("factcheck annotator: Queue")
+
+
+def test_reopening_counts_an_article_finished_earlier_as_done(tmp_path: Path):
+    """Test that an article finished in an earlier session counts as done on reopening,
+    wherever the session resumes, instead of as merely started."""
+    articles = corpus(6)
+    ann = Annotator(articles, annotator="ana", folder=tmp_path)
+    finished = Article.from_text(articles[3].text, id=articles[3].id).sentences
+    for sentence in finished:
+        ann.label(sentence.id, "verified")
+    started = Article.from_text(articles[5].text, id=articles[5].id).sentences[0]
+    ann.label(started.id, "opinion")
+    again = Annotator(articles, annotator="ana", folder=tmp_path)
+    assert again.summary().done == 1
+    assert again.corpus_progress_label.value == (
+        f"{len(finished) + 1} sentences labelled · 1 of 6 articles done, 1 more started (17%)"
+    )
