@@ -29,6 +29,7 @@ import numpy as np
 
 import factcheck.log
 from factcheck.articles import Article, load_articles
+from factcheck.evidence import make_evidence
 from factcheck.log import AnnotationLog
 from factcheck.paths import sample_path
 from factcheck.sentences import Sentence
@@ -48,6 +49,44 @@ _HEDGE = re.compile(
     re.IGNORECASE,
 )
 _SPEECH = re.compile(r"\b(said|says|asked|told|called)\b", re.IGNORECASE)
+
+
+# The sources the careful annotators (ana, chloe) cite when they mark these sentences
+# verified: fictional pages on example.org (reserved, never fetched), accessed on a fixed
+# date so the logs are the same on every run.
+EVIDENCE = {
+    ("harbour-wind-farm", 0): (
+        "https://planning.example.org/eastport/decisions/2026-117",
+        "Final planning approval is granted for the Eastport Offshore Wind Farm.",
+        "official-record",
+        "The ministry's decision notice is dated Friday.",
+    ),
+    ("riverside-bridge", 0): (
+        "https://transport.example.org/notices/riverside-bridge-closure",
+        "The bridge is closed to all traffic from 5 January until repairs are complete.",
+        "official-record",
+        "The department's closure notice gives the date; six months is its own estimate.",
+    ),
+    ("riverside-bridge", 6): (
+        "https://data.example.org/traffic/2025-weekday-counts.csv",
+        "Riverside Bridge, mean weekday vehicles: 31,040",
+        "dataset",
+        "",
+    ),
+}
+CITING = ("ana", "chloe")
+ACCESSED = "2026-11-23"
+
+
+def evidence_for(name: str, sentence: Sentence, label: str) -> dict[str, object]:
+    """The evidence fields ``record`` gets: a source for a verified label of a careful
+    annotator where one is known, else nothing."""
+    found = EVIDENCE.get((sentence.article_id, sentence.index))
+    if name not in CITING or label != "verified" or found is None:
+        return {}
+    url, quote, source_type, justification = found
+    item = make_evidence(url, quote, source_type, accessed=ACCESSED)
+    return {"evidence": [item], "justification": justification}
 
 
 def reference_label(sentence: Sentence) -> str:
@@ -107,7 +146,9 @@ def simulate(articles: list[Article], folder: Path, seed: int = SEED) -> list[Pa
                     sentences = sentences[: len(sentences) // 2]
                 for sentence in sentences:
                     label = choose(name, sentence, rng)
-                    log.record(sentence, label, source=source)
+                    log.record(
+                        sentence, label, source=source, **evidence_for(name, sentence, label)
+                    )
                     if name == "ben" and sentence.index == 2 and number == 0:
                         log.record(sentence, None, source=source)  # a clear
                         log.record(sentence, label, source=source)
