@@ -46,6 +46,16 @@ events = st.lists(
 )
 
 
+def write_files(folder: Path, rows: dict[int, list[tuple[object, ...]]]) -> list[Path]:
+    """One log per file number, ``log-<n>.csv``, with its rows (possibly none)."""
+    paths = []
+    for file, file_rows in rows.items():
+        path = folder / f"log-{file}.csv"
+        write_log(path, file_rows)
+        paths.append(path)
+    return paths
+
+
 def read_both(paths: list[Path], **options) -> tuple[pd.DataFrame, pd.DataFrame]:
     """read_annotations in one batch and in batches of one row."""
     whole = read_annotations(paths, **options)
@@ -74,11 +84,7 @@ def test_batches_of_one_row_read_the_same_table_as_one_batch(steps):
                     index=index,
                 )
             )
-        paths = []
-        for file, file_rows in rows.items():
-            path = Path(tmp) / f"log-{file}.csv"
-            write_log(path, file_rows)
-            paths.append(path)
+        paths = write_files(Path(tmp), rows)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", InputWarning)  # a file with no rows
             for history in (False, True):
@@ -182,11 +188,7 @@ def test_files_checked_in_their_threads_read_the_same_table(steps, names):
                     index=index,
                 )
             )
-        paths = []
-        for file, file_rows in rows.items():
-            path = Path(tmp) / f"log-{file}.csv"
-            write_log(path, file_rows)
-            paths.append(path)
+        paths = write_files(Path(tmp), rows)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", InputWarning)  # a file with no rows
             for history in (False, True):
