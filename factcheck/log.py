@@ -1777,23 +1777,23 @@ def _time_order(timestamps: np.ndarray) -> np.ndarray:
 _LABEL_ORDER = ("annotator", "article_id", "sentence_index", "sentence_id")
 
 
-def _label_order(table: pa.Table, rows: np.ndarray) -> np.ndarray:
-    """Positions into ``rows`` that sort them by annotator, article, sentence index (as a
-    number) and sentence id, stably; Arrow compares strings by UTF-8 bytes, which is code
+def _label_order(
+    table: pa.Table, rows: np.ndarray, keys: Sequence[str] = _LABEL_ORDER
+) -> np.ndarray:
+    """Positions into ``rows`` that sort them by ``keys`` (annotator, article, sentence
+    index as a number, sentence id), stably; Arrow compares strings by UTF-8 bytes, which is code
     point order, as pandas does (measured: 2-3x faster than pandas' sort_values)."""
     indices = pa.array(rows)
-    keys = pa.table(
+    columns = pa.table(
         [
             pc.cast(table.column(name).take(indices), pa.int64())
             if name == "sentence_index"
             else table.column(name).take(indices)
-            for name in _LABEL_ORDER
+            for name in keys
         ],
-        names=list(_LABEL_ORDER),
+        names=list(keys),
     )
-    return pc.sort_indices(
-        keys, sort_keys=[(name, "ascending") for name in _LABEL_ORDER]
-    ).to_numpy()
+    return pc.sort_indices(columns, sort_keys=[(name, "ascending") for name in keys]).to_numpy()
 
 
 @dataclass
@@ -1902,7 +1902,7 @@ def _current_rows(table: pa.Table, micros: np.ndarray) -> np.ndarray | None:
     last = np.flatnonzero(~pd.Series(codes.to_numpy()).duplicated(keep="last").to_numpy())
     labelled = pc.not_equal(table.column("label"), "").to_numpy(zero_copy_only=False)
     last = last[labelled[last]]
-    return last[_label_order(table, last)]
+    return last[_label_order(table, last, _LABEL_ORDER[1:])]  # one annotator: not a key
 
 
 CHECK_IN_THREAD_ROWS = 1 << 12
@@ -2064,16 +2064,32 @@ def _key_codes(table: pa.Table) -> np.ndarray:
 
 _TIMESTAMP_RE = f"^{_TIMESTAMP}$"
 # The one shape of _TIMESTAMP that is 32 bytes long (what ``utc_timestamp`` writes):
-# YYYY-MM-DDTHH:MM:SS.ffffff+HH:MM, as a mask of digit positions and the other bytes.
+# YYYY-MM-DDTHH:MM:SS.ffffff+HH:MM. It is checked as four 64-bit words per timestamp: a
+# digit's high nibble must be 3 and its low nibble at most 9 (adding 6 must not carry into
+# 0x10); every other byte but the offset's sign ("+" or "-", checked on its own) must be
+# the template's.
 _WRITTEN = b"0000-00-00T00:00:00.000000+00:00"
-_DIGIT_AT = np.frombuffer(_WRITTEN, np.uint8) == ord("0")
-_SEPARATORS = np.frombuffer(_WRITTEN, np.uint8)[~_DIGIT_AT]
+_SIGN_AT = _WRITTEN.index(b"+")
+
+
+def _word_masks() -> tuple[np.ndarray, ...]:
+    """(high mask, high value, low mask, add, carry) as four uint64 words each."""
+    template = np.frombuffer(_WRITTEN, np.uint8)
+    digit = np.equal(template, ord("0"))
+    high_mask = np.where(digit, 0xF0, 0xFF).astype(np.uint8)
+    high_value = np.where(digit, 0x30, template).astype(np.uint8)
+    high_mask[_SIGN_AT] = high_value[_SIGN_AT] = 0
+    low = [np.where(digit, value, 0).astype(np.uint8) for value in (0x0F, 0x06, 0x10)]
+    return tuple(mask.view("<u8") for mask in (high_mask, high_value, *low))
+
+
+_HIGH_MASK, _HIGH_VALUE, _LOW_MASK, _LOW_ADD, _LOW_CARRY = _word_masks()
 
 
 def _well_formed_timestamps(stamps: pa.ChunkedArray) -> bool:
     """Whether every timestamp matches ``_TIMESTAMP_RE``. When all are 32 bytes long, the
-    only length-32 shape of the pattern is checked on the bytes as a numpy matrix (about 10x
-    faster than the regex); otherwise the regex decides."""
+    only length-32 shape of the pattern is checked on their bytes as 64-bit words (see
+    ``_word_masks``; measured 2x faster than the regex); otherwise the regex decides."""
     if not len(stamps):
         return True
     lengths = pc.min_max(pc.binary_length(stamps)).as_py()
@@ -2087,14 +2103,12 @@ def _well_formed_timestamps(stamps: pa.ChunkedArray) -> bool:
         data = np.frombuffer(chunk.buffers()[2], np.uint8)
         cells = data[offsets[0] : offsets[0] + len(chunk) * len(_WRITTEN)]
         cells = cells.reshape(len(chunk), len(_WRITTEN))
-        digits = cells[:, _DIGIT_AT]
-        if not ((digits >= ord("0")) & (digits <= ord("9"))).all():
+        words = cells.view("<u8")  # (rows, 4)
+        if not ((words & _HIGH_MASK) == _HIGH_VALUE).all():
             return False
-        others = cells[:, ~_DIGIT_AT]
-        signs = others[:, -2]  # the offset's sign: + or -
-        others = np.delete(others, -2, axis=1)
-        if not (others == np.delete(_SEPARATORS, -2)).all():
+        if (((words & _LOW_MASK) + _LOW_ADD) & _LOW_CARRY).any():
             return False
+        signs = cells[:, _SIGN_AT]
         if not ((signs == ord("+")) | (signs == ord("-"))).all():
             return False
     return True
