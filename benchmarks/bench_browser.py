@@ -17,7 +17,7 @@ of 100,000 rows of 30 sentences (bench_widget.py's generator; CSV and JSONL), be
 cell: the list route) and a 10-row file, each in a fresh kernel whose first cell ran
 ``import factcheck``. From the browser running the cell (Date.now()) to (a) the first
 sentence row drawn with the keyboard bridge attached, and (b) key 1 on that row labelling
-it, the row fsynced in bench.csv (polled as for clicks). The kernel's own timestamps
+it, the row fsynced in the log (polled as for clicks). The kernel's own timestamps
 (JupyterLab's recordTiming cell metadata) split (a) into queue, kernel run and render.
 ``--repeat N`` keeps each route's fastest run (by (a)); the load average is printed.
 
@@ -33,14 +33,13 @@ import math
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-
-import nbformat
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
@@ -49,11 +48,13 @@ sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
 
 from bench_widget import write_corpus_file, write_corpus_jsonl  # noqa: E402 (the generator)
 
+from factcheck.log import log_path  # noqa: E402
 from tests.browser.harness import (  # noqa: E402 (needs the repository on sys.path)
     ClickTiming,
     JupyterLab,
     _RowWatcher,
     cell_errors,
+    copy_label_notebook,
     launch_chromium,
     open_notebook,
     open_notebook7,
@@ -73,11 +74,7 @@ TARGET_MS = 100.0  # the issue's target for a click to be on disk
 
 def label_notebook(server: JupyterLab, name: str, annotator: str) -> str:
     """Copy the labelling notebook into the server's root with the annotator's name set."""
-    path = server.copy_notebook(REPO_ROOT / "notebooks" / "01-label-articles.ipynb", name)
-    notebook = nbformat.read(path, as_version=4)
-    for cell in notebook.cells:
-        cell.source = cell.source.replace('ANNOTATOR = "your-name"', f"ANNOTATOR = {annotator!r}")
-    nbformat.write(notebook, path)
+    copy_label_notebook(server, name, annotator)  # the browser tests' copy (any placeholder)
     return name
 
 
@@ -127,7 +124,7 @@ def measure(page, server: JupyterLab, frontend: str, clicks: int, pause: float):
     opener(page, server, label_notebook(server, f"bench-{frontend}.ipynb", f"bench-{frontend}"))
     run_all_cells(page)
     page.locator(READY).wait_for()
-    log = server.root_dir / "annotations" / f"bench-{frontend}.csv"
+    log = log_path(f"bench-{frontend}", server.root_dir / "annotations")
     annotator = []
     for click in range(clicks):
         slot = click % SENTENCES
@@ -139,7 +136,7 @@ def measure(page, server: JupyterLab, frontend: str, clicks: int, pause: float):
 
     opener(page, server, bare_button_notebook(server, f"bare-{frontend}.ipynb", clicks))
     run_all_cells(page)
-    log = server.root_dir / "annotations" / "bare-button.csv"
+    log = log_path("bare-button", server.root_dir / "annotations")
     bare = []
     for click in range(clicks):
         bare.append(time_click(page, f".bare-{click}", log))
@@ -229,7 +226,7 @@ class OpenTiming:
     kernel_done: float  # the kernel's execute_reply: built, displayed, comm messages sent
     shown: float  # the first sentence row drawn, keyboard bridge attached
     key: float  # just before key 1 was pressed on that row
-    on_disk: float  # the label's row was in bench.csv with the log's lock free (fsynced)
+    on_disk: float  # the label's row was in the log with the log's lock free (fsynced)
 
     @property
     def stages(self) -> dict[str, float]:
@@ -301,7 +298,7 @@ def run_setup_cell(page, timeout_ms: int) -> None:
 
 def time_open(page, server: JupyterLab, route: CorpusRoute, timeout_ms: int) -> OpenTiming:
     """Open the route's notebook in a fresh kernel, run its setup, then time the open cell,
-    the first row drawn, and key 1 on it until the label is fsynced in bench.csv."""
+    the first row drawn, and key 1 on it until the label is fsynced in the log."""
     folder = server.root_dir / route.folder
     shutil.rmtree(folder / "annotations", ignore_errors=True)  # every run starts unlabelled
     open_notebook(page, server, f"{route.folder}/{route.notebook}")
@@ -314,7 +311,7 @@ def time_open(page, server: JupyterLab, route: CorpusRoute, timeout_ms: int) -> 
         )
     if not text.startswith("Council 0 said ward 0 spent"):
         raise RuntimeError(f"{route.name}: the first row shows {text!r}, not article 1's text")
-    log = folder / "annotations" / "bench.csv"
+    log = log_path("bench", folder / "annotations")
     page.locator(FIRST_ROW).click()  # the row takes the keyboard focus, as a user does
     watcher = _RowWatcher(log, 0, timeout_ms / 1000)
     watcher.start()
@@ -388,11 +385,18 @@ def corpus_file(args: argparse.Namespace) -> None:
             finally:
                 browser.close()
         load_after = os.getloadavg()
+        big = server.root_dir / routes[0].folder / routes[0].corpus
+        kernel = kernel_stages(big, base / "kernel-stages", args.repeat)
     finally:
         server.shutdown_kernels()
         server.stop()
         shutil.rmtree(base, ignore_errors=True)
     print_open_table(routes, runs, args.repeat)
+    print(
+        f"Kernel work of the {routes[0].name} cell, stage by stage (fresh process after "
+        f"import factcheck, fastest of {args.repeat}; sum {sum(kernel.values()):.2f} s): "
+        + "; ".join(f"{stage} {seconds:.2f}" for stage, seconds in kernel.items())
+    )
     print(
         "load average (1, 5, 15 min) before: "
         + " ".join(f"{v:.2f}" for v in load_before)
@@ -400,6 +404,65 @@ def corpus_file(args: argparse.Namespace) -> None:
         + " ".join(f"{v:.2f}" for v in load_after)
         + f" ({os.cpu_count()} cores)"
     )
+
+
+KERNEL_STAGES = (
+    "import annotator",
+    "open file (heads)",
+    "language model",
+    "clean row 1",
+    "split article 1",
+    "widgets + rest",
+)
+
+
+# Run by ``python -c`` in a fresh process (this module imports the annotator, a notebook's
+# kernel has not): after ``import factcheck``, as the notebook's first cell, the timed
+# cell's kernel work stage by stage; prints JSON seconds. argv: corpus path, log folder.
+KERNEL_CHILD = """
+import itertools, json, sys, time
+import factcheck
+from factcheck import _catalogue
+
+path, folder = sys.argv[1:3]
+clock = time.perf_counter
+times = [clock()]
+annotator = factcheck.Annotator  # the lazy import the cell's first line does
+times.append(clock())
+corpus = _catalogue.open_corpus(path)
+times.append(clock())
+factcheck.detect_language("Council said ward spent thousands on repairs.")  # loads the model
+times.append(clock())
+article = corpus[0]
+times.append(clock())
+factcheck.split_sentences(article.text, article_id=article.id, edits=article.edits)
+times.append(clock())
+annotator(corpus, annotator="bench", folder=folder)  # row 1 cached; split again, row 2 too
+times.append(clock())
+spans = [b - a for a, b in itertools.pairwise(times)]
+print(json.dumps(dict(zip(json.loads(sys.argv[3]), spans, strict=True))))
+"""
+
+
+def kernel_stages(path: Path, folder: Path, repeat: int) -> dict[str, float]:
+    """The fastest of ``repeat`` fresh-process runs of ``KERNEL_CHILD``, stage by stage."""
+    runs = []
+    for n in range(repeat):
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                KERNEL_CHILD,
+                str(path),
+                str(folder / str(n)),
+                json.dumps(KERNEL_STAGES),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        runs.append(json.loads(out.strip().splitlines()[-1]))
+    return min(runs, key=lambda stages: sum(stages.values()))
 
 
 def print_open_table(
