@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import math
 import os
@@ -324,8 +325,7 @@ def time_open(page, server: JupyterLab, route: CorpusRoute, timeout_ms: int) -> 
         watcher.join()
     if watcher.seen is None:
         raise RuntimeError(f"{route.name}: key 1 wrote no row to {log}")
-    header, row = watcher.data.decode("utf-8").splitlines()[:2]
-    logged = dict(zip(next(csv.reader([header])), next(csv.reader([row])), strict=True))
+    (logged,) = csv.DictReader(io.StringIO(watcher.data.decode("utf-8")))  # header + row
     if (logged["article_id"], logged["sentence_index"], logged["label"]) != (
         "a000000",
         "0",
