@@ -34,7 +34,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
@@ -63,8 +63,10 @@ from .log import AnnotationLog, LogEvent, read_annotations
 from .provenance import Provenance, ProvenanceLog, accepted_labels, provenance_path
 from .queues import CorpusQueue, QueueChoiceLog, order_queue, queue_usable
 from .sentences import Sentence
-from .similar import ClaimMemory
 from .suggest import Suggestion, SuggestionModel, load_suggestions
+
+if TYPE_CHECKING:
+    from .similar import ClaimMemory
 
 _logger = logging.getLogger(__name__)
 
@@ -308,6 +310,8 @@ class Annotator:
         except (InputError, OSError, ValueError) as exc:
             messages.append(self._t("Claim memory is empty: {error}").format(error=exc))
             frame = None
+        from .similar import ClaimMemory  # here: scipy loads only when a model assists
+
         if frame is not None and not frame.empty:
             self._memory = ClaimMemory(frame)
         else:

@@ -14,9 +14,9 @@ that is mostly Arabic but starts with a Latin name still reads right to left.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .errors import InputError
 
@@ -105,12 +105,21 @@ def normalise_language(tag: str, *, where: str = "language") -> str:
     return code
 
 
-@lru_cache(maxsize=1)
-def _identifier():
-    """py3langid's identifier with probabilities normalised to 0-1 (loaded once, about 0.2 s)."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+_MODEL: list = []  # py3langid's identifier, once loaded
+_MODEL_LOCK = threading.Lock()
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+def _identifier():
+    """py3langid's identifier with probabilities normalised to 0-1, loaded once (0.4-0.5 s:
+    its model is LZMA-compressed); a thread meeting a load under way (the widget splits the
+    next article in the background) waits for it instead of loading it twice."""
+    if not _MODEL:
+        with _MODEL_LOCK:
+            if not _MODEL:
+                from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+                _MODEL.append(LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True))
+    return _MODEL[0]
 
 
 def detect_language(text: str) -> LanguageChoice:

@@ -6,7 +6,6 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
-import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -92,6 +91,8 @@ def extract_webpage(markup: str, source: str) -> Webpage:
         )
     captions = _texts_of(tree, "figcaption")
     headlines = tuple(_texts_of(tree, "h1"))
+    import trafilatura  # here, not at import: it costs 0.13 s and only HTML needs it
+
     try:
         doc = trafilatura.bare_extraction(
             markup if tree is None else tree,

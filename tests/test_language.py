@@ -177,3 +177,35 @@ def test_detect_language_is_part_of_the_package_api():
     assert factcheck.detect_language is detect_language
     assert "detect_language" in factcheck.__all__
     assert factcheck.detect_language("El pleno aprobó el presupuesto por siete votos.").code == "es"
+
+
+def test_threads_meeting_a_model_load_wait_for_it_instead_of_loading_twice(monkeypatch):
+    """Test that two threads detecting at once (the widget splits the next article in the
+    background) load py3langid's model once and share it."""
+    import threading
+
+    from py3langid.langid import LanguageIdentifier
+
+    import factcheck.language
+
+    loads = []
+    real = LanguageIdentifier.from_model_file.__func__
+
+    def counted(cls, *args, **kwargs):
+        loads.append(threading.current_thread().name)
+        return real(cls, *args, **kwargs)
+
+    monkeypatch.setattr(factcheck.language, "_MODEL", [])
+    monkeypatch.setattr(LanguageIdentifier, "from_model_file", classmethod(counted))
+    found = []
+    threads = [
+        threading.Thread(target=lambda: found.append(factcheck.language._identifier()))
+        for _ in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(loads) == 1
+    assert found[0] is found[1]
+    assert factcheck.detect_language("El ayuntamiento aprobó el presupuesto ayer.").code == "es"
