@@ -78,6 +78,20 @@ _ARROW_SCHEMA = pa.schema([(name, pa.large_string()) for name in COLUMNS])
 INT_COLUMNS: tuple[str, ...] = ("sentence_index", "start", "end")
 LOCK_TIMEOUT = 30.0
 MAX_PROBLEMS_PER_FILE = 100
+
+
+def _read_pool() -> pa.MemoryPool:
+    """The pool logs are read into: jemalloc where pyarrow has it (it keeps freed pages for
+    the next file, where mimalloc, the default, hands them back and faults them in again:
+    measured on 1M events, 0.90-1.01 s against 1.13-1.73 s, with a third of the kernel
+    time), else the default pool."""
+    try:
+        return pa.jemalloc_memory_pool()
+    except NotImplementedError:  # e.g. Windows wheels
+        return pa.default_memory_pool()
+
+
+_READ_POOL = _read_pool()
 MAX_LOG_BYTES = 512 * 2**20  # a bigger file is refused unread (see annotations/README.md)
 _HEAD_BYTES = 1 << 16  # read first to check the header before reading the rest
 _O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a FIFO swapped in after the stat never blocks
@@ -1016,6 +1030,7 @@ def _read_fast_table(data: bytes | pa.Buffer, columns: Sequence[str] = COLUMNS) 
     try:
         table = pa_csv.read_csv(
             pa.BufferReader(data),  # zero-copy: BytesIO is read through Python, under the GIL
+            memory_pool=_READ_POOL,
             # One thread: measured 3x less CPU and less wall time than threads on 2 cores.
             read_options=pa_csv.ReadOptions(use_threads=False),
             parse_options=pa_csv.ParseOptions(newlines_in_values=True),
@@ -1533,7 +1548,7 @@ def _read_whole_bytes(fd: int, size: int, head: bytes) -> bytes:
 def _read_whole_buffer(fd: int, size: int, head: bytes) -> pa.Buffer:
     """The whole file's first ``size`` bytes (fewer if it shrank meanwhile) in an Arrow
     buffer, read straight into it."""
-    buffer = pa.allocate_buffer(size, resizable=False)
+    buffer = pa.allocate_buffer(size, memory_pool=_READ_POOL, resizable=False)
     view, filled = memoryview(buffer).cast("B"), 0
     while filled < size:
         got = os.preadv(fd, [view[filled:]], filled)
@@ -1755,15 +1770,12 @@ def _move_columns(
 
     def move(i: int) -> None:
         column = columns[i]
-        moved = column if indices is None else pc.take(column, indices, memory_pool=_TAKE_POOL)
+        moved = column if indices is None else pc.take(column, indices, memory_pool=_READ_POOL)
         columns[i] = pc.cast(moved, pa.int64()) if names[i] in INT_COLUMNS else moved
 
     wanted = [i for i, name in enumerate(names) if name != "timestamp"]
     with ThreadPoolExecutor(max_workers=PARSE_THREADS) as pool:
         list(pool.map(move, wanted))
-
-
-_TAKE_POOL = pa.system_memory_pool()
 
 
 def _time_order(timestamps: np.ndarray) -> np.ndarray:
@@ -1884,7 +1896,7 @@ def _parse_file(
         if checked is not None:
             parsed.current = _current_rows(table, checked)
         if take and parsed.current is not None:
-            parsed.taken = table.take(pa.array(parsed.current))
+            parsed.taken = pc.take(table, pa.array(parsed.current), memory_pool=_READ_POOL)
     return None, parsed
 
 
