@@ -238,8 +238,15 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
     scheme = load_scheme(args.scheme) if args.scheme else DEFAULT_SCHEME
     table = suggest(args.logs, args.articles, scheme=scheme, min_labels=args.min_labels)
     write_suggestions(table, args.output)
-    model = table["model"].iloc[0] if len(table) else "no model"
-    print(f"wrote {len(table)} suggestions to {args.output} ({model})", file=sys.stderr)
+    if len(table):
+        model = table["model"].iloc[0]
+        print(f"wrote {len(table)} suggestions to {args.output} ({model})", file=sys.stderr)
+    else:  # the model trained (too few labels raise), but nothing is left to suggest for
+        print(
+            f"wrote 0 suggestions to {args.output}: every sentence of the articles given is "
+            "already labelled in the logs. Pass articles with unlabelled sentences.",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -672,13 +679,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "lab",
         help="start JupyterLab on the factcheck notebooks (other options go to JupyterLab)",
+        description="Start JupyterLab on the factcheck notebooks, opening the labelling "
+        "notebook. Stop it with Ctrl-C in this terminal.",
+        epilog="Any other option is passed to JupyterLab, e.g. "
+        "'factcheck lab --no-browser --port 8890'; see 'jupyter lab --help-all'.",
     )
     p.add_argument(
         "--folder",
         help="working folder for the notebooks (default: a source checkout's notebooks/, "
         "else ./factcheck-notebooks); bundled notebooks are copied in, edited ones kept",
     )
-    p.add_argument("--notebook", default="01-label-articles.ipynb")
+    p.add_argument(
+        "--notebook",
+        default="01-label-articles.ipynb",
+        help="the notebook to open in the folder (default: %(default)s)",
+    )
     p.set_defaults(func=_cmd_lab)
     return parser
 
