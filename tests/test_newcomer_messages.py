@@ -78,3 +78,14 @@ def test_examples_readme_names_the_schema_and_annotators_of_the_example_logs():
     assert "`factcheck-log/1` format" not in text or schemas == {"factcheck-log/1"}
     for name in annotators:
         assert name in text
+
+
+def test_claimbuster_export_of_default_labels_says_which_scheme_exports(tmp_path):
+    """Test that exporting default-scheme logs to ClaimBuster names the preset to label with."""
+    out = tmp_path / "cb.csv"
+    assert factcheck.scheme_preset("claimbuster").name == "claimbuster"
+    with pytest.warns(factcheck.InputWarning, match=r"scheme_preset\('claimbuster'\)"):
+        code = main(
+            ["export", str(factcheck.examples_path()), "--to", "claimbuster", "-o", str(out)]
+        )
+    assert code == 0
