@@ -89,3 +89,30 @@ def test_claimbuster_export_of_default_labels_says_which_scheme_exports(tmp_path
             ["export", str(factcheck.examples_path()), "--to", "claimbuster", "-o", str(out)]
         )
     assert code == 0
+
+
+def _help(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """The --help text of a command, on one line."""
+    with pytest.raises(SystemExit) as stop:
+        main([*argv, "--help"])
+    assert stop.value.code == 0
+    return " ".join(capsys.readouterr().out.split()).replace("- ", "-")  # wrapped at hyphens
+
+
+def test_top_level_help_says_what_factcheck_is_and_where_to_start(capsys):
+    """Test that 'factcheck --help' describes the tool for users and points at 'factcheck lab'."""
+    out = _help([], capsys)
+    assert "Label news sentences as verified, unconfirmed or opinion" in out
+    assert "Start with 'factcheck lab'" in out
+    assert "calls the function a notebook would" not in out
+    assert "the student app, live view, reports, grades" in out
+
+
+@pytest.mark.parametrize("command", [["validate"], ["suggest"], ["gold"], ["card"]])
+def test_scheme_option_help_names_the_presets(command, capsys):
+    """Test that --scheme help says a preset name works, naming the presets load_scheme takes."""
+    out = _help(command, capsys)
+    for name in ("checkthat-worthiness", "claimbuster", "fever"):
+        assert name in out
+        assert factcheck.load_scheme(name).name == name
+    assert "preset name" in out
