@@ -392,6 +392,12 @@ def read_answer_key(
     """
     path = Path(path)
     name = str(path)
+    if not path.exists():
+        raise InputError(
+            f"{name}: no such answer key. Make one from the teacher's labels with "
+            "'factcheck classroom key annotations/<teacher>.csv -o key.csv' "
+            "(in Python: factcheck.classroom.make_answer_key), or check the path."
+        )
     data = path.read_bytes()
     if not data.strip():
         raise LogFormatError(

@@ -238,8 +238,15 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
     scheme = load_scheme(args.scheme) if args.scheme else DEFAULT_SCHEME
     table = suggest(args.logs, args.articles, scheme=scheme, min_labels=args.min_labels)
     write_suggestions(table, args.output)
-    model = table["model"].iloc[0] if len(table) else "no model"
-    print(f"wrote {len(table)} suggestions to {args.output} ({model})", file=sys.stderr)
+    if len(table):
+        model = table["model"].iloc[0]
+        print(f"wrote {len(table)} suggestions to {args.output} ({model})", file=sys.stderr)
+    else:  # the model trained (too few labels raise), but nothing is left to suggest for
+        print(
+            f"wrote 0 suggestions to {args.output}: every sentence of the articles given is "
+            "already labelled in the logs. Pass articles with unlabelled sentences.",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -437,7 +444,19 @@ def _one_line_warning(message, category, filename, lineno, file=None, line=None)
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``factcheck`` argument parser with one sub-command per task."""
-    parser = argparse.ArgumentParser(prog="factcheck", description=__doc__)
+    from .labels import SCHEMES
+
+    parser = argparse.ArgumentParser(
+        prog="factcheck",
+        description="Label news sentences as verified, unconfirmed or opinion, and turn the "
+        "labels into datasets, agreement figures, charts and class reports. Start with "
+        "'factcheck lab'; 'factcheck COMMAND --help' explains each command.",
+    )
+    scheme_help = (
+        "the label scheme the logs use: a preset name ("
+        + ", ".join(name for name in SCHEMES if name != "default")
+        + ") or a JSON scheme file (default: the built-in one)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("sentences", help="write one row per sentence of the given articles")
@@ -542,8 +561,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_assign)
 
     p = sub.add_parser("validate", help="check annotation logs; exit 1 if any problem")
-    p.add_argument("files", nargs="+")
-    p.add_argument("--scheme", help="JSON label scheme the logs use (default: the built-in one)")
+    p.add_argument("files", nargs="+", help="annotation logs: folders, files or globs")
+    p.add_argument("--scheme", help=scheme_help)
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("chart", help="save a chart of annotation logs as html, png or svg")
@@ -568,7 +587,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("logs", help="annotation logs: a folder, file or glob (the training labels)")
     p.add_argument("articles", nargs="+", help="the corpus: article files, folders or corpora")
     p.add_argument("-o", "--output", required=True, help="suggestions CSV to write")
-    p.add_argument("--scheme", help="JSON label scheme the logs use (default: the built-in one)")
+    p.add_argument("--scheme", help=scheme_help)
     p.add_argument(
         "--min-labels", type=int, default=20, help="labels needed before suggesting (default 20)"
     )
@@ -587,7 +606,7 @@ def build_parser() -> argparse.ArgumentParser:
         "more votes than any other label. A tie is never a majority.",
     )
     p.add_argument("--drop-unresolved", action="store_true", help="leave unresolved rows out")
-    p.add_argument("--scheme", help="JSON label scheme the logs use (default: the built-in one)")
+    p.add_argument("--scheme", help=scheme_help)
     p.add_argument(
         "--spreadsheet-safe",
         action="store_true",
@@ -600,12 +619,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", help="annotation logs: folders, files or globs")
     p.add_argument("--adjudications", help="folder of the adjudicators' decisions logs")
     p.add_argument("--policy", choices=("strict", "plurality"), default="strict")
-    p.add_argument("--scheme", help="JSON label scheme the logs use (default: the built-in one)")
+    p.add_argument("--scheme", help=scheme_help)
     p.add_argument("--chart-format", choices=("png", "svg"), default="png")
     p.add_argument("-o", "--output", required=True, help="the card, e.g. DATASET_CARD.md")
     p.set_defaults(func=_cmd_card)
 
-    classroom = sub.add_parser("classroom", help="teaching sessions: answer keys and reports")
+    classroom = sub.add_parser(
+        "classroom",
+        help="teaching sessions: answer keys, the student app, live view, reports, grades",
+    )
     class_sub = classroom.add_subparsers(dest="classroom_command", required=True)
     p = class_sub.add_parser("key", help="save a teacher's labels and notes as an answer key")
     p.add_argument("log", help="the teacher's annotation log (CSV)")
@@ -672,13 +694,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "lab",
         help="start JupyterLab on the factcheck notebooks (other options go to JupyterLab)",
+        description="Start JupyterLab on the factcheck notebooks, opening the labelling "
+        "notebook. Stop it with Ctrl-C in this terminal.",
+        epilog="Any other option is passed to JupyterLab, e.g. "
+        "'factcheck lab --no-browser --port 8890'; see 'jupyter lab --help-all'.",
     )
     p.add_argument(
         "--folder",
         help="working folder for the notebooks (default: a source checkout's notebooks/, "
         "else ./factcheck-notebooks); bundled notebooks are copied in, edited ones kept",
     )
-    p.add_argument("--notebook", default="01-label-articles.ipynb")
+    p.add_argument(
+        "--notebook",
+        default="01-label-articles.ipynb",
+        help="the notebook to open in the folder (default: %(default)s)",
+    )
     p.set_defaults(func=_cmd_lab)
     return parser
 

@@ -75,7 +75,8 @@ def _majority(
         mapping,
         unmapped=lambda rows: (
             f"{to} export: {len(rows)} label(s) ({', '.join(sorted(set(rows['label'])))}) have "
-            f"no {to} counterpart; they were left out."
+            f"no {to} counterpart; they were left out. Only labels of the {to!r} scheme "
+            f"export to it: label with factcheck.scheme_preset({to!r}) (see annotations/README.md)."
         ),
         ties=lambda ties: (
             f"{to} export: {len(ties)} sentence(s) with tied votes have no label (e.g. "

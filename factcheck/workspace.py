@@ -33,7 +33,7 @@ def bundled_notebooks() -> Path | None:
 
 
 def examples_path() -> Path:
-    """The bundled example logs of three annotators (and a class in ``classroom/``).
+    """The bundled example logs of four annotators (and a class in ``classroom/``).
 
     Package data in an install, the checkout's ``annotations/examples`` in a source tree.
     """
