@@ -40,7 +40,7 @@ from ._decode import stream_encoding
 from .articles import CORPUS_SUFFIXES, Article, article_from_row, safe_id
 from .corpus import REQUIRED_COLUMNS, CorpusRow, read_csv_corpus, read_jsonl_corpus
 from .errors import InputError
-from .language import normalise_language
+from .language import normalise_language, preload_model
 from .sentences import Sentence, split_sentences
 
 ORDER_CORPUS = "corpus"
@@ -459,6 +459,7 @@ class CorpusFile(Sequence[Article]):
     ) -> None:
         self.path = Path(path)
         self.cache_size = cache_size
+        preload_model()  # the first row shown is cleaned, which detects its language
         self.encoding = stream_encoding(self.path)
         self._csv = self.path.suffix.lower() == ".csv"
         self.heads: list[ArticleHead] = []

@@ -442,3 +442,27 @@ def test_the_fast_jsonl_route_gives_way_on_every_doubtful_file(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", InputWarning)
         assert outcome(path, fast=True) == outcome(path, fast=False)
+
+
+def test_opening_a_corpus_file_loads_the_language_model_meanwhile(tmp_path: Path, monkeypatch):
+    """Test that opening a corpus file starts loading the language model in the background
+    (its first row shown is cleaned, which detects the language), and that the model it
+    loads is the one detection then uses."""
+    import threading
+
+    import factcheck.language
+
+    monkeypatch.setattr(factcheck.language, "_MODEL", [])
+    path = tmp_path / "corpus.csv"
+    path.write_text(
+        "id,title,text\nw1,Ward 1,El ayuntamiento aprobó el presupuesto el martes.\n",
+        encoding="utf-8",
+    )
+    CorpusFile(path)
+    loading = [t for t in threading.enumerate() if t.name == "factcheck-language-model"]
+    assert loading or factcheck.language._MODEL
+    for thread in loading:
+        thread.join(timeout=60)
+    (model,) = factcheck.language._MODEL
+    assert factcheck.language._identifier() is model
+    assert factcheck.detect_language("El ayuntamiento aprobó el presupuesto ayer.").code == "es"
