@@ -232,8 +232,8 @@ def print_read(results: dict[str, dict]) -> None:
             f"{route:>14} {r['rows']:>11,} {r['seconds']:>7.2f} {r['cpu']:>7.2f} "
             f"{r['rss_peak_mb']:>12,.0f} {r['seconds'] / bare:>6.2f}"
         )
-    ratio = results["current"]["seconds"] / results["bare-pyarrow"]["seconds"]
-    print(f"current labels / bare pyarrow read: {ratio:.2f}x (target: at most 1.5x)")
+    ratio = results["current"]["seconds"] / bare
+    print(f"current labels / the faster bare read: {ratio:.2f}x (target: at most 1.5x)")
 
 
 def main() -> None:
