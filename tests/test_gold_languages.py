@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests._scripts import benchmark
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "benchmarks" / "data"
@@ -193,13 +193,7 @@ def test_arabic_passages_are_in_arabic_script(which: str) -> None:
 
 def _bench_languages():
     """Load benchmarks/bench_languages.py (and the bench_segmentation it builds on)."""
-    for name in ("bench_segmentation", "bench_languages"):
-        if name not in sys.modules:
-            spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[name] = module
-            spec.loader.exec_module(module)
-    return sys.modules["bench_languages"]
+    return benchmark("bench_languages")
 
 
 def test_benchmark_scores_the_gold_spans_perfect_and_no_splitting_below(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -15,6 +14,7 @@ from hypothesis import strategies as st
 
 from factcheck import sentences
 from factcheck.sentences import MAX_LINE_CHARS, Sentence, split_line, split_sentences
+from tests._scripts import benchmark
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -463,12 +463,7 @@ def test_chunking_keeps_offsets_exact(text: str, max_chars: int) -> None:
 
 
 def _bench():
-    path = ROOT / "benchmarks" / "bench_segmentation.py"
-    spec = importlib.util.spec_from_file_location("bench_segmentation", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench_segmentation", module)
-    spec.loader.exec_module(module)
-    return module
+    return benchmark("bench_segmentation")
 
 
 def test_gold_set_is_well_formed() -> None:

@@ -3,8 +3,6 @@ marks and question marks, the language code, and the gold passages of eight lang
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from factcheck.sentences import SUPPORTED_LANGUAGES, split_sentences
+from tests._scripts import benchmark
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGUAGES = ("es", "de", "fr", "it", "nl", "pt", "ar", "bg")
@@ -172,16 +171,7 @@ def test_offsets_slice_back_in_every_language(language: str, text: str) -> None:
 
 def _bench_languages():
     """benchmarks/bench_languages.py (it imports bench_segmentation from its folder)."""
-    folder = str(ROOT / "benchmarks")
-    if folder not in sys.path:
-        sys.path.insert(0, folder)
-    spec = importlib.util.spec_from_file_location(
-        "bench_languages", ROOT / "benchmarks" / "bench_languages.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench_languages", module)
-    spec.loader.exec_module(module)
-    return module
+    return benchmark("bench_languages")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

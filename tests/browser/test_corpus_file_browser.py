@@ -11,8 +11,6 @@ timings are ``benchmarks/bench_browser.py --corpus-file``'s.
 from __future__ import annotations
 
 import csv
-import importlib.util
-import sys
 import time
 from pathlib import Path
 
@@ -21,6 +19,7 @@ import pytest
 import factcheck
 from factcheck import _catalogue
 from factcheck.log import log_path
+from tests._scripts import benchmark
 from tests.browser.harness import (
     READY,
     annotator_in,
@@ -40,13 +39,7 @@ ROWS = 20_000
 
 def bench_widget():
     """benchmarks/bench_widget.py, whose corpus generator the benchmark uses too."""
-    spec = importlib.util.spec_from_file_location(
-        "bench_widget", ROOT / "benchmarks" / "bench_widget.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench_widget", module)
-    spec.loader.exec_module(module)
-    return module
+    return benchmark("bench_widget")
 
 
 def last_article(path: Path, folder: Path) -> factcheck.Article:
