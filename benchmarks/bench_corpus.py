@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import csv
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -37,14 +36,24 @@ def write_corpus(path: Path, n: int, seed: int = 0) -> None:
             )
 
 
+# Runs a command and prints the peak RSS (KB) of the largest process of its tree: in a fresh
+# process, RUSAGE_CHILDREN covers that command alone (the bench's own counter only grows, so
+# every route after the naive one would show the naive one's peak).
+PEAK = """
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
 def timed(command: list[str]) -> tuple[float, float]:
-    """Seconds and peak RSS (MB) of the largest child process while running ``command``."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Seconds and peak RSS (MB) of the largest process ``command`` ran (its own tree)."""
     start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK, *command], check=True, capture_output=True, text=True
+    )
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peak, before) / 1024
+    return seconds, int(done.stdout.split()[-1]) / 1024
 
 
 NAIVE = """
