@@ -62,17 +62,22 @@ def make_article(count: int) -> Article:
     return article
 
 
+def ward_paragraphs(n: int, sentences: int) -> list[str]:
+    """Article ``n``'s body: paragraphs of five fictional spending sentences."""
+    return [
+        " ".join(
+            f"Council {n} said ward {p * 5 + i} spent {n % 97 + i} thousand on repairs."
+            for i in range(5)
+        )
+        for p in range(sentences // 5)
+    ]
+
+
 def make_corpus(count: int, sentences: int = 30) -> list[Article]:
     """``count`` fictional articles of ``sentences`` sentences each, none split yet."""
     articles = []
     for n in range(count):
-        paragraphs = [
-            " ".join(
-                f"Council {n} said ward {p * 5 + i} spent {n % 97 + i} thousand on repairs."
-                for i in range(5)
-            )
-            for p in range(sentences // 5)
-        ]
+        paragraphs = ward_paragraphs(n, sentences)
         articles.append(
             Article.from_text(
                 "\n\n".join(paragraphs),
@@ -92,13 +97,7 @@ def write_corpus_file(path: Path, count: int, sentences: int = 30) -> Path:
         writer = csv.writer(handle)
         writer.writerow(["id", "title", "text", "url", "date", "source"])
         for n in range(count):
-            paragraphs = [
-                " ".join(
-                    f"Council {n} said ward {p * 5 + i} spent {n % 97 + i} thousand on repairs."
-                    for i in range(5)
-                )
-                for p in range(sentences // 5)
-            ]
+            paragraphs = ward_paragraphs(n, sentences)
             paragraphs.insert(2, "Advertisement")
             writer.writerow(
                 [

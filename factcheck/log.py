@@ -1763,10 +1763,9 @@ def _move_columns(
     names: list[str], columns: list[pa.ChunkedArray], indices: pa.Array | None
 ) -> None:
     """Replace each column (the timestamp aside) by its rows at ``indices`` (all of them if
-    None), offsets as int64; ``PARSE_THREADS`` columns at a time (Arrow's take
-    runs on one core and releases the GIL), in glibc's pool: string takes grow their data
-    buffer by realloc, which glibc does by remapping pages and mimalloc by copying them
-    (measured on the 1M-event read: 0.33 s against 0.64-1.14 s in a fresh process)."""
+    None), whole numbers as int64; ``PARSE_THREADS`` columns at a time (Arrow's take runs
+    on one core and releases the GIL), in the read pool (``_read_pool``: mimalloc, the
+    default, measured 2-3x slower for these string takes in a fresh process)."""
 
     def move(i: int) -> None:
         column = columns[i]
