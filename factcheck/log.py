@@ -27,10 +27,10 @@ import stat as stat_
 import threading
 import unicodedata
 import warnings
-from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter, deque
+from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal, TypeVar
@@ -1687,6 +1687,37 @@ def read_annotations(
     if on_error not in ("raise", "skip"):
         raise ValueError(f"on_error must be 'raise' or 'skip', not {on_error!r}.")
     paths = log_files(paths_or_glob)
+    skipped: list[str] = []  # files left out (on_error="skip"), warned of once, at the end
+    # A file whose person may be in no other file is cut to its current labels in its
+    # parse thread (see _parse_file); if its person turns out to be in another file after
+    # all (two copies of one log, a shared file), the files are read again, none cut.
+    alone = set() if history else _alone(paths)
+    events = _read_events(paths, schemes, on_error, skipped, history=history, alone=alone)
+    if events is None:
+        skipped.clear()
+        events = _read_events(paths, schemes, on_error, skipped, history=history, alone=set())
+    for message in skipped:
+        warnings.warn(message, InputWarning, stacklevel=2)
+    return empty_frame() if events is None else events
+
+
+def _alone(paths: Sequence[Path]) -> set[Path]:
+    """The files that are their log's only file here (no ``ana.csv`` + ``ana+2.csv`` pair)."""
+    return {group[0] for group in log_groups(paths) if len(group) == 1}
+
+
+def _read_events(
+    paths: Sequence[Path],
+    schemes: Sequence[LabelScheme],
+    on_error: str,
+    skipped: list[str],
+    *,
+    history: bool,
+    alone: set[Path],
+) -> pd.DataFrame | None:
+    """read_annotations' table of ``paths``, the files in ``alone`` cut to their current
+    labels in their threads where they qualify; None if a person of a cut file is in
+    another file too (a cut file lost the rows another file's rows are ordered against)."""
     # Files are parsed one by one with pyarrow and validated in batches of about BATCH_ROWS
     # rows (all rows of a batch at once: per-file checks cost ~5x more over 50 small files);
     # only files with a problem go through the exact parser. For current labels each batch
@@ -1697,16 +1728,22 @@ def read_annotations(
     # event is the last in file order, so no sort by time is needed.
     first_seen: dict[str, str] = {}
     parts: list[_Part] = []
-    position = 0
-    parsed = _fast_tables(paths, schemes, on_error, take=not history)
+    files_of_person: Counter[str] = Counter()
+    cut_people: set[str] = set()
+    parsed = _fast_tables(paths, schemes, on_error, skipped, alone=alone)
     for batch, only in _batches(parsed, BATCH_ROWS):
         only = only and not parts  # the only batch: its rows are taken once, at the end
         part = _batch_events(
-            batch, schemes, on_error, first_seen, position, history=history, reduce=not only
+            batch, schemes, on_error, skipped, first_seen, history=history, reduce=not only
         )
-        if part is not None:
-            parts.append(part)
-            position += part.rows
+        if part is None:
+            continue
+        for people, cut in zip(part.files_people, part.cut, strict=True):
+            files_of_person.update(people)
+            cut_people.update(people if cut else ())
+        if any(files_of_person[person] > 1 for person in cut_people):
+            return None
+        parts.append(part)
     if not parts:
         return empty_frame()
     # Parts whose people are in no other part hold each (annotator, sentence)'s latest event
@@ -1718,12 +1755,10 @@ def read_annotations(
     timestamps = np.concatenate([part.timestamps for part in parts])
     flagged = np.concatenate([part.flagged for part in parts])
     kept = parts[0].keep if len(parts) == 1 else None
-    ordered = parts[0].ordered if len(parts) == 1 else None
-    if len(parts) == 1 and parts[0].final:
-        ordered = np.arange(parts[0].rows)
+    final = len(parts) == 1 and parts[0].final
     del parts
-    if ordered is not None:  # the only part, its files' current labels already in order
-        order = ordered
+    if final:  # the only part: its files' current labels, already in order
+        order = np.arange(table.num_rows)
     elif not history and people_apart:
         # One row per (annotator, sentence), so the sort below has no ties: the order the
         # rows come in does not change the result, and time order is not needed.
@@ -1734,7 +1769,7 @@ def read_annotations(
             keys = pd.Series(_key_codes(table)[order])
             order = order[~keys.duplicated(keep="last").to_numpy()]
             del keys
-    if not history and ordered is None:
+    if not history and not final:
         labelled = pc.not_equal(table.column("label"), "").to_numpy(zero_copy_only=False)
         order = order[labelled[order]]
         order = order[_label_order(table, order)]
@@ -1816,8 +1851,9 @@ class _Part:
     timestamps: np.ndarray
     flagged: np.ndarray
     people: frozenset[str] = frozenset()  # the annotator names in the part
+    files_people: list[frozenset[str]] = field(default_factory=list)  # each file's names
+    cut: list[bool] = field(default_factory=list)  # each file: cut in its thread?
     keep: np.ndarray | None = None  # current labels not yet taken: the rows to keep
-    ordered: np.ndarray | None = None  # or: the current labels' rows, in label order
     final: bool = False  # or: the rows are the current labels, in label order
 
     @property
@@ -1828,34 +1864,39 @@ class _Part:
 @dataclass
 class _Parsed:
     """One log file parsed: its all-string table, and the timestamps (microseconds) if its
-    rows were checked already and passed (False: they may fail; None: not checked yet)."""
+    rows were checked already and passed (False: they may fail; None: not checked yet).
+    ``cut``: the table holds only the file's current labels, in label order (see
+    ``_parse_file``; perhaps none), ``micros`` their timestamps and ``name`` the file's
+    one annotator name."""
 
     path: Path
     table: pa.Table
     micros: np.ndarray | bool | None = None
-    current: np.ndarray | None = None  # see _current_rows; None: not known
-    taken: pa.Table | None = None  # the current rows, taken in the thread (cache-warm)
+    cut: bool = False
+    name: str = ""
 
 
 def _fast_tables(
-    paths: Iterable[Path], schemes: Sequence[LabelScheme], on_error: str, *, take: bool = False
+    paths: Sequence[Path],
+    schemes: Sequence[LabelScheme],
+    on_error: str,
+    skipped: list[str],
+    *,
+    alone: Collection[Path] = (),
 ) -> Iterable[_Parsed]:
     """Each readable, non-empty log, in order; a file that pyarrow cannot parse goes
-    through the exact parser, which raises or (skip) warns. Files are read, parsed and (if
-    big) checked ``PARSE_THREADS`` at a time (pyarrow releases the GIL), at most that many
-    ahead of the one yielded, so memory holds a few files' bytes. With ``take``, the threads
-    also take each one-person file's current labels while the first ``BATCH_ROWS`` rows are
-    read (past that, batches are reduced instead: see read_annotations)."""
-    paths = list(paths)
-    rows = 0
+    through the exact parser, which raises or (skip) notes it in ``skipped``. Files are
+    read, parsed and (if big) checked ``PARSE_THREADS`` at a time (pyarrow releases the
+    GIL), at most that many ahead of the one yielded, so memory holds a few files' bytes;
+    the files in ``alone`` are also cut to their current labels there when they qualify."""
     workers = max(1, min(PARSE_THREADS, len(paths)))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         pending: deque[Future[tuple[bytes | None, _Parsed | None]]] = deque()
         position = 0
         for index, path in enumerate(paths):
             while position < len(paths) and position <= index + workers:
-                wanted = take and rows < BATCH_ROWS
-                pending.append(pool.submit(_parse_file, paths[position], schemes, wanted))
+                cut = paths[position] in alone
+                pending.append(pool.submit(_parse_file, paths[position], schemes, cut))
                 position += 1
             try:
                 data, parsed = pending.popleft().result()
@@ -1864,12 +1905,11 @@ def _fast_tables(
                     table = pa.Table.from_pandas(frame, schema=_ARROW_SCHEMA, preserve_index=False)
                     parsed = _Parsed(path, table)
             except (LogFormatError, OSError) as exc:
-                _skip_or_raise(exc, on_error)
+                _skip_or_raise(exc, on_error, skipped)
                 continue
             del data
-            rows += parsed.table.num_rows
-            if parsed.table.num_rows:
-                yield parsed
+            if parsed.table.num_rows or parsed.cut:  # a cut file's person counts, even
+                yield parsed  # with no label left (see _read_events)
 
 
 # Files parsed at once: one per core (measured: threads across files, each parse on one
@@ -1878,24 +1918,29 @@ PARSE_THREADS = min(4, os.cpu_count() or 1)
 
 
 def _parse_file(
-    path: Path, schemes: Sequence[LabelScheme], take: bool = False
+    path: Path, schemes: Sequence[LabelScheme], cut: bool = False
 ) -> tuple[bytes | None, _Parsed | None]:
     """(bytes, None) of a log pyarrow cannot parse (the exact parser then reports it), or
     (None, parsed); raises as ``read_log_bytes`` does. Runs in a worker thread, where a
     file of ``CHECK_IN_THREAD_ROWS`` rows or more is also checked (smaller ones are checked
-    together in their batch: each check costs a few kernel calls whatever the rows)."""
+    together in their batch: each check costs a few kernel calls whatever the rows). With
+    ``cut``, a checked file that ``_current_rows`` can read alone is cut to its current
+    labels there, while its rows are in cache, and the rest of its table is freed at once
+    (memory then holds the labels kept, not the events read)."""
     data = _read_log_buffer(path)
     table = _read_fast_table(data) if _fast_candidate(data) else None
     if table is None:
         return data.to_pybytes(), None
+    del data
     parsed = _Parsed(path, table)
     if table.num_rows >= CHECK_IN_THREAD_ROWS:
         checked = _arrow_valid_micros(table, schemes)
         parsed.micros = False if checked is None else checked
-        if checked is not None:
-            parsed.current = _current_rows(table, checked)
-        if take and parsed.current is not None:
-            parsed.taken = pc.take(table, pa.array(parsed.current), memory_pool=_READ_POOL)
+        current = None if checked is None or not cut else _current_rows(table, checked)
+        if current is not None:
+            taken = pc.take(table, pa.array(current), memory_pool=_READ_POOL)
+            name = table.column("annotator")[0].as_py()
+            parsed = _Parsed(path, taken, checked[current], cut=True, name=name)
     return None, parsed
 
 
@@ -1954,8 +1999,8 @@ def _batch_events(
     batch: list[_Parsed],
     schemes: Sequence[LabelScheme],
     on_error: str,
+    skipped: list[str],
     first_seen: dict[str, str],
-    position: int,
     *,
     history: bool,
     reduce: bool = True,
@@ -1982,11 +2027,16 @@ def _batch_events(
             try:
                 _load_file(batch[index].path, schemes, raise_errors=True)  # exact line
             except LogFormatError as exc:
-                _skip_or_raise(exc, on_error)
+                _skip_or_raise(exc, on_error, skipped)
         batch = [item for index, item in enumerate(batch) if index not in bad]
     else:
         return None
+    sizes = [item.table.num_rows for item in batch]
+    spellings = _names_by_file(table.column("annotator"), batch)
+    for name in (name for names in spellings for name in names):  # in file order
+        first_seen.setdefault(annotator_key(name), name)
     table = _one_name_per_person(table, first_seen)
+    files_people = [frozenset(first_seen[annotator_key(n)] for n in names) for names in spellings]
     if pc.any(pc.is_in(table.column("action"), pa.array(FLAG_ACTIONS))).as_py():
         file_ids = np.repeat(np.arange(len(batch)), [item.table.num_rows for item in batch])
         flagged = flag_states(
@@ -1997,54 +2047,62 @@ def _batch_events(
         )
     else:
         flagged = np.zeros(table.num_rows, dtype=bool)  # no flag row: nothing to replay
-    sizes = [item.table.num_rows for item in batch]
-    files_people = _people_by_file(table.column("annotator"), sizes)
     people = frozenset().union(*files_people)
+    cut = [item.cut for item in batch]
     if history:
-        return _Part(table, micros, flagged, people)
+        return _Part(table, micros, flagged, people, files_people, cut)
     apart = sum(map(len, files_people)) == len(people)  # no person in two files
-    if not reduce and apart and all(item.current is not None for item in batch):
-        # Each file's current labels are known and in label order: order the files by
-        # their annotator's name (one per file, each in one file) and put them end to end.
-        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    if not reduce and apart and all(cut):
+        # Each file is its current labels in label order: order the files by their
+        # annotator's name (one per file, each in one file) and put them end to end.
         by_name = sorted(range(len(batch)), key=lambda i: next(iter(files_people[i])))
-        ordered = np.concatenate([batch[i].current + starts[i] for i in by_name])
-        if all(item.taken is not None for item in batch):  # and taken: put them together
-            renamed = _one_name_per_person(
-                pa.concat_tables([batch[i].taken for i in by_name]), first_seen
-            )
-            return _Part(renamed, micros[ordered], flagged[ordered], people, final=True)
-        return _Part(table, micros, flagged, people, ordered=ordered)
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        ordered = np.concatenate([np.arange(sizes[i]) + starts[i] for i in by_name])
+        table = pa.concat_tables([table.slice(starts[i], sizes[i]) for i in by_name])
+        return _Part(
+            table, micros[ordered], flagged[ordered], people, files_people, cut, final=True
+        )
     # The latest event per (annotator, sentence): a later batch may win.
-    if apart and _in_time_order(micros, sizes):
+    if apart and _in_time_order(micros, sizes, cut):
         keep = _last_rows(table)  # each person in one file, each file in time order
     else:
         keep = np.sort(_latest_rows(table, micros))  # in file order
     if not reduce:
-        return _Part(table, micros, flagged, people, keep)
+        return _Part(table, micros, flagged, people, files_people, cut, keep)
     if len(keep) < table.num_rows:
         table = table.take(pa.array(keep))  # one copy of the rows kept, one chunk
         micros, flagged = micros[keep], flagged[keep]
     else:
         table = table.combine_chunks()
-    return _Part(table, micros, flagged, people)
+    return _Part(table, micros, flagged, people, files_people, cut)
 
 
-def _people_by_file(annotators: pa.ChunkedArray, sizes: Sequence[int]) -> list[frozenset[str]]:
-    """The annotator names of each file of a batch (``sizes``: its files' row counts)."""
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    return [
-        frozenset(pc.unique(annotators.slice(start, size)).to_pylist())
-        for start, size in zip(starts.tolist(), sizes, strict=True)
-    ]
+def _names_by_file(annotators: pa.ChunkedArray, batch: list[_Parsed]) -> list[list[str]]:
+    """The annotator names of each file of a batch, first seen first (``annotators``: the
+    batch's column); a cut file's is the one it had, whether or not a label is left."""
+    names = []
+    start = 0
+    for item in batch:
+        size = item.table.num_rows
+        if item.cut:
+            names.append([item.name])
+        else:
+            names.append(pc.unique(annotators.slice(start, size)).to_pylist())
+        start += size
+    return names
 
 
-def _in_time_order(micros: np.ndarray, sizes: Sequence[int]) -> bool:
-    """Whether the timestamps never go back within a file (file boundaries aside); one
+def _in_time_order(micros: np.ndarray, sizes: Sequence[int], cut: Sequence[bool]) -> bool:
+    """Whether the timestamps never go back within a file (file boundaries aside) that is
+    not ``cut`` (a cut file has one row per sentence: its last row is its latest); one
     vectorised comparison."""
     back = micros[1:] < micros[:-1]
-    boundaries = np.cumsum(sizes)[:-1] - 1  # the step from a file's last row to the next's first
-    back[boundaries[boundaries < len(back)]] = False
+    ends = np.cumsum(sizes)
+    boundaries = ends[:-1] - 1  # the step from a file's last row to the next's first
+    back[boundaries[(boundaries >= 0) & (boundaries < len(back))]] = False  # empty files
+    for end, size, is_cut in zip(ends.tolist(), sizes, cut, strict=True):
+        if is_cut:
+            back[end - size : end - 1] = False
     return not back.any()
 
 
@@ -2191,12 +2249,13 @@ def _arrow_valid_micros(table: pa.Table, schemes: Sequence[LabelScheme]) -> np.n
     return nanos // 1000
 
 
-def _skip_or_raise(exc: Exception, on_error: str) -> None:
-    """Re-raise a file's error, or (``on_error="skip"``) warn that the file was left out."""
+def _skip_or_raise(exc: Exception, on_error: str, skipped: list[str]) -> None:
+    """Re-raise a file's error, or (``on_error="skip"``) note in ``skipped`` the warning
+    that the file was left out (read_annotations gives it once the reading is done)."""
     if on_error == "raise":
         raise exc
     message = str(exc) if isinstance(exc, LogFormatError) else f"{exc.filename}: {exc}"
-    warnings.warn(f"{message} This file was skipped.", InputWarning, stacklevel=4)
+    skipped.append(f"{message} This file was skipped.")
 
 
 def _one_name_per_person(table: pa.Table, first_seen: dict[str, str] | None = None) -> pa.Table:

@@ -8,6 +8,7 @@ result: the same latest labels, name spellings, flag states and order.
 
 from __future__ import annotations
 
+import itertools
 import tempfile
 import warnings
 from pathlib import Path
@@ -143,11 +144,14 @@ def test_timestamps_parse_as_pandas_parses_them(stamps):
     pd.testing.assert_series_equal(factcheck.log._coerce_timestamps(column), expected)
 
 
-def read_checked_in_threads(paths: list[Path], **options) -> pd.DataFrame:
-    """read_annotations with every file checked in its parse thread (each file's current
-    labels then found there when it has one annotator, no flags and is in time order)."""
+def read_checked_in_threads(paths: list[Path], batch_rows: int = 0, **options) -> pd.DataFrame:
+    """read_annotations with every file checked in its parse thread (each file then cut to
+    its current labels there when it has one annotator, no flags and is in time order),
+    in batches of ``batch_rows`` rows (0: the usual size)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(factcheck.log, "CHECK_IN_THREAD_ROWS", 1)
+        if batch_rows:
+            patch.setattr(factcheck.log, "BATCH_ROWS", batch_rows)
         return read_annotations(paths, **options)
 
 
@@ -169,9 +173,10 @@ one_person_files = st.lists(
     steps=one_person_files, names=st.sampled_from([("chloe", "ana", "ben"), ("ben", "ana", "Ana")])
 )
 def test_files_checked_in_their_threads_read_the_same_table(steps, names):
-    """Test that checking each file in its parse thread, and taking each one-person file's
-    current labels there, gives exactly the table of checking the files together, for
-    files of one annotator each (two spellings of one person in two files included)."""
+    """Test that checking each file in its parse thread, and cutting each one-person file to
+    its current labels there, gives exactly the table of checking the files together, in
+    one batch or in batches of one row, for files of one annotator each (two spellings of
+    one person in two files included: those files are read again, not cut)."""
     with tempfile.TemporaryDirectory() as tmp:
         rows: dict[int, list[tuple[object, ...]]] = {0: [], 1: [], 2: []}
         seconds = {0: 0, 1: 0, 2: 0}
@@ -191,10 +196,46 @@ def test_files_checked_in_their_threads_read_the_same_table(steps, names):
         paths = write_files(Path(tmp), rows)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", InputWarning)  # a file with no rows
-            for history in (False, True):
+            for history, batch_rows in itertools.product((False, True), (0, 1)):
                 together = read_annotations(paths, history=history)
-                threaded = read_checked_in_threads(paths, history=history)
+                threaded = read_checked_in_threads(paths, batch_rows, history=history)
                 pd.testing.assert_frame_equal(together, threaded, check_exact=True)
+
+
+def test_a_person_also_in_a_shared_file_is_read_from_both(tmp_path):
+    """Test that a one-person file cut in its thread is read again whole when its person is
+    also in a file shared with someone else: ana's clear in her own file, after her label
+    in the shared file, still wins (a cut file has lost its clears), and a skipped file is
+    warned of once, not once per read."""
+    own, shared, bad = tmp_path / "ana.csv", tmp_path / "shared.csv", tmp_path / "zz.csv"
+    write_log(
+        own,
+        [
+            row(annotator="ana", timestamp="2026-11-24T10:00:00.000000+00:00"),
+            row(annotator="ana", sentence_id="a1-0001", timestamp="2026-11-24T10:00:01Z"),
+            row(annotator="ana", label="", action="clear", timestamp="2026-11-24T10:00:03Z"),
+        ],
+    )
+    write_log(
+        shared,
+        [
+            row(annotator="ben", timestamp="2026-11-24T10:00:02Z"),
+            row(annotator="Ana", label="opinion", timestamp="2026-11-24T10:00:02Z"),
+        ],
+    )
+    write_log(bad, [row(annotator="chloe", label="true-ish")])
+    with pytest.warns(InputWarning) as caught:
+        threaded = read_checked_in_threads([own, shared, bad], on_error="skip")
+    assert [str(w.message).count("zz.csv") for w in caught] == [1]
+    assert list(zip(threaded["annotator"], threaded["sentence_id"], strict=True)) == [
+        ("ana", "a1-0001"),
+        ("ben", "a1-0000"),
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InputWarning)
+        pd.testing.assert_frame_equal(
+            threaded, read_annotations([own, shared, bad], on_error="skip"), check_exact=True
+        )
 
 
 WRITTEN = "2026-11-24T10:15:02.123456+00:00"
