@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import itertools
 import tempfile
+import threading
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -258,3 +260,55 @@ def test_the_timestamp_shape_check_agrees_with_the_pattern(stamps, skip):
     for column in (sliced, chunks):
         expected = pc.all(pc.match_substring_regex(column, factcheck.log._TIMESTAMP_RE)).as_py()
         assert factcheck.log._well_formed_timestamps(column) is bool(expected)
+
+
+@settings(derandomize=True, deadline=None, max_examples=100, database=None)
+@given(
+    data=st.binary(max_size=300).map(lambda b: b.replace(b"\x00", b'"')), window=st.integers(1, 64)
+)
+def test_quotes_counted_a_window_at_a_time_are_all_the_quotes(data, window):
+    """Test that counting double quotes a window at a time counts every one of them, in
+    an Arrow buffer or bytes, whatever the window (the parity decides if a log is torn)."""
+    for source in (data, pa.py_buffer(data)):
+        assert factcheck.log._quote_count(source, window) == data.count(b'"')
+
+
+@settings(derandomize=True, deadline=None, max_examples=60, database=None)
+@given(
+    sizes=st.lists(st.integers(0, 6), min_size=1, max_size=5),
+    picks=st.lists(st.integers(0, 10_000), max_size=12, unique=True),
+)
+def test_rows_taken_chunk_by_chunk_are_the_rows_asked_for(sizes, picks):
+    """Test that taking rows filtered chunk by chunk gives Arrow's take, in the order asked,
+    from a table of several chunks (empty ones included)."""
+    chunks = []
+    first = 0
+    for size in sizes:
+        values = [f"row {first + i}" for i in range(size)]
+        chunks.append(pa.table({"text": pa.array(values, pa.large_string())}))
+        first += size
+    table = pa.concat_tables(chunks)
+    if not table.num_rows:
+        return
+    rows = np.array(sorted({pick % table.num_rows for pick in picks}, key=lambda r: -r * 7 % 11))
+    taken = factcheck.log._take_rows(table, rows.astype(np.int64))
+    assert taken.equals(table.combine_chunks().take(pa.array(rows, pa.int64())))
+    assert taken.column("text").num_chunks <= 1
+
+
+def test_a_read_buffer_reused_for_a_smaller_file_holds_only_that_file(tmp_path):
+    """Test that a parse thread's read buffer, reused from a bigger file, gives exactly the
+    smaller file's bytes, and that a table parsed from it keeps its values when the buffer
+    is overwritten by the next read (the table holds copies)."""
+    big, small = tmp_path / "big.csv", tmp_path / "small.csv"
+    write_log(big, [row(annotator="ana", sentence_id=f"a1-{i:04d}") for i in range(40)])
+    write_log(small, [row(annotator="ben", text="A shorter sentence.")])
+    scratch = threading.local()
+    first = factcheck.log._read_log_buffer(big, scratch)
+    table = factcheck.log._read_fast_table(first)
+    expected = table.to_pylist()
+    second = factcheck.log._read_log_buffer(small, scratch)
+    assert second.to_pybytes() == small.read_bytes()
+    assert second.address == first.address  # the same memory, reused
+    assert table.to_pylist() == expected
+    assert factcheck.log._read_log_buffer(big, scratch).to_pybytes() == big.read_bytes()
