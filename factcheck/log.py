@@ -1712,7 +1712,10 @@ def read_annotations(
     A bad file raises LogFormatError (or OSError) naming it; with ``on_error="skip"`` it is
     left out with an InputWarning saying why, and the good files are read. ``annotator``
     holds one name per person (see ``annotator_key``): the first spelling in the files.
-    Current labels are read in memory bounded by ``BATCH_ROWS`` rows plus the labels kept.
+    Current labels are read in bounded memory: a file written by ``record()`` (one
+    annotator, in time order) is cut to its current labels as soon as it is parsed, so
+    memory holds a few files plus the labels kept; other files are reduced in batches of
+    ``BATCH_ROWS`` rows.
     With no path it reads the folder labels are saved in (``annotations_folder()``: what
     ``factcheck lab`` sets, else ``./annotations``), wherever the notebook runs.
     """
@@ -1752,14 +1755,17 @@ def _read_events(
     """read_annotations' table of ``paths``, the files in ``alone`` cut to their current
     labels in their threads where they qualify; None if a person of a cut file is in
     another file too (a cut file lost the rows another file's rows are ordered against)."""
-    # Files are parsed one by one with pyarrow and validated in batches of about BATCH_ROWS
-    # rows (all rows of a batch at once: per-file checks cost ~5x more over 50 small files);
+    # Files are parsed a few at a time with pyarrow. A big file is checked in its thread
+    # and, if it is in ``alone`` and is one annotator's rows in time order without flags,
+    # cut there to its current labels, in label order. Small files are checked together in
+    # batches of about BATCH_ROWS rows (per-file checks cost ~5x more over 50 small files);
     # only files with a problem go through the exact parser. For current labels each batch
     # is cut down to its latest event per (annotator, sentence) before the next is read, so
     # memory is bounded by the batch and the labels kept, not by the number of events (the
     # only batch is not cut: its rows kept are taken once, in their final order). When each
     # person's rows are in one file and each file is in time order (checked), the latest
-    # event is the last in file order, so no sort by time is needed.
+    # event is the last in file order, so no sort by time is needed; when every file was
+    # cut, the files are put end to end in name order.
     first_seen: dict[str, str] = {}
     parts: list[_Part] = []
     files_of_person: Counter[str] = Counter()
