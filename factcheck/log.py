@@ -2012,14 +2012,18 @@ CHECK_IN_THREAD_ROWS = 1 << 12
 
 
 def _take_rows(table: pa.Table, rows: np.ndarray) -> pa.Table:
-    """``table``'s rows at ``rows`` (any order), as one chunk: filtered chunk by chunk, then
-    put in order (Arrow's take from a many-chunk column first joins its chunks: measured 3x
-    slower for a file's 10,000 current labels out of 200,000 rows)."""
+    """``table``'s rows at ``rows`` (distinct, in any order): filtered chunk by chunk, then
+    put in the order asked if it is not theirs already (Arrow's take from a many-chunk
+    column first joins its chunks: measured 7x slower for a file's 10,000 current labels
+    out of 200,000 rows, and 1.3x for 10,000 of 20,000)."""
     positions = np.sort(rows)
     wanted = np.zeros(table.num_rows, dtype=bool)
     wanted[positions] = True
-    kept = _in_pool.filter(table, pa.array(wanted)).combine_chunks(memory_pool=_READ_POOL)
-    return _in_pool.take(kept, pa.array(np.searchsorted(positions, rows)))
+    kept = _in_pool.filter(table, pa.array(wanted))
+    order = np.searchsorted(positions, rows)
+    if (order[1:] > order[:-1]).all():
+        return kept  # the rows asked for are in table order (a log labelled in order)
+    return _in_pool.take(kept, pa.array(order))
 
 
 def _batch_micros(batch: list[_Parsed], schemes: Sequence[LabelScheme]) -> np.ndarray | None:
