@@ -78,7 +78,13 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def _cmd_sentences(args: argparse.Namespace) -> int:
-    from .ingest import iter_sentence_rows, sentences_on_dask, write_sentence_rows
+    from .ingest import (
+        StreamCounts,
+        counting,
+        iter_sentence_rows,
+        sentences_on_dask,
+        write_sentence_rows,
+    )
 
     if args.spreadsheet_safe and args.format != "csv":
         raise InputError("--spreadsheet-safe applies to --format csv only.")
@@ -93,7 +99,8 @@ def _cmd_sentences(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 0
-    rows = iter_sentence_rows(args.files, jobs=args.jobs, language=args.language)
+    counts = StreamCounts()
+    rows = counting(iter_sentence_rows(args.files, jobs=args.jobs, language=args.language), counts)
     if not args.quiet:
         from tqdm.auto import tqdm
 
@@ -112,6 +119,10 @@ def _cmd_sentences(args: argparse.Namespace) -> int:
         else:
             with open(tmp, "w", encoding="utf-8", newline="") as out:
                 write_sentence_rows(rows, out, args.format, protect=args.spreadsheet_safe)
+    print(
+        f"wrote {counts.sentences} sentences of {counts.articles} articles to {args.output}",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -224,6 +224,26 @@ def _parquet_table(rows: Sequence[SentenceRow]):
     )
 
 
+@dataclass
+class StreamCounts:
+    """What went through ``counting``: sentences, and the articles they came from."""
+
+    sentences: int = 0
+    articles: int = 0
+
+
+def counting(rows: Iterable[SentenceRow], counts: StreamCounts) -> Iterator[SentenceRow]:
+    """Pass ``rows`` through unchanged, counting them and their articles into ``counts`` (the
+    rows come an article at a time, so memory stays flat however big the corpus)."""
+    last = None
+    for row in rows:
+        counts.sentences += 1
+        if row[0] != last:
+            counts.articles += 1
+            last = row[0]
+        yield row
+
+
 def write_sentence_rows(
     rows: Iterable[SentenceRow],
     out: TextIO | str | os.PathLike[str],

@@ -134,7 +134,14 @@ def test_cli_jobs_writes_parquet_and_refuses_parquet_on_stdout(tmp_path):
     run = [sys.executable, "-m", "factcheck", "sentences", str(folder), "-q", "--jobs", "2"]
     ok = subprocess.run([*run, "--format", "parquet", "-o", str(out)], capture_output=True)
     assert ok.returncode == 0, ok.stderr
-    assert len(pd.read_parquet(out)) > 30
+    written = pd.read_parquet(out)
+    assert len(written) > 30
+    # Not a terminal, so no progress bar: after the skipped article's warning, one line
+    # says what was written, and where.
+    articles = written["article_id"].nunique()
+    assert ok.stderr.decode().splitlines()[-1] == (
+        f"wrote {len(written)} sentences of {articles} articles to {out}"
+    )
     bad = subprocess.run([*run, "--format", "parquet"], capture_output=True, text=True)
     assert bad.returncode == 2 and "pass -o sentences.parquet" in bad.stderr
 
