@@ -3,7 +3,6 @@ reads, so the README's reading figures can be reproduced (its timings are not ch
 
 from __future__ import annotations
 
-
 from factcheck.log import read_annotations
 from tests._scripts import benchmark
 
