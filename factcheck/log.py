@@ -1892,7 +1892,6 @@ class _Part:
     table: pa.Table
     timestamps: np.ndarray
     flagged: np.ndarray
-    people: frozenset[str] = frozenset()  # the annotator names in the part
     files_people: list[frozenset[str]] = field(default_factory=list)  # each file's names
     cut: list[bool] = field(default_factory=list)  # each file: cut in its thread?
     keep: np.ndarray | None = None  # current labels not yet taken: the rows to keep
@@ -1901,6 +1900,11 @@ class _Part:
     @property
     def rows(self) -> int:
         return self.table.num_rows
+
+    @property
+    def people(self) -> frozenset[str]:
+        """The annotator names in the part."""
+        return frozenset().union(*self.files_people)
 
 
 @dataclass
@@ -2112,7 +2116,7 @@ def _batch_events(
     people = frozenset().union(*files_people)
     cut = [item.cut for item in batch]
     if history:
-        return _Part(table, micros, flagged, people, files_people, cut)
+        return _Part(table, micros, flagged, files_people, cut)
     apart = sum(map(len, files_people)) == len(people)  # no person in two files
     if not reduce and apart and all(cut):
         # Each file is its current labels in label order: order the files by their
@@ -2121,22 +2125,20 @@ def _batch_events(
         starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
         ordered = np.concatenate([np.arange(sizes[i]) + starts[i] for i in by_name])
         table = pa.concat_tables([table.slice(starts[i], sizes[i]) for i in by_name])
-        return _Part(
-            table, micros[ordered], flagged[ordered], people, files_people, cut, final=True
-        )
+        return _Part(table, micros[ordered], flagged[ordered], files_people, cut, final=True)
     # The latest event per (annotator, sentence): a later batch may win.
     if apart and _in_time_order(micros, sizes, cut):
         keep = _last_rows(table)  # each person in one file, each file in time order
     else:
         keep = np.sort(_latest_rows(table, micros))  # in file order
     if not reduce:
-        return _Part(table, micros, flagged, people, files_people, cut, keep)
+        return _Part(table, micros, flagged, files_people, cut, keep)
     if len(keep) < table.num_rows:
         table = table.take(pa.array(keep))  # one copy of the rows kept, one chunk
         micros, flagged = micros[keep], flagged[keep]
     else:
         table = table.combine_chunks()
-    return _Part(table, micros, flagged, people, files_people, cut)
+    return _Part(table, micros, flagged, files_people, cut)
 
 
 def _names_by_file(annotators: pa.ChunkedArray, batch: list[_Parsed]) -> list[list[str]]:
